@@ -1,0 +1,90 @@
+package io.vipflow.service;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A Kubernetes Service as the classifier needs it. Immutable; built on the control plane.
+ *
+ * @param namespace                metadata.namespace
+ * @param name                     metadata.name
+ * @param type                     spec.type
+ * @param clusterIps               spec.clusterIPs (empty for headless Services: no ClusterIP frontend)
+ * @param externalIps              spec.externalIPs
+ * @param loadBalancerIps          status.loadBalancer.ingress[].ip
+ * @param loadBalancerSourceRanges spec.loadBalancerSourceRanges as CIDR strings; empty admits every source
+ * @param ports                    spec.ports
+ * @param affinityTimeoutSeconds   0 for sessionAffinity None; otherwise the ClientIP timeout in seconds
+ * @param externalTrafficLocal     spec.externalTrafficPolicy == Local
+ * @param internalTrafficLocal     spec.internalTrafficPolicy == Local
+ * @param scheduler                scheduler name for this Service, or null for the classifier's default
+ */
+public record ServiceSpec(
+    String namespace,
+    String name,
+    ServiceType type,
+    List<String> clusterIps,
+    List<String> externalIps,
+    List<String> loadBalancerIps,
+    List<String> loadBalancerSourceRanges,
+    List<ServicePortSpec> ports,
+    int affinityTimeoutSeconds,
+    boolean externalTrafficLocal,
+    boolean internalTrafficLocal,
+    String scheduler)
+{
+    /** Kubernetes default for sessionAffinityConfig.clientIP.timeoutSeconds (3 hours). */
+    public static final int DEFAULT_AFFINITY_TIMEOUT_SECONDS = 10800;
+    /** Kubernetes upper bound for the ClientIP timeout (1 day). */
+    public static final int MAX_AFFINITY_TIMEOUT_SECONDS = 86400;
+
+    public ServiceSpec
+    {
+        Objects.requireNonNull(namespace, "namespace");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(type, "type");
+        clusterIps = List.copyOf(clusterIps);
+        externalIps = List.copyOf(externalIps);
+        loadBalancerIps = List.copyOf(loadBalancerIps);
+        loadBalancerSourceRanges = List.copyOf(loadBalancerSourceRanges);
+        ports = List.copyOf(ports);
+        if (affinityTimeoutSeconds < 0 || affinityTimeoutSeconds > MAX_AFFINITY_TIMEOUT_SECONDS)
+        {
+            throw new IllegalArgumentException(
+                "session affinity timeout " + affinityTimeoutSeconds + " out of range 0.." + MAX_AFFINITY_TIMEOUT_SECONDS);
+        }
+    }
+
+    /** "namespace/name". */
+    public String key()
+    {
+        return namespace + "/" + name;
+    }
+
+    /** A ClusterIP Service with one port and no options, for tests and examples. */
+    public static ServiceSpec clusterIp(final String namespace, final String name, final String clusterIp,
+        final ServicePortSpec... ports)
+    {
+        return new ServiceSpec(namespace, name, ServiceType.CLUSTER_IP, List.of(clusterIp), List.of(), List.of(),
+            List.of(), List.of(ports), 0, false, false, null);
+    }
+
+    public ServiceSpec withAffinity(final int timeoutSeconds)
+    {
+        return new ServiceSpec(namespace, name, type, clusterIps, externalIps, loadBalancerIps,
+            loadBalancerSourceRanges, ports, timeoutSeconds, externalTrafficLocal, internalTrafficLocal, scheduler);
+    }
+
+    public ServiceSpec withScheduler(final String schedulerName)
+    {
+        return new ServiceSpec(namespace, name, type, clusterIps, externalIps, loadBalancerIps,
+            loadBalancerSourceRanges, ports, affinityTimeoutSeconds, externalTrafficLocal, internalTrafficLocal,
+            schedulerName);
+    }
+
+    public ServiceSpec withTrafficPolicies(final boolean externalLocal, final boolean internalLocal)
+    {
+        return new ServiceSpec(namespace, name, type, clusterIps, externalIps, loadBalancerIps,
+            loadBalancerSourceRanges, ports, affinityTimeoutSeconds, externalLocal, internalLocal, scheduler);
+    }
+}
