@@ -218,4 +218,35 @@ public final class Addresses
         final long mask = loBits >= 64 ? -1L : ~(-1L >>> loBits);
         return hi == netHi && (lo & mask) == (netLo & mask);
     }
+
+    /**
+     * Parses a CIDR prefix such as {@code 10.0.0.0/8} or {@code 2001:db8::/32}.
+     *
+     * @return {hi, lo, prefixLength over the 128-bit form (IPv4 lengths are offset by 96), family 4 or 6}
+     * @throws IllegalArgumentException naming the text when it is not a prefix
+     */
+    public static long[] parseCidr(final String text)
+    {
+        final int slash = text == null ? -1 : text.indexOf('/');
+        if (slash < 0)
+        {
+            throw new IllegalArgumentException("invalid CIDR '" + text + "' (expected address/prefix)");
+        }
+        final long[] address = parse(text.substring(0, slash));
+        final int max = address[2] == 4 ? 32 : 128;
+        final int length;
+        try
+        {
+            length = Integer.parseInt(text.substring(slash + 1));
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new IllegalArgumentException("invalid CIDR '" + text + "' (prefix is not a number)");
+        }
+        if (length < 0 || length > max)
+        {
+            throw new IllegalArgumentException("invalid CIDR '" + text + "' (prefix out of range 0.." + max + ")");
+        }
+        return new long[] {address[0], address[1], address[2] == 4 ? 96 + length : length, address[2]};
+    }
 }

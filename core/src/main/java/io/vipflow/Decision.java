@@ -1,0 +1,103 @@
+package io.vipflow;
+
+import io.vipflow.conntrack.ConnView;
+import io.vipflow.conntrack.FlowKey;
+import io.vipflow.packet.PacketTuple;
+import io.vipflow.service.Backend;
+import io.vipflow.service.Frontend;
+import io.vipflow.service.ServicePort;
+
+/**
+ * The result of classifying one packet, and the scratch space classification needs. Caller-owned and reused
+ * for every packet so that the data path allocates nothing; one per thread.
+ * <p>
+ * The references it returns ({@link #servicePort()}, {@link #backend()}, {@link #frontend()}) point to
+ * immutable control-plane objects: valid to keep, never to modify.
+ */
+public final class Decision
+{
+    /** The parsed packet (filled by frame classification; the input when classifying a tuple). */
+    public final PacketTuple tuple = new PacketTuple();
+    final FlowKey key = new FlowKey();
+    final FlowKey affinityKey = new FlowKey();
+    final ConnView view = new ConnView();
+    final ConnView affinityView = new ConnView();
+
+    Verdict verdict;
+    Reason reason;
+    Frontend frontend;
+    ServicePort servicePort;
+    Backend backend;
+    boolean newFlow;
+    boolean rescheduled;
+
+    void reset()
+    {
+        verdict = Verdict.PASS;
+        reason = Reason.NONE;
+        frontend = null;
+        servicePort = null;
+        backend = null;
+        newFlow = false;
+        rescheduled = false;
+    }
+
+    void set(final Verdict verdict, final Reason reason)
+    {
+        this.verdict = verdict;
+        this.reason = reason;
+    }
+
+    public Verdict verdict()
+    {
+        return verdict;
+    }
+
+    /** Why: {@link Reason#NONE} for DNAT and PASS. */
+    public Reason reason()
+    {
+        return reason;
+    }
+
+    /** The frontend the packet matched, or null for PASS and malformed packets. */
+    public Frontend frontend()
+    {
+        return frontend;
+    }
+
+    /** The Service port the packet belongs to, or null when it matched none. */
+    public ServicePort servicePort()
+    {
+        return servicePort;
+    }
+
+    /** The backend to DNAT to; non-null exactly when the verdict is DNAT. */
+    public Backend backend()
+    {
+        return backend;
+    }
+
+    /** True when this packet chose the backend (the first packet of the flow), false for later packets. */
+    public boolean newFlow()
+    {
+        return newFlow;
+    }
+
+    /**
+     * True when the flow had an entry whose backend could not be kept (removed, or a SYN reusing a closed or
+     * quiesced entry) and this packet scheduled it again.
+     */
+    public boolean rescheduled()
+    {
+        return rescheduled;
+    }
+
+    /** Allocates; for logs and tests. */
+    @Override
+    public String toString()
+    {
+        return verdict + (reason == Reason.NONE ? "" : "(" + reason.label + ")") +
+            (servicePort == null ? "" : " " + servicePort.label) + (backend == null ? "" : " -> " + backend.name) +
+            (verdict == Verdict.DNAT ? (newFlow ? " NEW" : " ESTABLISHED") : "");
+    }
+}

@@ -1,0 +1,30 @@
+package io.vipflow;
+
+/** Why a packet got its verdict; {@link #label} is the spelling used in decision logs. */
+public enum Reason
+{
+    NONE(""),
+    /** Truncated or inconsistent headers. */
+    MALFORMED("malformed"),
+    /** The frame's link type is not one the parser knows. */
+    UNSUPPORTED_LINK("unsupported-link"),
+    /** The Service has no usable endpoint at all (SEMANTICS.md §2 rule 4): REJECT. */
+    NO_ENDPOINTS("no-endpoints"),
+    /** Local traffic policy with endpoints elsewhere but none on this node (§2 rule 5): DROP. */
+    NO_LOCAL_ENDPOINTS("no-local-endpoints"),
+    /** Source outside the load balancer's {@code loadBalancerSourceRanges} (§1): DROP. */
+    SOURCE_RANGE("source-range"),
+    /** The flow's backend left the EndpointSlices; IPVS {@code expire_nodest_conn} drops the packet (§4). */
+    BACKEND_REMOVED("backend-removed"),
+    /** A packet in the middle of a flow with no entry, under a mid-flow policy that does not schedule it. */
+    NO_CONNECTION("no-connection"),
+    /** The connection table had no room: every way of the flow's bucket holds an established flow. */
+    TABLE_FULL("table-full");
+
+    public final String label;
+
+    Reason(final String label)
+    {
+        this.label = label;
+    }
+}

@@ -1,0 +1,116 @@
+package io.vipflow.conntrack;
+
+/**
+ * Connection states kept in an entry, and the TCP input-direction transitions of IPVS
+ * ({@code net/netfilter/ipvs/ip_vs_proto_tcp.c}, {@code tcp_states}, the INPUT rows; SEMANTICS.md §3).
+ * <p>
+ * TCP states use IPVS's numbering; UDP, SCTP and affinity entries have one state each.
+ */
+public final class ConnState
+{
+    public static final int NONE = 0;
+    public static final int ESTABLISHED = 1;
+    public static final int SYN_SENT = 2;
+    public static final int SYN_RECV = 3;
+    public static final int FIN_WAIT = 4;
+    public static final int TIME_WAIT = 5;
+    public static final int CLOSE = 6;
+    public static final int CLOSE_WAIT = 7;
+    public static final int LAST_ACK = 8;
+    public static final int LISTEN = 9;
+    public static final int SYNACK = 10;
+    /** Number of TCP states. */
+    public static final int TCP_STATE_COUNT = 11;
+
+    public static final int UDP = 16;
+    public static final int SCTP = 17;
+    /** A ClientIP session-affinity record (not a connection). */
+    public static final int AFFINITY = 18;
+
+    private static final String[] NAMES =
+        {"NONE", "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT", "TIME_WAIT", "CLOSE", "CLOSE_WAIT", "LAST_ACK",
+            "LISTEN", "SYNACK"};
+
+    private static final int NO = NONE;
+    private static final int ES = ESTABLISHED;
+    private static final int SS = SYN_SENT;
+    private static final int SR = SYN_RECV;
+    private static final int FW = FIN_WAIT;
+    private static final int TW = TIME_WAIT;
+    private static final int CL = CLOSE;
+    private static final int CW = CLOSE_WAIT;
+    private static final int LA = LAST_ACK;
+    private static final int LI = LISTEN;
+    private static final int SA = SYNACK;
+
+    // Rows: syn, fin, ack, rst. Columns: the current state NO ES SS SR FW TW CL CW LA LI SA.
+    private static final byte[][] INPUT =
+        {
+            {SR, ES, ES, SR, SR, SR, SR, SR, SR, SR, SR},
+            {CL, CW, SS, TW, TW, TW, CL, CW, LA, LI, TW},
+            {ES, ES, SS, ES, FW, TW, CL, CW, CL, LI, ES},
+            {CL, CL, CL, SR, CL, CL, CL, CL, LA, LI, SR},
+        };
+
+    private static final int ROW_SYN = 0;
+    private static final int ROW_FIN = 1;
+    private static final int ROW_ACK = 2;
+    private static final int ROW_RST = 3;
+
+    private ConnState()
+    {
+    }
+
+    /**
+     * The TCP state after a client-to-service packet with these flags. IPVS picks one event per packet in the
+     * order rst, syn, fin, ack ({@code tcp_state_idx}); a packet with none of them leaves the state as it is.
+     *
+     * @param state    current TCP state, 0..10
+     * @param tcpFlags the TCP flags byte
+     */
+    public static int tcpNext(final int state, final int tcpFlags)
+    {
+        final int row;
+        if ((tcpFlags & 0x04) != 0)
+        {
+            row = ROW_RST;
+        }
+        else if ((tcpFlags & 0x02) != 0)
+        {
+            row = ROW_SYN;
+        }
+        else if ((tcpFlags & 0x01) != 0)
+        {
+            row = ROW_FIN;
+        }
+        else if ((tcpFlags & 0x10) != 0)
+        {
+            row = ROW_ACK;
+        }
+        else
+        {
+            return state;
+        }
+        return INPUT[row][state];
+    }
+
+    public static boolean isTcp(final int state)
+    {
+        return state >= 0 && state < TCP_STATE_COUNT;
+    }
+
+    public static String name(final int state)
+    {
+        if (isTcp(state))
+        {
+            return NAMES[state];
+        }
+        switch (state)
+        {
+            case UDP: return "UDP";
+            case SCTP: return "SCTP";
+            case AFFINITY: return "AFFINITY";
+            default: return "UNKNOWN(" + state + ")";
+        }
+    }
+}

@@ -1,0 +1,570 @@
+package io.vipflow.conntrack;
+
+import org.agrona.BitUtil;
+import org.agrona.BufferUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+
+/**
+ * An off-heap, fixed-capacity, set-associative table of flows: the connection table.
+ * <p>
+ * A flow's hash picks one bucket of {@link #WAYS} slots. A bucket is one control cache line of {@link #WAYS}
+ * header words followed by {@link #WAYS} slot cache lines:
+ * <pre>
+ *  bucket (576 bytes)
+ *  +---------------------------------------------------------------+
+ *  | header[0] | header[1] | ... | header[7]        (64 bytes)     |  one long per way:
+ *  +---------------------------------------------------------------+    bits 63..32 tag (hash high half, never 0)
+ *  | slot 0 (64 bytes)                                             |    bits 31..8  version (bumped on every claim
+ *  | ...                                                           |                and every delete)
+ *  | slot 7 (64 bytes)                                             |    bits  7..0  status EMPTY / BUSY / LIVE
+ *  +---------------------------------------------------------------+
+ *  slot: 0 srcHi | 8 srcLo | 16 dstHi | 24 dstLo | 32 ports: protocol(8) srcPort(16) dstPort(16)
+ *        40 meta: backendId(32) state(8) version(24) | 48 expiry nanos | 56 created nanos
+ * </pre>
+ * A lookup reads one header line, then only the slot whose tag matches, so a hit costs two cache lines.
+ * No probing past the bucket means a deleted slot can go straight back to EMPTY: there are no tombstones
+ * and no rehash, and a full bucket is handled by eviction ({@link #getOrCreate}).
+ * <p>
+ * Concurrency: any number of threads may call every method at once; there are no locks. A slot is claimed by
+ * CAS of its header EMPTY→BUSY, filled with plain stores, and published by a release store of LIVE; readers
+ * load the header with acquire, read the slot, then re-read the header after an acquire fence and discard
+ * what they read if it changed (a seqlock on the version). Two threads creating the same flow at once are
+ * reconciled so that exactly one entry wins and both see its backend (see {@link #getOrCreate}); only
+ * threads creating a flow with the same tag ever wait for each other, and only for the few stores it takes
+ * to fill a slot. Value updates are CAS on words that carry the slot version, so a thread holding a stale
+ * slot can never overwrite the entry of another flow that reused the slot.
+ * <p>
+ * Times are caller-supplied nanoseconds on one clock (packet capture time or {@link System#nanoTime()}).
+ */
+public final class ConnTable implements AutoCloseable
+{
+    public static final int WAYS = 8;
+    public static final int SLOT_BYTES = 64;
+    public static final int BUCKET_BYTES = SLOT_BYTES * (WAYS + 1);
+
+    static final int SRC_HI = 0;
+    static final int SRC_LO = 8;
+    static final int DST_HI = 16;
+    static final int DST_LO = 24;
+    static final int PORTS = 32;
+    static final int META = 40;
+    static final int EXPIRY = 48;
+    static final int CREATED_AT = 56;
+
+    static final long EMPTY = 0;
+    static final long BUSY = 1;
+    static final long LIVE = 2;
+    private static final long STATUS_MASK = 0xFF;
+    private static final long VERSION_MASK = 0xFF_FFFFL;
+
+    /** getOrCreate: an entry for the key already existed and is returned in the view. */
+    public static final int EXISTING = 0;
+    /** getOrCreate: a new entry was created with the proposed values. */
+    public static final int CREATED = 1;
+    /** getOrCreate: the bucket held only established flows; nothing was stored. */
+    public static final int FULL = 2;
+
+    private static final int SPINS_BEFORE_YIELD = 64;
+
+    private final ByteBuffer memory;
+    private final UnsafeBuffer buffer;
+    private final int buckets;
+
+    /**
+     * @param capacity the number of flows to hold; the table allocates {@code capacity / 0.75} slots rounded up
+     *                 to whole buckets, so that buckets rarely fill
+     */
+    public ConnTable(final int capacity)
+    {
+        if (capacity < 1)
+        {
+            throw new IllegalArgumentException("capacity must be positive: " + capacity);
+        }
+        final long slots = (long)Math.ceil(capacity / 0.75);
+        final long bucketCount = Math.max(1, (slots + WAYS - 1) / WAYS);
+        if (bucketCount * BUCKET_BYTES > Integer.MAX_VALUE - BitUtil.CACHE_LINE_LENGTH)
+        {
+            throw new IllegalArgumentException("capacity too large for one buffer: " + capacity);
+        }
+        this.buckets = (int)bucketCount;
+        // Over-allocate one line so the first bucket starts on a cache-line boundary.
+        this.memory = ByteBuffer.allocateDirect(buckets * BUCKET_BYTES + BitUtil.CACHE_LINE_LENGTH);
+        final int align = (int)(BitUtil.align(addressOf(memory), BitUtil.CACHE_LINE_LENGTH) - addressOf(memory));
+        this.buffer = new UnsafeBuffer(memory, align, buckets * BUCKET_BYTES);
+    }
+
+    private static long addressOf(final ByteBuffer direct)
+    {
+        return new UnsafeBuffer(direct).addressOffset();
+    }
+
+    /** Slots in the table (buckets × ways). */
+    public int slotCount()
+    {
+        return buckets * WAYS;
+    }
+
+    /** Off-heap bytes used by the table. */
+    public long bytes()
+    {
+        return (long)buckets * BUCKET_BYTES;
+    }
+
+    /**
+     * Finds the live (not expired) entry for the key.
+     *
+     * @return true and the entry in {@code view}, or false when there is none
+     */
+    public boolean lookup(final FlowKey key, final long nowNanos, final ConnView view)
+    {
+        final int tag = tagOf(key.hash);
+        final int base = bucketBase(key.hash);
+        for (int way = 0; way < WAYS; way++)
+        {
+            final int headerIndex = base + way * 8;
+            final long header = buffer.getLongAcquire(headerIndex);
+            if ((header & STATUS_MASK) != LIVE || (int)(header >>> 32) != tag)
+            {
+                continue;
+            }
+            final int slot = base + SLOT_BYTES * (way + 1);
+            if (!keyEquals(slot, key))
+            {
+                continue;
+            }
+            final long meta = buffer.getLong(slot + META);
+            final long expiry = buffer.getLong(slot + EXPIRY);
+            final long created = buffer.getLong(slot + CREATED_AT);
+            VarHandle.acquireFence();
+            if (buffer.getLongVolatile(headerIndex) != header)
+            {
+                way = -1; // the slot changed under us: scan the bucket again
+                continue;
+            }
+            if (expiry - nowNanos <= 0)
+            {
+                continue;
+            }
+            view.set(slot, headerIndex, header, meta, expiry, created);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Atomic get-or-create. Returns the live entry for the key if there is one ({@link #EXISTING}); otherwise
+     * stores a new entry with the proposed backend, state and expiry ({@link #CREATED}). When two threads race
+     * on the same new key, one creates and the other gets {@link #EXISTING} with the winner's backend.
+     * <p>
+     * When the bucket has no free way, one entry is evicted, in this order: an expired entry, then the one
+     * expiring first among TCP entries not ESTABLISHED (embryonic or closing), then among UDP/SCTP/affinity
+     * entries. ESTABLISHED TCP entries are never evicted: then the result is {@link #FULL}.
+     * <p>
+     * Protocol for concurrent creators of one key: after claiming a slot a creator scans the bucket again.
+     * If it sees another claimed slot with the same tag at a lower way, it releases its own and retries; if
+     * the other is at a higher way, it waits until that one is published (then compares keys) or released.
+     * A published entry always wins. So exactly one entry for a key is ever live, and a creator waits only
+     * for a creator of the same tag.
+     */
+    public int getOrCreate(final FlowKey key, final int backendId, final int state, final long expiryNanos,
+        final long nowNanos, final ConnView view)
+    {
+        final int tag = tagOf(key.hash);
+        final int base = bucketBase(key.hash);
+        retry:
+        while (true)
+        {
+            int freeWay = -1;
+            long freeHeader = 0;
+            for (int way = 0; way < WAYS; way++)
+            {
+                final int headerIndex = base + way * 8;
+                final long header = buffer.getLongAcquire(headerIndex);
+                final long status = header & STATUS_MASK;
+                if (status == EMPTY)
+                {
+                    if (freeWay < 0)
+                    {
+                        freeWay = way;
+                        freeHeader = header;
+                    }
+                    continue;
+                }
+                if ((int)(header >>> 32) != tag)
+                {
+                    continue;
+                }
+                if (status == BUSY)
+                {
+                    awaitChange(headerIndex, header);
+                    continue retry;
+                }
+                final int match = matchLive(base, way, header, key, nowNanos, view);
+                if (match == MATCH_LIVE)
+                {
+                    return EXISTING;
+                }
+                if (match == MATCH_CHANGED)
+                {
+                    continue retry;
+                }
+                if (match == MATCH_EXPIRED && buffer.compareAndSetLong(headerIndex, header, emptied(header)))
+                {
+                    if (freeWay < 0)
+                    {
+                        freeWay = way;
+                        freeHeader = emptied(header);
+                    }
+                }
+            }
+            if (freeWay < 0)
+            {
+                final long victim = chooseVictim(base, nowNanos);
+                if (victim == NO_VICTIM)
+                {
+                    return FULL;
+                }
+                freeWay = (int)(victim >>> 4) & (WAYS - 1);
+                freeHeader = (victim & ~0xF0L);
+            }
+            final int headerIndex = base + freeWay * 8;
+            final long version = (((freeHeader >>> 8) & VERSION_MASK) + 1) & VERSION_MASK;
+            final long busy = ((long)tag << 32) | (version << 8) | BUSY;
+            if (!buffer.compareAndSetLong(headerIndex, freeHeader, busy))
+            {
+                continue;
+            }
+            final int outcome = resolveRace(base, freeWay, busy, tag, key, nowNanos, view);
+            if (outcome == RACE_LOST)
+            {
+                return EXISTING;
+            }
+            if (outcome == RACE_RETRY)
+            {
+                continue;
+            }
+            final int slot = base + SLOT_BYTES * (freeWay + 1);
+            buffer.putLong(slot + SRC_HI, key.srcHi);
+            buffer.putLong(slot + SRC_LO, key.srcLo);
+            buffer.putLong(slot + DST_HI, key.dstHi);
+            buffer.putLong(slot + DST_LO, key.dstLo);
+            buffer.putLong(slot + PORTS, packPorts(key));
+            final long meta = packMeta(backendId, state, version);
+            buffer.putLong(slot + META, meta);
+            buffer.putLong(slot + EXPIRY, expiryNanos);
+            buffer.putLong(slot + CREATED_AT, nowNanos);
+            final long live = (busy & ~STATUS_MASK) | LIVE;
+            buffer.putLongRelease(headerIndex, live);
+            view.set(slot, headerIndex, live, meta, expiryNanos, nowNanos);
+            return CREATED;
+        }
+    }
+
+    private static final int RACE_WON = 0;
+    private static final int RACE_LOST = 1;
+    private static final int RACE_RETRY = 2;
+
+    /**
+     * After claiming {@code mine}: make sure no other creator of the same key published or will publish.
+     * Only the key's tag is visible in a claimed slot, so a claimed slot with our tag counts as a rival.
+     */
+    private int resolveRace(final int base, final int mine, final long myHeader, final int tag, final FlowKey key,
+        final long nowNanos, final ConnView view)
+    {
+        final int myIndex = base + mine * 8;
+        for (int way = 0; way < WAYS; way++)
+        {
+            if (way == mine)
+            {
+                continue;
+            }
+            final int headerIndex = base + way * 8;
+            while (true)
+            {
+                final long header = buffer.getLongAcquire(headerIndex);
+                if ((header & STATUS_MASK) == EMPTY || (int)(header >>> 32) != tag)
+                {
+                    break;
+                }
+                if ((header & STATUS_MASK) == BUSY)
+                {
+                    if (way < mine)
+                    {
+                        buffer.putLongRelease(myIndex, emptied(myHeader));
+                        return RACE_RETRY;
+                    }
+                    awaitChange(headerIndex, header);
+                    continue;
+                }
+                final int match = matchLive(base, way, header, key, nowNanos, view);
+                if (match == MATCH_LIVE)
+                {
+                    buffer.putLongRelease(myIndex, emptied(myHeader));
+                    return RACE_LOST;
+                }
+                if (match == MATCH_CHANGED)
+                {
+                    continue;
+                }
+                break;
+            }
+        }
+        return RACE_WON;
+    }
+
+    private static final int MATCH_NONE = 0;
+    private static final int MATCH_LIVE = 1;
+    private static final int MATCH_EXPIRED = 2;
+    private static final int MATCH_CHANGED = 3;
+
+    private int matchLive(final int base, final int way, final long header, final FlowKey key, final long nowNanos,
+        final ConnView view)
+    {
+        final int slot = base + SLOT_BYTES * (way + 1);
+        final boolean equal = keyEquals(slot, key);
+        final long meta = buffer.getLong(slot + META);
+        final long expiry = buffer.getLong(slot + EXPIRY);
+        final long created = buffer.getLong(slot + CREATED_AT);
+        VarHandle.acquireFence();
+        final int headerIndex = base + way * 8;
+        if (buffer.getLongVolatile(headerIndex) != header)
+        {
+            return MATCH_CHANGED;
+        }
+        if (!equal)
+        {
+            return MATCH_NONE;
+        }
+        if (expiry - nowNanos <= 0)
+        {
+            return MATCH_EXPIRED;
+        }
+        view.set(slot, headerIndex, header, meta, expiry, created);
+        return MATCH_LIVE;
+    }
+
+    private static final long NO_VICTIM = -1L;
+
+    /**
+     * The entry to evict from a full bucket: its header as read, with the way in bits 6..4 (the status needs
+     * only bits 1..0), so the claim CAS fails if the victim changed since it was judged. {@link #NO_VICTIM}
+     * when every way holds an ESTABLISHED TCP flow.
+     */
+    private long chooseVictim(final int base, final long nowNanos)
+    {
+        long best = NO_VICTIM;
+        int bestRank = Integer.MAX_VALUE;
+        long bestExpiry = Long.MAX_VALUE;
+        for (int way = 0; way < WAYS; way++)
+        {
+            final long header = buffer.getLongAcquire(base + way * 8);
+            if ((header & STATUS_MASK) != LIVE)
+            {
+                continue;
+            }
+            final int slot = base + SLOT_BYTES * (way + 1);
+            final long expiry = buffer.getLong(slot + EXPIRY);
+            final int state = stateOf(buffer.getLong(slot + META));
+            final int rank;
+            if (expiry - nowNanos <= 0)
+            {
+                rank = 0;
+            }
+            else if (state == ConnState.ESTABLISHED)
+            {
+                continue;
+            }
+            else if (ConnState.isTcp(state))
+            {
+                rank = 1;
+            }
+            else
+            {
+                rank = 2;
+            }
+            if (rank < bestRank || (rank == bestRank && expiry - bestExpiry < 0))
+            {
+                best = header | ((long)way << 4);
+                bestRank = rank;
+                bestExpiry = expiry;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * Sets an entry's backend, state and expiry. Fails (returns false) when the entry was deleted, reused or
+     * updated by another thread since the view was read; the view is refreshed on success.
+     */
+    public boolean update(final ConnView view, final int backendId, final int newState, final long newExpiryNanos)
+    {
+        final long oldMeta = view.meta;
+        final long newMeta = packMeta(backendId, newState, oldMeta & VERSION_MASK);
+        if (newMeta != oldMeta && !buffer.compareAndSetLong(view.slot + META, oldMeta, newMeta))
+        {
+            return false;
+        }
+        view.meta = newMeta;
+        if (newExpiryNanos != view.expiryNanos)
+        {
+            final long seen = buffer.compareAndExchangeLong(view.slot + EXPIRY, view.expiryNanos, newExpiryNanos);
+            if (seen == view.expiryNanos)
+            {
+                view.expiryNanos = newExpiryNanos;
+            }
+            else if (newExpiryNanos - seen > 0 && buffer.getLongVolatile(view.headerIndex) == view.header &&
+                buffer.compareAndSetLong(view.slot + EXPIRY, seen, newExpiryNanos))
+            {
+                // A concurrent packet of the same flow refreshed the timer first: the later deadline wins.
+                view.expiryNanos = newExpiryNanos;
+            }
+        }
+        return buffer.getLongVolatile(view.headerIndex) == view.header;
+    }
+
+    /** Deletes the entry the view was read from; false when it had already changed. */
+    public boolean delete(final ConnView view)
+    {
+        return buffer.compareAndSetLong(view.headerIndex, view.header, emptied(view.header));
+    }
+
+    /**
+     * Visits live entries from slot {@code fromSlot} for at most {@code maxSlots} slots and deletes those expired
+     * at {@code nowNanos}: bounded work per call, for an incremental sweeper.
+     *
+     * @return the slot to continue from (0 after a full pass)
+     */
+    public int expire(final int fromSlot, final int maxSlots, final long nowNanos)
+    {
+        final int total = slotCount();
+        int slotNo = fromSlot;
+        for (int n = 0; n < maxSlots && slotNo < total; n++, slotNo++)
+        {
+            final int base = (slotNo / WAYS) * BUCKET_BYTES;
+            final int way = slotNo % WAYS;
+            final long header = buffer.getLongAcquire(base + way * 8);
+            if ((header & STATUS_MASK) != LIVE)
+            {
+                continue;
+            }
+            final long expiry = buffer.getLong(base + SLOT_BYTES * (way + 1) + EXPIRY);
+            if (expiry - nowNanos <= 0)
+            {
+                buffer.compareAndSetLong(base + way * 8, header, emptied(header));
+            }
+        }
+        return slotNo >= total ? 0 : slotNo;
+    }
+
+    /** Counts live entries (expired or not) by a full scan: for tests and tools, not the data path. */
+    public int countLive()
+    {
+        int count = 0;
+        for (int b = 0; b < buckets; b++)
+        {
+            for (int way = 0; way < WAYS; way++)
+            {
+                if ((buffer.getLongAcquire(b * BUCKET_BYTES + way * 8) & STATUS_MASK) == LIVE)
+                {
+                    count++;
+                }
+            }
+        }
+        return count;
+    }
+
+    /** Reads one slot by number into the view if it is live; for dumps and tests. */
+    public boolean readSlot(final int slotNo, final FlowKey keyOut, final ConnView view)
+    {
+        final int base = (slotNo / WAYS) * BUCKET_BYTES;
+        final int way = slotNo % WAYS;
+        final int headerIndex = base + way * 8;
+        final long header = buffer.getLongAcquire(headerIndex);
+        if ((header & STATUS_MASK) != LIVE)
+        {
+            return false;
+        }
+        final int slot = base + SLOT_BYTES * (way + 1);
+        final long ports = buffer.getLong(slot + PORTS);
+        keyOut.set((int)(ports >>> 32) & 0xFF, buffer.getLong(slot + SRC_HI), buffer.getLong(slot + SRC_LO),
+            (int)(ports >>> 16) & 0xFFFF, buffer.getLong(slot + DST_HI), buffer.getLong(slot + DST_LO),
+            (int)ports & 0xFFFF);
+        view.set(slot, headerIndex, header, buffer.getLong(slot + META), buffer.getLong(slot + EXPIRY),
+            buffer.getLong(slot + CREATED_AT));
+        VarHandle.acquireFence();
+        return buffer.getLongVolatile(headerIndex) == header;
+    }
+
+    private boolean keyEquals(final int slot, final FlowKey key)
+    {
+        return buffer.getLong(slot + SRC_LO) == key.srcLo &&
+            buffer.getLong(slot + PORTS) == packPorts(key) &&
+            buffer.getLong(slot + DST_LO) == key.dstLo &&
+            buffer.getLong(slot + SRC_HI) == key.srcHi &&
+            buffer.getLong(slot + DST_HI) == key.dstHi;
+    }
+
+    private void awaitChange(final int headerIndex, final long header)
+    {
+        int spins = 0;
+        while (buffer.getLongAcquire(headerIndex) == header)
+        {
+            if (++spins < SPINS_BEFORE_YIELD)
+            {
+                Thread.onSpinWait();
+            }
+            else
+            {
+                Thread.yield();
+            }
+        }
+    }
+
+    private int bucketBase(final long hash)
+    {
+        // Lemire's multiply-shift maps the low 32 hash bits onto [0, buckets) without a division.
+        return (int)(((hash & 0xFFFF_FFFFL) * buckets) >>> 32) * BUCKET_BYTES;
+    }
+
+    private static int tagOf(final long hash)
+    {
+        final int tag = (int)(hash >>> 32);
+        return tag == 0 ? 1 : tag;
+    }
+
+    private static long emptied(final long header)
+    {
+        final long version = (((header >>> 8) & VERSION_MASK) + 1) & VERSION_MASK;
+        return version << 8;
+    }
+
+    private static long packPorts(final FlowKey key)
+    {
+        return ((long)(key.protocol & 0xFF) << 32) | ((long)(key.srcPort & 0xFFFF) << 16) | (key.dstPort & 0xFFFF);
+    }
+
+    static long packMeta(final int backendId, final int state, final long version)
+    {
+        return ((long)backendId << 32) | ((long)(state & 0xFF) << 24) | (version & VERSION_MASK);
+    }
+
+    static int backendOf(final long meta)
+    {
+        return (int)(meta >>> 32);
+    }
+
+    static int stateOf(final long meta)
+    {
+        return (int)(meta >>> 24) & 0xFF;
+    }
+
+    /** Frees the off-heap memory now. No thread may use the table during or after this call. */
+    @Override
+    public void close()
+    {
+        BufferUtil.free(memory);
+    }
+}

@@ -1,0 +1,45 @@
+package io.vipflow.conntrack;
+
+import io.vipflow.packet.PacketTuple;
+
+/**
+ * The key of a connection-table entry, with its hash computed once. Mutable and reused: one per thread.
+ */
+public final class FlowKey
+{
+    public int protocol;
+    public long srcHi;
+    public long srcLo;
+    public int srcPort;
+    public long dstHi;
+    public long dstLo;
+    public int dstPort;
+    /** {@link FlowHash#hash} of the fields above; kept in step by {@link #set}. */
+    public long hash;
+
+    public FlowKey set(final int protocol, final long srcHi, final long srcLo, final int srcPort, final long dstHi,
+        final long dstLo, final int dstPort)
+    {
+        this.protocol = protocol;
+        this.srcHi = srcHi;
+        this.srcLo = srcLo;
+        this.srcPort = srcPort;
+        this.dstHi = dstHi;
+        this.dstLo = dstLo;
+        this.dstPort = dstPort;
+        this.hash = FlowHash.hash(protocol, srcHi, srcLo, srcPort, dstHi, dstLo, dstPort);
+        return this;
+    }
+
+    /** The client-to-frontend key of a packet. */
+    public FlowKey setFrom(final PacketTuple t)
+    {
+        return set(t.protocol, t.srcHi, t.srcLo, t.srcPort, t.dstHi, t.dstLo, t.dstPort);
+    }
+
+    public boolean sameKey(final FlowKey o)
+    {
+        return protocol == o.protocol && srcHi == o.srcHi && srcLo == o.srcLo && srcPort == o.srcPort &&
+            dstHi == o.dstHi && dstLo == o.dstLo && dstPort == o.dstPort;
+    }
+}

@@ -1,0 +1,62 @@
+package io.vipflow.service;
+
+import io.vipflow.packet.Addresses;
+
+/**
+ * One (address, port, protocol) at which a Service port is reachable. Immutable.
+ */
+public final class Frontend
+{
+    public final FrontendKind kind;
+    public final ServicePort target;
+    public final boolean ipv6;
+    public final long addrHi;
+    public final long addrLo;
+    public final int port;
+    public final int protocol;
+    private final long[] rangeHi;
+    private final long[] rangeLo;
+    private final int[] rangePrefix;
+
+    Frontend(final FrontendKind kind, final ServicePort target, final long addrHi, final long addrLo, final int port,
+        final long[] rangeHi, final long[] rangeLo, final int[] rangePrefix)
+    {
+        this.kind = kind;
+        this.target = target;
+        this.ipv6 = target.ipv6;
+        this.addrHi = addrHi;
+        this.addrLo = addrLo;
+        this.port = port;
+        this.protocol = target.port.protocol().number;
+        this.rangeHi = rangeHi;
+        this.rangeLo = rangeLo;
+        this.rangePrefix = rangePrefix;
+    }
+
+    /**
+     * {@code loadBalancerSourceRanges}: true when the source may use this frontend. Only load-balancer
+     * frontends carry ranges; with none, every source is admitted.
+     */
+    public boolean admits(final long srcHi, final long srcLo)
+    {
+        final int[] prefixes = rangePrefix;
+        if (prefixes == null)
+        {
+            return true;
+        }
+        for (int i = 0; i < prefixes.length; i++)
+        {
+            if (Addresses.inPrefix(srcHi, srcLo, rangeHi[i], rangeLo[i], prefixes[i]))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public String toString()
+    {
+        return kind + " " + Addresses.formatSocket(ipv6, addrHi, addrLo, port) + " -> " + target.label;
+    }
+}

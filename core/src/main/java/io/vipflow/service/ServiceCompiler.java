@@ -1,0 +1,253 @@
+package io.vipflow.service;
+
+import io.vipflow.packet.Addresses;
+import io.vipflow.sched.Scheduler;
+import io.vipflow.sched.SchedulerFactory;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToIntFunction;
+
+/**
+ * Turns one Service and its EndpointSlices into {@link ServicePort}s and {@link Frontend}s. Control plane only.
+ */
+final class ServiceCompiler
+{
+    /** What compiling one Service produced; reused as long as its inputs are equal. */
+    record Compiled(ServiceSpec spec, List<EndpointSliceSpec> slices, List<ServicePort> ports,
+        List<Frontend> frontends)
+    {
+    }
+
+    private final String nodeName;
+    private final List<long[]> nodeIps;
+    private final ToIntFunction<String> servicePortIds;
+    private final ToIntFunction<String> backendIds;
+
+    ServiceCompiler(final String nodeName, final List<long[]> nodeIps, final ToIntFunction<String> servicePortIds,
+        final ToIntFunction<String> backendIds)
+    {
+        this.nodeName = nodeName;
+        this.nodeIps = nodeIps;
+        this.servicePortIds = servicePortIds;
+        this.backendIds = backendIds;
+    }
+
+    Compiled compile(final ServiceSpec spec, final List<EndpointSliceSpec> slices, final SchedulerFactory scheduler,
+        final Map<Integer, ServicePort> previous)
+    {
+        final List<ServicePort> ports = new ArrayList<>();
+        final List<Frontend> frontends = new ArrayList<>();
+        if (spec.type() != ServiceType.EXTERNAL_NAME)
+        {
+            for (final ServicePortSpec portSpec : spec.ports())
+            {
+                for (final boolean ipv6 : new boolean[] {false, true})
+                {
+                    if (!hasFrontendAddress(spec, portSpec, ipv6))
+                    {
+                        continue;
+                    }
+                    final String portKey = spec.key() + "|" + portSpec.protocol() + "/" + portSpec.port() + "|" +
+                        (ipv6 ? 6 : 4);
+                    final int id = servicePortIds.applyAsInt(portKey);
+                    final ServicePort sp =
+                        compilePort(id, portKey, spec, portSpec, ipv6, slices, scheduler, previous.get(id));
+                    ports.add(sp);
+                    addFrontends(spec, portSpec, sp, frontends);
+                }
+            }
+        }
+        return new Compiled(spec, slices, ports, frontends);
+    }
+
+    /**
+     * SEMANTICS.md §2 (kube-proxy {@code CategorizeEndpoints}): the cluster set is the ready endpoints, or, when
+     * none is ready, the serving and terminating ones; the local set applies the same rule to this node's
+     * endpoints. Every listed endpoint keeps an id, whatever its conditions, so its flows stay.
+     */
+    private ServicePort compilePort(final int id, final String portKey, final ServiceSpec spec,
+        final ServicePortSpec portSpec, final boolean ipv6, final List<EndpointSliceSpec> slices,
+        final SchedulerFactory scheduler, final ServicePort previous)
+    {
+        // An address may appear in several slices while they are being rebalanced; the first slice by name
+        // wins, as slices are handed over in name order.
+        final Map<String, Listed> byName = new LinkedHashMap<>();
+        for (final EndpointSliceSpec slice : slices)
+        {
+            if (slice.ipv6() != ipv6)
+            {
+                continue;
+            }
+            final EndpointPortSpec target = matchingPort(slice, portSpec);
+            if (target == null)
+            {
+                continue;
+            }
+            for (final EndpointSpec e : slice.endpoints())
+            {
+                // kube-proxy programs the first address of an endpoint.
+                final long[] addr = Addresses.parse(e.addresses().get(0));
+                final String name = Addresses.formatSocket(ipv6, addr[0], addr[1], target.port());
+                byName.putIfAbsent(name, new Listed(addr, target.port(), e));
+            }
+        }
+        final boolean anyReady = byName.values().stream().anyMatch(l -> l.endpoint.ready());
+        final boolean anyLocalReady = byName.values().stream().anyMatch(l -> l.endpoint.ready() && isLocal(l));
+        final List<Backend> finalList = new ArrayList<>(byName.size());
+        for (final Map.Entry<String, Listed> entry : byName.entrySet())
+        {
+            final Listed l = entry.getValue();
+            final EndpointSpec e = l.endpoint;
+            final boolean inCluster = anyReady ? e.ready() : e.serving() && e.terminating();
+            final boolean inLocal = isLocal(l) && (anyLocalReady ? e.ready() : e.serving() && e.terminating());
+            final int backendId = backendIds.applyAsInt(portKey + "|" + entry.getKey());
+            finalList.add(new Backend(backendId, ipv6, l.addr[0], l.addr[1], l.port, e, inCluster, inLocal));
+        }
+        finalList.sort(Comparator.comparing(b -> b.name));
+        final BackendSet cluster = backendSet(finalList, true, scheduler,
+            previous == null ? null : previous.clusterSet.scheduler());
+        final boolean needsLocal = spec.externalTrafficLocal() || spec.internalTrafficLocal();
+        final BackendSet local = needsLocal ? backendSet(finalList, false, scheduler,
+            previous == null ? null : previous.localSet.scheduler()) : BackendSet.EMPTY;
+        return new ServicePort(id, spec, portSpec, ipv6, finalList.toArray(new Backend[0]), cluster, local);
+    }
+
+    private record Listed(long[] addr, int port, EndpointSpec endpoint)
+    {
+    }
+
+    private boolean isLocal(final Listed l)
+    {
+        return !nodeName.isEmpty() && nodeName.equals(l.endpoint.nodeName());
+    }
+
+    private static BackendSet backendSet(final List<Backend> sorted, final boolean cluster,
+        final SchedulerFactory factory, final Scheduler previous)
+    {
+        final List<Backend> members = new ArrayList<>();
+        for (final Backend b : sorted)
+        {
+            if (cluster ? b.inClusterSet : b.inLocalSet)
+            {
+                members.add(b);
+            }
+        }
+        if (members.isEmpty())
+        {
+            return BackendSet.EMPTY;
+        }
+        final List<String> names = new ArrayList<>(members.size());
+        members.forEach(b -> names.add(b.name));
+        return new BackendSet(members.toArray(new Backend[0]), factory.create(names, previous));
+    }
+
+    /** The slice port with the Service port's name and protocol: how targetPort names resolve (SEMANTICS.md §2). */
+    private static EndpointPortSpec matchingPort(final EndpointSliceSpec slice, final ServicePortSpec portSpec)
+    {
+        for (final EndpointPortSpec p : slice.ports())
+        {
+            if (p.name().equals(portSpec.name()) && p.protocol() == portSpec.protocol())
+            {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    private boolean hasFrontendAddress(final ServiceSpec spec, final ServicePortSpec portSpec, final boolean ipv6)
+    {
+        if (anyOfFamily(spec.clusterIps(), ipv6) || anyOfFamily(spec.externalIps(), ipv6) ||
+            anyOfFamily(spec.loadBalancerIps(), ipv6))
+        {
+            return true;
+        }
+        return spec.type().hasNodePorts() && portSpec.nodePort() > 0 && nodeIps.stream().anyMatch(a -> isV6(a) == ipv6);
+    }
+
+    private void addFrontends(final ServiceSpec spec, final ServicePortSpec portSpec, final ServicePort sp,
+        final List<Frontend> out)
+    {
+        final boolean ipv6 = sp.ipv6;
+        for (final String ip : spec.clusterIps())
+        {
+            add(out, FrontendKind.CLUSTER_IP, sp, ip, ipv6, portSpec.port(), null);
+        }
+        for (final String ip : spec.externalIps())
+        {
+            add(out, FrontendKind.EXTERNAL_IP, sp, ip, ipv6, portSpec.port(), null);
+        }
+        final List<long[]> ranges = new ArrayList<>();
+        for (final String cidr : spec.loadBalancerSourceRanges())
+        {
+            final long[] r = Addresses.parseCidr(cidr);
+            if ((r[3] == 6) == ipv6)
+            {
+                ranges.add(r);
+            }
+        }
+        // With ranges set, a source outside all of them is refused, even when no range is of this family.
+        final List<long[]> lbRanges = spec.loadBalancerSourceRanges().isEmpty() ? null : ranges;
+        for (final String ip : spec.loadBalancerIps())
+        {
+            add(out, FrontendKind.LOAD_BALANCER, sp, ip, ipv6, portSpec.port(), lbRanges);
+        }
+        if (spec.type().hasNodePorts() && portSpec.nodePort() > 0)
+        {
+            for (final long[] nodeIp : nodeIps)
+            {
+                if (isV6(nodeIp) == ipv6)
+                {
+                    out.add(new Frontend(FrontendKind.NODE_PORT, sp, nodeIp[0], nodeIp[1], portSpec.nodePort(), null,
+                        null, null));
+                }
+            }
+        }
+    }
+
+    private static void add(final List<Frontend> out, final FrontendKind kind, final ServicePort sp, final String ip,
+        final boolean ipv6, final int port, final List<long[]> ranges)
+    {
+        final long[] a = Addresses.parse(ip);
+        if (isV6(a) != ipv6)
+        {
+            return;
+        }
+        long[] hi = null;
+        long[] lo = null;
+        int[] prefix = null;
+        if (ranges != null)
+        {
+            hi = new long[ranges.size()];
+            lo = new long[ranges.size()];
+            prefix = new int[ranges.size()];
+            for (int i = 0; i < ranges.size(); i++)
+            {
+                hi[i] = ranges.get(i)[0];
+                lo[i] = ranges.get(i)[1];
+                prefix[i] = (int)ranges.get(i)[2];
+            }
+        }
+        out.add(new Frontend(kind, sp, a[0], a[1], port, hi, lo, prefix));
+    }
+
+    private static boolean anyOfFamily(final List<String> ips, final boolean ipv6)
+    {
+        for (final String ip : ips)
+        {
+            if (isV6(Addresses.parse(ip)) == ipv6)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isV6(final long[] parsed)
+    {
+        return parsed[2] == 6;
+    }
+}

@@ -1,0 +1,78 @@
+package io.vipflow.service;
+
+import org.agrona.collections.Int2ObjectHashMap;
+
+/**
+ * One Service port for one address family, compiled for the data plane: every backend listed for it, and
+ * the sets that may take new flows. Immutable once published; any thread may read it.
+ */
+public final class ServicePort
+{
+    /** Stable id of (Service, port, family) while the Service exists; keys session-affinity records. */
+    public final int id;
+    /** {@code namespace/name:portName}, or the port number when the port has no name. */
+    public final String label;
+    public final ServiceSpec service;
+    public final ServicePortSpec port;
+    public final boolean ipv6;
+    /** Session-affinity timeout in nanoseconds; 0 when affinity is off. */
+    public final long affinityTimeoutNanos;
+    public final BackendSet clusterSet;
+    public final BackendSet localSet;
+    private final Backend[] listed;
+    private final Int2ObjectHashMap<Backend> byId;
+
+    ServicePort(final int id, final ServiceSpec service, final ServicePortSpec port, final boolean ipv6,
+        final Backend[] listed, final BackendSet clusterSet, final BackendSet localSet)
+    {
+        this.id = id;
+        this.service = service;
+        this.port = port;
+        this.ipv6 = ipv6;
+        this.label = service.key() + ":" + (port.name().isEmpty() ? Integer.toString(port.port()) : port.name());
+        this.affinityTimeoutNanos = service.affinityTimeoutSeconds() * 1_000_000_000L;
+        this.listed = listed;
+        this.clusterSet = clusterSet;
+        this.localSet = localSet;
+        this.byId = new Int2ObjectHashMap<>(Math.max(8, listed.length * 2), 0.65f);
+        for (final Backend b : listed)
+        {
+            byId.put(b.id, b);
+        }
+    }
+
+    /** The listed backend with this id, or null when it is no longer listed (removed). Allocation-free. */
+    public Backend backend(final int backendId)
+    {
+        return byId.get(backendId);
+    }
+
+    /** Every backend listed in the Service's slices for this port, whatever its conditions. */
+    public int listedCount()
+    {
+        return listed.length;
+    }
+
+    public Backend listed(final int i)
+    {
+        return listed[i];
+    }
+
+    /** The set new flows choose from under the policy that applies to a frontend. */
+    public BackendSet setFor(final boolean external)
+    {
+        return localPolicy(external) ? localSet : clusterSet;
+    }
+
+    /** True when the traffic policy for this kind of frontend is Local (SEMANTICS.md §2 rule 3). */
+    public boolean localPolicy(final boolean external)
+    {
+        return external ? service.externalTrafficLocal() : service.internalTrafficLocal();
+    }
+
+    @Override
+    public String toString()
+    {
+        return label + (ipv6 ? " (IPv6)" : "");
+    }
+}

@@ -1,0 +1,155 @@
+package io.vipflow.conntrack;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConnTableTest
+{
+    private static final long SECOND = 1_000_000_000L;
+
+    static FlowKey key(final int client, final int clientPort)
+    {
+        return new FlowKey().set(6, 0, 0x0000_ffff_0af4_0000L | client, clientPort, 0, 0x0000_ffff_0a60_000aL, 80);
+    }
+
+    @Test
+    void createThenFindThenUpdate()
+    {
+        try (ConnTable t = new ConnTable(1000))
+        {
+            final ConnView v = new ConnView();
+            final FlowKey k = key(1, 40000);
+            assertFalse(t.lookup(k, 0, v));
+            assertEquals(ConnTable.CREATED, t.getOrCreate(k, 7, ConnState.SYN_RECV, 60 * SECOND, 0, v));
+            assertEquals(ConnTable.EXISTING, t.getOrCreate(k, 9, ConnState.SYN_RECV, 60 * SECOND, 0, v));
+            assertEquals(7, v.backendId());
+            assertTrue(t.lookup(k, SECOND, v));
+            assertEquals(ConnState.SYN_RECV, v.state());
+            assertTrue(t.update(v, 7, ConnState.ESTABLISHED, 901 * SECOND));
+            assertTrue(t.lookup(k, 2 * SECOND, v));
+            assertEquals(ConnState.ESTABLISHED, v.state());
+            assertEquals(901 * SECOND, v.expiryNanos());
+            assertFalse(t.lookup(key(2, 40000), 0, v));
+            assertFalse(t.lookup(key(1, 40001), 0, v));
+        }
+    }
+
+    @Test
+    void expiredEntriesAreNotFoundAndAreReplacedOnCreate()
+    {
+        try (ConnTable t = new ConnTable(100))
+        {
+            final ConnView v = new ConnView();
+            final FlowKey k = key(1, 1);
+            t.getOrCreate(k, 1, ConnState.UDP, 10, 0, v);
+            assertTrue(t.lookup(k, 9, v));
+            assertFalse(t.lookup(k, 10, v));
+            assertEquals(ConnTable.CREATED, t.getOrCreate(k, 2, ConnState.UDP, 50, 10, v));
+            assertTrue(t.lookup(k, 20, v));
+            assertEquals(2, v.backendId());
+            assertEquals(1, t.countLive());
+        }
+    }
+
+    @Test
+    void deleteAndStaleViewsCannotTouchAReusedSlot()
+    {
+        try (ConnTable t = new ConnTable(1))
+        {
+            final ConnView stale = new ConnView();
+            final ConnView v = new ConnView();
+            t.getOrCreate(key(1, 1), 1, ConnState.UDP, 100, 0, stale);
+            assertTrue(t.delete(stale));
+            assertFalse(t.delete(stale), "a view may delete its entry once");
+            t.getOrCreate(key(2, 2), 2, ConnState.UDP, 100, 0, v);
+            assertFalse(t.update(stale, 99, ConnState.UDP, 1_000));
+            assertTrue(t.lookup(key(2, 2), 1, v));
+            assertEquals(2, v.backendId(), "the stale update must not have changed the new flow");
+        }
+    }
+
+    @Test
+    void sweeperExpiresInBoundedSteps()
+    {
+        try (ConnTable t = new ConnTable(1000))
+        {
+            final ConnView v = new ConnView();
+            for (int i = 0; i < 500; i++)
+            {
+                t.getOrCreate(key(i, 1), 1, ConnState.UDP, i < 300 ? 10 : 1_000, 0, v);
+            }
+            assertEquals(500, t.countLive());
+            int from = 0;
+            int steps = 0;
+            do
+            {
+                from = t.expire(from, 64, 100);
+                steps++;
+            }
+            while (from != 0);
+            assertEquals(200, t.countLive());
+            assertEquals((t.slotCount() + 63) / 64, steps);
+        }
+    }
+
+    /** Fill one bucket (capacity 1 gives a single bucket of 8 ways) and check the eviction order. */
+    @Test
+    void fullBucketEvictsExpiredThenEmbryonicThenUdpButNeverEstablished()
+    {
+        try (ConnTable t = new ConnTable(1))
+        {
+            assertEquals(ConnTable.WAYS, t.slotCount());
+            final ConnView v = new ConnView();
+            for (int i = 0; i < 5; i++)
+            {
+                t.getOrCreate(key(i, 1), 1, ConnState.ESTABLISHED, 1_000, 0, v);
+            }
+            t.getOrCreate(key(5, 1), 1, ConnState.UDP, 500, 0, v);
+            t.getOrCreate(key(6, 1), 1, ConnState.SYN_RECV, 900, 0, v);
+            t.getOrCreate(key(7, 1), 1, ConnState.ESTABLISHED, 50, 0, v);
+            assertEquals(ConnTable.CREATED, t.getOrCreate(key(8, 1), 2, ConnState.ESTABLISHED, 1_000, 100, v));
+            assertFalse(t.lookup(key(7, 1), 100, v), "the expired entry goes first");
+            assertEquals(ConnTable.CREATED, t.getOrCreate(key(9, 1), 2, ConnState.ESTABLISHED, 1_000, 100, v));
+            assertFalse(t.lookup(key(6, 1), 100, v), "then the embryonic TCP entry");
+            assertTrue(t.lookup(key(5, 1), 100, v));
+            assertEquals(ConnTable.CREATED, t.getOrCreate(key(10, 1), 2, ConnState.ESTABLISHED, 1_000, 100, v));
+            assertFalse(t.lookup(key(5, 1), 100, v), "then UDP");
+            assertEquals(ConnTable.FULL, t.getOrCreate(key(11, 1), 2, ConnState.SYN_RECV, 1_000, 100, v));
+            for (final int i : new int[] {0, 1, 2, 3, 4, 8, 9, 10})
+            {
+                assertTrue(t.lookup(key(i, 1), 100, v), "established flow " + i + " must survive");
+            }
+        }
+    }
+
+    @Test
+    void ipv6KeysAreDistinct()
+    {
+        try (ConnTable t = new ConnTable(16))
+        {
+            final ConnView v = new ConnView();
+            final FlowKey a = new FlowKey().set(17, 0x2001_0db8_0000_0000L, 1, 53, 0xfd00_0000_0000_0000L, 10, 53);
+            final FlowKey b = new FlowKey().set(17, 0x2001_0db8_0000_0001L, 1, 53, 0xfd00_0000_0000_0000L, 10, 53);
+            t.getOrCreate(a, 1, ConnState.UDP, 100, 0, v);
+            t.getOrCreate(b, 2, ConnState.UDP, 100, 0, v);
+            assertTrue(t.lookup(a, 0, v));
+            assertEquals(1, v.backendId());
+            assertTrue(t.lookup(b, 0, v));
+            assertEquals(2, v.backendId());
+        }
+    }
+
+    @Test
+    void bytesPerEntryIsOneCacheLinePlusItsHeaderWord()
+    {
+        try (ConnTable t = new ConnTable(1_000_000))
+        {
+            assertEquals(ConnTable.BUCKET_BYTES / ConnTable.WAYS, 72);
+            assertTrue(t.bytes() <= 100L * 1024 * 1024, "1M flows must fit in 100 MiB, took " + t.bytes());
+            assertTrue(t.slotCount() >= 1_000_000 / 0.75);
+        }
+    }
+}
