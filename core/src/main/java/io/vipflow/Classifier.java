@@ -76,6 +76,7 @@ public final class Classifier implements AutoCloseable
             return;
         }
         d.reset();
+        d.parsed = false;
         if (status == FrameParser.NOT_IP)
         {
             d.set(Verdict.PASS, Reason.NONE);

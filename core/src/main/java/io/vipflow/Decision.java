@@ -30,9 +30,11 @@ public final class Decision
     Backend backend;
     boolean newFlow;
     boolean rescheduled;
+    boolean parsed;
 
     void reset()
     {
+        parsed = true;
         verdict = Verdict.PASS;
         reason = Reason.NONE;
         frontend = null;
@@ -51,6 +53,15 @@ public final class Decision
     public Verdict verdict()
     {
         return verdict;
+    }
+
+    /**
+     * False when a frame could not be parsed into {@link #tuple} (malformed, unsupported link, or not IP): the
+     * tuple then holds nothing meaningful.
+     */
+    public boolean parsed()
+    {
+        return parsed;
     }
 
     /** Why: {@link Reason#NONE} for DNAT and PASS. */

@@ -360,7 +360,7 @@ public final class FrameParser
         for (int headers = 0; !laterFragment && isExtensionHeader(nextHeader); headers++)
         {
             // Bounded so that a hostile chain of tiny headers costs at most a fixed amount of work.
-            if (MAX_EXTENSION_HEADERS == headers || remaining < EXT_MIN_LENGTH || end - cursor < EXT_MIN_LENGTH)
+            if (MAX_EXTENSION_HEADERS == headers || remaining < EXT_MIN_LENGTH )
             {
                 return MALFORMED;
             }

@@ -31,7 +31,7 @@ final class TransportHeaders
     private static final int DST_PORT_OFFSET = 2;
     private static final int TCP_DATA_OFFSET_OFFSET = 12;
     private static final int TCP_FLAGS_OFFSET = 13;
-    private static final int TCP_REQUIRED_LENGTH = 13;
+    private static final int TCP_REQUIRED_LENGTH = 14;
     private static final int TCP_MIN_DATA_OFFSET = 5;
     private static final int UDP_LENGTH_OFFSET = 4;
     private static final int UDP_HEADER_LENGTH = 8;

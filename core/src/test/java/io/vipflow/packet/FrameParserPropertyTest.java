@@ -4,11 +4,13 @@ import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;
 import org.quicktheories.generators.Generate;
 
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 
 import static io.vipflow.packet.ParseChecks.fields;
 import static io.vipflow.packet.ParseChecks.parseBoth;
+import static io.vipflow.packet.ParseChecks.parseCut;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.QuickTheory.qt;
@@ -54,7 +56,7 @@ class FrameParserPropertyTest
             for (int captured = 0; captured <= frame.length(); captured++)
             {
                 final PacketTuple out = new PacketTuple();
-                final int result = parseBoth(frame.bytes(), 0, captured, frame.length(), frame.linkType(), out);
+                final int result = parseCut(frame.bytes(), captured, frame.length(), frame.linkType(), out);
                 if (captured < frame.headerLength())
                 {
                     assertEquals(FrameParser.MALFORMED, result, "captured " + captured);
@@ -100,6 +102,7 @@ class FrameParserPropertyTest
             }
             final int captured = cut[0] % (bytes.length + 1);
             assertValidOutcome(bytes, 0, captured, bytes.length + cut[1], frame.linkType());
+            assertValidOutcome(Arrays.copyOf(bytes, captured), 0, captured, bytes.length + cut[1], frame.linkType());
         });
     }
 

@@ -16,6 +16,7 @@ import static io.vipflow.packet.ParseChecks.assertMalformed;
 import static io.vipflow.packet.ParseChecks.fields;
 import static io.vipflow.packet.ParseChecks.parse;
 import static io.vipflow.packet.ParseChecks.parseBoth;
+import static io.vipflow.packet.ParseChecks.parseCut;
 import static io.vipflow.packet.ParseChecks.parseOk;
 import static io.vipflow.packet.ParseChecks.setShort;
 import static io.vipflow.packet.PacketTuple.PROTO_SCTP;
@@ -113,7 +114,7 @@ class FrameParserTest
         assertEquals(1500, frame.length());
 
         final PacketTuple out = new PacketTuple();
-        assertEquals(OK, parseBoth(frame.bytes(), 0, 80, 1500, LinkType.ETHERNET, out));
+        assertEquals(OK, parseCut(frame.bytes(), 80, 1500, LinkType.ETHERNET, out));
         assertEquals(fields(frame.expected()), fields(out));
     }
 
@@ -265,7 +266,7 @@ class FrameParserTest
 
         final Frames.Frame intact = Frames.ipv4(CLIENT, VIP).tcp(1, 80, TCP_SYN).build();
         assertMalformed(intact.bytes(), intact.transportOffset() + 13, LinkType.ETHERNET);
-        assertEquals(OK, parseBoth(intact.bytes(), 0, intact.transportOffset() + 14, intact.length(),
+        assertEquals(OK, parseCut(intact.bytes(), intact.transportOffset() + 14, intact.length(),
             LinkType.ETHERNET, new PacketTuple()));
     }
 

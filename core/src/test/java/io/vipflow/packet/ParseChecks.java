@@ -2,6 +2,8 @@ package io.vipflow.packet;
 
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.util.Arrays;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
@@ -45,8 +47,22 @@ final class ParseChecks
     /** Captures only the first {@code captured} bytes of the frame, as a snap length would. */
     static void assertMalformed(final byte[] frame, final int captured, final int linkType)
     {
-        assertEquals(FrameParser.MALFORMED,
-            parseBoth(frame, 0, captured, frame.length, linkType, new PacketTuple()));
+        assertEquals(FrameParser.MALFORMED, parseCut(frame, captured, frame.length, linkType, new PacketTuple()));
+    }
+
+    /**
+     * Parses the first {@code captured} bytes of the frame twice: inside the whole array, and as an array holding
+     * nothing more, where reading past the capture would throw. Both must agree.
+     */
+    static int parseCut(
+        final byte[] frame, final int captured, final int wire, final int linkType, final PacketTuple out)
+    {
+        final PacketTuple fromCut = new PacketTuple().copyFrom(out);
+        final int whole = parseBoth(frame, 0, captured, wire, linkType, out);
+        final int cut = parseBoth(Arrays.copyOf(frame, captured), 0, captured, wire, linkType, fromCut);
+        assertEquals(whole, cut, "bytes past the capture changed the result");
+        assertEquals(fields(out), fields(fromCut), "bytes past the capture changed the tuple");
+        return whole;
     }
 
     /** Parses through both overloads and insists they agree; {@code out} receives the byte[] overload's tuple. */

@@ -1,0 +1,226 @@
+package io.vipflow.harness.k8s;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vipflow.service.EndpointSliceSpec;
+
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads a churn file: JSON Lines, each non-blank line one event
+ * {@code {"at": SECONDS, "type": "ADDED"|"MODIFIED"|"DELETED", "object": {...}}} whose object is a Service or an
+ * EndpointSlice as the API server sends it in a watch. Events must come in non-decreasing {@code at} order.
+ * <p>
+ * Objects are converted with the same rules as {@link KubeObjectReader}. Objects of other kinds, and FQDN
+ * EndpointSlices, are skipped, as they are in a cluster file. A DELETED object is converted in full when it has a
+ * body; when it carries only apiVersion, kind and metadata, the event keeps just its identity.
+ * <p>
+ * Errors are {@link KubeFormatException}s naming the file, the line and the field: {@code churn.jsonl: line 3,
+ * column 8: at 1.0 is earlier than 2.0 on line 2; events must be in time order}.
+ * <p>
+ * Thread contract: stateless; safe to call from any thread.
+ */
+public final class ChurnReader
+{
+    private ChurnReader()
+    {
+    }
+
+    /**
+     * Reads a churn file.
+     *
+     * @param file JSON Lines, UTF-8.
+     * @return the events in file order.
+     * @throws KubeFormatException when a line is malformed, out of order or holds an object breaking an API rule.
+     * @throws IOException         when the file cannot be read.
+     */
+    public static List<ChurnEvent> read(final Path file) throws IOException
+    {
+        final String text;
+        try
+        {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        }
+        catch (final CharacterCodingException ex)
+        {
+            throw new KubeFormatException(file.toString(), 0, 0, file + ": not UTF-8 text");
+        }
+        return parse(file.toString(), text);
+    }
+
+    /**
+     * Reads churn events from text.
+     *
+     * @param source name used in error messages, normally the file name.
+     * @param text   JSON Lines.
+     * @return the events in input order.
+     * @throws KubeFormatException when a line is malformed, out of order or holds an object breaking an API rule.
+     */
+    public static List<ChurnEvent> parse(final String source, final String text) throws KubeFormatException
+    {
+        final String body = text.startsWith("\uFEFF") ? text.substring(1) : text;
+        final String[] lines = body.split("\\R", -1);
+        final List<ChurnEvent> events = new ArrayList<>();
+        double previousAt = 0;
+        int previousLine = 0;
+        for (int i = 0; i < lines.length; i++)
+        {
+            if (lines[i].isBlank())
+            {
+                continue;
+            }
+            final int lineNumber = i + 1;
+            final LocatedTree tree = readLine(source, lines[i], lineNumber);
+            final JsonNode root = tree.root();
+            try
+            {
+                if (!root.isObject())
+                {
+                    throw new ObjectError("", "event must be an object with at, type and object, found " +
+                        JsonFields.describe(root));
+                }
+                final double at = at(root);
+                if (previousLine > 0 && at < previousAt)
+                {
+                    throw new ObjectError("at", asText(at) + " is earlier than " + asText(previousAt) + " on line " +
+                        previousLine + "; events must be in time order");
+                }
+                previousAt = at;
+                previousLine = lineNumber;
+                final ChurnEvent event = event(at, type(root), root);
+                if (event != null)
+                {
+                    events.add(event);
+                }
+            }
+            catch (final ObjectError ex)
+            {
+                throw tree.error(source, ex.path(), ex.getMessage());
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw tree.error(source, "object", "object " + ex.getMessage());
+            }
+        }
+        return events;
+    }
+
+    private static LocatedTree readLine(final String source, final String line, final int lineNumber)
+        throws KubeFormatException
+    {
+        JsonParser parser = null;
+        try
+        {
+            parser = KubeObjectReader.JSON.createParser(line);
+            parser.nextToken();
+            final LocatedTree tree = LocatedTree.read(parser, 0, lineNumber - 1);
+            if (parser.nextToken() != null)
+            {
+                throw LocatedTree.at(source, 0, parser.currentTokenLocation(), lineNumber - 1,
+                    "more than one JSON value on the line; each line holds one event");
+            }
+            return tree;
+        }
+        catch (final JacksonException ex)
+        {
+            throw LocatedTree.syntaxError(source, ex, parser, lineNumber - 1);
+        }
+        catch (final KubeFormatException ex)
+        {
+            throw ex;
+        }
+        catch (final IOException ex)
+        {
+            throw new KubeFormatException(source, lineNumber, 0, source + ": line " + lineNumber + ": " +
+                ex.getMessage());
+        }
+    }
+
+    private static double at(final JsonNode root)
+    {
+        final JsonNode at = JsonFields.get(root, "at");
+        if (at == null)
+        {
+            throw new ObjectError("at", "is required (seconds after the start of the trace)");
+        }
+        if (!at.isNumber())
+        {
+            throw new ObjectError("at", "must be a number of seconds, found " + JsonFields.describe(at));
+        }
+        final double seconds = at.doubleValue();
+        if (!(seconds >= 0 && seconds <= ChurnEvent.MAX_AT_SECONDS))
+        {
+            throw new ObjectError("at", at.asText() + " out of range 0.." + asText(ChurnEvent.MAX_AT_SECONDS));
+        }
+        return seconds;
+    }
+
+    private static ChurnEvent.Type type(final JsonNode root)
+    {
+        final String type = JsonFields.string(root, "", "type");
+        if (type == null)
+        {
+            throw new ObjectError("type", "is required (ADDED, MODIFIED or DELETED)");
+        }
+        switch (type)
+        {
+            case "ADDED":
+                return ChurnEvent.Type.ADDED;
+            case "MODIFIED":
+                return ChurnEvent.Type.MODIFIED;
+            case "DELETED":
+                return ChurnEvent.Type.DELETED;
+            default:
+                throw new ObjectError("type", "'" + type + "' is not ADDED, MODIFIED or DELETED");
+        }
+    }
+
+    /**
+     * @return the event, or null when the object is of a kind that is skipped.
+     */
+    private static ChurnEvent event(final double at, final ChurnEvent.Type type, final JsonNode root)
+    {
+        final JsonNode object = JsonFields.object(root, "", "object");
+        if (object == null)
+        {
+            throw new ObjectError("object", "is required (a Service or an EndpointSlice)");
+        }
+        try
+        {
+            final ChurnEvent.Kind kind = KubeObjects.classify(object, null);
+            if (kind == null)
+            {
+                return null;
+            }
+            if (type == ChurnEvent.Type.DELETED && KubeObjects.identityOnly(object))
+            {
+                return ChurnEvent.deleted(at, kind, KubeObjects.namespace(object), KubeObjects.name(object));
+            }
+            if (kind == ChurnEvent.Kind.SERVICE)
+            {
+                return ChurnEvent.of(at, type, ServiceConverter.convert(object));
+            }
+            final EndpointSliceSpec slice = SliceConverter.convert(object);
+            return slice == null ? null : ChurnEvent.of(at, type, slice);
+        }
+        catch (final ObjectError ex)
+        {
+            final String path = ex.path().isEmpty() ? "object" :
+                ex.path().startsWith("[") ? "object" + ex.path() : "object." + ex.path();
+            throw ObjectError.withMessage(path, "object (" + KubeObjects.describe(object, null) + "): " +
+                ex.getMessage());
+        }
+    }
+
+    private static String asText(final double seconds)
+    {
+        return Double.toString(seconds);
+    }
+}

@@ -1,0 +1,85 @@
+package io.vipflow.harness.replay;
+
+import io.vipflow.ClassifierConfig;
+import io.vipflow.MidFlowPolicy;
+import io.vipflow.RemovedBackendPolicy;
+import io.vipflow.sched.Schedulers;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code vipflow replay}: classify every packet of a capture against Kubernetes objects and churn. */
+@Command(name = "replay", mixinStandardHelpOptions = true,
+    description = "Replay a pcap/pcapng trace against Services and EndpointSlices; write one decision per packet.")
+public final class ReplayCommand implements Callable<Integer>
+{
+    @Option(names = "--cluster", required = true, paramLabel = "FILE",
+        description = "Services and EndpointSlices as 'kubectl get svc,endpointslices -o json|yaml' prints them.")
+    Path cluster;
+
+    @Option(names = "--trace", required = true, paramLabel = "FILE", description = "pcap or pcapng capture.")
+    Path trace;
+
+    @Option(names = "--churn", paramLabel = "FILE",
+        description = "JSON Lines of {\"at\": SECONDS, \"type\": ADDED|MODIFIED|DELETED, \"object\": {...}}.")
+    Path churn;
+
+    @Option(names = "--node-name", paramLabel = "NAME", defaultValue = "",
+        description = "This node, for Local traffic policies.")
+    String nodeName;
+
+    @Option(names = "--node-ip", paramLabel = "IP", description = "This node's addresses, for NodePorts.")
+    List<String> nodeIps = new ArrayList<>();
+
+    @Option(names = "--scheduler", paramLabel = "NAME", defaultValue = "maglev",
+        description = "Default scheduler: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
+        completionCandidates = SchedulerNames.class)
+    String scheduler;
+
+    @Option(names = "--mid-flow", paramLabel = "POLICY", defaultValue = "SCHEDULE",
+        description = "TCP packets without SYN and without an entry: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    MidFlowPolicy midFlow;
+
+    @Option(names = "--removed-backend", paramLabel = "POLICY", defaultValue = "DROP",
+        description = "TCP flows whose backend was removed: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    RemovedBackendPolicy removedBackend;
+
+    @Option(names = "--decisions", required = true, paramLabel = "FILE", description = "Where to write decisions.")
+    Path decisions;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** Scheduler names for the help text. */
+    static final class SchedulerNames extends ArrayList<String>
+    {
+        private static final long serialVersionUID = 1L;
+
+        SchedulerNames()
+        {
+            super(Schedulers.NAMES);
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception
+    {
+        if (!Schedulers.NAMES.contains(scheduler))
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                "unknown scheduler '" + scheduler + "' (one of " + Schedulers.NAMES + ")");
+        }
+        final ClassifierConfig config = ClassifierConfig.defaults()
+            .withMidFlowPolicy(midFlow).withRemovedBackendPolicy(removedBackend);
+        final ReplaySummary summary = Replayer.run(new Replayer.Options(cluster, trace, churn, nodeName, nodeIps,
+            scheduler, decisions, config));
+        summary.print(spec.commandLine().getOut());
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+}

@@ -1,0 +1,120 @@
+package io.vipflow.harness.replay;
+
+import io.vipflow.Classifier;
+import io.vipflow.ClassifierConfig;
+import io.vipflow.Decision;
+import io.vipflow.harness.k8s.ChurnEvent;
+import io.vipflow.harness.k8s.ChurnReader;
+import io.vipflow.harness.k8s.ClusterObjects;
+import io.vipflow.harness.k8s.KubeObjectReader;
+import io.vipflow.harness.trace.TracePacket;
+import io.vipflow.harness.trace.TraceReader;
+import io.vipflow.service.ControlPlane;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Replays a packet capture against Kubernetes objects and timed churn: every packet is classified at its
+ * capture time, after every churn event due by then has been published. Single-threaded and deterministic.
+ */
+public final class Replayer
+{
+    /** What to replay. */
+    public record Options(Path cluster, Path trace, Path churn, String nodeName, List<String> nodeIps,
+        String scheduler, Path decisions, ClassifierConfig config)
+    {
+    }
+
+    /** A churn object the control plane refused, named by file and event. */
+    public static final class ReplayException extends IOException
+    {
+        private static final long serialVersionUID = 1L;
+
+        ReplayException(final String message)
+        {
+            super(message);
+        }
+    }
+
+    private Replayer()
+    {
+    }
+
+    public static ReplaySummary run(final Options options) throws IOException
+    {
+        final ClusterObjects objects = KubeObjectReader.read(options.cluster());
+        final List<ChurnEvent> churn = options.churn() == null ? List.of() : ChurnReader.read(options.churn());
+        final ControlPlane cp = new ControlPlane(options.nodeName(), options.nodeIps(), options.scheduler(), 1);
+        try
+        {
+            ClusterApplier.applyAll(cp, objects);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new ReplayException(options.cluster() + ": " + ex.getMessage());
+        }
+        cp.publish();
+        final ReplaySummary summary = new ReplaySummary();
+        try (TraceReader trace = TraceReader.open(options.trace());
+            OutputStream out = new BufferedOutputStream(Files.newOutputStream(options.decisions()), 1 << 16);
+            DecisionWriter writer = new DecisionWriter(out);
+            Classifier classifier = new Classifier(cp, options.config()))
+        {
+            final TracePacket packet = new TracePacket();
+            final UnsafeBuffer frame = new UnsafeBuffer(new byte[0]);
+            final Decision d = new Decision();
+            long firstNanos = Long.MIN_VALUE;
+            int nextEvent = 0;
+            while (trace.next(packet))
+            {
+                final long now = packet.timestampNanos == TracePacket.NO_TIMESTAMP ?
+                    (firstNanos == Long.MIN_VALUE ? 0 : firstNanos) : packet.timestampNanos;
+                if (firstNanos == Long.MIN_VALUE)
+                {
+                    firstNanos = now;
+                }
+                boolean changed = false;
+                while (nextEvent < churn.size() && firstNanos + churn.get(nextEvent).atNanos() <= now)
+                {
+                    apply(cp, churn.get(nextEvent), nextEvent, options.churn());
+                    summary.churnApplied();
+                    nextEvent++;
+                    changed = true;
+                }
+                if (changed)
+                {
+                    cp.publish();
+                }
+                if (frame.byteArray() != packet.data)
+                {
+                    frame.wrap(packet.data);
+                }
+                classifier.classifyFrame(frame, 0, packet.capturedLength, packet.originalLength, packet.linkType,
+                    now, d);
+                writer.write(packet.index, now, d.parsed(), d);
+                summary.record(d);
+            }
+        }
+        return summary;
+    }
+
+    private static void apply(final ControlPlane cp, final ChurnEvent event, final int index, final Path file)
+        throws ReplayException
+    {
+        try
+        {
+            ClusterApplier.apply(cp, event);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new ReplayException(file + ": event " + (index + 1) + " (" + event.type() + " " + event.key() +
+                " at " + event.atSeconds() + " s): " + ex.getMessage());
+        }
+    }
+}
