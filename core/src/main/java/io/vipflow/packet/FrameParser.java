@@ -148,11 +148,7 @@ public final class FrameParser
      * @return {@link #OK}, {@link #NOT_IP}, {@link #MALFORMED} or {@link #UNSUPPORTED_LINK}.
      */
     public static int parse(
-        final DirectBuffer buffer,
-        final int offset,
-        final int capturedLength,
-        final int wireLength,
-        final int linkType,
+        final DirectBuffer buffer, final int offset, final int capturedLength, final int wireLength, final int linkType,
         final PacketTuple out)
     {
         if (!LinkType.isSupported(linkType))
@@ -172,11 +168,7 @@ public final class FrameParser
      * {@link #parse(DirectBuffer, int, int, int, int, PacketTuple)} does and without wrapping the array.
      */
     public static int parse(
-        final byte[] frame,
-        final int offset,
-        final int capturedLength,
-        final int wireLength,
-        final int linkType,
+        final byte[] frame, final int offset, final int capturedLength, final int wireLength, final int linkType,
         final PacketTuple out)
     {
         if (!LinkType.isSupported(linkType))
@@ -251,18 +243,11 @@ public final class FrameParser
                     return MALFORMED;
                 }
                 final int version = u8(buffer, array, offset) >>> 4;
-                if (4 == version)
-                {
-                    etherType = ETHERTYPE_IPV4;
-                }
-                else if (6 == version)
-                {
-                    etherType = ETHERTYPE_IPV6;
-                }
-                else
+                if (4 != version && 6 != version)
                 {
                     return MALFORMED;
                 }
+                etherType = 4 == version ? ETHERTYPE_IPV4 : ETHERTYPE_IPV6;
                 break;
             }
 
@@ -360,11 +345,13 @@ public final class FrameParser
         for (int headers = 0; !laterFragment && isExtensionHeader(nextHeader); headers++)
         {
             // Bounded so that a hostile chain of tiny headers costs at most a fixed amount of work.
-            if (MAX_EXTENSION_HEADERS == headers || remaining < EXT_MIN_LENGTH )
+            if (MAX_EXTENSION_HEADERS == headers || remaining < EXT_MIN_LENGTH || end - cursor < EXT_MIN_LENGTH)
             {
                 return MALFORMED;
             }
-            final int length = extensionHeaderLength(nextHeader, u8(buffer, array, cursor + EXT_LENGTH_OFFSET));
+            final int lengthField = u8(buffer, array, cursor + EXT_LENGTH_OFFSET);
+            final int length = NEXT_FRAGMENT == nextHeader ? FRAGMENT_HEADER_LENGTH :
+                NEXT_AH == nextHeader ? (lengthField + 2) * 4 : (lengthField + 1) * 8;
             if (length > remaining || length > end - cursor)
             {
                 return MALFORMED;
@@ -403,18 +390,5 @@ public final class FrameParser
     {
         return NEXT_HOP_BY_HOP == nextHeader || NEXT_ROUTING == nextHeader || NEXT_FRAGMENT == nextHeader ||
             NEXT_AH == nextHeader || NEXT_DESTINATION_OPTIONS == nextHeader;
-    }
-
-    private static int extensionHeaderLength(final int nextHeader, final int lengthField)
-    {
-        switch (nextHeader)
-        {
-            case NEXT_FRAGMENT:
-                return FRAGMENT_HEADER_LENGTH;
-            case NEXT_AH:
-                return (lengthField + 2) * 4;
-            default:
-                return (lengthField + 1) * 8;
-        }
     }
 }

@@ -241,7 +241,8 @@ class FrameParserTest
     @Test
     void laterIpv4FragmentsHaveNoPorts()
     {
-        final PacketTuple t = parseOk(Frames.ipv4(CLIENT, VIP).tcp(1, 80, TCP_SYN).fragment(185, true).payload(8).build());
+        final PacketTuple t =
+            parseOk(Frames.ipv4(CLIENT, VIP).tcp(1, 80, TCP_SYN).fragment(185, true).payload(8).build());
         assertEquals(PROTO_TCP, t.protocol);
         assertEquals(0, t.srcPort);
         assertEquals(0, t.dstPort);

@@ -107,6 +107,9 @@ final class Frames
         private int ipv4FragmentField;
         /** IPv6 extension headers in order, each {type, length in bytes, fragment field}. */
         private final List<int[]> extensions = new ArrayList<>();
+        /** Set while writing: where a later fragment's Fragment header ends, and the next header it names. */
+        private int laterFragmentEnd = -1;
+        private int laterFragmentNext;
 
         private Builder(final boolean ipv6, final long srcHi, final long srcLo, final long dstHi, final long dstLo)
         {
@@ -205,6 +208,7 @@ final class Frames
             return this;
         }
 
+        /** Builds once: the builder records positions while writing. */
         Frame build()
         {
             final boolean laterFragment = ipv6 ?
@@ -261,13 +265,12 @@ final class Frames
             b.flip().get(bytes);
             final int flags = !hasTransportHeader || laterFragment ? 0 : expectedFlags(transport);
             final int ports = hasTransportHeader && !laterFragment ? 1 : 0;
-            final int expectedProtocol = ipv6 && laterFragment ? protocolAfterFragmentHeader() : protocol;
+            final int expectedProtocol = ipv6 && laterFragment ? laterFragmentNext : protocol;
             final PacketTuple expected = new PacketTuple().set(expectedProtocol, ipv6, srcHi, srcLo,
                 srcPort * ports, dstHi, dstLo, dstPort * ports, flags);
 
             // A later IPv6 fragment is parsed no further than its Fragment header.
-            final int headerLength = ipv6 && laterFragment ?
-                ipOffset + 40 + extensionsLengthThroughFragment() : transportOffset + required;
+            final int headerLength = ipv6 && laterFragment ? laterFragmentEnd : transportOffset + required;
             return new Frame(bytes, linkType, ipOffset, transportOffset, headerLength, expected);
         }
 
@@ -369,6 +372,11 @@ final class Frames
                 {
                     case EXT_FRAGMENT:
                         b.put((byte)0).putShort((short)e[2]).putInt(0x0bad_cafe);
+                        if ((e[2] >>> 3) != 0 && laterFragmentEnd < 0)
+                        {
+                            laterFragmentEnd = b.position();
+                            laterFragmentNext = next;
+                        }
                         break;
                     case EXT_AH:
                         b.put((byte)(e[1] / 4 - 2));
@@ -380,32 +388,6 @@ final class Frames
                         break;
                 }
             }
-        }
-
-        private int extensionsLengthThroughFragment()
-        {
-            int length = 0;
-            for (final int[] e : extensions)
-            {
-                length += e[1];
-                if (e[0] == EXT_FRAGMENT)
-                {
-                    break;
-                }
-            }
-            return length;
-        }
-
-        private int protocolAfterFragmentHeader()
-        {
-            for (int i = 0; i < extensions.size(); i++)
-            {
-                if (extensions.get(i)[0] == EXT_FRAGMENT)
-                {
-                    return i + 1 < extensions.size() ? extensions.get(i + 1)[0] : protocol;
-                }
-            }
-            return protocol;
         }
 
         private static void fill(final ByteBuffer b, final int length)

@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
@@ -60,9 +61,28 @@ public final class Replayer
             throw new ReplayException(options.cluster() + ": " + ex.getMessage());
         }
         cp.publish();
+        // Decisions go to a temporary file that replaces the target only when the whole trace was read, so a
+        // bad trace never leaves a half-written file in place of an earlier good one.
+        final Path target = options.decisions().toAbsolutePath();
+        final Path partial = target.resolveSibling(target.getFileName() + ".partial");
+        try
+        {
+            final ReplaySummary summary = replay(options, cp, churn, partial);
+            Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return summary;
+        }
+        finally
+        {
+            Files.deleteIfExists(partial);
+        }
+    }
+
+    private static ReplaySummary replay(final Options options, final ControlPlane cp, final List<ChurnEvent> churn,
+        final Path decisions) throws IOException
+    {
         final ReplaySummary summary = new ReplaySummary();
         try (TraceReader trace = TraceReader.open(options.trace());
-            OutputStream out = new BufferedOutputStream(Files.newOutputStream(options.decisions()), 1 << 16);
+            OutputStream out = new BufferedOutputStream(Files.newOutputStream(decisions), 1 << 16);
             DecisionWriter writer = new DecisionWriter(out);
             Classifier classifier = new Classifier(cp, options.config()))
         {

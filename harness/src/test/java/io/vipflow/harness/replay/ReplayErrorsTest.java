@@ -1,0 +1,106 @@
+package io.vipflow.harness.replay;
+
+import io.vipflow.harness.Fixtures;
+import io.vipflow.harness.Main;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Bad input files end with one line naming the file and the position, and exit code 2. */
+class ReplayErrorsTest
+{
+    @TempDir
+    Path tmp;
+
+    private String[] run(final Path cluster, final Path trace, final Path churn)
+    {
+        final PrintStream err = System.err;
+        final ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try
+        {
+            final int code = Main.execute("replay", "--cluster", cluster.toString(), "--trace", trace.toString(),
+                "--churn", churn.toString(), "--decisions", tmp.resolve("d.jsonl").toString());
+            return new String[] {Integer.toString(code), captured.toString(StandardCharsets.UTF_8)};
+        }
+        finally
+        {
+            System.setErr(err);
+        }
+    }
+
+    private static void assertOneLine(final String[] result, final String... fragments)
+    {
+        assertEquals("2", result[0], result[1]);
+        final String[] lines = result[1].strip().split("\n");
+        assertEquals(1, lines.length, "one line, no stack trace: " + result[1]);
+        for (final String f : fragments)
+        {
+            assertTrue(lines[0].contains(f), "'" + f + "' in: " + lines[0]);
+        }
+        assertFalse(lines[0].contains("Exception"), lines[0]);
+    }
+
+    @Test
+    void truncatedTrace() throws Exception
+    {
+        final Path sample = Fixtures.replaySample();
+        final byte[] bytes = Files.readAllBytes(sample.resolve("trace.pcap"));
+        final Path cut = tmp.resolve("cut.pcap");
+        Files.write(cut, Arrays.copyOf(bytes, 1000));
+        Files.writeString(tmp.resolve("d.jsonl"), "earlier result\n");
+        assertOneLine(run(sample.resolve("cluster.json"), cut, sample.resolve("churn.jsonl")), "cut.pcap", "byte ");
+        assertEquals("earlier result\n", Files.readString(tmp.resolve("d.jsonl")), "an earlier result stays");
+        assertFalse(Files.exists(tmp.resolve("d.jsonl.partial")));
+    }
+
+    @Test
+    void notATrace() throws Exception
+    {
+        final Path sample = Fixtures.replaySample();
+        final Path bogus = tmp.resolve("bogus.pcap");
+        Files.writeString(bogus, "this is not a capture");
+        assertOneLine(run(sample.resolve("cluster.json"), bogus, sample.resolve("churn.jsonl")), "bogus.pcap",
+            "byte 0");
+    }
+
+    @Test
+    void malformedClusterFile() throws Exception
+    {
+        final Path sample = Fixtures.replaySample();
+        final Path bad = tmp.resolve("bad.json");
+        Files.writeString(bad, Files.readString(sample.resolve("cluster.json")).replace("\"port\": 80,",
+            "\"port\": 80000,"));
+        assertOneLine(run(bad, sample.resolve("trace.pcap"), sample.resolve("churn.jsonl")), "bad.json", "line ",
+            "80000");
+    }
+
+    @Test
+    void malformedChurnFile() throws Exception
+    {
+        final Path sample = Fixtures.replaySample();
+        final Path bad = tmp.resolve("bad.jsonl");
+        final String churn = Files.readString(sample.resolve("churn.jsonl"));
+        Files.writeString(bad, churn.replace("\"10.244.9.4\"", "\"10.244.9.400\""));
+        assertOneLine(run(sample.resolve("cluster.json"), sample.resolve("trace.pcap"), bad), "bad.jsonl", "line 1",
+            "10.244.9.400");
+    }
+
+    @Test
+    void missingFile()
+    {
+        final Path sample = Fixtures.replaySample();
+        assertOneLine(run(tmp.resolve("absent.json"), sample.resolve("trace.pcap"), sample.resolve("churn.jsonl")),
+            "absent.json");
+    }
+}
