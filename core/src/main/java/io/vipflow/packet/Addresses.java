@@ -234,15 +234,12 @@ public final class Addresses
         }
         final long[] address = parse(text.substring(0, slash));
         final int max = address[2] == 4 ? 32 : 128;
-        final int length;
-        try
-        {
-            length = Integer.parseInt(text.substring(slash + 1));
-        }
-        catch (final NumberFormatException ex)
+        final String prefix = text.substring(slash + 1);
+        if (prefix.isEmpty() || prefix.length() > 3 || !prefix.chars().allMatch(c -> c >= '0' && c <= '9'))
         {
             throw new IllegalArgumentException("invalid CIDR '" + text + "' (prefix is not a number)");
         }
+        final int length = Integer.parseInt(prefix);
         if (length < 0 || length > max)
         {
             throw new IllegalArgumentException("invalid CIDR '" + text + "' (prefix out of range 0.." + max + ")");

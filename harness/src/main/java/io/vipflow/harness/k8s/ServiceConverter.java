@@ -262,26 +262,13 @@ final class ServiceConverter
 
     private static void validateCidr(final String cidr, final String path)
     {
-        final int slash = cidr.indexOf('/');
-        if (slash < 0 || slash != cidr.lastIndexOf('/'))
-        {
-            throw new ObjectError(path, "'" + cidr + "' is not a CIDR (address/prefix-length)");
-        }
-        final int family;
         try
         {
-            family = (int)Addresses.parse(cidr.substring(0, slash))[2];
+            Addresses.parseCidr(cidr);
         }
         catch (final IllegalArgumentException ex)
         {
-            throw new ObjectError(path, "'" + cidr + "' does not start with a valid IP address");
-        }
-        final String prefix = cidr.substring(slash + 1);
-        final int maxPrefix = family == 4 ? 32 : 128;
-        if (prefix.isEmpty() || prefix.length() > 3 || !prefix.chars().allMatch(c -> c >= '0' && c <= '9') ||
-            Integer.parseInt(prefix) > maxPrefix)
-        {
-            throw new ObjectError(path, "'" + cidr + "' has a prefix length outside 0.." + maxPrefix);
+            throw new ObjectError(path, "'" + cidr + "' is not a valid CIDR: " + ex.getMessage());
         }
     }
 
