@@ -217,7 +217,13 @@ public final class Classifier implements AutoCloseable
         }
         if (chosen == null)
         {
-            chosen = set.pick(d.key.hash);
+            chosen = set.pick(t, d.key.hash);
+            if (chosen == null)
+            {
+                // Every usable backend refused (an overloaded threshold, say): as IPVS, no destination.
+                d.set(Verdict.REJECT, Reason.NO_ENDPOINTS);
+                return;
+            }
         }
         final int state = tcp ? ConnState.tcpNext(ConnState.NONE, t.flags) :
             (t.protocol == PacketTuple.PROTO_UDP ? ConnState.UDP : ConnState.SCTP);

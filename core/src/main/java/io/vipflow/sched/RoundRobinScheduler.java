@@ -1,35 +1,42 @@
 package io.vipflow.sched;
 
+import io.vipflow.packet.PacketTuple;
+
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * IPVS {@code rr} with every weight 1: each new flow takes the backend after the previous one
- * ({@code ip_vs_rr.c}). The cursor is shared by all data-plane threads (one atomic increment per new flow)
- * and survives a change of the backend set, as IPVS's does.
+ * Each new flow takes the next destination with weight above 0, like IPVS {@code rr} ({@code ip_vs_rr.c}).
+ * The cursor is shared by all data-plane threads (one atomic increment per new flow) and survives a change of
+ * the destination list.
  */
 public final class RoundRobinScheduler implements Scheduler
 {
     private final AtomicLong cursor;
-    private final int size;
+    private final int[] eligible;
 
-    private RoundRobinScheduler(final AtomicLong cursor, final int size)
+    private RoundRobinScheduler(final AtomicLong cursor, final int[] eligible)
     {
         this.cursor = cursor;
-        this.size = size;
+        this.eligible = eligible;
     }
 
-    static Scheduler create(final List<String> names, final Scheduler previous)
+    static Scheduler create(final List<Destination> destinations, final Scheduler previous)
     {
         final AtomicLong cursor = previous instanceof RoundRobinScheduler ?
             ((RoundRobinScheduler)previous).cursor : new AtomicLong();
-        return new RoundRobinScheduler(cursor, names.size());
+        return new RoundRobinScheduler(cursor, Weights.positiveIndexes(destinations));
     }
 
     @Override
-    public int pick(final long flowHash)
+    public int pick(final PacketTuple packet, final long flowHash)
     {
-        return (int)Long.remainderUnsigned(cursor.getAndIncrement(), size);
+        final int[] e = eligible;
+        if (e.length == 0)
+        {
+            return -1;
+        }
+        return e[(int)Long.remainderUnsigned(cursor.getAndIncrement(), e.length)];
     }
 
     @Override

@@ -1,19 +1,23 @@
 package io.vipflow.sched;
 
+import io.vipflow.packet.PacketTuple;
+
 /**
- * Picks a backend for a new flow from a fixed, ordered set of backends.
+ * Picks a destination for a new flow from a fixed, ordered list of destinations.
  * <p>
- * Built on the control plane for one backend set ({@link SchedulerFactory#create}); {@link #pick} is called
+ * Built on the control plane for one destination list ({@link SchedulerFactory#create}); {@link #pick} is called
  * by any number of data-plane threads at once and must neither block nor allocate.
  */
 public interface Scheduler
 {
     /**
-     * @param flowHash the flow's {@link io.vipflow.conntrack.FlowHash}, for schedulers that hash
-     * @return an index into the backend array the scheduler was built for
+     * @param packet   the packet opening the flow (schedulers that hash addresses read it)
+     * @param flowHash the flow's {@link io.vipflow.conntrack.FlowHash}, for schedulers that hash the flow
+     * @return an index into the destination list the scheduler was built for, or -1 when no destination may
+     *         take the flow (every weight 0, or every destination overloaded)
      */
-    int pick(long flowHash);
+    int pick(PacketTuple packet, long flowHash);
 
-    /** The scheduler's name as configured ("rr", "random", "maglev"). */
+    /** The scheduler's name as configured ("rr", "maglev", ...). */
     String name();
 }

@@ -3,15 +3,15 @@ package io.vipflow.sched;
 import java.util.List;
 
 /**
- * Builds a {@link Scheduler} for one ordered set of backends. Control plane only.
+ * Builds a {@link Scheduler} for one ordered list of destinations. Control plane only.
  */
 @FunctionalInterface
 public interface SchedulerFactory
 {
     /**
-     * @param backendNames stable names of the backends, in the order the scheduler indexes them; never empty
+     * @param destinations every listed backend, ordered by name; quiesced ones have weight 0; may be empty
      * @param previous     the scheduler this one replaces for the same Service port, or null; a factory may reuse
-     *                     its state (a round-robin cursor, an unchanged Maglev table)
+     *                     its state (a round-robin cursor, IPVS's destination order, an unchanged Maglev table)
      */
-    Scheduler create(List<String> backendNames, Scheduler previous);
+    Scheduler create(List<Destination> destinations, Scheduler previous);
 }

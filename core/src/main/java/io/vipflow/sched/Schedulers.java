@@ -24,8 +24,9 @@ public final class Schedulers
         switch (name)
         {
             case "rr": return RoundRobinScheduler::create;
-            case "random": return (names, previous) -> new RandomScheduler(names.size(), seed);
-            case "maglev": return (names, previous) -> MaglevScheduler.create(names, MaglevTable.DEFAULT_SIZE, previous);
+            case "random": return (destinations, previous) -> new RandomScheduler(destinations, seed);
+            case "maglev": return (destinations, previous) ->
+                MaglevScheduler.create(destinations, MaglevTable.DEFAULT_SIZE, previous);
             default: throw new IllegalArgumentException("unknown scheduler '" + name + "' (one of " + NAMES + ")");
         }
     }

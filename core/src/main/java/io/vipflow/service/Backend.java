@@ -1,6 +1,7 @@
 package io.vipflow.service;
 
 import io.vipflow.packet.Addresses;
+import io.vipflow.sched.ConnCounters;
 
 /**
  * One endpoint address and port behind one Service port, as compiled into a {@link Snapshot}. Immutable.
@@ -26,10 +27,13 @@ public final class Backend
     public final boolean inClusterSet;
     /** In the local set of SEMANTICS.md §2: may take new flows under a Local traffic policy. */
     public final boolean inLocalSet;
+    /** Live connection counts; the same object for as long as the backend keeps its id. */
+    public final ConnCounters counters;
 
     Backend(final int id, final boolean ipv6, final long addrHi, final long addrLo, final int port,
-        final EndpointSpec endpoint, final boolean inClusterSet, final boolean inLocalSet)
+        final EndpointSpec endpoint, final boolean inClusterSet, final boolean inLocalSet, final ConnCounters counters)
     {
+        this.counters = counters;
         this.id = id;
         this.ipv6 = ipv6;
         this.addrHi = addrHi;

@@ -1,43 +1,52 @@
 package io.vipflow.service;
 
+import io.vipflow.packet.PacketTuple;
 import io.vipflow.sched.Scheduler;
 
 /**
  * The backends that may take new flows for one Service port under one traffic policy, with the scheduler
- * built for them. Immutable apart from the scheduler's own state; any thread may call {@link #pick}.
+ * built for them. The scheduler sees every listed backend (quiesced ones with weight 0), so that schedulers whose
+ * tables depend on the whole list (IPVS sh, dh, mh) keep their layout when a backend is quiesced.
+ * Immutable apart from the scheduler's own state; any thread may call {@link #pick}.
  */
 public final class BackendSet
 {
-    static final BackendSet EMPTY = new BackendSet(new Backend[0], null);
+    static final BackendSet EMPTY = new BackendSet(new Backend[0], new Backend[0], null);
 
-    private final Backend[] backends;
+    private final Backend[] destinations;
+    private final Backend[] members;
     private final Scheduler scheduler;
 
-    BackendSet(final Backend[] backends, final Scheduler scheduler)
+    BackendSet(final Backend[] destinations, final Backend[] members, final Scheduler scheduler)
     {
-        this.backends = backends;
+        this.destinations = destinations;
+        this.members = members;
         this.scheduler = scheduler;
     }
 
+    /** True when no backend may take a new flow. */
     public boolean isEmpty()
     {
-        return backends.length == 0;
+        return members.length == 0;
     }
 
+    /** The number of backends that may take new flows. */
     public int size()
     {
-        return backends.length;
+        return members.length;
     }
 
+    /** The i-th backend that may take new flows, in name order. */
     public Backend get(final int i)
     {
-        return backends[i];
+        return members[i];
     }
 
-    /** The scheduler's choice for a new flow; the set must not be empty. */
-    public Backend pick(final long flowHash)
+    /** The scheduler's choice for a new flow, or null when no backend may take it. */
+    public Backend pick(final PacketTuple packet, final long flowHash)
     {
-        return backends[scheduler.pick(flowHash)];
+        final int i = scheduler.pick(packet, flowHash);
+        return i < 0 ? null : destinations[i];
     }
 
     /** The scheduler, or null for an empty set. */

@@ -1,6 +1,7 @@
 package io.vipflow.service;
 
 import io.vipflow.packet.Addresses;
+import io.vipflow.sched.ConnCounters;
 import io.vipflow.sched.SchedulerFactory;
 import io.vipflow.sched.Schedulers;
 
@@ -36,6 +37,7 @@ public final class ControlPlane
     private final Map<String, ServiceCompiler.Compiled> compiled = new HashMap<>();
     private final Map<String, Integer> servicePortIds = new HashMap<>();
     private final Map<String, Integer> backendIds = new HashMap<>();
+    private final Map<Integer, ConnCounters> countersById = new HashMap<>();
     private final Set<String> usedIds = new HashSet<>();
     private int nextServicePortId = 1;
     private int nextBackendId = 1;
@@ -149,7 +151,8 @@ public final class ControlPlane
     public Snapshot publish()
     {
         usedIds.clear();
-        final ServiceCompiler compiler = new ServiceCompiler(nodeName, nodeIps, this::servicePortId, this::backendId);
+        final ServiceCompiler compiler = new ServiceCompiler(nodeName, nodeIps, this::servicePortId, this::backendId,
+            id -> countersById.computeIfAbsent(id, k -> new ConnCounters()));
         final Map<Integer, ServicePort> previousPorts = new HashMap<>();
         for (final ServicePort sp : current.servicePorts())
         {
@@ -181,6 +184,7 @@ public final class ControlPlane
         compiled.putAll(next);
         servicePortIds.keySet().retainAll(usedIds);
         backendIds.keySet().retainAll(usedIds);
+        countersById.keySet().retainAll(backendIds.values());
         final Map<String, Frontend> byKey = new HashMap<>();
         final List<Frontend> distinct = new ArrayList<>();
         final List<String> conflicts = new ArrayList<>();

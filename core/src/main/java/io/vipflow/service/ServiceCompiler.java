@@ -1,6 +1,8 @@
 package io.vipflow.service;
 
 import io.vipflow.packet.Addresses;
+import io.vipflow.sched.ConnCounters;
+import io.vipflow.sched.Destination;
 import io.vipflow.sched.Scheduler;
 import io.vipflow.sched.SchedulerFactory;
 
@@ -9,6 +11,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 import java.util.function.ToIntFunction;
 
 /**
@@ -26,10 +29,12 @@ final class ServiceCompiler
     private final List<long[]> nodeIps;
     private final ToIntFunction<String> servicePortIds;
     private final ToIntFunction<String> backendIds;
+    private final IntFunction<ConnCounters> counters;
 
     ServiceCompiler(final String nodeName, final List<long[]> nodeIps, final ToIntFunction<String> servicePortIds,
-        final ToIntFunction<String> backendIds)
+        final ToIntFunction<String> backendIds, final IntFunction<ConnCounters> counters)
     {
+        this.counters = counters;
         this.nodeName = nodeName;
         this.nodeIps = nodeIps;
         this.servicePortIds = servicePortIds;
@@ -105,7 +110,8 @@ final class ServiceCompiler
             final boolean inCluster = anyReady ? e.ready() : e.serving() && e.terminating();
             final boolean inLocal = isLocal(l) && (anyLocalReady ? e.ready() : e.serving() && e.terminating());
             final int backendId = backendIds.applyAsInt(portKey + "|" + entry.getKey());
-            finalList.add(new Backend(backendId, ipv6, l.addr[0], l.addr[1], l.port, e, inCluster, inLocal));
+            finalList.add(new Backend(backendId, ipv6, l.addr[0], l.addr[1], l.port, e, inCluster, inLocal,
+                counters.apply(backendId)));
         }
         finalList.sort(Comparator.comparing(b -> b.name));
         final BackendSet cluster = backendSet(finalList, true, scheduler,
@@ -129,20 +135,22 @@ final class ServiceCompiler
         final SchedulerFactory factory, final Scheduler previous)
     {
         final List<Backend> members = new ArrayList<>();
+        final List<Destination> destinations = new ArrayList<>(sorted.size());
         for (final Backend b : sorted)
         {
-            if (cluster ? b.inClusterSet : b.inLocalSet)
+            final boolean member = cluster ? b.inClusterSet : b.inLocalSet;
+            if (member)
             {
                 members.add(b);
             }
+            destinations.add(new Destination(b.name, member ? 1 : 0, b.counters));
         }
         if (members.isEmpty())
         {
             return BackendSet.EMPTY;
         }
-        final List<String> names = new ArrayList<>(members.size());
-        members.forEach(b -> names.add(b.name));
-        return new BackendSet(members.toArray(new Backend[0]), factory.create(names, previous));
+        return new BackendSet(sorted.toArray(new Backend[0]), members.toArray(new Backend[0]),
+            factory.create(destinations, previous));
     }
 
     /** The slice port with the Service port's name and protocol: how targetPort names resolve (SEMANTICS.md §2). */

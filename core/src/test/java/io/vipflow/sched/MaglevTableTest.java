@@ -7,7 +7,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -77,11 +77,11 @@ class MaglevTableTest
     @Test
     void schedulerReusesAnUnchangedTable()
     {
-        final MaglevScheduler first = MaglevScheduler.create(names(3, "a"), 7, null);
-        assertSame(first, MaglevScheduler.create(names(3, "a"), 7, first));
-        final MaglevScheduler changed = MaglevScheduler.create(names(4, "a"), 7, first);
+        final MaglevScheduler first = MaglevScheduler.create(dests(names(3, "a")), 7, null);
+        assertTrue(MaglevScheduler.create(dests(names(3, "a")), 7, first).sharesTableWith(first));
+        final MaglevScheduler changed = MaglevScheduler.create(dests(names(4, "a")), 7, first);
         assertEquals(7, changed.size());
-        assertTrue(changed != first);
+        assertFalse(changed.sharesTableWith(first));
     }
 
     @Test
@@ -89,6 +89,13 @@ class MaglevTableTest
     {
         assertThrows(IllegalArgumentException.class, () -> MaglevTable.build(names(3, "a"), 65536));
         assertThrows(IllegalArgumentException.class, () -> MaglevTable.build(List.of(), 7));
+    }
+
+    static List<Destination> dests(final List<String> names)
+    {
+        final List<Destination> out = new ArrayList<>();
+        names.forEach(n -> out.add(Destination.of(n)));
+        return out;
     }
 
     static List<String> names(final int n, final String prefix)
