@@ -26,6 +26,8 @@ public final class ConnState
     public static final int SCTP = 17;
     /** A ClientIP session-affinity record (not a connection). */
     public static final int AFFINITY = 18;
+    /** An entry being removed: invisible to lookups, never changed again. */
+    public static final int DEAD = 0xFF;
 
     private static final String[] NAMES =
         {"NONE", "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT", "TIME_WAIT", "CLOSE", "CLOSE_WAIT", "LAST_ACK",
@@ -110,6 +112,7 @@ public final class ConnState
             case UDP: return "UDP";
             case SCTP: return "SCTP";
             case AFFINITY: return "AFFINITY";
+            case DEAD: return "DEAD";
             default: return "UNKNOWN(" + state + ")";
         }
     }

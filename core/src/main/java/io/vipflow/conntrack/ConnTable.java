@@ -1,11 +1,9 @@
 package io.vipflow.conntrack;
 
-import org.agrona.BitUtil;
-import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.lang.invoke.VarHandle;
-import java.nio.ByteBuffer;
+import java.nio.file.Path;
 
 /**
  * An off-heap, fixed-capacity, set-associative table of flows: the connection table.
@@ -18,26 +16,34 @@ import java.nio.ByteBuffer;
  *  | header[0] | header[1] | ... | header[7]        (64 bytes)     |  one long per way:
  *  +---------------------------------------------------------------+    bits 63..32 tag (hash high half, never 0)
  *  | slot 0 (64 bytes)                                             |    bits 31..8  version (bumped on every claim
- *  | ...                                                           |                and every delete)
+ *  | ...                                                           |                and every removal)
  *  | slot 7 (64 bytes)                                             |    bits  7..0  status EMPTY / BUSY / LIVE
  *  +---------------------------------------------------------------+
  *  slot: 0 srcHi | 8 srcLo | 16 dstHi | 24 dstLo | 32 ports: protocol(8) srcPort(16) dstPort(16)
  *        40 meta: backendId(32) state(8) version(24) | 48 expiry nanos | 56 created nanos
  * </pre>
- * A lookup reads one header line, then only the slot whose tag matches, so a hit costs two cache lines.
- * No probing past the bucket means a deleted slot can go straight back to EMPTY: there are no tombstones
- * and no rehash, and a full bucket is handled by eviction ({@link #getOrCreate}).
+ * 72 bytes per flow (a slot line and a header word); the table allocates {@code capacity / 0.75} slots.
+ * A lookup reads one header line, then only the slot whose tag matches, so a hit costs two cache lines. No
+ * probing past the bucket means a removed slot goes straight back to EMPTY: there are no tombstones and no
+ * rehash, and a full bucket is handled by eviction ({@link #getOrCreate}).
  * <p>
- * Concurrency: any number of threads may call every method at once; there are no locks. A slot is claimed by
- * CAS of its header EMPTY→BUSY, filled with plain stores, and published by a release store of LIVE; readers
- * load the header with acquire, read the slot, then re-read the header after an acquire fence and discard
- * what they read if it changed (a seqlock on the version). Two threads creating the same flow at once are
- * reconciled so that exactly one entry wins and both see its backend (see {@link #getOrCreate}); only
- * threads creating a flow with the same tag ever wait for each other, and only for the few stores it takes
- * to fill a slot. Value updates are CAS on words that carry the slot version, so a thread holding a stale
- * slot can never overwrite the entry of another flow that reused the slot.
- * <p>
- * Times are caller-supplied nanoseconds on one clock (packet capture time or {@link System#nanoTime()}).
+ * Concurrency: any number of threads may call every method at once; there are no locks.
+ * <ul>
+ * <li>A slot is claimed by CAS of its header EMPTY→BUSY, filled with plain stores, and published by a release
+ * store of LIVE; readers load the header with acquire, read the slot, then re-read the header after an acquire
+ * fence and discard what they read if it changed (a seqlock on the version).</li>
+ * <li>The meta word serialises every change of a live entry: a state change is a CAS on meta, and removal
+ * (delete, expiry, eviction) first CASes meta to {@link ConnState#DEAD}. So exactly one thread removes an entry,
+ * a state change and a removal never both succeed, and the {@link RemovalListener} hears of each removal
+ * once, with the last state: exact active/inactive counts follow.</li>
+ * <li>Two threads creating the same flow at once are reconciled so that exactly one entry wins and both see
+ * its backend (see {@link #getOrCreate}); only creators of keys with the same tag ever wait for each other,
+ * and only for the few stores it takes to fill a slot.</li>
+ * <li>Meta carries the slot version, so a thread holding a stale view can never change or remove the entry
+ * of another flow that reused the slot.</li>
+ * </ul>
+ * Times are caller-supplied nanoseconds on one clock (packet capture time, {@link System#nanoTime()}, or epoch
+ * nanoseconds for a table that outlives the process).
  */
 public final class ConnTable implements AutoCloseable
 {
@@ -57,8 +63,8 @@ public final class ConnTable implements AutoCloseable
     static final long EMPTY = 0;
     static final long BUSY = 1;
     static final long LIVE = 2;
-    private static final long STATUS_MASK = 0xFF;
-    private static final long VERSION_MASK = 0xFF_FFFFL;
+    static final long STATUS_MASK = 0xFF;
+    static final long VERSION_MASK = 0xFF_FFFFL;
 
     /** getOrCreate: an entry for the key already existed and is returned in the view. */
     public static final int EXISTING = 0;
@@ -67,38 +73,73 @@ public final class ConnTable implements AutoCloseable
     /** getOrCreate: the bucket held only established flows; nothing was stored. */
     public static final int FULL = 2;
 
+    /** Hears of every entry removed, once, from the thread that removed it. Must not block. */
+    @FunctionalInterface
+    public interface RemovalListener
+    {
+        int EXPIRED = 0;
+        int DELETED = 1;
+        int EVICTED = 2;
+
+        /**
+         * @param backendId the entry's backend
+         * @param state     the entry's last state
+         * @param cause     {@link #EXPIRED}, {@link #DELETED} or {@link #EVICTED}
+         */
+        void onRemoved(int backendId, int state, int cause);
+    }
+
+    private static final RemovalListener IGNORE = (backendId, state, cause) ->
+    {
+    };
     private static final int SPINS_BEFORE_YIELD = 64;
 
-    private final ByteBuffer memory;
+    private final ConnTableMemory memory;
     private final UnsafeBuffer buffer;
     private final int buckets;
+    private volatile RemovalListener listener = IGNORE;
 
     /**
+     * An anonymous table in direct memory.
+     *
      * @param capacity the number of flows to hold; the table allocates {@code capacity / 0.75} slots rounded up
      *                 to whole buckets, so that buckets rarely fill
      */
     public ConnTable(final int capacity)
     {
-        if (capacity < 1)
-        {
-            throw new IllegalArgumentException("capacity must be positive: " + capacity);
-        }
-        final long slots = (long)Math.ceil(capacity / 0.75);
-        final long bucketCount = Math.max(1, (slots + WAYS - 1) / WAYS);
-        if (bucketCount * BUCKET_BYTES > Integer.MAX_VALUE - BitUtil.CACHE_LINE_LENGTH)
-        {
-            throw new IllegalArgumentException("capacity too large for one buffer: " + capacity);
-        }
-        this.buckets = (int)bucketCount;
-        // Over-allocate one line so the first bucket starts on a cache-line boundary.
-        this.memory = ByteBuffer.allocateDirect(buckets * BUCKET_BYTES + BitUtil.CACHE_LINE_LENGTH);
-        final int align = (int)(BitUtil.align(addressOf(memory), BitUtil.CACHE_LINE_LENGTH) - addressOf(memory));
-        this.buffer = new UnsafeBuffer(memory, align, buckets * BUCKET_BYTES);
+        this(ConnTableMemory.anonymous(capacity));
     }
 
-    private static long addressOf(final ByteBuffer direct)
+    private ConnTable(final ConnTableMemory memory)
     {
-        return new UnsafeBuffer(direct).addressOffset();
+        this.memory = memory;
+        this.buffer = memory.buffer;
+        this.buckets = memory.buckets;
+    }
+
+    /**
+     * A table in a memory-mapped file, created for {@code capacity} flows if the file does not exist, otherwise
+     * opened with the entries it holds (a restarted process keeps its flows). Lookups cost the same as in an
+     * anonymous table: the same code runs over the mapping. Slots left half-written by a process that was killed
+     * are cleared. One process may open a file for writing at a time; others use {@link #inspect}.
+     */
+    public static ConnTable mapped(final Path file, final int capacity)
+    {
+        final ConnTable table = new ConnTable(ConnTableMemory.mapped(file, capacity));
+        table.recoverAfterCrash();
+        return table;
+    }
+
+    /** Maps a table file read-only, for dumps while another process runs it. Mutators throw. */
+    public static ConnTable inspect(final Path file)
+    {
+        return new ConnTable(ConnTableMemory.inspect(file));
+    }
+
+    /** Sets the listener for removals. Call before the table is shared. */
+    public void removalListener(final RemovalListener l)
+    {
+        listener = l == null ? IGNORE : l;
     }
 
     /** Slots in the table (buckets × ways). */
@@ -107,20 +148,20 @@ public final class ConnTable implements AutoCloseable
         return buckets * WAYS;
     }
 
-    /** Off-heap bytes used by the table. */
+    /** Off-heap bytes used by the buckets. */
     public long bytes()
     {
         return (long)buckets * BUCKET_BYTES;
     }
 
     /**
-     * Finds the live (not expired) entry for the key.
+     * Finds the live (not expired, not being removed) entry for the key.
      *
      * @return true and the entry in {@code view}, or false when there is none
      */
     public boolean lookup(final FlowKey key, final long nowNanos, final ConnView view)
     {
-        final int tag = tagOf(key.hash);
+        final int tag = ConnSlots.tagOf(key.hash);
         final int base = bucketBase(key.hash);
         for (int way = 0; way < WAYS; way++)
         {
@@ -144,7 +185,7 @@ public final class ConnTable implements AutoCloseable
                 way = -1; // the slot changed under us: scan the bucket again
                 continue;
             }
-            if (expiry - nowNanos <= 0)
+            if (expiry - nowNanos <= 0 || ConnSlots.stateOf(meta) == ConnState.DEAD)
             {
                 continue;
             }
@@ -172,7 +213,8 @@ public final class ConnTable implements AutoCloseable
     public int getOrCreate(final FlowKey key, final int backendId, final int state, final long expiryNanos,
         final long nowNanos, final ConnView view)
     {
-        final int tag = tagOf(key.hash);
+        checkWritable();
+        final int tag = ConnSlots.tagOf(key.hash);
         final int base = bucketBase(key.hash);
         retry:
         while (true)
@@ -211,27 +253,27 @@ public final class ConnTable implements AutoCloseable
                 {
                     continue retry;
                 }
-                if (match == MATCH_EXPIRED && buffer.compareAndSetLong(headerIndex, header, emptied(header)))
+                if (match == MATCH_EXPIRED && retire(view, RemovalListener.EXPIRED) && freeWay < 0)
                 {
-                    if (freeWay < 0)
-                    {
-                        freeWay = way;
-                        freeHeader = emptied(header);
-                    }
+                    freeWay = way;
+                    freeHeader = ConnSlots.emptied(header);
                 }
             }
             if (freeWay < 0)
             {
-                final long victim = chooseVictim(base, nowNanos);
-                if (victim == NO_VICTIM)
+                freeWay = evict(base, nowNanos, view);
+                if (freeWay == NO_VICTIM)
                 {
                     return FULL;
                 }
-                freeWay = (int)(victim >>> 4) & (WAYS - 1);
-                freeHeader = (victim & ~0xF0L);
+                if (freeWay < 0)
+                {
+                    continue;
+                }
+                freeHeader = ConnSlots.emptied(view.header);
             }
             final int headerIndex = base + freeWay * 8;
-            final long version = (((freeHeader >>> 8) & VERSION_MASK) + 1) & VERSION_MASK;
+            final long version = ConnSlots.nextVersion(freeHeader);
             final long busy = ((long)tag << 32) | (version << 8) | BUSY;
             if (!buffer.compareAndSetLong(headerIndex, freeHeader, busy))
             {
@@ -251,8 +293,8 @@ public final class ConnTable implements AutoCloseable
             buffer.putLong(slot + SRC_LO, key.srcLo);
             buffer.putLong(slot + DST_HI, key.dstHi);
             buffer.putLong(slot + DST_LO, key.dstLo);
-            buffer.putLong(slot + PORTS, packPorts(key));
-            final long meta = packMeta(backendId, state, version);
+            buffer.putLong(slot + PORTS, ConnSlots.packPorts(key));
+            final long meta = ConnSlots.packMeta(backendId, state, version);
             buffer.putLong(slot + META, meta);
             buffer.putLong(slot + EXPIRY, expiryNanos);
             buffer.putLong(slot + CREATED_AT, nowNanos);
@@ -293,7 +335,7 @@ public final class ConnTable implements AutoCloseable
                 {
                     if (way < mine)
                     {
-                        buffer.putLongRelease(myIndex, emptied(myHeader));
+                        buffer.putLongRelease(myIndex, ConnSlots.emptied(myHeader));
                         return RACE_RETRY;
                     }
                     awaitChange(headerIndex, header);
@@ -302,7 +344,7 @@ public final class ConnTable implements AutoCloseable
                 final int match = matchLive(base, way, header, key, nowNanos, view);
                 if (match == MATCH_LIVE)
                 {
-                    buffer.putLongRelease(myIndex, emptied(myHeader));
+                    buffer.putLongRelease(myIndex, ConnSlots.emptied(myHeader));
                     return RACE_LOST;
                 }
                 if (match == MATCH_CHANGED)
@@ -320,6 +362,7 @@ public final class ConnTable implements AutoCloseable
     private static final int MATCH_EXPIRED = 2;
     private static final int MATCH_CHANGED = 3;
 
+    /** Compares a LIVE slot with the key; fills the view for MATCH_LIVE and MATCH_EXPIRED. */
     private int matchLive(final int base, final int way, final long header, final FlowKey key, final long nowNanos,
         final ConnView view)
     {
@@ -334,46 +377,43 @@ public final class ConnTable implements AutoCloseable
         {
             return MATCH_CHANGED;
         }
-        if (!equal)
+        if (!equal || ConnSlots.stateOf(meta) == ConnState.DEAD)
         {
             return MATCH_NONE;
         }
-        if (expiry - nowNanos <= 0)
-        {
-            return MATCH_EXPIRED;
-        }
         view.set(slot, headerIndex, header, meta, expiry, created);
-        return MATCH_LIVE;
+        return expiry - nowNanos <= 0 ? MATCH_EXPIRED : MATCH_LIVE;
     }
 
-    private static final long NO_VICTIM = -1L;
+    private static final int NO_VICTIM = -2;
 
     /**
-     * The entry to evict from a full bucket: its header as read, with the way in bits 6..4 (the status needs
-     * only bits 1..0), so the claim CAS fails if the victim changed since it was judged. {@link #NO_VICTIM}
-     * when every way holds an ESTABLISHED TCP flow.
+     * Evicts one entry from a full bucket (see {@link #getOrCreate} for the order) and returns its way, -1 when
+     * the bucket changed and the caller should look again, or {@link #NO_VICTIM} when every way holds an
+     * ESTABLISHED TCP flow. The evicted entry's header is left in {@code view}.
      */
-    private long chooseVictim(final int base, final long nowNanos)
+    private int evict(final int base, final long nowNanos, final ConnView view)
     {
-        long best = NO_VICTIM;
+        int best = NO_VICTIM;
         int bestRank = Integer.MAX_VALUE;
         long bestExpiry = Long.MAX_VALUE;
         for (int way = 0; way < WAYS; way++)
         {
-            final long header = buffer.getLongAcquire(base + way * 8);
+            final int headerIndex = base + way * 8;
+            final long header = buffer.getLongAcquire(headerIndex);
             if ((header & STATUS_MASK) != LIVE)
             {
-                continue;
+                return -1;
             }
             final int slot = base + SLOT_BYTES * (way + 1);
             final long expiry = buffer.getLong(slot + EXPIRY);
-            final int state = stateOf(buffer.getLong(slot + META));
+            final int state = ConnSlots.stateOf(buffer.getLong(slot + META));
             final int rank;
             if (expiry - nowNanos <= 0)
             {
                 rank = 0;
             }
-            else if (state == ConnState.ESTABLISHED)
+            else if (state == ConnState.ESTABLISHED || state == ConnState.DEAD)
             {
                 continue;
             }
@@ -387,22 +427,38 @@ public final class ConnTable implements AutoCloseable
             }
             if (rank < bestRank || (rank == bestRank && expiry - bestExpiry < 0))
             {
-                best = header | ((long)way << 4);
+                best = way;
                 bestRank = rank;
                 bestExpiry = expiry;
             }
         }
-        return best;
+        if (best == NO_VICTIM)
+        {
+            return NO_VICTIM;
+        }
+        final int headerIndex = base + best * 8;
+        final long header = buffer.getLongAcquire(headerIndex);
+        final int slot = base + SLOT_BYTES * (best + 1);
+        final long meta = buffer.getLong(slot + META);
+        VarHandle.acquireFence();
+        if ((header & STATUS_MASK) != LIVE || buffer.getLongVolatile(headerIndex) != header)
+        {
+            return -1;
+        }
+        view.set(slot, headerIndex, header, meta, buffer.getLong(slot + EXPIRY), 0);
+        final int cause = bestRank == 0 ? RemovalListener.EXPIRED : RemovalListener.EVICTED;
+        return retire(view, cause) ? best : -1;
     }
 
     /**
-     * Sets an entry's backend, state and expiry. Fails (returns false) when the entry was deleted, reused or
-     * updated by another thread since the view was read; the view is refreshed on success.
+     * Sets an entry's backend, state and expiry. Fails (returns false) when the entry was removed, reused or
+     * changed by another thread since the view was read; the view is refreshed on success.
      */
     public boolean update(final ConnView view, final int backendId, final int newState, final long newExpiryNanos)
     {
+        checkWritable();
         final long oldMeta = view.meta;
-        final long newMeta = packMeta(backendId, newState, oldMeta & VERSION_MASK);
+        final long newMeta = ConnSlots.packMeta(backendId, newState, oldMeta & VERSION_MASK);
         if (newMeta != oldMeta && !buffer.compareAndSetLong(view.slot + META, oldMeta, newMeta))
         {
             return false;
@@ -422,44 +478,89 @@ public final class ConnTable implements AutoCloseable
                 view.expiryNanos = newExpiryNanos;
             }
         }
-        return buffer.getLongVolatile(view.headerIndex) == view.header;
+        return true;
     }
 
-    /** Deletes the entry the view was read from; false when it had already changed. */
+    /** Deletes the entry the view was read from; false when it had already changed or gone. */
     public boolean delete(final ConnView view)
     {
-        return buffer.compareAndSetLong(view.headerIndex, view.header, emptied(view.header));
+        checkWritable();
+        return retire(view, RemovalListener.DELETED);
     }
 
     /**
-     * Visits live entries from slot {@code fromSlot} for at most {@code maxSlots} slots and deletes those expired
-     * at {@code nowNanos}: bounded work per call, for an incremental sweeper.
+     * Removes the entry read into the view: CAS meta to DEAD (the one point where removal is decided), then
+     * free the slot. Only the winner of the meta CAS gets here, so the header is still the one read.
+     */
+    private boolean retire(final ConnView view, final int cause)
+    {
+        final long meta = view.meta;
+        if (ConnSlots.stateOf(meta) == ConnState.DEAD ||
+            !buffer.compareAndSetLong(view.slot + META, meta, ConnSlots.withState(meta, ConnState.DEAD)))
+        {
+            return false;
+        }
+        buffer.putLongRelease(view.headerIndex, ConnSlots.emptied(view.header));
+        listener.onRemoved(ConnSlots.backendOf(meta), ConnSlots.stateOf(meta), cause);
+        return true;
+    }
+
+    /**
+     * Visits slots from {@code fromSlot} for at most {@code maxSlots} slots and removes the live entries that are
+     * expired at {@code nowNanos} or that {@code purge} selects: bounded work per call, for an incremental sweeper.
      *
+     * @param purge selects entries to remove although not expired (by backend and state), or null
      * @return the slot to continue from (0 after a full pass)
      */
-    public int expire(final int fromSlot, final int maxSlots, final long nowNanos)
+    public int sweep(final int fromSlot, final int maxSlots, final long nowNanos, final PurgePredicate purge,
+        final ConnView scratch)
     {
+        checkWritable();
         final int total = slotCount();
         int slotNo = fromSlot;
         for (int n = 0; n < maxSlots && slotNo < total; n++, slotNo++)
         {
             final int base = (slotNo / WAYS) * BUCKET_BYTES;
             final int way = slotNo % WAYS;
-            final long header = buffer.getLongAcquire(base + way * 8);
+            final int headerIndex = base + way * 8;
+            final long header = buffer.getLongAcquire(headerIndex);
             if ((header & STATUS_MASK) != LIVE)
             {
                 continue;
             }
-            final long expiry = buffer.getLong(base + SLOT_BYTES * (way + 1) + EXPIRY);
-            if (expiry - nowNanos <= 0)
+            final int slot = base + SLOT_BYTES * (way + 1);
+            final long meta = buffer.getLong(slot + META);
+            final long expiry = buffer.getLong(slot + EXPIRY);
+            VarHandle.acquireFence();
+            if (buffer.getLongVolatile(headerIndex) != header)
             {
-                buffer.compareAndSetLong(base + way * 8, header, emptied(header));
+                continue;
+            }
+            final boolean expired = expiry - nowNanos <= 0;
+            if (expired ||
+                (purge != null && purge.purge(ConnSlots.backendOf(meta), ConnSlots.stateOf(meta))))
+            {
+                scratch.set(slot, headerIndex, header, meta, expiry, 0);
+                retire(scratch, expired ? RemovalListener.EXPIRED : RemovalListener.DELETED);
             }
         }
         return slotNo >= total ? 0 : slotNo;
     }
 
-    /** Counts live entries (expired or not) by a full scan: for tests and tools, not the data path. */
+    /** Selects entries for {@link #sweep} to remove. Must not block. */
+    @FunctionalInterface
+    public interface PurgePredicate
+    {
+        boolean purge(int backendId, int state);
+    }
+
+    /** Expires entries; {@link #sweep} without a purge predicate. */
+    public int expire(final int fromSlot, final int maxSlots, final long nowNanos)
+    {
+        return sweep(fromSlot, maxSlots, nowNanos, null, new ConnView());
+    }
+
+    /** Counts live entries by a full scan: for tests and tools, not the data path. */
     public int countLive()
     {
         int count = 0;
@@ -476,7 +577,7 @@ public final class ConnTable implements AutoCloseable
         return count;
     }
 
-    /** Reads one slot by number into the view if it is live; for dumps and tests. */
+    /** Reads one slot by number into the key and view if it holds a live entry; for dumps and tests. */
     public boolean readSlot(final int slotNo, final FlowKey keyOut, final ConnView view)
     {
         final int base = (slotNo / WAYS) * BUCKET_BYTES;
@@ -495,13 +596,36 @@ public final class ConnTable implements AutoCloseable
         view.set(slot, headerIndex, header, buffer.getLong(slot + META), buffer.getLong(slot + EXPIRY),
             buffer.getLong(slot + CREATED_AT));
         VarHandle.acquireFence();
-        return buffer.getLongVolatile(headerIndex) == header;
+        return buffer.getLongVolatile(headerIndex) == header && view.state() != ConnState.DEAD;
+    }
+
+    /**
+     * After a crash, slots may be left BUSY (claimed, never published) or LIVE with meta DEAD (removal cut
+     * short). Nobody else has the file open yet, so they can simply be emptied.
+     */
+    private void recoverAfterCrash()
+    {
+        for (int b = 0; b < buckets; b++)
+        {
+            for (int way = 0; way < WAYS; way++)
+            {
+                final int headerIndex = b * BUCKET_BYTES + way * 8;
+                final long header = buffer.getLongVolatile(headerIndex);
+                final long status = header & STATUS_MASK;
+                final int slot = b * BUCKET_BYTES + SLOT_BYTES * (way + 1);
+                if (status == BUSY || (status == LIVE && ConnSlots.stateOf(buffer.getLong(slot + META)) ==
+                    ConnState.DEAD))
+                {
+                    buffer.putLongVolatile(headerIndex, ConnSlots.emptied(header));
+                }
+            }
+        }
     }
 
     private boolean keyEquals(final int slot, final FlowKey key)
     {
         return buffer.getLong(slot + SRC_LO) == key.srcLo &&
-            buffer.getLong(slot + PORTS) == packPorts(key) &&
+            buffer.getLong(slot + PORTS) == ConnSlots.packPorts(key) &&
             buffer.getLong(slot + DST_LO) == key.dstLo &&
             buffer.getLong(slot + SRC_HI) == key.srcHi &&
             buffer.getLong(slot + DST_HI) == key.dstHi;
@@ -529,42 +653,18 @@ public final class ConnTable implements AutoCloseable
         return (int)(((hash & 0xFFFF_FFFFL) * buckets) >>> 32) * BUCKET_BYTES;
     }
 
-    private static int tagOf(final long hash)
+    private void checkWritable()
     {
-        final int tag = (int)(hash >>> 32);
-        return tag == 0 ? 1 : tag;
+        if (memory.readOnly)
+        {
+            throw new IllegalStateException("connection table opened for inspection only: " + memory.file);
+        }
     }
 
-    private static long emptied(final long header)
-    {
-        final long version = (((header >>> 8) & VERSION_MASK) + 1) & VERSION_MASK;
-        return version << 8;
-    }
-
-    private static long packPorts(final FlowKey key)
-    {
-        return ((long)(key.protocol & 0xFF) << 32) | ((long)(key.srcPort & 0xFFFF) << 16) | (key.dstPort & 0xFFFF);
-    }
-
-    static long packMeta(final int backendId, final int state, final long version)
-    {
-        return ((long)backendId << 32) | ((long)(state & 0xFF) << 24) | (version & VERSION_MASK);
-    }
-
-    static int backendOf(final long meta)
-    {
-        return (int)(meta >>> 32);
-    }
-
-    static int stateOf(final long meta)
-    {
-        return (int)(meta >>> 24) & 0xFF;
-    }
-
-    /** Frees the off-heap memory now. No thread may use the table during or after this call. */
+    /** Frees the memory (or unmaps the file) now. No thread may use the table during or after this call. */
     @Override
     public void close()
     {
-        BufferUtil.free(memory);
+        memory.free();
     }
 }

@@ -28,13 +28,13 @@ public final class ConnView
     /** The backend id stored with the entry. */
     public int backendId()
     {
-        return ConnTable.backendOf(meta);
+        return ConnSlots.backendOf(meta);
     }
 
     /** The entry's {@link ConnState}. */
     public int state()
     {
-        return ConnTable.stateOf(meta);
+        return ConnSlots.stateOf(meta);
     }
 
     /** When the entry expires unless refreshed, in the caller's clock (nanoseconds). */
