@@ -1,12 +1,14 @@
 package io.vipflow;
 
 import io.vipflow.affinity.AffinityTable;
+import io.vipflow.conntrack.AdmissionLimiter;
 import io.vipflow.conntrack.ConnState;
 import io.vipflow.conntrack.ConnTable;
 import io.vipflow.conntrack.ConnView;
 import io.vipflow.conntrack.FlowKey;
 import io.vipflow.packet.FrameParser;
 import io.vipflow.packet.PacketTuple;
+import io.vipflow.sched.ConnCounters;
 import io.vipflow.service.Backend;
 import io.vipflow.service.BackendSet;
 import io.vipflow.service.ControlPlane;
@@ -16,30 +18,54 @@ import io.vipflow.service.Snapshot;
 import org.agrona.DirectBuffer;
 
 /**
- * The data plane: decides what happens to each packet addressed to a Service.
+ * The data plane: decides what happens to each packet addressed to a Service, and to its replies.
  * <p>
  * Thread contract: any number of threads may call {@code classify*} at once, each with its own
  * {@link Decision}. There are no locks and no allocation per packet. Each call reads the control plane's
  * current {@link Snapshot} once and decides against that snapshot only. Connection and affinity entries live
  * in off-heap tables shared by all threads; creating a flow's entry is atomic, so two packets of one new flow
- * racing on two threads get the same backend.
+ * racing on two threads get the same backend. One thread at a time may call {@link #sweep}.
+ * <p>
+ * Every backend's active and inactive counts (SEMANTICS.md §3) follow its entries exactly: they change only with
+ * a successful CAS on the entry (creation, state change, removal), so concurrent packets never count twice.
  * <p>
  * Times are nanoseconds on the caller's clock: packet capture time for a replay, {@link System#nanoTime()}
- * for live traffic. The clock must not go backwards by more than the shortest timeout.
+ * for live traffic, epoch nanoseconds for a table that outlives the process. The clock must not go backwards
+ * by more than the shortest timeout.
  */
 public final class Classifier implements AutoCloseable
 {
+    private static final int UPDATE_ATTEMPTS = 4;
+
     private final ControlPlane controlPlane;
     private final ClassifierConfig config;
     private final ConnTable connections;
     private final AffinityTable affinity;
+    private final AdmissionLimiter admission;
+    private final ClassifierStats stats = new ClassifierStats();
+    private final ConnView sweepView = new ConnView();
+    private final ConnTable.PurgePredicate purge = this::purgeable;
+    private int sweepCursor;
+    private int affinityCursor;
 
     public Classifier(final ControlPlane controlPlane, final ClassifierConfig config)
     {
+        this(controlPlane, config, new ConnTable(config.connectionCapacity()));
+    }
+
+    /**
+     * A classifier over a given connection table, for example one in a memory-mapped file
+     * ({@link ConnTable#mapped}) so that a restarted process keeps its flows. The classifier owns the table from
+     * here on and closes it.
+     */
+    public Classifier(final ControlPlane controlPlane, final ClassifierConfig config, final ConnTable connections)
+    {
         this.controlPlane = controlPlane;
         this.config = config;
-        this.connections = new ConnTable(config.connectionCapacity());
+        this.connections = connections;
         this.affinity = new AffinityTable(config.affinityCapacity());
+        this.admission = new AdmissionLimiter(config.newFlowsPerSecond(), config.newFlowBurst());
+        connections.removalListener(this::onRemoved);
     }
 
     public ControlPlane controlPlane()
@@ -47,7 +73,7 @@ public final class Classifier implements AutoCloseable
         return controlPlane;
     }
 
-    /** The connection table, for tools, sweepers and tests. */
+    /** The connection table, for tools and tests. */
     public ConnTable connections()
     {
         return connections;
@@ -56,6 +82,18 @@ public final class Classifier implements AutoCloseable
     public AffinityTable affinity()
     {
         return affinity;
+    }
+
+    /** The counters; readable from any thread while the data plane runs. */
+    public ClassifierStats stats()
+    {
+        return stats;
+    }
+
+    /** Adds a thread's pending counts to {@link #stats()} now (they are added every few hundred packets anyway). */
+    public void flushStats(final Decision d)
+    {
+        stats.flush(d.tally);
     }
 
     /**
@@ -77,6 +115,7 @@ public final class Classifier implements AutoCloseable
         }
         d.reset();
         d.parsed = false;
+        count(d, ClassifierStats.PACKETS);
         if (status == FrameParser.NOT_IP)
         {
             d.set(Verdict.PASS, Reason.NONE);
@@ -87,12 +126,13 @@ public final class Classifier implements AutoCloseable
         }
     }
 
-    /** Classifies an already-parsed packet. {@code t} may be {@code d.tuple}. */
+    /** Classifies an already-parsed client-to-service packet. {@code t} may be {@code d.tuple}. */
     public void classify(final PacketTuple t, final long nowNanos, final Decision d)
     {
         d.reset();
+        count(d, ClassifierStats.PACKETS);
         final Snapshot snapshot = controlPlane.current();
-        final Frontend frontend = snapshot.frontends.lookup(t.dstHi, t.dstLo, t.dstPort, t.protocol);
+        final Frontend frontend = snapshot.frontends.lookup(t.ipv6, t.dstHi, t.dstLo, t.dstPort, t.protocol);
         if (frontend == null)
         {
             return;
@@ -107,16 +147,50 @@ public final class Classifier implements AutoCloseable
         }
         final boolean tcp = t.protocol == PacketTuple.PROTO_TCP;
         final boolean opensFlow = opensFlow(t, tcp);
-        final FlowKey key = d.key.setFrom(t);
-        final ConnView view = d.view;
-        if (connections.lookup(key, nowNanos, view))
+        d.key.setFrom(t);
+        if (connections.lookup(d.key, nowNanos, d.view) && continueFlow(t, tcp, opensFlow, frontend, sp, nowNanos, d))
         {
-            if (continueFlow(t, tcp, opensFlow, frontend, sp, nowNanos, d))
+            return;
+        }
+        newFlow(t, tcp, opensFlow, frontend, sp, nowNanos, d);
+    }
+
+    /**
+     * Classifies a packet from a backend to a client (the reverse tuple of a tracked flow). When it answers a
+     * flow this classifier DNATed, the verdict is {@link Verdict#REPLY} with the flow's frontend, Service port
+     * and backend, and the entry's timer restarts; otherwise {@link Verdict#PASS}.
+     */
+    public void classifyReply(final PacketTuple t, final long nowNanos, final Decision d)
+    {
+        d.reset();
+        count(d, ClassifierStats.PACKETS);
+        final Snapshot snapshot = controlPlane.current();
+        final Frontend[] candidates = snapshot.replyCandidates(t.ipv6, t.srcHi, t.srcLo, t.srcPort, t.protocol);
+        if (candidates == null)
+        {
+            return;
+        }
+        final int keyProtocol = FlowKey.familyProtocol(t.protocol, t.ipv6);
+        for (final Frontend f : candidates)
+        {
+            d.key.set(keyProtocol, t.dstHi, t.dstLo, t.dstPort, f.addrHi, f.addrLo, f.port);
+            if (!connections.lookup(d.key, nowNanos, d.view))
             {
+                continue;
+            }
+            final Backend b = f.target.backend(d.view.backendId());
+            if (b != null && b.addrLo == t.srcLo && b.addrHi == t.srcHi && b.port == t.srcPort)
+            {
+                final int state = d.view.state();
+                connections.update(d.view, b.id, state, nowNanos + config.timeouts().nanos(state));
+                d.frontend = f;
+                d.servicePort = f.target;
+                d.backend = b;
+                d.set(Verdict.REPLY, Reason.NONE);
+                count(d, ClassifierStats.REPLIES);
                 return;
             }
         }
-        newFlow(t, tcp, opensFlow, frontend, sp, nowNanos, d);
     }
 
     /** TCP SYN without RST, SCTP INIT, or any UDP packet may create an entry (SEMANTICS.md §3). */
@@ -141,13 +215,13 @@ public final class Classifier implements AutoCloseable
         final Frontend frontend, final ServicePort sp, final long nowNanos, final Decision d)
     {
         final ConnView view = d.view;
-        final int state = view.state();
         final Backend backend = sp.backend(view.backendId());
         if (backend == null)
         {
             // The backend left the slices (SEMANTICS.md §4): it must never see this flow again.
             connections.delete(view);
             d.rescheduled = true;
+            count(d, ClassifierStats.RESCHEDULES);
             if (tcp && !opensFlow && config.removedBackendPolicy() == RemovedBackendPolicy.DROP)
             {
                 d.set(Verdict.DROP, Reason.BACKEND_REMOVED);
@@ -155,6 +229,7 @@ public final class Classifier implements AutoCloseable
             }
             return false;
         }
+        final int state = view.state();
         if (tcp && opensFlow && (state == ConnState.TIME_WAIT || state == ConnState.CLOSE ||
             !backend.usableForNew(sp.localPolicy(frontend.kind.external))))
         {
@@ -162,13 +237,38 @@ public final class Classifier implements AutoCloseable
             // connection and is scheduled afresh.
             connections.delete(view);
             d.rescheduled = true;
+            count(d, ClassifierStats.RESCHEDULES);
             return false;
         }
-        final int next = tcp ? ConnState.tcpNext(state, t.flags) : state;
-        connections.update(view, backend.id, next, nowNanos + config.timeouts().nanos(next));
+        advance(t, tcp, backend, nowNanos, d);
+        count(d, ClassifierStats.HITS);
         d.backend = backend;
         d.set(Verdict.DNAT, Reason.NONE);
         return true;
+    }
+
+    /**
+     * Moves the entry in {@code d.view} to the state this packet leads to and restarts its timer. A CAS lost to
+     * a concurrent packet of the same flow is retried from a fresh read, so no transition is lost.
+     */
+    private void advance(final PacketTuple t, final boolean tcp, final Backend backend, final long nowNanos,
+        final Decision d)
+    {
+        final ConnView view = d.view;
+        for (int attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++)
+        {
+            final int state = view.state();
+            final int next = tcp ? ConnState.tcpNext(state, t.flags) : state;
+            if (connections.update(view, backend.id, next, nowNanos + config.timeouts().nanos(next)))
+            {
+                recount(backend.counters, state, next);
+                return;
+            }
+            if (!connections.lookup(d.key, nowNanos, view) || view.backendId() != backend.id)
+            {
+                return;
+            }
+        }
     }
 
     private void newFlow(final PacketTuple t, final boolean tcp, final boolean opensFlow, final Frontend frontend,
@@ -200,30 +300,18 @@ public final class Classifier implements AutoCloseable
             d.set(Verdict.DROP, Reason.NO_LOCAL_ENDPOINTS);
             return;
         }
-        final boolean localPolicy = sp.localPolicy(external);
-        Backend chosen = null;
-        if (sp.affinityTimeoutNanos > 0)
+        if (!admission.tryAcquire(nowNanos))
         {
-            final int remembered =
-                affinity.lookup(t.srcHi, t.srcLo, sp.id, nowNanos, d.affinityKey, d.affinityView);
-            if (remembered != 0)
-            {
-                final Backend b = sp.backend(remembered);
-                if (b != null && b.usableForNew(localPolicy))
-                {
-                    chosen = b;
-                }
-            }
+            d.set(Verdict.DROP, Reason.RATE_LIMITED);
+            count(d, ClassifierStats.FLOOD_DROPS);
+            return;
         }
+        final Backend chosen = choose(t, sp, set, sp.localPolicy(external), nowNanos, d);
         if (chosen == null)
         {
-            chosen = set.pick(t, d.key.hash);
-            if (chosen == null)
-            {
-                // Every usable backend refused (an overloaded threshold, say): as IPVS, no destination.
-                d.set(Verdict.REJECT, Reason.NO_ENDPOINTS);
-                return;
-            }
+            // Every usable backend refused (an overload threshold, say): as IPVS, no destination.
+            d.set(Verdict.REJECT, Reason.NO_ENDPOINTS);
+            return;
         }
         final int state = tcp ? ConnState.tcpNext(ConnState.NONE, t.flags) :
             (t.protocol == PacketTuple.PROTO_UDP ? ConnState.UDP : ConnState.SCTP);
@@ -232,6 +320,7 @@ public final class Classifier implements AutoCloseable
         if (result == ConnTable.FULL)
         {
             d.set(Verdict.DROP, Reason.TABLE_FULL);
+            count(d, ClassifierStats.TABLE_FULL);
             return;
         }
         if (result == ConnTable.EXISTING)
@@ -240,6 +329,8 @@ public final class Classifier implements AutoCloseable
             final Backend winner = sp.backend(d.view.backendId());
             if (winner != null)
             {
+                advance(t, tcp, winner, nowNanos, d);
+                count(d, ClassifierStats.HITS);
                 d.backend = winner;
                 d.set(Verdict.DNAT, Reason.NONE);
                 return;
@@ -248,6 +339,9 @@ public final class Classifier implements AutoCloseable
             d.set(Verdict.DROP, Reason.BACKEND_REMOVED);
             return;
         }
+        recount(chosen.counters, -1, state);
+        stats.entries.increment();
+        count(d, ClassifierStats.INSERTS);
         if (sp.affinityTimeoutNanos > 0)
         {
             affinity.remember(t.srcHi, t.srcLo, sp.id, chosen.id, nowNanos, sp.affinityTimeoutNanos,
@@ -256,6 +350,105 @@ public final class Classifier implements AutoCloseable
         d.backend = chosen;
         d.newFlow = true;
         d.set(Verdict.DNAT, Reason.NONE);
+    }
+
+    /** ClientIP affinity first (SEMANTICS.md §5), then the scheduler. */
+    private Backend choose(final PacketTuple t, final ServicePort sp, final BackendSet set,
+        final boolean localPolicy, final long nowNanos, final Decision d)
+    {
+        if (sp.affinityTimeoutNanos > 0)
+        {
+            final int remembered = affinity.lookup(t.srcHi, t.srcLo, sp.id, nowNanos, d.affinityKey, d.affinityView);
+            if (remembered != 0)
+            {
+                final Backend b = sp.backend(remembered);
+                if (b != null && b.usableForNew(localPolicy))
+                {
+                    return b;
+                }
+            }
+        }
+        return set.pick(t, d.key.hash);
+    }
+
+    /**
+     * One step of the incremental sweeper: visits at most {@code maxSlots} slots, removing expired entries and
+     * the UDP and SCTP entries of backends that are no longer listed (SEMANTICS.md §4: stale UDP entries are
+     * purged). TCP entries of removed backends stay until their next packet, which sees {@code backend-removed},
+     * or their timeout. One thread at a time.
+     *
+     * @return true when this step finished a full pass over the table
+     */
+    public boolean sweep(final long nowNanos, final int maxSlots)
+    {
+        sweepCursor = connections.sweep(sweepCursor, maxSlots, nowNanos, purge, sweepView);
+        affinityCursor = affinity.expire(affinityCursor, Math.max(1, maxSlots / 8), nowNanos);
+        return sweepCursor == 0;
+    }
+
+    private boolean purgeable(final int backendId, final int state)
+    {
+        return (state == ConnState.UDP || state == ConnState.SCTP) && controlPlane.current().backend(backendId) == null;
+    }
+
+    /** Entry removed by any thread: the one place where counts go down. */
+    private void onRemoved(final int backendId, final int state, final int cause)
+    {
+        final ConnCounters counters = controlPlane.current().counters(backendId);
+        if (counters != null)
+        {
+            recount(counters, state, -1);
+        }
+        stats.entries.decrement();
+        switch (cause)
+        {
+            case ConnTable.RemovalListener.EXPIRED -> stats.expirations.increment();
+            case ConnTable.RemovalListener.EVICTED -> stats.evictions.increment();
+            default -> stats.deletions.increment();
+        }
+    }
+
+    /** Moves one entry between the active (TCP ESTABLISHED) and inactive counts; -1 for "no entry". */
+    private static void recount(final ConnCounters counters, final int from, final int to)
+    {
+        final boolean wasActive = from == ConnState.ESTABLISHED;
+        final boolean isActive = to == ConnState.ESTABLISHED;
+        if (from >= 0 && to >= 0 && wasActive == isActive)
+        {
+            return;
+        }
+        if (from >= 0)
+        {
+            if (wasActive)
+            {
+                counters.addActive(-1);
+            }
+            else
+            {
+                counters.addInactive(-1);
+            }
+        }
+        if (to >= 0)
+        {
+            if (isActive)
+            {
+                counters.addActive(1);
+            }
+            else
+            {
+                counters.addInactive(1);
+            }
+        }
+    }
+
+    private void count(final Decision d, final int counter)
+    {
+        final long[] tally = d.tally;
+        tally[counter]++;
+        if (counter == ClassifierStats.PACKETS && tally[counter] >= ClassifierStats.FLUSH_EVERY)
+        {
+            stats.flush(tally);
+        }
     }
 
     @Override

@@ -22,6 +22,8 @@ public final class Decision
     final FlowKey affinityKey = new FlowKey();
     final ConnView view = new ConnView();
     final ConnView affinityView = new ConnView();
+    /** This thread's counts not yet added to the shared {@link ClassifierStats}. */
+    final long[] tally = new long[ClassifierStats.TALLIED];
 
     Verdict verdict;
     Reason reason;

@@ -19,7 +19,9 @@ public enum Reason
     /** A packet in the middle of a flow with no entry, under a mid-flow policy that does not schedule it. */
     NO_CONNECTION("no-connection"),
     /** The connection table had no room: every way of the flow's bucket holds an established flow. */
-    TABLE_FULL("table-full");
+    TABLE_FULL("table-full"),
+    /** Over the new-flow admission limit (a SYN flood guard). */
+    RATE_LIMITED("rate-limited");
 
     public final String label;
 

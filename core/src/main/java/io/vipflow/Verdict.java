@@ -10,5 +10,10 @@ public enum Verdict
     /** Discard silently; {@link Decision#reason()} says why. */
     DROP,
     /** Not addressed to any Service frontend: leave the packet alone. */
-    PASS
+    PASS,
+    /**
+     * A backend's reply on a tracked flow ({@link Classifier#classifyReply}): rewrite its source to
+     * {@link Decision#frontend()}'s address and port, so the client sees the address it connected to.
+     */
+    REPLY
 }

@@ -26,7 +26,7 @@ final class ConnSlots
 
     static long packPorts(final FlowKey key)
     {
-        return ((long)(key.protocol & 0xFF) << 32) | ((long)(key.srcPort & 0xFFFF) << 16) | (key.dstPort & 0xFFFF);
+        return ((long)(key.protocol & 0x1FF) << 32) | ((long)(key.srcPort & 0xFFFF) << 16) | (key.dstPort & 0xFFFF);
     }
 
     static long packMeta(final int backendId, final int state, final long version)

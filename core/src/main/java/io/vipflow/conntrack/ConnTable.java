@@ -19,7 +19,7 @@ import java.nio.file.Path;
  *  | ...                                                           |                and every removal)
  *  | slot 7 (64 bytes)                                             |    bits  7..0  status EMPTY / BUSY / LIVE
  *  +---------------------------------------------------------------+
- *  slot: 0 srcHi | 8 srcLo | 16 dstHi | 24 dstLo | 32 ports: protocol(8) srcPort(16) dstPort(16)
+ *  slot: 0 srcHi | 8 srcLo | 16 dstHi | 24 dstLo | 32 ports: family+protocol(9) srcPort(16) dstPort(16)
  *        40 meta: backendId(32) state(8) version(24) | 48 expiry nanos | 56 created nanos
  * </pre>
  * 72 bytes per flow (a slot line and a header word); the table allocates {@code capacity / 0.75} slots.
@@ -590,7 +590,7 @@ public final class ConnTable implements AutoCloseable
         }
         final int slot = base + SLOT_BYTES * (way + 1);
         final long ports = buffer.getLong(slot + PORTS);
-        keyOut.set((int)(ports >>> 32) & 0xFF, buffer.getLong(slot + SRC_HI), buffer.getLong(slot + SRC_LO),
+        keyOut.set((int)(ports >>> 32) & 0x1FF, buffer.getLong(slot + SRC_HI), buffer.getLong(slot + SRC_LO),
             (int)(ports >>> 16) & 0xFFFF, buffer.getLong(slot + DST_HI), buffer.getLong(slot + DST_LO),
             (int)ports & 0xFFFF);
         view.set(slot, headerIndex, header, buffer.getLong(slot + META), buffer.getLong(slot + EXPIRY),

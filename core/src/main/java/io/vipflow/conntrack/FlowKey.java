@@ -7,6 +7,7 @@ import io.vipflow.packet.PacketTuple;
  */
 public final class FlowKey
 {
+    /** IP protocol number, with the address family in bit 8 ({@link #familyProtocol}). */
     public int protocol;
     public long srcHi;
     public long srcLo;
@@ -34,7 +35,28 @@ public final class FlowKey
     /** The client-to-frontend key of a packet. */
     public FlowKey setFrom(final PacketTuple t)
     {
-        return set(t.protocol, t.srcHi, t.srcLo, t.srcPort, t.dstHi, t.dstLo, t.dstPort);
+        return set(familyProtocol(t.protocol, t.ipv6), t.srcHi, t.srcLo, t.srcPort, t.dstHi, t.dstLo, t.dstPort);
+    }
+
+    /**
+     * The protocol field of a key: the IP protocol number with the address family in bit 8, so that an IPv4
+     * flow and an IPv6 flow between IPv4-mapped addresses of the same value never share an entry.
+     */
+    public static int familyProtocol(final int protocol, final boolean ipv6)
+    {
+        return (protocol & 0xFF) | (ipv6 ? 0x100 : 0);
+    }
+
+    /** The IP protocol number of a key's protocol field. */
+    public static int ipProtocol(final int keyProtocol)
+    {
+        return keyProtocol & 0xFF;
+    }
+
+    /** True when a key's protocol field says IPv6. */
+    public static boolean isIpv6(final int keyProtocol)
+    {
+        return (keyProtocol & 0x100) != 0;
     }
 
     public boolean sameKey(final FlowKey o)

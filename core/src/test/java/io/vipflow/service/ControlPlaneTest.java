@@ -36,7 +36,7 @@ class ControlPlaneTest
     private static Frontend lookup(final Snapshot s, final int a, final int b, final int c, final int d)
     {
         final long lo = 0x0000_ffff_0000_0000L | ((long)a << 24) | (b << 16) | (c << 8) | d;
-        return s.frontends.lookup(0, lo, 80, PROTO_TCP);
+        return s.frontends.lookup(false, 0, lo, 80, PROTO_TCP);
     }
 
     @Test

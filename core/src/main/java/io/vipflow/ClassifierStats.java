@@ -1,0 +1,88 @@
+package io.vipflow;
+
+import org.agrona.concurrent.AtomicBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
+import org.agrona.concurrent.status.CountersManager;
+import org.agrona.concurrent.status.CountersReader;
+
+import java.nio.ByteBuffer;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The classifier's counters, kept in Agrona counters so that any thread (a metrics exporter, a CLI) can read
+ * them while the data plane runs.
+ * <p>
+ * Data-plane threads count into their {@link Decision}'s private tally and add it to the shared counters every
+ * {@link #FLUSH_EVERY} packets (and on {@link Classifier#flushStats}), so the hot path never contends on a shared
+ * cache line; a reader may therefore be up to that many packets behind per thread. Removals are counted at once
+ * by whichever thread removes the entry.
+ */
+public final class ClassifierStats
+{
+    /** Packets a thread classifies between two additions to the shared counters. */
+    public static final int FLUSH_EVERY = 256;
+
+    static final int PACKETS = 0;
+    static final int HITS = 1;
+    static final int INSERTS = 2;
+    static final int RESCHEDULES = 3;
+    static final int FLOOD_DROPS = 4;
+    static final int TABLE_FULL = 5;
+    static final int REPLIES = 6;
+    static final int TALLIED = 7;
+
+    private static final String[] NAMES =
+        {"packets", "hits", "inserts", "reschedules", "flood-drops", "table-full-drops", "replies"};
+
+    private final CountersManager manager;
+    private final AtomicCounter[] tallied = new AtomicCounter[TALLIED];
+    final AtomicCounter entries;
+    final AtomicCounter expirations;
+    final AtomicCounter evictions;
+    final AtomicCounter deletions;
+
+    ClassifierStats()
+    {
+        final int counters = 16;
+        final AtomicBuffer meta = new UnsafeBuffer(ByteBuffer.allocateDirect(counters * CountersReader.METADATA_LENGTH));
+        final AtomicBuffer values = new UnsafeBuffer(ByteBuffer.allocateDirect(counters * CountersReader.COUNTER_LENGTH));
+        manager = new CountersManager(meta, values);
+        for (int i = 0; i < TALLIED; i++)
+        {
+            tallied[i] = manager.newCounter(NAMES[i]);
+        }
+        entries = manager.newCounter("entries");
+        expirations = manager.newCounter("expirations");
+        evictions = manager.newCounter("evictions");
+        deletions = manager.newCounter("deletions");
+    }
+
+    /** Adds a thread's tally to the shared counters and clears it. */
+    void flush(final long[] tally)
+    {
+        for (int i = 0; i < TALLIED; i++)
+        {
+            if (tally[i] != 0)
+            {
+                tallied[i].getAndAdd(tally[i]);
+                tally[i] = 0;
+            }
+        }
+    }
+
+    /** The counters, for readers on any thread. */
+    public CountersReader reader()
+    {
+        return manager;
+    }
+
+    /** A copy of every counter by label, in a fixed order. Allocates; for reports. */
+    public Map<String, Long> toMap()
+    {
+        final Map<String, Long> out = new LinkedHashMap<>();
+        manager.forEach((value, id, label) -> out.put(label, value));
+        return out;
+    }
+}

@@ -1,0 +1,100 @@
+package io.vipflow.harness.oracle;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The model's connection entries (SEMANTICS.md §3) and session-affinity records (§5): two HashMaps of
+ * records with absolute expiry times. An entry whose expiry is at or before "now" does not exist.
+ * <p>
+ * A backend is identified by its name plus an incarnation number: a backend that leaves the slices and comes
+ * back later is a new incarnation, and flows of the old one count as removed (§4: "its flows must never
+ * reach it again").
+ */
+final class ConnectionRecords
+{
+    /**
+     * One connection entry.
+     *
+     * @param portKey     the Service port (and family) the flow was scheduled for
+     * @param backend     backend name
+     * @param incarnation backend incarnation at scheduling time
+     * @param state       a TCP state, {@code ConnState.UDP} or {@code ConnState.SCTP}
+     * @param expiry      absolute expiry, nanoseconds
+     */
+    record Conn(String portKey, String backend, long incarnation, int state, long expiry)
+    {
+    }
+
+    /**
+     * One ClientIP affinity record: the backend of the client's last new connection to a Service port.
+     *
+     * @param backend     backend name
+     * @param incarnation backend incarnation
+     * @param expiry      time of that connection plus the affinity timeout
+     */
+    record Affinity(String backend, long incarnation, long expiry)
+    {
+    }
+
+    private final Map<String, Conn> connections = new HashMap<>();
+    private final Map<String, Affinity> affinities = new HashMap<>();
+
+    /** §3: a flow is keyed by (protocol, client address, client port, frontend address, frontend port). */
+    static String flowKey(final int protocol, final String src, final int srcPort, final String dst,
+        final int dstPort)
+    {
+        return protocol + " " + src + " " + srcPort + " " + dst + " " + dstPort;
+    }
+
+    /** The live entry of a flow, or null when there is none or it has expired. */
+    Conn liveConnection(final String flowKey, final long nowNanos)
+    {
+        final Conn c = connections.get(flowKey);
+        return c != null && c.expiry() > nowNanos ? c : null;
+    }
+
+    /** True when the flow has an entry that has expired (for path statistics only). */
+    boolean hasExpiredConnection(final String flowKey, final long nowNanos)
+    {
+        final Conn c = connections.get(flowKey);
+        return c != null && c.expiry() <= nowNanos;
+    }
+
+    void putConnection(final String flowKey, final Conn conn)
+    {
+        connections.put(flowKey, conn);
+    }
+
+    void removeConnection(final String flowKey)
+    {
+        connections.remove(flowKey);
+    }
+
+    /** Live connection entries right now (expired ones excluded). */
+    int liveConnections(final long nowNanos)
+    {
+        int n = 0;
+        for (final Conn c : connections.values())
+        {
+            if (c.expiry() > nowNanos)
+            {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** §5: the client's record for a Service port, or null when there is none or it has expired. */
+    Affinity liveAffinity(final String client, final String portKey, final long nowNanos)
+    {
+        final Affinity a = affinities.get(client + " " + portKey);
+        return a != null && a.expiry() > nowNanos ? a : null;
+    }
+
+    /** §5: remember the backend of a new connection; the timer restarts with each new connection. */
+    void remember(final String client, final String portKey, final Affinity affinity)
+    {
+        affinities.put(client + " " + portKey, affinity);
+    }
+}

@@ -1,0 +1,461 @@
+package io.vipflow.harness.oracle;
+
+import io.vipflow.ClassifierConfig;
+import io.vipflow.MidFlowPolicy;
+import io.vipflow.Reason;
+import io.vipflow.RemovedBackendPolicy;
+import io.vipflow.Verdict;
+import io.vipflow.conntrack.ConnState;
+import io.vipflow.packet.PacketTuple;
+import io.vipflow.service.EndpointSliceSpec;
+import io.vipflow.service.EndpointSpec;
+import io.vipflow.service.ServicePortSpec;
+import io.vipflow.service.ServiceSpec;
+import io.vipflow.service.ServiceType;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * A deliberately simple, single-threaded reference model of SEMANTICS.md: what the classifier must do with a
+ * packet, re-derived from the Service and EndpointSlice records alone. It shares no code with the classifier's
+ * compiled tables; clarity is its only goal.
+ * <p>
+ * Use: apply every control-plane change to the model as it is published to the classifier; for each packet
+ * call {@link #expect}, classify it for real, compare with {@link Expectation#check}, then {@link #commit} the
+ * expectation with the backend the classifier chose (new flows may go to any allowed backend; the model then
+ * remembers the actual one, as conntrack and affinity do).
+ */
+public final class ReferenceModel
+{
+    private final String nodeName;
+    private final List<String> nodeIps = new ArrayList<>();
+    private final ClassifierConfig config;
+    private final TreeMap<String, ServiceSpec> services = new TreeMap<>();
+    private final Map<String, EndpointSliceSpec> slices = new HashMap<>();
+    private final ConnectionRecords records = new ConnectionRecords();
+    private final Map<String, Long> pathCounts = new TreeMap<>();
+
+    /** Derived from the records above after every change: frontend match key to frontend. */
+    private Map<String, ModelFrontend> frontends = Map.of();
+    /** Derived: Service port key (Service, port, protocol, family) to its listed backends and sets. */
+    private Map<String, BackendSelection> selections = Map.of();
+    /** Derived: "portKey backendName" to the incarnation of that backend while it stays listed. */
+    private Map<String, Long> incarnations = Map.of();
+    private long lastIncarnation;
+
+    private Expectation pendingExpectation;
+    private Plan pendingPlan;
+
+    /** What {@link #commit} applies for the expectation last returned. */
+    private static final class Plan
+    {
+        String flowKey;
+        String client;
+        boolean deleteEntry;
+        ConnectionRecords.Conn updatedEntry;
+        String newFlowPortKey;
+        int newFlowState;
+        long newFlowExpiry;
+        boolean rememberAffinity;
+        long affinityExpiry;
+        final List<String> paths = new ArrayList<>();
+    }
+
+    /**
+     * @param nodeName this node's name ("" or null: no endpoint is local)
+     * @param nodeIps  this node's addresses, the NodePort frontends
+     * @param config   timeouts and policies; capacities are ignored (the model never fills up)
+     */
+    public ReferenceModel(final String nodeName, final List<String> nodeIps, final ClassifierConfig config)
+    {
+        this.nodeName = nodeName == null ? "" : nodeName;
+        for (final String ip : nodeIps)
+        {
+            this.nodeIps.add(ModelAddress.canonical(ip));
+        }
+        this.config = config;
+    }
+
+    /** Adds or replaces a Service; effective for the next packet. */
+    public void upsertService(final ServiceSpec spec)
+    {
+        for (final List<String> ips : List.of(spec.clusterIps(), spec.externalIps(), spec.loadBalancerIps()))
+        {
+            ips.forEach(ModelAddress::canonical);
+        }
+        spec.loadBalancerSourceRanges().forEach(cidr -> ModelAddress.inCidr("0.0.0.0", cidr));
+        services.put(spec.key(), spec);
+        rebuild();
+    }
+
+    /** Removes a Service (§4: its frontends stop matching). Its slices stay and count again if it returns. */
+    public void deleteService(final String namespace, final String name)
+    {
+        services.remove(namespace + "/" + name);
+        rebuild();
+    }
+
+    /** Adds or replaces an EndpointSlice; effective for the next packet. */
+    public void upsertSlice(final EndpointSliceSpec slice)
+    {
+        for (final EndpointSpec e : slice.endpoints())
+        {
+            for (final String address : e.addresses())
+            {
+                if (ModelAddress.isIpv6(ModelAddress.canonical(address)) != slice.ipv6())
+                {
+                    throw new IllegalArgumentException("address " + address + " is not of the family of " +
+                        slice.key());
+                }
+            }
+        }
+        slices.put(slice.key(), slice);
+        rebuild();
+    }
+
+    /** Removes an EndpointSlice; effective for the next packet. */
+    public void deleteSlice(final String namespace, final String name)
+    {
+        slices.remove(namespace + "/" + name);
+        rebuild();
+    }
+
+    /**
+     * The listed backends and sets of one Service port in one family, or null when that port has no frontend
+     * of the family (then nothing is listed for it).
+     */
+    public BackendSelection selection(final String namespace, final String name, final ServicePortSpec port,
+        final boolean ipv6)
+    {
+        final ServiceSpec service = services.get(namespace + "/" + name);
+        return service == null ? null : selections.get(ModelFrontend.portKey(service, port, ipv6));
+    }
+
+    /** Service ports (per family) that have at least one frontend, whether or not they won it. */
+    public int servicePortCount()
+    {
+        return selections.size();
+    }
+
+    /** How often each decision path was committed, by name; for coverage checks. */
+    public Map<String, Long> pathCounts()
+    {
+        return new TreeMap<>(pathCounts);
+    }
+
+    /** Connection entries alive at {@code nowNanos}. */
+    public int liveConnections(final long nowNanos)
+    {
+        return records.liveConnections(nowNanos);
+    }
+
+    /**
+     * What the classifier must do with this packet at this time. Does not change the model: pass the result to
+     * {@link #commit} once the real decision is known.
+     */
+    public Expectation expect(final PacketTuple t, final long nowNanos)
+    {
+        final Plan plan = new Plan();
+        final Expectation e = decide(t, nowNanos, plan);
+        pendingExpectation = e;
+        pendingPlan = plan;
+        return e;
+    }
+
+    /**
+     * Applies the expectation last returned by {@link #expect}: deletes or updates the flow's entry, and for a
+     * new flow records the backend the classifier actually chose (entry and affinity record).
+     *
+     * @param actualBackendName the chosen backend's name for DNAT; ignored otherwise
+     */
+    public void commit(final Expectation e, final String actualBackendName)
+    {
+        if (e != pendingExpectation)
+        {
+            throw new IllegalStateException("commit must follow the expect call that returned " + e);
+        }
+        final Plan plan = pendingPlan;
+        pendingExpectation = null;
+        pendingPlan = null;
+        if (plan.deleteEntry)
+        {
+            records.removeConnection(plan.flowKey);
+        }
+        if (plan.updatedEntry != null)
+        {
+            records.putConnection(plan.flowKey, plan.updatedEntry);
+        }
+        if (plan.newFlowPortKey != null)
+        {
+            if (!e.allowedBackends().contains(actualBackendName))
+            {
+                throw new IllegalArgumentException(actualBackendName + " is not allowed by " + e);
+            }
+            final long incarnation = incarnations.get(plan.newFlowPortKey + " " + actualBackendName);
+            records.putConnection(plan.flowKey, new ConnectionRecords.Conn(plan.newFlowPortKey, actualBackendName,
+                incarnation, plan.newFlowState, plan.newFlowExpiry));
+            if (plan.rememberAffinity)
+            {
+                // §5: the timer restarts with each new connection.
+                records.remember(plan.client, plan.newFlowPortKey,
+                    new ConnectionRecords.Affinity(actualBackendName, incarnation, plan.affinityExpiry));
+            }
+        }
+        for (final String path : plan.paths)
+        {
+            pathCounts.merge(path, 1L, Long::sum);
+        }
+    }
+
+    private Expectation decide(final PacketTuple t, final long nowNanos, final Plan plan)
+    {
+        final String src = ModelAddress.fromTuple(t.ipv6, t.srcHi, t.srcLo);
+        final String dst = ModelAddress.fromTuple(t.ipv6, t.dstHi, t.dstLo);
+        // §1: exact match on (address, port, protocol); no match means the packet is not ours.
+        final ModelFrontend frontend = frontends.get(ModelFrontend.matchKey(t.protocol, dst, t.dstPort));
+        if (frontend == null)
+        {
+            plan.paths.add("pass-no-frontend");
+            return Expectation.of(Verdict.PASS, Reason.NONE, null);
+        }
+        final String label = frontend.label();
+        if (!frontend.admits(src))
+        {
+            plan.paths.add("drop-source-range");
+            return Expectation.of(Verdict.DROP, Reason.SOURCE_RANGE, label);
+        }
+        final boolean tcp = t.protocol == PacketTuple.PROTO_TCP;
+        final boolean opening = opensFlow(t);
+        final String portKey = frontend.portKey();
+        final BackendSelection selection = selections.get(portKey);
+        final Set<String> usable = selection.setFor(frontend.localPolicy());
+        plan.flowKey = ConnectionRecords.flowKey(t.protocol, src, t.srcPort, dst, t.dstPort);
+        plan.client = src;
+
+        boolean rescheduled = false;
+        final ConnectionRecords.Conn entry = records.liveConnection(plan.flowKey, nowNanos);
+        if (entry == null && records.hasExpiredConnection(plan.flowKey, nowNanos))
+        {
+            plan.paths.add("expired-entry");
+        }
+        if (entry != null)
+        {
+            if (!isListed(portKey, entry.portKey(), entry.backend(), entry.incarnation()))
+            {
+                // §4: the backend left the slices; the flow must never reach it again.
+                plan.deleteEntry = true;
+                rescheduled = true;
+                if (tcp && !opening && config.removedBackendPolicy() == RemovedBackendPolicy.DROP)
+                {
+                    plan.paths.add("removed-drop");
+                    return Expectation.of(Verdict.DROP, Reason.BACKEND_REMOVED, label);
+                }
+                plan.paths.add(tcp ? "removed-reschedule-tcp" : "removed-reschedule-other");
+            }
+            else if (tcp && opening &&
+                (entry.state() == ConnState.TIME_WAIT || entry.state() == ConnState.CLOSE))
+            {
+                // §3 conn_reuse_mode: a SYN on a closed entry is a new connection.
+                plan.deleteEntry = true;
+                rescheduled = true;
+                plan.paths.add("reuse-closed");
+            }
+            else if (tcp && opening && !usable.contains(entry.backend()))
+            {
+                // §3: a SYN on an entry whose backend is quiesced is rescheduled.
+                plan.deleteEntry = true;
+                rescheduled = true;
+                plan.paths.add("reuse-quiesced");
+            }
+            else
+            {
+                // §3/§4: later packets of a flow stay on its backend while it is listed; timeout restarts.
+                final int next = tcp ? TcpTransitions.next(entry.state(), t.flags) : entry.state();
+                plan.updatedEntry = new ConnectionRecords.Conn(entry.portKey(), entry.backend(),
+                    entry.incarnation(), next, nowNanos + config.timeouts().nanos(next));
+                plan.paths.add(usable.contains(entry.backend()) ? "established" : "established-unusable-backend");
+                return Expectation.dnat(label, Set.of(entry.backend()), false);
+            }
+        }
+
+        if (!opening && !rescheduled)
+        {
+            // §3: a mid-flow packet without an entry is a policy choice.
+            final MidFlowPolicy policy = config.midFlowPolicy();
+            if (policy == MidFlowPolicy.PASS)
+            {
+                plan.paths.add("midflow-pass");
+                return Expectation.of(Verdict.PASS, Reason.NO_CONNECTION, label);
+            }
+            if (policy == MidFlowPolicy.DROP)
+            {
+                plan.paths.add("midflow-drop");
+                return Expectation.of(Verdict.DROP, Reason.NO_CONNECTION, label);
+            }
+            plan.paths.add("midflow-schedule");
+        }
+        if (selection.cluster().isEmpty())
+        {
+            // §2 rule 4: no endpoints at all is a REJECT, never a silent drop.
+            plan.paths.add("reject-no-endpoints");
+            return Expectation.of(Verdict.REJECT, Reason.NO_ENDPOINTS, label);
+        }
+        if (usable.isEmpty())
+        {
+            // §2 rule 5: Local policy, endpoints elsewhere only.
+            plan.paths.add("drop-no-local-endpoints");
+            return Expectation.of(Verdict.DROP, Reason.NO_LOCAL_ENDPOINTS, label);
+        }
+
+        Set<String> allowed = usable;
+        final int affinitySeconds = frontend.service().affinityTimeoutSeconds();
+        if (affinitySeconds > 0)
+        {
+            // §5: back to the previous backend if it is still usable and the record has not expired.
+            final ConnectionRecords.Affinity remembered = records.liveAffinity(src, portKey, nowNanos);
+            if (remembered != null && isListed(portKey, portKey, remembered.backend(), remembered.incarnation()) &&
+                usable.contains(remembered.backend()))
+            {
+                allowed = Set.of(remembered.backend());
+                plan.paths.add("affinity-hit");
+            }
+            else
+            {
+                plan.paths.add(remembered == null ? "affinity-none" : "affinity-unusable");
+            }
+            plan.rememberAffinity = true;
+            plan.affinityExpiry = nowNanos + affinitySeconds * 1_000_000_000L;
+        }
+        final int state = tcp ? TcpTransitions.next(ConnState.NONE, t.flags) :
+            t.protocol == PacketTuple.PROTO_UDP ? ConnState.UDP : ConnState.SCTP;
+        plan.newFlowPortKey = portKey;
+        plan.newFlowState = state;
+        plan.newFlowExpiry = nowNanos + config.timeouts().nanos(state);
+        plan.paths.add(rescheduled ? "new-flow-rescheduled" : "new-flow");
+        return Expectation.dnat(label, allowed, true);
+    }
+
+    /** §3: TCP SYN without RST, SCTP INIT, and every UDP packet may create an entry. */
+    private static boolean opensFlow(final PacketTuple t)
+    {
+        if (t.protocol == PacketTuple.PROTO_TCP)
+        {
+            return (t.flags & PacketTuple.TCP_SYN) != 0 && (t.flags & PacketTuple.TCP_RST) == 0;
+        }
+        if (t.protocol == PacketTuple.PROTO_SCTP)
+        {
+            return (t.flags & PacketTuple.SCTP_INIT) != 0;
+        }
+        return true;
+    }
+
+    /**
+     * True when the backend a record names is still listed for the frontend's Service port: same port, and the
+     * same incarnation (it has not left the slices since). Conditions do not matter (§4).
+     */
+    private boolean isListed(final String frontendPortKey, final String recordPortKey, final String backend,
+        final long incarnation)
+    {
+        final Long current = incarnations.get(frontendPortKey + " " + backend);
+        return frontendPortKey.equals(recordPortKey) && current != null && current == incarnation;
+    }
+
+    /** Re-derives frontends, backend selections and incarnations from the held records. */
+    private void rebuild()
+    {
+        final Map<String, ModelFrontend> nextFrontends = new HashMap<>();
+        final Map<String, BackendSelection> nextSelections = new HashMap<>();
+        // §1 conflicts: the first claim of a frontend keeps it. Services go in namespace/name order; within one,
+        // ports in spec order, IPv4 before IPv6, then clusterIPs, externalIPs, load-balancer IPs, node ports.
+        for (final ServiceSpec service : services.values())
+        {
+            if (service.type() == ServiceType.EXTERNAL_NAME)
+            {
+                continue;
+            }
+            final List<EndpointSliceSpec> own = new ArrayList<>();
+            for (final EndpointSliceSpec slice : slices.values())
+            {
+                if (slice.serviceKey().equals(service.key()))
+                {
+                    own.add(slice);
+                }
+            }
+            for (final ServicePortSpec port : service.ports())
+            {
+                for (final boolean ipv6 : new boolean[] {false, true})
+                {
+                    final List<ModelFrontend> reachable = frontendsOf(service, port, ipv6);
+                    if (reachable.isEmpty())
+                    {
+                        continue;
+                    }
+                    nextSelections.put(ModelFrontend.portKey(service, port, ipv6),
+                        EndpointSelection.select(nodeName, port, ipv6, own));
+                    for (final ModelFrontend f : reachable)
+                    {
+                        nextFrontends.putIfAbsent(f.matchKey(), f);
+                    }
+                }
+            }
+        }
+        final Map<String, Long> nextIncarnations = new HashMap<>();
+        for (final Map.Entry<String, BackendSelection> e : nextSelections.entrySet())
+        {
+            for (final String backend : e.getValue().listed().keySet())
+            {
+                final String key = e.getKey() + " " + backend;
+                final Long previous = incarnations.get(key);
+                nextIncarnations.put(key, previous != null ? previous : ++lastIncarnation);
+            }
+        }
+        frontends = nextFrontends;
+        selections = nextSelections;
+        incarnations = nextIncarnations;
+    }
+
+    /**
+     * §1: clusterIPs, externalIPs and load-balancer ingress IPs on the Service port; this node's addresses on
+     * the node port for NodePort and LoadBalancer Services. Only addresses of the given family.
+     */
+    private List<ModelFrontend> frontendsOf(final ServiceSpec service, final ServicePortSpec port, final boolean ipv6)
+    {
+        final List<ModelFrontend> out = new ArrayList<>();
+        final int protocol = port.protocol().number;
+        addFrontends(out, ModelFrontend.Kind.CLUSTER_IP, service.clusterIps(), port.port(), protocol, service, port,
+            ipv6, null);
+        addFrontends(out, ModelFrontend.Kind.EXTERNAL_IP, service.externalIps(), port.port(), protocol, service,
+            port, ipv6, null);
+        final List<String> ranges = service.loadBalancerSourceRanges().isEmpty() ? null :
+            service.loadBalancerSourceRanges();
+        addFrontends(out, ModelFrontend.Kind.LOAD_BALANCER, service.loadBalancerIps(), port.port(), protocol,
+            service, port, ipv6, ranges);
+        final boolean nodePorts = service.type() == ServiceType.NODE_PORT ||
+            service.type() == ServiceType.LOAD_BALANCER;
+        if (nodePorts && port.nodePort() > 0)
+        {
+            addFrontends(out, ModelFrontend.Kind.NODE_PORT, nodeIps, port.nodePort(), protocol, service, port, ipv6,
+                null);
+        }
+        return out;
+    }
+
+    private static void addFrontends(final List<ModelFrontend> out, final ModelFrontend.Kind kind,
+        final List<String> addresses, final int frontendPort, final int protocol, final ServiceSpec service,
+        final ServicePortSpec port, final boolean ipv6, final List<String> ranges)
+    {
+        for (final String address : addresses)
+        {
+            final String canonical = ModelAddress.canonical(address);
+            if (ModelAddress.isIpv6(canonical) == ipv6)
+            {
+                out.add(new ModelFrontend(kind, canonical, frontendPort, protocol, service, port, ipv6, ranges));
+            }
+        }
+    }
+}

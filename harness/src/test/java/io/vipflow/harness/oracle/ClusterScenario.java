@@ -1,0 +1,450 @@
+package io.vipflow.harness.oracle;
+
+import io.vipflow.Classifier;
+import io.vipflow.ClassifierConfig;
+import io.vipflow.Decision;
+import io.vipflow.MidFlowPolicy;
+import io.vipflow.Reason;
+import io.vipflow.RemovedBackendPolicy;
+import io.vipflow.Verdict;
+import io.vipflow.conntrack.ConnState;
+import io.vipflow.conntrack.ConnTimeouts;
+import io.vipflow.packet.PacketTuple;
+import io.vipflow.service.Backend;
+import io.vipflow.service.BackendSet;
+import io.vipflow.service.ControlPlane;
+import io.vipflow.service.EndpointSliceSpec;
+import io.vipflow.service.ServicePort;
+import io.vipflow.service.ServicePortSpec;
+import io.vipflow.service.ServiceSpec;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import static io.vipflow.harness.oracle.OracleFixtures.SECOND;
+
+/**
+ * One random differential run: a random cluster, then churn interleaved with traffic, every change applied to
+ * the real {@link ControlPlane} (and published) and to the {@link ReferenceModel}, every packet classified by
+ * the real {@link Classifier} and checked against the model. Everything derives from one seed, step by step,
+ * so a shorter run is a prefix of a longer one with the same seed (which is what shrinking needs).
+ */
+final class ClusterScenario
+{
+    /** Short timeouts, so that every expiry path is reached within a few simulated seconds. */
+    static final ConnTimeouts TIMEOUTS = ConnTimeouts.ipvsDefaults()
+        .withTcp(ConnState.NONE, SECOND)
+        .withTcp(ConnState.ESTABLISHED, 10 * SECOND)
+        .withTcp(ConnState.SYN_SENT, 4 * SECOND)
+        .withTcp(ConnState.SYN_RECV, 3 * SECOND)
+        .withTcp(ConnState.FIN_WAIT, 4 * SECOND)
+        .withTcp(ConnState.TIME_WAIT, 3 * SECOND)
+        .withTcp(ConnState.CLOSE, 2 * SECOND)
+        .withTcp(ConnState.CLOSE_WAIT, 3 * SECOND)
+        .withTcp(ConnState.LAST_ACK, 2 * SECOND)
+        .withTcp(ConnState.LISTEN, 4 * SECOND)
+        .withTcp(ConnState.SYNACK, 4 * SECOND)
+        .withUdp(5 * SECOND)
+        .withSctp(6 * SECOND);
+
+    private static final int[] TCP_MID_FLOW = {OracleFixtures.ACK, OracleFixtures.ACK | OracleFixtures.PSH,
+        OracleFixtures.FIN | OracleFixtures.ACK, OracleFixtures.FIN, OracleFixtures.RST,
+        OracleFixtures.RST | OracleFixtures.ACK, OracleFixtures.SYN | OracleFixtures.RST, 0, OracleFixtures.PSH};
+
+    /**
+     * Settings of one run.
+     *
+     * @param scheduler the control plane's default scheduler
+     * @param midFlow   mid-flow policy
+     * @param removed   removed-backend policy
+     */
+    record Settings(String scheduler, MidFlowPolicy midFlow, RemovedBackendPolicy removed)
+    {
+        ClassifierConfig config()
+        {
+            return ClassifierConfig.defaults().withConnectionCapacity(4096).withAffinityCapacity(1024)
+                .withTimeouts(TIMEOUTS).withMidFlowPolicy(midFlow).withRemovedBackendPolicy(removed);
+        }
+    }
+
+    /** What the runs exercised, accumulated over all of them. */
+    static final class Coverage
+    {
+        final Set<Verdict> verdicts = EnumSet.noneOf(Verdict.class);
+        final Set<Reason> reasons = EnumSet.noneOf(Reason.class);
+        final Map<String, Long> paths = new TreeMap<>();
+        long scenarios;
+        long packets;
+        long changes;
+    }
+
+    /** A destination that may or may not be a frontend. */
+    private record Target(int protocol, String address, int port)
+    {
+    }
+
+    private final Settings settings;
+    private final long seed;
+    private final RandomCluster gen;
+    private final ControlPlane controlPlane;
+    private final ReferenceModel model;
+    private final TreeMap<String, ServiceSpec> services = new TreeMap<>();
+    private final List<ServiceSpec> deletedServices = new ArrayList<>();
+    private final TreeMap<String, EndpointSliceSpec> slices = new TreeMap<>();
+    private final List<EndpointSliceSpec> deletedSlices = new ArrayList<>();
+    private final List<PacketTuple> flows = new ArrayList<>();
+    private final List<String> log = new ArrayList<>();
+    private long now;
+    private int sliceCounter;
+
+    ClusterScenario(final Settings settings, final long seed)
+    {
+        this.settings = settings;
+        this.seed = seed;
+        this.gen = new RandomCluster(new Random(seed));
+        this.controlPlane = new ControlPlane(RandomCluster.NODE, RandomCluster.NODE_IPS, settings.scheduler(), seed);
+        this.model = new ReferenceModel(RandomCluster.NODE, RandomCluster.NODE_IPS, settings.config());
+        // Caller clocks may be negative (System.nanoTime); only differences matter.
+        this.now = gen.chance(0.5) ? -1_000 * SECOND : 1_000 * SECOND;
+    }
+
+    void run(final int steps, final Coverage coverage)
+    {
+        try (Classifier classifier = new Classifier(controlPlane, settings.config()))
+        {
+            final Decision decision = new Decision();
+            final int serviceCount = 1 + gen.nextInt(4);
+            for (int i = 0; i < serviceCount; i++)
+            {
+                addServiceWithSlices("svc-" + i);
+            }
+            for (int step = 0; step < steps; step++)
+            {
+                now += timeStep();
+                if (gen.chance(0.25))
+                {
+                    churn();
+                    coverage.changes++;
+                }
+                else
+                {
+                    packet(classifier, decision, step, steps, coverage);
+                }
+            }
+            model.pathCounts().forEach((path, n) -> coverage.paths.merge(path, n, Long::sum));
+            coverage.scenarios++;
+        }
+    }
+
+    /** Mostly milliseconds, so flows live on; sometimes seconds, and now and then a jump past every timeout. */
+    private long timeStep()
+    {
+        final int r = gen.nextInt(100);
+        if (r < 60)
+        {
+            return gen.nextInt(50) * 1_000_000L;
+        }
+        if (r < 85)
+        {
+            return (50 + gen.nextInt(450)) * 1_000_000L;
+        }
+        if (r < 95)
+        {
+            return (500 + gen.nextInt(3500)) * 1_000_000L;
+        }
+        return (5 + gen.nextInt(16)) * SECOND;
+    }
+
+    private void churn()
+    {
+        final int c = gen.nextInt(100);
+        if (c < 50 && !slices.isEmpty())
+        {
+            upsertSlice(gen.mutate(gen.pick(new ArrayList<>(slices.values()))));
+        }
+        else if (c < 58 && !slices.isEmpty())
+        {
+            final EndpointSliceSpec s = gen.pick(new ArrayList<>(slices.values()));
+            slices.remove(s.key());
+            deletedSlices.add(s);
+            controlPlane.deleteSlice(s.namespace(), s.name());
+            model.deleteSlice(s.namespace(), s.name());
+            publish("delete slice " + s.key());
+        }
+        else if (c < 68)
+        {
+            if (!deletedSlices.isEmpty() && gen.chance(0.5))
+            {
+                upsertSlice(deletedSlices.remove(gen.nextInt(deletedSlices.size())));
+            }
+            else
+            {
+                final List<ServiceSpec> owners = new ArrayList<>(services.values());
+                owners.addAll(deletedServices);
+                if (!owners.isEmpty())
+                {
+                    final ServiceSpec owner = gen.pick(owners);
+                    upsertSlice(gen.slice(owner, owner.name() + "-" + sliceCounter++, gen.pick(gen.families(owner))));
+                }
+            }
+        }
+        else if (c < 80 && !services.isEmpty())
+        {
+            upsertService(gen.mutate(gen.pick(new ArrayList<>(services.values()))));
+        }
+        else if (c < 88 && !services.isEmpty())
+        {
+            final ServiceSpec s = gen.pick(new ArrayList<>(services.values()));
+            services.remove(s.key());
+            deletedServices.add(s);
+            controlPlane.deleteService(s.namespace(), s.name());
+            model.deleteService(s.namespace(), s.name());
+            publish("delete service " + s.key());
+        }
+        else if (!deletedServices.isEmpty() && gen.chance(0.7))
+        {
+            upsertService(deletedServices.remove(gen.nextInt(deletedServices.size())));
+        }
+        else
+        {
+            addServiceWithSlices("svc-" + gen.nextInt(5));
+        }
+    }
+
+    /** A new Service (replacing any of that name) with a slice per family it serves, sometimes one more. */
+    private void addServiceWithSlices(final String name)
+    {
+        final ServiceSpec s = gen.service(gen.chance(0.7) ? "default" : "team", name);
+        upsertService(s);
+        for (final boolean ipv6 : gen.families(s))
+        {
+            upsertSlice(gen.slice(s, s.name() + "-" + sliceCounter++, ipv6));
+        }
+        if (gen.chance(0.3))
+        {
+            upsertSlice(gen.slice(s, s.name() + "-" + sliceCounter++, gen.pick(gen.families(s))));
+        }
+    }
+
+    private void upsertService(final ServiceSpec s)
+    {
+        services.put(s.key(), s);
+        deletedServices.removeIf(d -> d.key().equals(s.key()));
+        controlPlane.upsertService(s);
+        model.upsertService(s);
+        publish("upsert " + s);
+    }
+
+    private void upsertSlice(final EndpointSliceSpec s)
+    {
+        slices.put(s.key(), s);
+        controlPlane.upsertSlice(s);
+        model.upsertSlice(s);
+        publish("upsert " + s);
+    }
+
+    /** Publishes and checks that the classifier's endpoint selection equals the model's (SEMANTICS.md §2). */
+    private void publish(final String change)
+    {
+        log.add(String.format("t=%.3f %s", now / 1e9, change));
+        controlPlane.publish();
+        final List<ServicePort> ports = controlPlane.current().servicePorts();
+        for (final ServicePort sp : ports)
+        {
+            final BackendSelection expected = model.selection(sp.service.namespace(), sp.service.name(), sp.port,
+                sp.ipv6);
+            if (expected == null)
+            {
+                fail(-1, "the model has no service port for " + sp);
+            }
+            final Set<String> listed = new TreeSet<>();
+            for (int i = 0; i < sp.listedCount(); i++)
+            {
+                final Backend b = sp.listed(i);
+                listed.add(b.name);
+                if (b.inClusterSet != expected.cluster().contains(b.name) ||
+                    b.inLocalSet != expected.local().contains(b.name))
+                {
+                    fail(-1, sp + ": backend " + b.name + " cluster/local " + b.inClusterSet + "/" + b.inLocalSet +
+                        ", model " + expected);
+                }
+            }
+            checkSet(sp, "listed", listed, expected.listed().keySet());
+            checkSet(sp, "cluster set", names(sp.clusterSet), expected.cluster());
+            if (sp.service.externalTrafficLocal() || sp.service.internalTrafficLocal())
+            {
+                checkSet(sp, "local set", names(sp.localSet), expected.local());
+            }
+        }
+        if (ports.size() != model.servicePortCount())
+        {
+            fail(-1, "classifier has " + ports.size() + " service ports, the model " + model.servicePortCount());
+        }
+    }
+
+    static Set<String> names(final BackendSet set)
+    {
+        final Set<String> names = new TreeSet<>();
+        for (int i = 0; i < set.size(); i++)
+        {
+            names.add(set.get(i).name);
+        }
+        return names;
+    }
+
+    private void checkSet(final ServicePort sp, final String what, final Set<String> actual,
+        final Set<String> expected)
+    {
+        if (!new TreeSet<>(actual).equals(new TreeSet<>(expected)))
+        {
+            fail(-1, sp + " " + what + " " + new TreeSet<>(actual) + " but the model says " + new TreeSet<>(expected));
+        }
+    }
+
+    private void packet(final Classifier classifier, final Decision d, final int step, final int steps,
+        final Coverage coverage)
+    {
+        final PacketTuple t = nextPacket();
+        final Expectation e = model.expect(t, now);
+        classifier.classify(t, now, d);
+        final String mismatch = e.check(d);
+        log.add(String.format("t=%.3f %s => %s", now / 1e9, t, d));
+        if (mismatch != null)
+        {
+            fail(step, mismatch + " (of " + steps + " steps)");
+        }
+        model.commit(e, d.backend() == null ? null : d.backend().name);
+        coverage.packets++;
+        coverage.verdicts.add(d.verdict());
+        coverage.reasons.add(d.reason());
+    }
+
+    private void fail(final int step, final String what)
+    {
+        throw new AssertionError(settings + " seed=" + seed + (step >= 0 ? " step " + step : "") + ": " + what +
+            "\n  " + String.join("\n  ", log));
+    }
+
+    private PacketTuple nextPacket()
+    {
+        if (!flows.isEmpty() && gen.chance(0.6))
+        {
+            // Mostly one of the latest flows, so that flows see several packets before they expire.
+            final int latest = Math.max(0, flows.size() - 3);
+            final PacketTuple flow = flows.get(gen.chance(0.7) ? latest + gen.nextInt(flows.size() - latest) :
+                gen.nextInt(flows.size()));
+            return new PacketTuple().set(flow.protocol, flow.ipv6, flow.srcHi, flow.srcLo,
+                flow.srcPort, flow.dstHi, flow.dstLo, flow.dstPort, continuingFlags(flow.protocol));
+        }
+        final Target target = nextTarget();
+        final boolean ipv6 = target.address().contains(":");
+        final String client = gen.pick(ipv6 ? RandomCluster.V6_CLIENTS : RandomCluster.V4_CLIENTS);
+        final int flags;
+        if (target.protocol() == PacketTuple.PROTO_TCP)
+        {
+            flags = gen.chance(0.85) ? OracleFixtures.SYN : TCP_MID_FLOW[gen.nextInt(TCP_MID_FLOW.length)];
+        }
+        else if (target.protocol() == PacketTuple.PROTO_SCTP)
+        {
+            flags = gen.chance(0.7) ? PacketTuple.SCTP_INIT : gen.chance(0.5) ? 0 : PacketTuple.SCTP_ABORT;
+        }
+        else
+        {
+            flags = 0;
+        }
+        final PacketTuple t = OracleFixtures.packet(target.protocol(), client, 40000 + gen.nextInt(4),
+            target.address(), target.port(), flags);
+        final PacketTuple remembered = new PacketTuple().copyFrom(t);
+        flows.add(remembered);
+        if (flows.size() > 10)
+        {
+            flows.remove(0);
+        }
+        return t;
+    }
+
+    private int continuingFlags(final int protocol)
+    {
+        if (protocol == PacketTuple.PROTO_SCTP)
+        {
+            final int c = gen.nextInt(10);
+            return c < 6 ? 0 : c < 8 ? PacketTuple.SCTP_INIT : PacketTuple.SCTP_ABORT;
+        }
+        if (protocol != PacketTuple.PROTO_TCP)
+        {
+            return 0;
+        }
+        final int c = gen.nextInt(100);
+        if (c < 24)
+        {
+            return OracleFixtures.SYN;
+        }
+        if (c < 27)
+        {
+            return OracleFixtures.SYN | OracleFixtures.ACK;
+        }
+        if (c < 45)
+        {
+            return OracleFixtures.ACK;
+        }
+        return TCP_MID_FLOW[gen.nextInt(TCP_MID_FLOW.length)];
+    }
+
+    /** Mostly a frontend of a current Service; sometimes a deleted one's, a wrong port, or a stranger. */
+    private Target nextTarget()
+    {
+        final List<Target> live = targets(new ArrayList<>(services.values()));
+        final double r = gen.nextInt(100) / 100.0;
+        if (!live.isEmpty() && r < 0.95)
+        {
+            return gen.pick(live);
+        }
+        final List<Target> decoys = targets(deletedServices);
+        if (!decoys.isEmpty() && r < 0.97)
+        {
+            return gen.pick(decoys);
+        }
+        if (!live.isEmpty() && r < 0.99)
+        {
+            final Target t = gen.pick(live);
+            return gen.chance(0.5) ? new Target(t.protocol(), t.address(), t.port() + 1) :
+                new Target(t.protocol() == PacketTuple.PROTO_TCP ? PacketTuple.PROTO_UDP : PacketTuple.PROTO_TCP,
+                    t.address(), t.port());
+        }
+        return gen.chance(0.5) ? new Target(PacketTuple.PROTO_TCP, "10.96.0.200", 80) :
+            new Target(PacketTuple.PROTO_UDP, "fd00:96::c8", 53);
+    }
+
+    private static List<Target> targets(final List<ServiceSpec> from)
+    {
+        final List<Target> out = new ArrayList<>();
+        for (final ServiceSpec s : from)
+        {
+            for (final ServicePortSpec p : s.ports())
+            {
+                final int protocol = p.protocol().number;
+                for (final List<String> ips : List.of(s.clusterIps(), s.externalIps(), s.loadBalancerIps()))
+                {
+                    for (final String ip : ips)
+                    {
+                        out.add(new Target(protocol, ip, p.port()));
+                    }
+                }
+                if (p.nodePort() > 0)
+                {
+                    for (final String ip : RandomCluster.NODE_IPS)
+                    {
+                        out.add(new Target(protocol, ip, p.nodePort()));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+}
