@@ -1,16 +1,14 @@
 package io.vipflow.service;
 
 import io.vipflow.packet.Addresses;
-import io.vipflow.sched.ConnCounters;
 import io.vipflow.sched.SchedulerFactory;
 import io.vipflow.sched.Schedulers;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -35,12 +33,7 @@ public final class ControlPlane
     private final Map<String, TreeMap<String, EndpointSliceSpec>> slicesByService = new HashMap<>();
     private final Map<String, EndpointSliceSpec> slices = new HashMap<>();
     private final Map<String, ServiceCompiler.Compiled> compiled = new HashMap<>();
-    private final Map<String, Integer> servicePortIds = new HashMap<>();
-    private final Map<String, Integer> backendIds = new HashMap<>();
-    private final Map<Integer, ConnCounters> countersById = new HashMap<>();
-    private final Set<String> usedIds = new HashSet<>();
-    private int nextServicePortId = 1;
-    private int nextBackendId = 1;
+    private final BackendIds ids;
     private long generation;
     private volatile Snapshot current = Snapshot.empty();
 
@@ -53,6 +46,18 @@ public final class ControlPlane
     public ControlPlane(final String nodeName, final List<String> nodeIps, final String defaultScheduler,
         final long seed)
     {
+        this(nodeName, nodeIps, defaultScheduler, seed, null);
+    }
+
+    /**
+     * A control plane whose backend ids are kept in {@code idFile} (loaded now, saved at each publish that changes
+     * them), for a process whose connection table outlives it ({@code ConnTable.mapped}): after a restart every
+     * backend gets the id its persisted connections refer to.
+     */
+    public ControlPlane(final String nodeName, final List<String> nodeIps, final String defaultScheduler,
+        final long seed, final Path idFile)
+    {
+        this.ids = new BackendIds(idFile);
         this.nodeName = nodeName == null ? "" : nodeName;
         this.nodeIps = new ArrayList<>();
         for (final String ip : nodeIps)
@@ -150,9 +155,9 @@ public final class ControlPlane
      */
     public Snapshot publish()
     {
-        usedIds.clear();
-        final ServiceCompiler compiler = new ServiceCompiler(nodeName, nodeIps, this::servicePortId, this::backendId,
-            id -> countersById.computeIfAbsent(id, k -> new ConnCounters()));
+        ids.beginPublish();
+        final ServiceCompiler compiler =
+            new ServiceCompiler(nodeName, nodeIps, ids::servicePortId, ids::backendId, ids::counters);
         final Map<Integer, ServicePort> previousPorts = new HashMap<>();
         for (final ServicePort sp : current.servicePorts())
         {
@@ -182,9 +187,7 @@ public final class ControlPlane
         }
         compiled.clear();
         compiled.putAll(next);
-        servicePortIds.keySet().retainAll(usedIds);
-        backendIds.keySet().retainAll(usedIds);
-        countersById.keySet().retainAll(backendIds.values());
+        ids.endPublish();
         final Map<String, Frontend> byKey = new HashMap<>();
         final List<Frontend> distinct = new ArrayList<>();
         final List<String> conflicts = new ArrayList<>();
@@ -212,24 +215,12 @@ public final class ControlPlane
         {
             final String portKey = c.spec().key() + "|" + sp.port.protocol() + "/" + sp.port.port() + "|" +
                 (sp.ipv6 ? 6 : 4);
-            usedIds.add(portKey);
+            ids.keep(portKey);
             for (int i = 0; i < sp.listedCount(); i++)
             {
-                usedIds.add(portKey + "|" + sp.listed(i).name);
+                ids.keep(portKey + "|" + sp.listed(i).name);
             }
         }
-    }
-
-    private int servicePortId(final String key)
-    {
-        usedIds.add(key);
-        return servicePortIds.computeIfAbsent(key, k -> nextServicePortId++);
-    }
-
-    private int backendId(final String key)
-    {
-        usedIds.add(key);
-        return backendIds.computeIfAbsent(key, k -> nextBackendId++);
     }
 
     private static void validate(final ServiceSpec spec)
