@@ -1,0 +1,55 @@
+package io.vipflow;
+
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.NanoClock;
+
+/**
+ * Runs {@link Classifier#sweep} as an Agrona {@link Agent}: each duty cycle expires and purges at most
+ * {@code slotsPerCycle} slots, so the sweeper never stops the world and its cost per cycle is bounded. Run it
+ * with an {@link org.agrona.concurrent.AgentRunner} on its own thread, or call {@link #doWork} from a thread of
+ * your own. {@link #doWork} reports no work, so the runner's idle strategy sets the pace: with a
+ * {@code SleepingMillisIdleStrategy(1)} it sweeps {@code slotsPerCycle} slots per millisecond.
+ * <p>
+ * One sweeper per classifier. The clock must be the one the data plane passes to {@code classify}.
+ */
+public final class SweeperAgent implements Agent
+{
+    private final Classifier classifier;
+    private final NanoClock clock;
+    private final int slotsPerCycle;
+    private long passes;
+
+    public SweeperAgent(final Classifier classifier, final NanoClock clock, final int slotsPerCycle)
+    {
+        if (slotsPerCycle < 1)
+        {
+            throw new IllegalArgumentException("slotsPerCycle must be positive: " + slotsPerCycle);
+        }
+        this.classifier = classifier;
+        this.clock = clock;
+        this.slotsPerCycle = slotsPerCycle;
+    }
+
+    /** @return always 0: the idle strategy between cycles paces the sweep */
+    @Override
+    public int doWork()
+    {
+        if (classifier.sweep(clock.nanoTime(), slotsPerCycle))
+        {
+            passes++;
+        }
+        return 0;
+    }
+
+    /** Full passes over the table so far. */
+    public long passes()
+    {
+        return passes;
+    }
+
+    @Override
+    public String roleName()
+    {
+        return "vipflow-sweeper";
+    }
+}
