@@ -2,50 +2,102 @@ package io.vipflow.sched;
 
 import io.vipflow.packet.PacketTuple;
 
-import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
- * Maglev consistent hashing: a flow goes to {@code table[hash mod M]}. The table holds the destinations with
- * weight above 0, ordered by name, so the same backends give the same table on every instance and a flow keeps
- * its backend when another balancer instance receives it.
+ * Maglev consistent hashing: a flow goes to {@code table[flowHash mod M]}. The table holds the destinations with
+ * weight above 0, sorted by name whatever the order they arrive in, so the same backends give the same table on
+ * every instance and a flow keeps its backend when another balancer instance receives it. Weights follow Katran
+ * V2 / Envoy ({@link MaglevTable}).
+ * <p>
+ * Building: on the control plane, when the factory is called; the new scheduler is published with the snapshot
+ * (one volatile store), so readers see the old table or the new one, never a mix. A list whose eligible names and
+ * weights are unchanged reuses the previous table outright; otherwise the permutations (offset, skip) of the
+ * backends that stayed are reused and only the fill runs again, O(M log M) expected. An exact incremental
+ * fill does not exist for Maglev: the turn order couples every backend's claims.
+ * <p>
+ * Concurrency: immutable after construction; {@link #pick} is one remainder and two array loads, allocation-free,
+ * safe from any number of threads.
  */
 public final class MaglevScheduler implements Scheduler
 {
-    private final List<String> names;
+    private final String[] names;
+    private final int[] weights;
+    private final int[] offsets;
+    private final int[] skips;
     private final char[] table;
     private final int[] toDestination;
 
-    private MaglevScheduler(final List<String> names, final char[] table, final int[] toDestination)
+    private MaglevScheduler(final String[] names, final int[] weights, final int[] offsets, final int[] skips,
+        final char[] table, final int[] toDestination)
     {
         this.names = names;
+        this.weights = weights;
+        this.offsets = offsets;
+        this.skips = skips;
         this.table = table;
         this.toDestination = toDestination;
     }
 
-    /** Builds a table, or reuses the previous one's when the eligible names and the size are unchanged. */
+    /** Builds a table of {@code size} slots (a prime), reusing what {@code previous} allows. */
     public static MaglevScheduler create(final List<Destination> destinations, final int size,
         final Scheduler previous)
     {
+        MaglevTable.requirePrime(size);
         final int[] eligible = Weights.positiveIndexes(destinations);
-        final List<String> names = new ArrayList<>(eligible.length);
-        for (final int i : eligible)
+        final Integer[] order = IntStream.of(eligible).boxed().toArray(Integer[]::new);
+        Arrays.sort(order, Comparator.comparing(i -> destinations.get(i).name()));
+        final int n = order.length;
+        final String[] names = new String[n];
+        final int[] weights = new int[n];
+        final int[] toDestination = new int[n];
+        for (int r = 0; r < n; r++)
         {
-            names.add(destinations.get(i).name());
+            names[r] = destinations.get(order[r]).name();
+            weights[r] = destinations.get(order[r]).weight();
+            toDestination[r] = order[r];
         }
-        if (names.isEmpty())
+        if (n == 0)
         {
-            return new MaglevScheduler(List.of(), null, eligible);
+            return new MaglevScheduler(names, weights, new int[0], new int[0], null, toDestination);
         }
-        if (previous instanceof MaglevScheduler)
+        if (n > MaglevTable.MAX_BACKENDS)
         {
-            final MaglevScheduler p = (MaglevScheduler)previous;
-            if (p.table != null && p.table.length == size && p.names.equals(names))
+            throw new IllegalArgumentException("Maglev indexes at most " + MaglevTable.MAX_BACKENDS + " backends");
+        }
+        final MaglevScheduler p = previous instanceof MaglevScheduler && ((MaglevScheduler)previous).table != null &&
+            ((MaglevScheduler)previous).table.length == size ? (MaglevScheduler)previous : null;
+        if (p != null && Arrays.equals(p.names, names) && Arrays.equals(p.weights, weights))
+        {
+            return new MaglevScheduler(p.names, p.weights, p.offsets, p.skips, p.table, toDestination);
+        }
+        final int[] offsets = new int[n];
+        final int[] skips = new int[n];
+        int q = 0;
+        for (int r = 0; r < n; r++)
+        {
+            // Both name lists are sorted: walk the previous one alongside to reuse permutations.
+            while (p != null && q < p.names.length && p.names[q].compareTo(names[r]) < 0)
             {
-                return new MaglevScheduler(p.names, p.table, eligible);
+                q++;
+            }
+            if (p != null && q < p.names.length && p.names[q].equals(names[r]))
+            {
+                offsets[r] = p.offsets[q];
+                skips[r] = p.skips[q];
+            }
+            else
+            {
+                offsets[r] = MaglevTable.offset(names[r], size);
+                skips[r] = MaglevTable.skip(names[r], size);
             }
         }
-        return new MaglevScheduler(List.copyOf(names), MaglevTable.build(names, size), eligible);
+        final int[] w = Weights.max(weights) == Arrays.stream(weights).min().orElse(0) ? null : weights;
+        return new MaglevScheduler(names, weights, offsets, skips, MaglevTable.populate(offsets, skips, w, size),
+            toDestination);
     }
 
     @Override
@@ -63,6 +115,31 @@ public final class MaglevScheduler implements Scheduler
     public int size()
     {
         return table == null ? 0 : table.length;
+    }
+
+    /** Slots held by each eligible destination, by destination index (for tools and tests). */
+    public int[] slotsPerDestination(final int destinationCount)
+    {
+        final int[] counts = new int[destinationCount];
+        if (table != null)
+        {
+            for (final char c : table)
+            {
+                counts[toDestination[c]]++;
+            }
+        }
+        return counts;
+    }
+
+    /** The destination index in every slot (for tools and tests). */
+    public int[] destinationTable()
+    {
+        final int[] out = new int[size()];
+        for (int i = 0; i < out.length; i++)
+        {
+            out[i] = toDestination[table[i]];
+        }
+        return out;
     }
 
     /** True when this scheduler shares its table with {@code other} (no rebuild happened). */

@@ -3,7 +3,10 @@ package io.vipflow.sched;
 import io.vipflow.conntrack.FlowHash;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * Builds Maglev lookup tables (Eisenbud et al., "Maglev: A Fast and Reliable Software Network Load Balancer",
@@ -12,24 +15,42 @@ import java.util.List;
  * next preferred free slot until every slot is taken, so each gets ⌊M/N⌋ or ⌈M/N⌉ slots and a change of one
  * backend moves few slots. M must be prime so that every skip generates a full permutation.
  * <p>
- * Control plane only. Entries are chars (backend indexes up to 65535), so a table of 65537 slots is 128 KiB.
+ * Weights follow Katran's V2 and Envoy's method: every round each backend adds its weight to a running sum and
+ * takes a turn only when the sum reaches the largest weight (the sum then drops by that much), so shares are
+ * proportional within a slot (weights 1:2 at M = 65537 give 21846 and 43691 slots).
+ * <p>
+ * The fill costs O(M log M) expected (each backend's next candidate is advanced in place; no M x N permutation
+ * matrix is built). Control plane only. Entries are chars (backend indexes up to 65534), so a table of 65537
+ * slots is 128 KiB.
  */
 public final class MaglevTable
 {
     /** Table size used by Katran and Envoy. */
     public static final int DEFAULT_SIZE = 65537;
+    /** Largest table size accepted (the paper's large table). */
+    public static final int MAX_SIZE = 655373;
     /** Largest backend count a table can index. */
     public static final int MAX_BACKENDS = 65535;
 
-    private static final long SEED_OFFSET = 0x5bd1e9955bd1e995L;
-    private static final long SEED_SKIP = 0x27d4eb2f165667c5L;
+    static final long SEED_OFFSET = 0x5bd1e9955bd1e995L;
+    static final long SEED_SKIP = 0x27d4eb2f165667c5L;
+    private static final char EMPTY = 0xFFFF;
 
     private MaglevTable()
     {
     }
 
-    /** Builds the table for backends identified by stable names, in the order given. */
+    /** Builds the unweighted table for backends identified by stable names; entries index {@code names}. */
     public static char[] build(final List<String> names, final int size)
+    {
+        return build(names, null, size);
+    }
+
+    /**
+     * Builds the table for named backends with weights (null for all equal). The table is built in name order,
+     * so any order of the same names gives the same backend in every slot; entries index the list as given.
+     */
+    public static char[] build(final List<String> names, final int[] weights, final int size)
     {
         final int n = names.size();
         if (n < 1 || n > MAX_BACKENDS)
@@ -37,45 +58,92 @@ public final class MaglevTable
             throw new IllegalArgumentException("Maglev needs 1.." + MAX_BACKENDS + " backends, got " + n);
         }
         requirePrime(size);
+        final Integer[] order = IntStream.range(0, n).boxed().toArray(Integer[]::new);
+        Arrays.sort(order, Comparator.comparing(names::get));
         final int[] offsets = new int[n];
         final int[] skips = new int[n];
-        for (int i = 0; i < n; i++)
+        final int[] sortedWeights = weights == null ? null : new int[n];
+        for (int r = 0; r < n; r++)
         {
-            final byte[] bytes = names.get(i).getBytes(StandardCharsets.UTF_8);
-            offsets[i] = (int)Long.remainderUnsigned(hash(bytes, SEED_OFFSET), size);
-            skips[i] = (int)Long.remainderUnsigned(hash(bytes, SEED_SKIP), size - 1) + 1;
+            final String name = names.get(order[r]);
+            if (r > 0 && name.equals(names.get(order[r - 1])))
+            {
+                throw new IllegalArgumentException("backend '" + name + "' listed twice");
+            }
+            offsets[r] = offset(name, size);
+            skips[r] = skip(name, size);
+            if (sortedWeights != null)
+            {
+                sortedWeights[r] = weights[order[r]];
+            }
         }
-        return populate(offsets, skips, size);
+        final char[] byRank = populate(offsets, skips, sortedWeights, size);
+        for (int i = 0; i < byRank.length; i++)
+        {
+            byRank[i] = (char)(int)order[byRank[i]];
+        }
+        return byRank;
+    }
+
+    static int offset(final String name, final int size)
+    {
+        return (int)Long.remainderUnsigned(hash(name.getBytes(StandardCharsets.UTF_8), SEED_OFFSET), size);
+    }
+
+    static int skip(final String name, final int size)
+    {
+        return (int)Long.remainderUnsigned(hash(name.getBytes(StandardCharsets.UTF_8), SEED_SKIP), size - 1) + 1;
+    }
+
+    /** Pseudocode 1 of the paper with the permutations given as (offset, skip) pairs, all weights equal. */
+    static char[] populate(final int[] offsets, final int[] skips, final int size)
+    {
+        return populate(offsets, skips, null, size);
     }
 
     /**
-     * Pseudocode 1 of the paper with the permutations given as (offset, skip) pairs. Each backend's next
-     * candidate slot is advanced incrementally ({@code c += skip mod M}) instead of recomputing
+     * Pseudocode 1 with Katran V2 weights (null: all equal, one turn per round). Each backend's next candidate
+     * slot is advanced incrementally ({@code c += skip mod M}) instead of recomputing
      * {@code (offset + j·skip) mod M}, which avoids a multiplication and overflow.
      */
-    static char[] populate(final int[] offsets, final int[] skips, final int size)
+    static char[] populate(final int[] offsets, final int[] skips, final int[] weights, final int size)
     {
         final int n = offsets.length;
         final char[] entry = new char[size];
-        final boolean[] taken = new boolean[size];
+        Arrays.fill(entry, EMPTY);
         final int[] candidate = offsets.clone();
+        final long maxWeight = weights == null ? 1 : Weights.max(weights);
+        if (maxWeight <= 0)
+        {
+            throw new IllegalArgumentException("Maglev needs a positive weight");
+        }
+        final long[] running = new long[n];
         int filled = 0;
         while (true)
         {
             for (int i = 0; i < n; i++)
             {
-                int c = candidate[i];
-                while (taken[c])
+                if (weights != null)
                 {
-                    c += skips[i];
+                    running[i] += weights[i];
+                    if (running[i] < maxWeight)
+                    {
+                        continue;
+                    }
+                    running[i] -= maxWeight;
+                }
+                final int skip = skips[i];
+                int c = candidate[i];
+                while (entry[c] != EMPTY)
+                {
+                    c += skip;
                     if (c >= size)
                     {
                         c -= size;
                     }
                 }
                 entry[c] = (char)i;
-                taken[c] = true;
-                c += skips[i];
+                c += skip;
                 candidate[i] = c >= size ? c - size : c;
                 if (++filled == size)
                 {
@@ -97,18 +165,17 @@ public final class MaglevTable
         return FlowHash.mix(h);
     }
 
-    static void requirePrime(final int m)
+    /** @throws IllegalArgumentException unless {@code m} is a prime no larger than {@link #MAX_SIZE} */
+    public static void requirePrime(final int m)
     {
-        if (m < 2)
+        boolean prime = m >= 2 && m <= MAX_SIZE;
+        for (long d = 2; prime && d * d <= m; d++)
         {
-            throw new IllegalArgumentException("Maglev table size must be prime: " + m);
+            prime = m % d != 0;
         }
-        for (long d = 2; d * d <= m; d++)
+        if (!prime)
         {
-            if (m % d == 0)
-            {
-                throw new IllegalArgumentException("Maglev table size must be prime: " + m);
-            }
+            throw new IllegalArgumentException("Maglev table size must be a prime up to " + MAX_SIZE + ": " + m);
         }
     }
 }

@@ -1,25 +1,33 @@
 package io.vipflow.sched;
 
-import io.vipflow.conntrack.FlowHash;
 import io.vipflow.packet.PacketTuple;
 
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A uniformly random destination with weight above 0 per new flow: what kube-proxy's iptables mode
  * ({@code statistic --mode random --probability 1/(n-i)}) and nftables mode ({@code numgen random mod n}) do.
- * The numbers come from a seeded SplitMix64 sequence so that a single-threaded replay is repeatable.
+ * The numbers come from a seeded SplitMix64 sequence so that a single-threaded replay is repeatable; the sequence
+ * carries on across changes of the destination list.
+ * <p>
+ * Concurrency: one atomic add per pick on a sequence shared by all threads; no allocation.
  */
 public final class RandomScheduler implements Scheduler
 {
-    private final AtomicLong sequence;
+    private final RandomDraws draws;
     private final int[] eligible;
 
-    RandomScheduler(final List<Destination> destinations, final long seed)
+    private RandomScheduler(final List<Destination> destinations, final RandomDraws draws)
     {
         this.eligible = Weights.positiveIndexes(destinations);
-        this.sequence = new AtomicLong(seed);
+        this.draws = draws;
+    }
+
+    static Scheduler create(final List<Destination> destinations, final Scheduler previous, final long seed)
+    {
+        final RandomDraws draws = previous instanceof RandomScheduler ?
+            ((RandomScheduler)previous).draws : new RandomDraws(seed);
+        return new RandomScheduler(destinations, draws);
     }
 
     @Override
@@ -30,9 +38,7 @@ public final class RandomScheduler implements Scheduler
         {
             return -1;
         }
-        final long next = FlowHash.mix(sequence.addAndGet(0x9E3779B97F4A7C15L));
-        // Lemire's multiply-shift maps 32 random bits onto [0, n).
-        return e[(int)(((next >>> 32) * e.length) >>> 32)];
+        return e[RandomDraws.below((int)(draws.next() >>> 32), e.length)];
     }
 
     @Override

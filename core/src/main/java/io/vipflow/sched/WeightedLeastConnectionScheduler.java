@@ -28,8 +28,13 @@ public final class WeightedLeastConnectionScheduler extends IpvsScheduler
     @Override
     public int pick(final PacketTuple packet, final long flowHash)
     {
-        final int[] w = weight;
-        final ConnCounters[] c = counters;
+        final int least = least(weight, counters);
+        return least < 0 ? -1 : index[least];
+    }
+
+    /** The wlc choice as a list position, or -1 (also lblc's and lblcr's {@code __ip_vs_lblc_schedule}). */
+    static int least(final int[] w, final ConnCounters[] c)
+    {
         int least = -1;
         long loh = 0;
         for (int p = 0; p < w.length; p++)
@@ -45,7 +50,7 @@ public final class WeightedLeastConnectionScheduler extends IpvsScheduler
                 loh = doh;
             }
         }
-        return least < 0 ? -1 : index[least];
+        return least;
     }
 
     @Override

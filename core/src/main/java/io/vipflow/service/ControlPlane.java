@@ -174,7 +174,8 @@ public final class ControlPlane
             if (c == null || !c.spec().equals(spec) || !c.slices().equals(serviceSlices))
             {
                 final String schedulerName = spec.scheduler() != null ? spec.scheduler() : defaultScheduler;
-                final SchedulerFactory factory = Schedulers.factory(schedulerName, seed);
+                final SchedulerFactory factory = Schedulers.factory(schedulerName,
+                    spec.scheduler() != null ? spec.schedulerFlags() : null, seed);
                 c = compiler.compile(spec, serviceSlices, factory, previousPorts);
             }
             else
@@ -238,7 +239,12 @@ public final class ControlPlane
         }
         if (spec.scheduler() != null)
         {
-            Schedulers.factory(spec.scheduler(), 0);
+            Schedulers.factory(spec.scheduler(), spec.schedulerFlags(), 0);
+        }
+        else if (spec.schedulerFlags() != null && !spec.schedulerFlags().isBlank())
+        {
+            throw new IllegalArgumentException("scheduler flags '" + spec.schedulerFlags() + "' given without a scheduler for " +
+                spec.key());
         }
     }
 }

@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param externalTrafficLocal     spec.externalTrafficPolicy == Local
  * @param internalTrafficLocal     spec.internalTrafficPolicy == Local
  * @param scheduler                scheduler name for this Service, or null for the classifier's default
+ * @param schedulerFlags           comma-separated flags for that scheduler ({@code sh-fallback,sh-port}), or null
  */
 public record ServiceSpec(
     String namespace,
@@ -31,7 +32,8 @@ public record ServiceSpec(
     int affinityTimeoutSeconds,
     boolean externalTrafficLocal,
     boolean internalTrafficLocal,
-    String scheduler)
+    String scheduler,
+    String schedulerFlags)
 {
     /** Kubernetes default for sessionAffinityConfig.clientIP.timeoutSeconds (3 hours). */
     public static final int DEFAULT_AFFINITY_TIMEOUT_SECONDS = 10800;
@@ -55,6 +57,16 @@ public record ServiceSpec(
         }
     }
 
+    /** A Service without scheduler flags. */
+    public ServiceSpec(final String namespace, final String name, final ServiceType type, final List<String> clusterIps,
+        final List<String> externalIps, final List<String> loadBalancerIps, final List<String> loadBalancerSourceRanges,
+        final List<ServicePortSpec> ports, final int affinityTimeoutSeconds, final boolean externalTrafficLocal,
+        final boolean internalTrafficLocal, final String scheduler)
+    {
+        this(namespace, name, type, clusterIps, externalIps, loadBalancerIps, loadBalancerSourceRanges, ports,
+            affinityTimeoutSeconds, externalTrafficLocal, internalTrafficLocal, scheduler, null);
+    }
+
     /** "namespace/name". */
     public String key()
     {
@@ -66,25 +78,35 @@ public record ServiceSpec(
         final ServicePortSpec... ports)
     {
         return new ServiceSpec(namespace, name, ServiceType.CLUSTER_IP, List.of(clusterIp), List.of(), List.of(),
-            List.of(), List.of(ports), 0, false, false, null);
+            List.of(), List.of(ports), 0, false, false, null, null);
     }
 
     public ServiceSpec withAffinity(final int timeoutSeconds)
     {
         return new ServiceSpec(namespace, name, type, clusterIps, externalIps, loadBalancerIps,
-            loadBalancerSourceRanges, ports, timeoutSeconds, externalTrafficLocal, internalTrafficLocal, scheduler);
+            loadBalancerSourceRanges, ports, timeoutSeconds, externalTrafficLocal, internalTrafficLocal, scheduler,
+            schedulerFlags);
     }
 
     public ServiceSpec withScheduler(final String schedulerName)
     {
         return new ServiceSpec(namespace, name, type, clusterIps, externalIps, loadBalancerIps,
             loadBalancerSourceRanges, ports, affinityTimeoutSeconds, externalTrafficLocal, internalTrafficLocal,
-            schedulerName);
+            schedulerName, schedulerFlags);
+    }
+
+    /** This Service with a scheduler and its flags (null for none). */
+    public ServiceSpec withScheduler(final String schedulerName, final String flags)
+    {
+        return new ServiceSpec(namespace, name, type, clusterIps, externalIps, loadBalancerIps,
+            loadBalancerSourceRanges, ports, affinityTimeoutSeconds, externalTrafficLocal, internalTrafficLocal,
+            schedulerName, flags);
     }
 
     public ServiceSpec withTrafficPolicies(final boolean externalLocal, final boolean internalLocal)
     {
         return new ServiceSpec(namespace, name, type, clusterIps, externalIps, loadBalancerIps,
-            loadBalancerSourceRanges, ports, affinityTimeoutSeconds, externalLocal, internalLocal, scheduler);
+            loadBalancerSourceRanges, ports, affinityTimeoutSeconds, externalLocal, internalLocal, scheduler,
+            schedulerFlags);
     }
 }

@@ -25,31 +25,33 @@ class MaglevTableTest
         assertArrayEquals(new char[] {1, 0, 1, 0, 2, 2, 0}, before);
         final char[] after = MaglevTable.populate(new int[] {3, 3}, new int[] {4, 1}, 7);
         assertArrayEquals(new char[] {0, 0, 0, 0, 1, 1, 1}, after);
+        // Equal weights through the weighted path give the same table.
+        assertArrayEquals(before, MaglevTable.populate(new int[] {3, 0, 3}, new int[] {4, 2, 1}, new int[] {5, 5, 5}, 7));
     }
 
+    /**
+     * Katran V2 weights on Table 1's permutations (B0 3 0 4 1 5 2 6, B1 0 2 4 6 1 3 5, B2 3 4 5 6 0 1 2), B1
+     * weight 2, the others 1, max 2. Round 1: B1 takes 0. Round 2: B0 takes 3, B1 takes 2, B2 takes 4 (3 is
+     * taken). Round 3: B1 takes 6. Round 4: B0 takes 1 (0 and 4 taken), B1 takes 5 (1 and 3 taken).
+     */
     @Test
-    void everyBackendGetsFloorOrCeilingShare()
+    void weightedTableOne()
     {
-        for (final int n : new int[] {1, 2, 3, 7, 100, 1000})
+        final char[] t = MaglevTable.populate(new int[] {3, 0, 3}, new int[] {4, 2, 1}, new int[] {1, 2, 1}, 7);
+        assertArrayEquals(new char[] {1, 0, 1, 0, 2, 1, 1}, t);
+    }
+
+    /** SEMANTICS.md §6: weights 1:2 at M = 65537 give 21846 and 43691 slots. */
+    @Test
+    void weightsOneToTwo()
+    {
+        final char[] t = MaglevTable.build(List.of("a:80", "b:80"), new int[] {1, 2}, MaglevTable.DEFAULT_SIZE);
+        final int[] counts = new int[2];
+        for (final char c : t)
         {
-            final char[] table = MaglevTable.build(names(n, "b"), MaglevTable.DEFAULT_SIZE);
-            final int[] counts = new int[n];
-            for (final char c : table)
-            {
-                counts[c]++;
-            }
-            final int floor = MaglevTable.DEFAULT_SIZE / n;
-            for (int i = 0; i < n; i++)
-            {
-                assertTrue(counts[i] == floor || counts[i] == floor + 1, "backend " + i + " of " + n + ": " + counts[i]);
-            }
+            counts[c]++;
         }
-    }
-
-    @Test
-    void sameNamesGiveTheSameTable()
-    {
-        assertArrayEquals(MaglevTable.build(names(50, "x"), 4093), MaglevTable.build(names(50, "x"), 4093));
+        assertArrayEquals(new int[] {21846, 43691}, counts);
     }
 
     @Test
@@ -64,8 +66,7 @@ class MaglevTableTest
         for (int i = 0; i < before.length; i++)
         {
             final String was = all.get(before[i]);
-            final String now = fewer.get(after[i]);
-            if (!was.equals(now) && !was.equals(removed))
+            if (!was.equals(fewer.get(after[i])) && !was.equals(removed))
             {
                 moved++;
             }
@@ -75,20 +76,24 @@ class MaglevTableTest
     }
 
     @Test
-    void schedulerReusesAnUnchangedTable()
+    void schedulerReusesAnUnchangedTableAndItsPermutations()
     {
-        final MaglevScheduler first = MaglevScheduler.create(dests(names(3, "a")), 7, null);
+        final MaglevScheduler first = MaglevScheduler.create(MaglevTableTest.dests(names(3, "a")), 7, null);
         assertTrue(MaglevScheduler.create(dests(names(3, "a")), 7, first).sharesTableWith(first));
         final MaglevScheduler changed = MaglevScheduler.create(dests(names(4, "a")), 7, first);
         assertEquals(7, changed.size());
         assertFalse(changed.sharesTableWith(first));
+        final MaglevScheduler fresh = MaglevScheduler.create(dests(names(4, "a")), 7, null);
+        assertArrayEquals(fresh.destinationTable(), changed.destinationTable());
     }
 
     @Test
-    void rejectsCompositeSizes()
+    void rejectsCompositeAndOversizedSizes()
     {
         assertThrows(IllegalArgumentException.class, () -> MaglevTable.build(names(3, "a"), 65536));
+        assertThrows(IllegalArgumentException.class, () -> MaglevTable.build(names(3, "a"), 655379));
         assertThrows(IllegalArgumentException.class, () -> MaglevTable.build(List.of(), 7));
+        MaglevTable.requirePrime(655373);
     }
 
     static List<Destination> dests(final List<String> names)

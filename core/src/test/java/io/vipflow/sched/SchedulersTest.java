@@ -1,6 +1,14 @@
 package io.vipflow.sched;
 
 import io.vipflow.packet.PacketTuple;
+import io.vipflow.service.ControlPlane;
+import io.vipflow.service.EndpointPortSpec;
+import io.vipflow.service.EndpointSliceSpec;
+import io.vipflow.service.EndpointSpec;
+import io.vipflow.service.Protocol;
+import io.vipflow.service.ServicePort;
+import io.vipflow.service.ServicePortSpec;
+import io.vipflow.service.ServiceSpec;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -14,55 +22,39 @@ class SchedulersTest
 {
     private static final PacketTuple P = new PacketTuple();
 
-    static List<Destination> dests(final String... names)
-    {
-        final List<Destination> out = new ArrayList<>();
-        for (final String n : names)
-        {
-            out.add(Destination.of(n));
-        }
-        return out;
-    }
-
     @Test
-    void quiescedDestinationsAreNeverPicked()
+    void everySchedulerSkipsQuiescedAndReturnsNoneWhenAllAreQuiesced()
     {
-        final List<Destination> d = new ArrayList<>(dests("a", "b", "c"));
-        d.set(1, new Destination("b", 0, new ConnCounters()));
-        for (final String name : List.of("rr", "random", "maglev"))
+        final List<Destination> d = new ArrayList<>(Dests.of("10.0.0.1:80", "10.0.0.2:80", "10.0.0.3:80"));
+        d.set(1, new Destination("10.0.0.2:80", 0, new ConnCounters()));
+        for (final String name : Schedulers.NAMES)
         {
-            final Scheduler s = Schedulers.factory(name, 1).create(d, null);
+            final Scheduler s = Schedulers.factory(name, fallbackFlags(name), 1).create(d, null);
+            assertEquals(name, s.name());
             for (int i = 0; i < 300; i++)
             {
-                final int pick = s.pick(P, i * 0x9E3779B97F4A7C15L);
-                if (pick == 1)
-                {
-                    throw new AssertionError(name + " picked a weight-0 destination");
-                }
+                final PacketTuple p = new PacketTuple().setIpv4(PacketTuple.PROTO_TCP, Dests.ip(10, 1, i >> 8, i),
+                    1000 + i, Dests.ip(10, 96, 0, i & 3), 80, PacketTuple.TCP_SYN);
+                final int pick = s.pick(p, i * 0x9E3779B97F4A7C15L);
+                assertTrue(pick == 0 || pick == 2, name + " picked " + pick);
             }
             final List<Destination> none = List.of(new Destination("x", 0, new ConnCounters()));
             assertEquals(-1, Schedulers.factory(name, 1).create(none, null).pick(P, 5), name);
+            assertEquals(-1, Schedulers.factory(name, 1).create(List.of(), null).pick(P, 5), name);
         }
     }
 
-    @Test
-    void roundRobinCyclesAndKeepsItsCursorAcrossRebuilds()
+    private static String fallbackFlags(final String name)
     {
-        final Scheduler rr = Schedulers.factory("rr", 0).create(dests("a", "b", "c"), null);
-        assertEquals(0, rr.pick(P, 0));
-        assertEquals(1, rr.pick(P, 0));
-        assertEquals(2, rr.pick(P, 0));
-        assertEquals(0, rr.pick(P, 0));
-        final Scheduler next = Schedulers.factory("rr", 0).create(dests("a", "b"), rr);
-        assertEquals(0, next.pick(P, 0)); // cursor 4 mod 2
-        assertEquals(1, next.pick(P, 0));
+        return name.equals("sh") || name.equals("dh") || name.equals("mh") ? name + "-fallback" : null;
     }
 
     @Test
     void randomIsSeededAndCoversEveryBackend()
     {
-        final Scheduler a = Schedulers.factory("random", 42).create(dests("a", "b", "c", "d"), null);
-        final Scheduler b = Schedulers.factory("random", 42).create(dests("a", "b", "c", "d"), null);
+        final List<Destination> d = Dests.of("a", "b", "c", "d");
+        final Scheduler a = Schedulers.factory("random", 42).create(d, null);
+        final Scheduler b = Schedulers.factory("random", 42).create(d, null);
         final int[] counts = new int[4];
         for (int i = 0; i < 4000; i++)
         {
@@ -77,20 +69,74 @@ class SchedulersTest
     }
 
     @Test
-    void maglevDependsOnlyOnTheFlowHash()
+    void leastRequestPrefersTheLessLoaded()
     {
-        final Scheduler m = Schedulers.factory("maglev", 0).create(dests("a", "b", "c"), null);
-        for (long h = 0; h < 1000; h++)
+        final List<Destination> d = Dests.counted(Dests.of("a", "b"), new long[] {0, 0}, new long[] {5, 5});
+        final Scheduler s = Schedulers.factory("least-request", 3).create(d, null);
+        int b = 0;
+        for (int i = 0; i < 4000; i++)
         {
-            assertEquals(m.pick(P, h * 0x9E3779B97F4A7C15L), m.pick(P, h * 0x9E3779B97F4A7C15L));
+            b += s.pick(P, 0);
         }
+        // b only when both uniform draws are b: a quarter of the picks.
+        assertTrue(b > 850 && b < 1150, "b picked " + b);
     }
 
     @Test
-    void unknownNameIsRejectedWithTheChoices()
+    void unknownNamesAndFlagsAreRejectedWithTheChoices()
     {
-        final IllegalArgumentException ex =
+        final IllegalArgumentException name =
             assertThrows(IllegalArgumentException.class, () -> Schedulers.factory("lottery", 0));
-        assertTrue(ex.getMessage().contains("maglev"));
+        assertTrue(name.getMessage().contains("maglev") && name.getMessage().contains("lblcr"), name.getMessage());
+        final IllegalArgumentException flag =
+            assertThrows(IllegalArgumentException.class, () -> Schedulers.factory("sh", "mh-port", 0));
+        assertTrue(flag.getMessage().contains("sh-fallback, sh-port"), flag.getMessage());
+        final IllegalArgumentException none =
+            assertThrows(IllegalArgumentException.class, () -> Schedulers.factory("rr", "sh-port", 0));
+        assertTrue(none.getMessage().contains("takes no flags"), none.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Schedulers.factory("maglev", "table-size=65536", 0));
+        assertThrows(IllegalArgumentException.class, () -> Schedulers.factory("maglev", "table-size", 0));
+        assertThrows(IllegalArgumentException.class, () -> Schedulers.factory("mh", "table-size=65537", 0));
+        assertThrows(IllegalArgumentException.class, () -> Schedulers.factory("ring-hash", "ring-size=x", 0));
+        assertThrows(IllegalArgumentException.class, () -> Schedulers.factory("least-request", "choices=1", 0));
+    }
+
+    @Test
+    void flagsAreParsedLikeIpvsadm()
+    {
+        Schedulers.factory("sh", " sh-fallback , sh-port ,", 0);
+        Schedulers.factory("mh", "mh-fallback,mh-port,table-size=131071", 0);
+        final Scheduler m = Schedulers.factory("maglev", "table-size=16381", 0).create(Dests.of("a", "b"), null);
+        assertEquals(16381, ((MaglevScheduler)m).size());
+        final Scheduler r = Schedulers.factory("ring-hash", "ring-size=4096", 0).create(Dests.of("a", "b"), null);
+        assertEquals(4096, ((RingHashScheduler)r).pointCount());
+    }
+
+    /** Selection per Service through the API: the Service's scheduler and flags, else the control plane's. */
+    @Test
+    void controlPlaneBuildsTheServicesScheduler()
+    {
+        final ControlPlane cp = new ControlPlane("n", List.of(), "maglev", 1);
+        final ServicePortSpec http = new ServicePortSpec("http", 80, Protocol.TCP, 0);
+        cp.upsertService(ServiceSpec.clusterIp("ns", "a", "10.96.0.1", http)
+            .withScheduler("mh", "mh-fallback,table-size=251"));
+        cp.upsertService(ServiceSpec.clusterIp("ns", "b", "10.96.0.2", http));
+        for (final String svc : List.of("a", "b"))
+        {
+            cp.upsertSlice(new EndpointSliceSpec("ns", svc + "-1", svc, false,
+                List.of(new EndpointPortSpec("http", 8080, Protocol.TCP)),
+                List.of(EndpointSpec.ready("10.244.0.1", "n"), EndpointSpec.ready("10.244.0.2", "n"))));
+        }
+        final List<String> names = new ArrayList<>();
+        for (final ServicePort sp : cp.publish().servicePorts())
+        {
+            final Scheduler s = sp.clusterSet.scheduler();
+            names.add(s.name() + (s instanceof IpvsMaglevScheduler ? "/" + ((IpvsMaglevScheduler)s).size() : ""));
+        }
+        assertEquals(List.of("mh/251", "maglev"), names);
+        assertThrows(IllegalArgumentException.class, () -> cp.upsertService(
+            ServiceSpec.clusterIp("ns", "c", "10.96.0.3", http).withScheduler("sh", "sh-bogus")));
+        assertThrows(IllegalArgumentException.class, () -> cp.upsertService(
+            ServiceSpec.clusterIp("ns", "c", "10.96.0.3", http).withScheduler(null, "sh-port")));
     }
 }
