@@ -16,7 +16,9 @@ import java.math.BigDecimal;
 
 /**
  * Writes one JSON object per packet (JSON Lines) in the replay decision schema:
- * {@code index, time, proto, src, dst, verdict, service, backend, flow, reason}. One thread.
+ * {@code index, time, proto, src, dst, verdict, service, backend, flow, reason}; a backend's reply on a tracked
+ * flow has verdict {@code REPLY} with {@code backend} and the {@code frontend} its source is rewritten to. One
+ * thread.
  */
 public final class DecisionWriter implements Closeable
 {
@@ -54,6 +56,12 @@ public final class DecisionWriter implements Closeable
         {
             json.writeStringField("backend", d.backend().name);
             json.writeStringField("flow", d.newFlow() ? "NEW" : "ESTABLISHED");
+        }
+        else if (d.verdict() == Verdict.REPLY)
+        {
+            json.writeStringField("backend", d.backend().name);
+            json.writeStringField("frontend", Addresses.formatSocket(d.frontend().ipv6, d.frontend().addrHi,
+                d.frontend().addrLo, d.frontend().port));
         }
         if (d.reason() != Reason.NONE)
         {

@@ -42,6 +42,10 @@ public final class ReplaySummary
             return;
         }
         byService.merge(d.servicePort().label, 1L, Long::sum);
+        if (d.verdict() == Verdict.REPLY)
+        {
+            return;
+        }
         final String flow = flowKey(d.tuple);
         if (d.verdict() == Verdict.DNAT)
         {

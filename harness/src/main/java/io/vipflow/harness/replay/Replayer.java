@@ -3,6 +3,7 @@ package io.vipflow.harness.replay;
 import io.vipflow.Classifier;
 import io.vipflow.ClassifierConfig;
 import io.vipflow.Decision;
+import io.vipflow.Verdict;
 import io.vipflow.harness.k8s.ChurnEvent;
 import io.vipflow.harness.k8s.ChurnReader;
 import io.vipflow.harness.k8s.ClusterObjects;
@@ -117,6 +118,11 @@ public final class Replayer
                 }
                 classifier.classifyFrame(frame, 0, packet.capturedLength, packet.originalLength, packet.linkType,
                     now, d);
+                if (d.verdict() == Verdict.PASS && d.parsed() && d.servicePort() == null)
+                {
+                    // A capture taken on a node also holds the backends' answers: match them to their flows.
+                    classifier.classifyReply(d.tuple, now, d);
+                }
                 writer.write(packet.index, now, d.parsed(), d);
                 summary.record(d);
             }
