@@ -8,7 +8,6 @@ import io.vipflow.conntrack.ConnView;
 import io.vipflow.conntrack.FlowKey;
 import io.vipflow.packet.FrameParser;
 import io.vipflow.packet.PacketTuple;
-import io.vipflow.sched.ConnCounters;
 import io.vipflow.service.Backend;
 import io.vipflow.service.BackendSet;
 import io.vipflow.service.ControlPlane;
@@ -65,7 +64,7 @@ public final class Classifier implements AutoCloseable
         this.connections = connections;
         this.affinity = new AffinityTable(config.affinityCapacity());
         this.admission = new AdmissionLimiter(config.newFlowsPerSecond(), config.newFlowBurst());
-        connections.removalListener(this::onRemoved);
+        connections.removalListener(new EntryAccounting(controlPlane, stats));
     }
 
     public ControlPlane controlPlane()
@@ -113,6 +112,11 @@ public final class Classifier implements AutoCloseable
             classify(d.tuple, nowNanos, d);
             return;
         }
+        unparsed(status, d);
+    }
+
+    private void unparsed(final int status, final Decision d)
+    {
         d.reset();
         d.parsed = false;
         count(d, ClassifierStats.PACKETS);
@@ -129,25 +133,125 @@ public final class Classifier implements AutoCloseable
     /** Classifies an already-parsed client-to-service packet. {@code t} may be {@code d.tuple}. */
     public void classify(final PacketTuple t, final long nowNanos, final Decision d)
     {
+        if (begin(controlPlane.current(), t, d))
+        {
+            finish(t, nowNanos, d);
+        }
+    }
+
+    /**
+     * Classifies {@code count} parsed packets as a batch, overlapping their memory accesses: all are hashed and
+     * their buckets' header lines loaded first, then their slot lines, then each is decided. Loads of different
+     * packets do not depend on each other, so the processor keeps many cache misses in flight at once instead of
+     * waiting for each in turn; with a table larger than the caches this is several times faster than one packet
+     * at a time. Decisions are the same as {@link #classify} on each packet in order (packets of one flow in a
+     * batch are decided in order), all against one snapshot. {@code out[i]} receives packet {@code i}.
+     */
+    public void classifyBatch(final PacketTuple[] tuples, final int count, final long nowNanos, final Decision[] out)
+    {
+        final Snapshot snapshot = controlPlane.current();
+        long touched = 0;
+        for (int i = 0; i < count; i++)
+        {
+            if (out[i].pending = begin(snapshot, tuples[i], out[i]))
+            {
+                touched += connections.touchBucket(out[i].key);
+            }
+        }
+        for (int i = 0; i < count; i++)
+        {
+            if (out[i].pending)
+            {
+                touched += connections.touchSlot(out[i].key);
+            }
+        }
+        for (int i = 0; i < count; i++)
+        {
+            if (out[i].pending)
+            {
+                out[i].pending = false;
+                finish(tuples[i], nowNanos, out[i]);
+            }
+        }
+        batchSink = touched;
+    }
+
+    /**
+     * Parses and classifies a batch of frames laid out in one buffer ({@code offsets[i]}, {@code lengths[i]}
+     * captured bytes, the same wire length), as {@link #classifyBatch}. Frames that do not parse get their
+     * verdict as in {@link #classifyFrame}.
+     */
+    public void classifyFrames(final DirectBuffer buffer, final int[] offsets, final int[] lengths, final int count,
+        final int linkType, final long nowNanos, final Decision[] out, final PacketTuple[] scratch)
+    {
+        int parsed = 0;
+        for (int i = 0; i < count; i++)
+        {
+            final Decision d = out[i];
+            final int status = FrameParser.parse(buffer, offsets[i], lengths[i], lengths[i], linkType, d.tuple);
+            if (status != FrameParser.OK)
+            {
+                unparsed(status, d);
+                d.pending = false;
+                continue;
+            }
+            d.pending = true;
+            parsed++;
+        }
+        if (parsed == count)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                scratch[i] = out[i].tuple;
+            }
+            classifyBatch(scratch, count, nowNanos, out);
+            return;
+        }
+        for (int i = 0; i < count; i++)
+        {
+            if (out[i].pending)
+            {
+                out[i].pending = false;
+                classify(out[i].tuple, nowNanos, out[i]);
+            }
+        }
+    }
+
+    /** Written by {@link #classifyBatch} so the loads it issues for their side effect on the caches stay. */
+    @SuppressWarnings("unused")
+    private long batchSink;
+
+    /**
+     * First half of classification: the frontend, source ranges and the flow key. Returns true when the packet
+     * needs the connection table ({@link #finish}); otherwise the decision is complete.
+     */
+    private boolean begin(final Snapshot snapshot, final PacketTuple t, final Decision d)
+    {
         d.reset();
         count(d, ClassifierStats.PACKETS);
-        final Snapshot snapshot = controlPlane.current();
         final Frontend frontend = snapshot.frontends.lookup(t.ipv6, t.dstHi, t.dstLo, t.dstPort, t.protocol);
         if (frontend == null)
         {
-            return;
+            return false;
         }
-        final ServicePort sp = frontend.target;
         d.frontend = frontend;
-        d.servicePort = sp;
+        d.servicePort = frontend.target;
         if (!frontend.admits(t.srcHi, t.srcLo))
         {
             d.set(Verdict.DROP, Reason.SOURCE_RANGE);
-            return;
+            return false;
         }
+        d.key.setFrom(t);
+        return true;
+    }
+
+    /** Second half: the connection table, then the scheduler for a new flow. */
+    private void finish(final PacketTuple t, final long nowNanos, final Decision d)
+    {
+        final Frontend frontend = d.frontend;
+        final ServicePort sp = frontend.target;
         final boolean tcp = t.protocol == PacketTuple.PROTO_TCP;
         final boolean opensFlow = opensFlow(t, tcp);
-        d.key.setFrom(t);
         if (connections.lookup(d.key, nowNanos, d.view) && continueFlow(t, tcp, opensFlow, frontend, sp, nowNanos, d))
         {
             return;
@@ -261,7 +365,7 @@ public final class Classifier implements AutoCloseable
             final int next = tcp ? ConnState.tcpNext(state, t.flags) : state;
             if (connections.update(view, backend.id, next, nowNanos + config.timeouts().nanos(next)))
             {
-                recount(backend.counters, state, next);
+                EntryAccounting.recount(backend.counters, state, next);
                 return;
             }
             if (!connections.lookup(d.key, nowNanos, view) || view.backendId() != backend.id)
@@ -339,7 +443,7 @@ public final class Classifier implements AutoCloseable
             d.set(Verdict.DROP, Reason.BACKEND_REMOVED);
             return;
         }
-        recount(chosen.counters, -1, state);
+        EntryAccounting.recount(chosen.counters, -1, state);
         stats.entries.increment();
         count(d, ClassifierStats.INSERTS);
         if (sp.affinityTimeoutNanos > 0)
@@ -389,56 +493,6 @@ public final class Classifier implements AutoCloseable
     private boolean purgeable(final int backendId, final int state)
     {
         return (state == ConnState.UDP || state == ConnState.SCTP) && controlPlane.current().backend(backendId) == null;
-    }
-
-    /** Entry removed by any thread: the one place where counts go down. */
-    private void onRemoved(final int backendId, final int state, final int cause)
-    {
-        final ConnCounters counters = controlPlane.current().counters(backendId);
-        if (counters != null)
-        {
-            recount(counters, state, -1);
-        }
-        stats.entries.decrement();
-        switch (cause)
-        {
-            case ConnTable.RemovalListener.EXPIRED -> stats.expirations.increment();
-            case ConnTable.RemovalListener.EVICTED -> stats.evictions.increment();
-            default -> stats.deletions.increment();
-        }
-    }
-
-    /** Moves one entry between the active (TCP ESTABLISHED) and inactive counts; -1 for "no entry". */
-    private static void recount(final ConnCounters counters, final int from, final int to)
-    {
-        final boolean wasActive = from == ConnState.ESTABLISHED;
-        final boolean isActive = to == ConnState.ESTABLISHED;
-        if (from >= 0 && to >= 0 && wasActive == isActive)
-        {
-            return;
-        }
-        if (from >= 0)
-        {
-            if (wasActive)
-            {
-                counters.addActive(-1);
-            }
-            else
-            {
-                counters.addInactive(-1);
-            }
-        }
-        if (to >= 0)
-        {
-            if (isActive)
-            {
-                counters.addActive(1);
-            }
-            else
-            {
-                counters.addInactive(1);
-            }
-        }
     }
 
     private void count(final Decision d, final int counter)

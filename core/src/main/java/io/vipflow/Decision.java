@@ -33,6 +33,8 @@ public final class Decision
     boolean newFlow;
     boolean rescheduled;
     boolean parsed;
+    /** Set while a batch holds this decision between its phases. */
+    boolean pending;
 
     void reset()
     {

@@ -196,6 +196,33 @@ public final class ConnTable implements AutoCloseable
     }
 
     /**
+     * Loads the key's bucket header line and returns a word of it: called for many keys before looking any of
+     * them up, so that their cache misses overlap. The caller keeps the result alive (sums it into a field).
+     */
+    public long touchBucket(final FlowKey key)
+    {
+        return buffer.getLong(bucketBase(key.hash));
+    }
+
+    /**
+     * Loads the slot line of the first way whose tag matches the key (its header line should be in cache after
+     * {@link #touchBucket}) and returns a word of it; 0 when no way matches. Same purpose as {@link #touchBucket}.
+     */
+    public long touchSlot(final FlowKey key)
+    {
+        final int tag = ConnSlots.tagOf(key.hash);
+        final int base = bucketBase(key.hash);
+        for (int way = 0; way < WAYS; way++)
+        {
+            if ((int)(buffer.getLong(base + way * 8) >>> 32) == tag)
+            {
+                return buffer.getLong(base + SLOT_BYTES * (way + 1) + SRC_LO);
+            }
+        }
+        return 0;
+    }
+
+    /**
      * Atomic get-or-create. Returns the live entry for the key if there is one ({@link #EXISTING}); otherwise
      * stores a new entry with the proposed backend, state and expiry ({@link #CREATED}). When two threads race
      * on the same new key, one creates and the other gets {@link #EXISTING} with the winner's backend.

@@ -1,0 +1,140 @@
+package io.vipflow;
+
+import io.vipflow.packet.PacketTuple;
+import io.vipflow.service.Protocol;
+import io.vipflow.service.ServicePortSpec;
+import io.vipflow.service.ServiceSpec;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+import java.util.SplittableRandom;
+
+import static io.vipflow.TestCluster.ready;
+import static io.vipflow.TestCluster.slice;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The batch paths decide exactly what one-at-a-time classification decides, packet for packet, including
+ * several packets of one flow inside a batch (SYN then ACK), misses, PASS and malformed frames.
+ */
+class BatchClassifyTest
+{
+    private static final int BATCH = 16;
+
+    private static TestCluster cluster()
+    {
+        final TestCluster c = new TestCluster("maglev", ClassifierConfig.defaults().withConnectionCapacity(8192)
+            .withAffinityCapacity(16));
+        c.controlPlane.upsertService(ServiceSpec.clusterIp("default", "web", "10.96.0.10",
+            new ServicePortSpec("http", 80, Protocol.TCP, 0)));
+        c.controlPlane.upsertSlice(slice("default", "web", "web-1", 8080, Protocol.TCP, "http",
+            ready("10.244.0.1", "n"), ready("10.244.0.2", "n"), ready("10.244.0.3", "n")));
+        c.controlPlane.publish();
+        return c;
+    }
+
+    private static void randomPacket(final SplittableRandom r, final PacketTuple p)
+    {
+        final int client = 0x0a010000 + r.nextInt(300);
+        final int dst = r.nextInt(20) == 0 ? 0x0a60000b : 0x0a60000a;
+        final int[] flags = {PacketTuple.TCP_SYN, PacketTuple.TCP_ACK, PacketTuple.TCP_ACK | PacketTuple.TCP_PSH,
+            PacketTuple.TCP_FIN | PacketTuple.TCP_ACK, PacketTuple.TCP_RST};
+        p.setIpv4(PacketTuple.PROTO_TCP, client, 40000 + r.nextInt(3), dst, 80, flags[r.nextInt(flags.length)]);
+    }
+
+    @Test
+    void tupleBatchesDecideLikeSinglePackets()
+    {
+        final TestCluster single = cluster();
+        final TestCluster batched = cluster();
+        final SplittableRandom r = new SplittableRandom(7);
+        final PacketTuple[] tuples = new PacketTuple[BATCH];
+        final Decision[] out = new Decision[BATCH];
+        for (int i = 0; i < BATCH; i++)
+        {
+            tuples[i] = new PacketTuple();
+            out[i] = new Decision();
+        }
+        final Decision one = new Decision();
+        int dnat = 0;
+        for (int round = 0; round < 2000; round++)
+        {
+            final long now = round * 10_000_000L;
+            for (int i = 0; i < BATCH; i++)
+            {
+                randomPacket(r, tuples[i]);
+                if (i > 0 && r.nextInt(4) == 0)
+                {
+                    // Same flow as the previous packet: the order inside the batch matters.
+                    tuples[i].copyFrom(tuples[i - 1]);
+                    tuples[i].flags = PacketTuple.TCP_ACK;
+                }
+            }
+            batched.classifier.classifyBatch(tuples, BATCH, now, out);
+            for (int i = 0; i < BATCH; i++)
+            {
+                single.classifier.classify(tuples[i], now, one);
+                assertEquals(one.toString(), out[i].toString(), "round " + round + " packet " + i);
+                dnat += one.verdict() == Verdict.DNAT ? 1 : 0;
+            }
+        }
+        assertTrue(dnat > 10_000, "the stream must exercise the connection table: " + dnat);
+        single.classifier.close();
+        batched.classifier.close();
+    }
+
+    @Test
+    void frameBatchesDecideLikeSingleFrames()
+    {
+        final TestCluster single = cluster();
+        final TestCluster batched = cluster();
+        final SplittableRandom r = new SplittableRandom(11);
+        final UnsafeBuffer frames = new UnsafeBuffer(new byte[BATCH * 64]);
+        final int[] offsets = new int[BATCH];
+        final int[] lengths = new int[BATCH];
+        final Decision[] out = new Decision[BATCH];
+        final PacketTuple[] scratch = new PacketTuple[BATCH];
+        for (int i = 0; i < BATCH; i++)
+        {
+            out[i] = new Decision();
+            offsets[i] = i * 64;
+        }
+        final PacketTuple p = new PacketTuple();
+        final Decision one = new Decision();
+        for (int round = 0; round < 500; round++)
+        {
+            for (int i = 0; i < BATCH; i++)
+            {
+                randomPacket(r, p);
+                writeFrame(frames, offsets[i], p);
+                lengths[i] = r.nextInt(30) == 0 ? 30 : 54; // now and then a truncated frame
+            }
+            batched.classifier.classifyFrames(frames, offsets, lengths, BATCH, 1, round * 1_000_000L, out, scratch);
+            for (int i = 0; i < BATCH; i++)
+            {
+                single.classifier.classifyFrame(frames, offsets[i], lengths[i], lengths[i], 1, round * 1_000_000L, one);
+                assertEquals(one.toString(), out[i].toString(), "round " + round + " frame " + i);
+            }
+        }
+        single.classifier.close();
+        batched.classifier.close();
+    }
+
+    /** Ethernet + IPv4 + TCP, 54 bytes. */
+    static void writeFrame(final UnsafeBuffer b, final int at, final PacketTuple p)
+    {
+        b.setMemory(at, 64, (byte)0);
+        b.putShort(at + 12, (short)0x0008); // EtherType 0x0800 in network order
+        b.putByte(at + 14, (byte)0x45);
+        b.putShort(at + 16, Short.reverseBytes((short)40));
+        b.putByte(at + 22, (byte)64);
+        b.putByte(at + 23, (byte)6);
+        b.putInt(at + 26, Integer.reverseBytes((int)p.srcLo));
+        b.putInt(at + 30, Integer.reverseBytes((int)p.dstLo));
+        b.putShort(at + 34, Short.reverseBytes((short)p.srcPort));
+        b.putShort(at + 36, Short.reverseBytes((short)p.dstPort));
+        b.putByte(at + 46, (byte)0x50);
+        b.putByte(at + 47, (byte)p.flags);
+    }
+}
