@@ -2,6 +2,8 @@ package io.vipflow.harness;
 
 import io.vipflow.harness.demo.DemoCommand;
 import io.vipflow.harness.replay.ReplayCommand;
+import io.vipflow.harness.sched.MaglevCommand;
+import io.vipflow.harness.sched.ScheduleCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,7 +16,8 @@ import java.io.UncheckedIOException;
  */
 @Command(name = "vipflow", mixinStandardHelpOptions = true, version = "vipflow 0.1.0",
     description = "Service load-balancing decisions, replayed and explained.",
-    subcommands = {ReplayCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ReplayCommand.class, DemoCommand.class, ScheduleCommand.class, MaglevCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main implements Runnable
 {
     /** Exit code for bad input files, objects and arguments. */

@@ -2,6 +2,7 @@ package io.vipflow.harness.k8s;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vipflow.packet.Addresses;
+import io.vipflow.sched.Schedulers;
 import io.vipflow.service.Protocol;
 import io.vipflow.service.ServicePortSpec;
 import io.vipflow.service.ServiceSpec;
@@ -22,6 +23,8 @@ final class ServiceConverter
 {
     /** Annotation choosing the scheduler for one Service. */
     static final String SCHEDULER_ANNOTATION = "vipflow.io/scheduler";
+    /** Annotation with that scheduler's flags, comma-separated ({@code sh-fallback,sh-port}). */
+    static final String SCHEDULER_FLAGS_ANNOTATION = "vipflow.io/scheduler-flags";
     /** Legacy source-range annotation, still honoured when the spec field is empty. */
     static final String SOURCE_RANGES_ANNOTATION = "service.beta.kubernetes.io/load-balancer-source-ranges";
 
@@ -61,8 +64,39 @@ final class ServiceConverter
 
         final String scheduler = JsonFields.string(annotations, "metadata.annotations", SCHEDULER_ANNOTATION);
         final String schedulerName = scheduler == null || scheduler.isBlank() ? null : scheduler.trim();
+        final String flags = JsonFields.string(annotations, "metadata.annotations", SCHEDULER_FLAGS_ANNOTATION);
+        final String schedulerFlags = flags == null || flags.isBlank() ? null : flags.trim();
+        validateScheduler(schedulerName, schedulerFlags);
         return new ServiceSpec(namespace, name, type, clusterIps, externalIps, loadBalancerIps, sourceRanges, ports,
-            affinityTimeout, externalLocal, internalLocal, schedulerName);
+            affinityTimeout, externalLocal, internalLocal, schedulerName, schedulerFlags);
+    }
+
+    /** The scheduler annotation must name a scheduler, and the flags annotation needs it and must suit it. */
+    private static void validateScheduler(final String scheduler, final String flags)
+    {
+        final String schedulerPath = JsonFields.path("metadata.annotations", SCHEDULER_ANNOTATION);
+        final String flagsPath = JsonFields.path("metadata.annotations", SCHEDULER_FLAGS_ANNOTATION);
+        if (scheduler == null)
+        {
+            if (flags != null)
+            {
+                throw new ObjectError(flagsPath, "needs " + schedulerPath + " to name the scheduler they are for");
+            }
+            return;
+        }
+        if (!Schedulers.NAMES.contains(scheduler))
+        {
+            throw new ObjectError(schedulerPath, "'" + scheduler + "' is not a scheduler (one of " +
+                String.join(", ", Schedulers.NAMES) + ")");
+        }
+        try
+        {
+            Schedulers.factory(scheduler, flags, 0);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new ObjectError(flagsPath, "'" + flags + "': " + ex.getMessage());
+        }
     }
 
     private static ServiceType type(final String text)
