@@ -243,8 +243,8 @@ public final class ControlPlane
         }
         else if (spec.schedulerFlags() != null && !spec.schedulerFlags().isBlank())
         {
-            throw new IllegalArgumentException("scheduler flags '" + spec.schedulerFlags() + "' given without a scheduler for " +
-                spec.key());
+            throw new IllegalArgumentException("scheduler flags '" + spec.schedulerFlags() +
+                "' given without a scheduler for " + spec.key());
         }
     }
 }
