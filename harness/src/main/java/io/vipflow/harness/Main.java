@@ -1,5 +1,6 @@
 package io.vipflow.harness;
 
+import io.vipflow.harness.conntrack.ConntrackCommand;
 import io.vipflow.harness.demo.DemoCommand;
 import io.vipflow.harness.replay.ReplayCommand;
 import io.vipflow.harness.sched.MaglevCommand;
@@ -17,7 +18,7 @@ import java.io.UncheckedIOException;
 @Command(name = "vipflow", mixinStandardHelpOptions = true, version = "vipflow 0.1.0",
     description = "Service load-balancing decisions, replayed and explained.",
     subcommands = {ReplayCommand.class, DemoCommand.class, ScheduleCommand.class, MaglevCommand.class,
-        CommandLine.HelpCommand.class})
+        ConntrackCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable
 {
     /** Exit code for bad input files, objects and arguments. */
@@ -34,6 +35,8 @@ public final class Main implements Runnable
 
     public static void main(final String[] args)
     {
+        // First, before any Chronicle Map class loads (conntrack dump): it must never send usage data.
+        System.setProperty("chronicle.analytics.disable", "true");
         System.exit(execute(args));
     }
 
