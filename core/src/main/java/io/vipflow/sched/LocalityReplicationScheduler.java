@@ -65,10 +65,14 @@ public final class LocalityReplicationScheduler extends IpvsScheduler
                 final long modified = cache.get(slot + LocalityCache.MODIFIED);
                 if (cache.readValid(slot, s))
                 {
-                    final long now = System.nanoTime();
-                    if (size > 1 && now - modified > EXPIRATION_NANOS)
+                    // The clock is read only for sets that can shrink and on the rare path that changes a set.
+                    if (size > 1)
                     {
-                        shrink(slot, now, w, c);
+                        final long now = System.nanoTime();
+                        if (now - modified > EXPIRATION_NANOS)
+                        {
+                            shrink(slot, now, w, c);
+                        }
                     }
                     if (least >= 0 && !LocalityScheduler.overloaded(least, w, c))
                     {
@@ -79,6 +83,7 @@ public final class LocalityReplicationScheduler extends IpvsScheduler
                     {
                         return -1;
                     }
+                    final long now = System.nanoTime();
                     final long locked = cache.tryLock(slot);
                     if (locked >= 0)
                     {
