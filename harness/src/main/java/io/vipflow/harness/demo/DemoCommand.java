@@ -11,7 +11,7 @@ import java.util.concurrent.Callable;
     description = "Run the built-in scenario: client traffic through a rolling update of a 6-replica Service.")
 public final class DemoCommand implements Callable<Integer>
 {
-    @Option(names = "--scheduler", defaultValue = "maglev", description = "rr, random or maglev (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--scheduler", defaultValue = "maglev", description = "Scheduler, as in vipflow schedule (default: ${DEFAULT-VALUE}).")
     String scheduler;
 
     @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
