@@ -56,9 +56,11 @@ public final class ChronicleConnTable implements AutoCloseable
     private final ChronicleMap<ChronicleFlowKey, ChronicleConnEntry> map;
     private final Path file;
     private final boolean readOnly;
-    private volatile ConnTable.RemovalListener listener = (backendId, state, cause) ->
+    private static final ConnTable.RemovalListener IGNORE = (backendId, state, cause) ->
     {
     };
+
+    private volatile ConnTable.RemovalListener listener = IGNORE;
 
     private final ChronicleConnEntry sweepEntry;
     private final Consumer<MapEntry<ChronicleFlowKey, ChronicleConnEntry>> sweeper = this::sweepEntry;
@@ -134,9 +136,7 @@ public final class ChronicleConnTable implements AutoCloseable
     /** Sets the listener for removals. Call before the table is shared. */
     public void removalListener(final ConnTable.RemovalListener l)
     {
-        listener = l == null ? (backendId, state, cause) ->
-        {
-        } : l;
+        listener = l == null ? IGNORE : l;
     }
 
     /** Entries in the table, live or expired but not yet swept. */
