@@ -162,16 +162,18 @@ public final class ConnTable implements AutoCloseable
     public boolean lookup(final FlowKey key, final long nowNanos, final ConnView view)
     {
         final int tag = ConnSlots.tagOf(key.hash);
-        final int base = bucketBase(key.hash);
-        for (int way = 0; way < WAYS; way++)
+        final int b1 = bucketBase(key.hash);
+        final int b2 = secondBucketBase(key.hash);
+        final int candidates = b1 == b2 ? WAYS : 2 * WAYS;
+        for (int c = 0; c < candidates; c++)
         {
-            final int headerIndex = base + way * 8;
+            final int headerIndex = headerAt(b1, b2, c);
             final long header = buffer.getLongAcquire(headerIndex);
             if ((header & STATUS_MASK) != LIVE || (int)(header >>> 32) != tag)
             {
                 continue;
             }
-            final int slot = base + SLOT_BYTES * (way + 1);
+            final int slot = slotAt(b1, b2, c);
             if (!keyEquals(slot, key))
             {
                 continue;
@@ -182,7 +184,7 @@ public final class ConnTable implements AutoCloseable
             VarHandle.acquireFence();
             if (buffer.getLongVolatile(headerIndex) != header)
             {
-                way = -1; // the slot changed under us: scan the bucket again
+                c = -1; // the slot changed under us: scan both buckets again
                 continue;
             }
             if (expiry - nowNanos <= 0 || ConnSlots.stateOf(meta) == ConnState.DEAD)
@@ -196,27 +198,28 @@ public final class ConnTable implements AutoCloseable
     }
 
     /**
-     * Loads the key's bucket header line and returns a word of it: called for many keys before looking any of
-     * them up, so that their cache misses overlap. The caller keeps the result alive (sums it into a field).
+     * Loads the key's two bucket header lines and returns a word of them: called for many keys before looking any
+     * of them up, so that their cache misses overlap. The caller keeps the result alive (sums it into a field).
      */
     public long touchBucket(final FlowKey key)
     {
-        return buffer.getLong(bucketBase(key.hash));
+        return buffer.getLong(bucketBase(key.hash)) + buffer.getLong(secondBucketBase(key.hash));
     }
 
     /**
-     * Loads the slot line of the first way whose tag matches the key (its header line should be in cache after
+     * Loads the slot line of the first way whose tag matches the key (its header lines should be in cache after
      * {@link #touchBucket}) and returns a word of it; 0 when no way matches. Same purpose as {@link #touchBucket}.
      */
     public long touchSlot(final FlowKey key)
     {
         final int tag = ConnSlots.tagOf(key.hash);
-        final int base = bucketBase(key.hash);
-        for (int way = 0; way < WAYS; way++)
+        final int b1 = bucketBase(key.hash);
+        final int b2 = secondBucketBase(key.hash);
+        for (int c = 0; c < 2 * WAYS; c++)
         {
-            if ((int)(buffer.getLong(base + way * 8) >>> 32) == tag)
+            if ((int)(buffer.getLong(headerAt(b1, b2, c)) >>> 32) == tag)
             {
-                return buffer.getLong(base + SLOT_BYTES * (way + 1) + SRC_LO);
+                return buffer.getLong(slotAt(b1, b2, c) + SRC_LO);
             }
         }
         return 0;
@@ -242,25 +245,45 @@ public final class ConnTable implements AutoCloseable
     {
         checkWritable();
         final int tag = ConnSlots.tagOf(key.hash);
-        final int base = bucketBase(key.hash);
+        final int b1 = bucketBase(key.hash);
+        final int b2 = secondBucketBase(key.hash);
+        final int candidates = b1 == b2 ? WAYS : 2 * WAYS;
         retry:
         while (true)
         {
-            int freeWay = -1;
-            long freeHeader = 0;
-            for (int way = 0; way < WAYS; way++)
+            // The new entry goes to the emptier of the two buckets (two choices keep buckets from overflowing).
+            int free1 = -1;
+            int free2 = -1;
+            long freeHeader1 = 0;
+            long freeHeader2 = 0;
+            int used1 = 0;
+            int used2 = 0;
+            for (int c = 0; c < candidates; c++)
             {
-                final int headerIndex = base + way * 8;
+                final int headerIndex = headerAt(b1, b2, c);
                 final long header = buffer.getLongAcquire(headerIndex);
                 final long status = header & STATUS_MASK;
                 if (status == EMPTY)
                 {
-                    if (freeWay < 0)
+                    if (c < WAYS && free1 < 0)
                     {
-                        freeWay = way;
-                        freeHeader = header;
+                        free1 = c;
+                        freeHeader1 = header;
+                    }
+                    else if (c >= WAYS && free2 < 0)
+                    {
+                        free2 = c;
+                        freeHeader2 = header;
                     }
                     continue;
+                }
+                if (c < WAYS)
+                {
+                    used1++;
+                }
+                else
+                {
+                    used2++;
                 }
                 if ((int)(header >>> 32) != tag)
                 {
@@ -271,7 +294,7 @@ public final class ConnTable implements AutoCloseable
                     awaitChange(headerIndex, header);
                     continue retry;
                 }
-                final int match = matchLive(base, way, header, key, nowNanos, view);
+                final int match = matchLive(headerIndex, slotAt(b1, b2, c), header, key, nowNanos, view);
                 if (match == MATCH_LIVE)
                 {
                     return EXISTING;
@@ -280,15 +303,26 @@ public final class ConnTable implements AutoCloseable
                 {
                     continue retry;
                 }
-                if (match == MATCH_EXPIRED && retire(view, RemovalListener.EXPIRED) && freeWay < 0)
+                if (match == MATCH_EXPIRED && retire(view, RemovalListener.EXPIRED))
                 {
-                    freeWay = way;
-                    freeHeader = ConnSlots.emptied(header);
+                    continue retry;
                 }
             }
-            if (freeWay < 0)
+            int freeWay;
+            long freeHeader;
+            if (free1 >= 0 && (free2 < 0 || used1 <= used2))
             {
-                freeWay = evict(base, nowNanos, view);
+                freeWay = free1;
+                freeHeader = freeHeader1;
+            }
+            else if (free2 >= 0)
+            {
+                freeWay = free2;
+                freeHeader = freeHeader2;
+            }
+            else
+            {
+                freeWay = evict(b1, b2, candidates, nowNanos, view);
                 if (freeWay == NO_VICTIM)
                 {
                     return FULL;
@@ -299,14 +333,14 @@ public final class ConnTable implements AutoCloseable
                 }
                 freeHeader = ConnSlots.emptied(view.header);
             }
-            final int headerIndex = base + freeWay * 8;
+            final int headerIndex = headerAt(b1, b2, freeWay);
             final long version = ConnSlots.nextVersion(freeHeader);
             final long busy = ((long)tag << 32) | (version << 8) | BUSY;
             if (!buffer.compareAndSetLong(headerIndex, freeHeader, busy))
             {
                 continue;
             }
-            final int outcome = resolveRace(base, freeWay, busy, tag, key, nowNanos, view);
+            final int outcome = resolveRace(b1, b2, candidates, freeWay, busy, tag, key, nowNanos, view);
             if (outcome == RACE_LOST)
             {
                 return EXISTING;
@@ -315,7 +349,7 @@ public final class ConnTable implements AutoCloseable
             {
                 continue;
             }
-            final int slot = base + SLOT_BYTES * (freeWay + 1);
+            final int slot = slotAt(b1, b2, freeWay);
             buffer.putLong(slot + SRC_HI, key.srcHi);
             buffer.putLong(slot + SRC_LO, key.srcLo);
             buffer.putLong(slot + DST_HI, key.dstHi);
@@ -340,17 +374,17 @@ public final class ConnTable implements AutoCloseable
      * After claiming {@code mine}: make sure no other creator of the same key published or will publish.
      * Only the key's tag is visible in a claimed slot, so a claimed slot with our tag counts as a rival.
      */
-    private int resolveRace(final int base, final int mine, final long myHeader, final int tag, final FlowKey key,
-        final long nowNanos, final ConnView view)
+    private int resolveRace(final int b1, final int b2, final int candidates, final int mine, final long myHeader,
+        final int tag, final FlowKey key, final long nowNanos, final ConnView view)
     {
-        final int myIndex = base + mine * 8;
-        for (int way = 0; way < WAYS; way++)
+        final int myIndex = headerAt(b1, b2, mine);
+        for (int c = 0; c < candidates; c++)
         {
-            if (way == mine)
+            if (c == mine)
             {
                 continue;
             }
-            final int headerIndex = base + way * 8;
+            final int headerIndex = headerAt(b1, b2, c);
             while (true)
             {
                 final long header = buffer.getLongAcquire(headerIndex);
@@ -360,7 +394,7 @@ public final class ConnTable implements AutoCloseable
                 }
                 if ((header & STATUS_MASK) == BUSY)
                 {
-                    if (way < mine)
+                    if (c < mine)
                     {
                         buffer.putLongRelease(myIndex, ConnSlots.emptied(myHeader));
                         return RACE_RETRY;
@@ -368,7 +402,7 @@ public final class ConnTable implements AutoCloseable
                     awaitChange(headerIndex, header);
                     continue;
                 }
-                final int match = matchLive(base, way, header, key, nowNanos, view);
+                final int match = matchLive(headerIndex, slotAt(b1, b2, c), header, key, nowNanos, view);
                 if (match == MATCH_LIVE)
                 {
                     buffer.putLongRelease(myIndex, ConnSlots.emptied(myHeader));
@@ -390,16 +424,14 @@ public final class ConnTable implements AutoCloseable
     private static final int MATCH_CHANGED = 3;
 
     /** Compares a LIVE slot with the key; fills the view for MATCH_LIVE and MATCH_EXPIRED. */
-    private int matchLive(final int base, final int way, final long header, final FlowKey key, final long nowNanos,
-        final ConnView view)
+    private int matchLive(final int headerIndex, final int slot, final long header, final FlowKey key,
+        final long nowNanos, final ConnView view)
     {
-        final int slot = base + SLOT_BYTES * (way + 1);
         final boolean equal = keyEquals(slot, key);
         final long meta = buffer.getLong(slot + META);
         final long expiry = buffer.getLong(slot + EXPIRY);
         final long created = buffer.getLong(slot + CREATED_AT);
         VarHandle.acquireFence();
-        final int headerIndex = base + way * 8;
         if (buffer.getLongVolatile(headerIndex) != header)
         {
             return MATCH_CHANGED;
@@ -415,24 +447,23 @@ public final class ConnTable implements AutoCloseable
     private static final int NO_VICTIM = -2;
 
     /**
-     * Evicts one entry from a full bucket (see {@link #getOrCreate} for the order) and returns its way, -1 when
-     * the bucket changed and the caller should look again, or {@link #NO_VICTIM} when every way holds an
-     * ESTABLISHED TCP flow. The evicted entry's header is left in {@code view}.
+     * Evicts one entry from two full buckets (see {@link #getOrCreate} for the order) and returns its candidate
+     * index, -1 when a bucket changed and the caller should look again, or {@link #NO_VICTIM} when every way holds
+     * an ESTABLISHED TCP flow. The evicted entry's header is left in {@code view}.
      */
-    private int evict(final int base, final long nowNanos, final ConnView view)
+    private int evict(final int b1, final int b2, final int candidates, final long nowNanos, final ConnView view)
     {
         int best = NO_VICTIM;
         int bestRank = Integer.MAX_VALUE;
         long bestExpiry = Long.MAX_VALUE;
-        for (int way = 0; way < WAYS; way++)
+        for (int c = 0; c < candidates; c++)
         {
-            final int headerIndex = base + way * 8;
-            final long header = buffer.getLongAcquire(headerIndex);
+            final long header = buffer.getLongAcquire(headerAt(b1, b2, c));
             if ((header & STATUS_MASK) != LIVE)
             {
                 return -1;
             }
-            final int slot = base + SLOT_BYTES * (way + 1);
+            final int slot = slotAt(b1, b2, c);
             final long expiry = buffer.getLong(slot + EXPIRY);
             final int state = ConnSlots.stateOf(buffer.getLong(slot + META));
             final int rank;
@@ -454,7 +485,7 @@ public final class ConnTable implements AutoCloseable
             }
             if (rank < bestRank || (rank == bestRank && expiry - bestExpiry < 0))
             {
-                best = way;
+                best = c;
                 bestRank = rank;
                 bestExpiry = expiry;
             }
@@ -463,9 +494,9 @@ public final class ConnTable implements AutoCloseable
         {
             return NO_VICTIM;
         }
-        final int headerIndex = base + best * 8;
+        final int headerIndex = headerAt(b1, b2, best);
         final long header = buffer.getLongAcquire(headerIndex);
-        final int slot = base + SLOT_BYTES * (best + 1);
+        final int slot = slotAt(b1, b2, best);
         final long meta = buffer.getLong(slot + META);
         VarHandle.acquireFence();
         if ((header & STATUS_MASK) != LIVE || buffer.getLongVolatile(headerIndex) != header)
@@ -678,6 +709,27 @@ public final class ConnTable implements AutoCloseable
     {
         // Lemire's multiply-shift maps the low 32 hash bits onto [0, buckets) without a division.
         return (int)(((hash & 0xFFFF_FFFFL) * buckets) >>> 32) * BUCKET_BYTES;
+    }
+
+    /**
+     * The key's second bucket, from a remix of the hash so that it is independent of the first bucket and of the
+     * tag (which are the hash's low and high halves).
+     */
+    private int secondBucketBase(final long hash)
+    {
+        final long h2 = FlowHash.mix(hash ^ 0x9E3779B97F4A7C15L);
+        return (int)(((h2 & 0xFFFF_FFFFL) * buckets) >>> 32) * BUCKET_BYTES;
+    }
+
+    /** Header word of candidate {@code c}: ways 0..7 of the first bucket, then 8..15 of the second. */
+    private static int headerAt(final int b1, final int b2, final int c)
+    {
+        return (c < WAYS ? b1 : b2) + (c & (WAYS - 1)) * 8;
+    }
+
+    private static int slotAt(final int b1, final int b2, final int c)
+    {
+        return (c < WAYS ? b1 : b2) + SLOT_BYTES * ((c & (WAYS - 1)) + 1);
     }
 
     private void checkWritable()

@@ -14,9 +14,8 @@ import java.util.List;
  */
 final class AddressPortMap<V>
 {
-    private final long[] keyHi;
-    private final long[] keyLo;
-    private final int[] keyPortProto;
+    /** Keys interleaved, three longs a slot (hi, lo, port and protocol), so a probe touches one cache line. */
+    private final long[] keys;
     private final Object[] values;
     private final int mask;
     private final List<V> all;
@@ -29,9 +28,7 @@ final class AddressPortMap<V>
         {
             capacity <<= 1;
         }
-        keyHi = new long[capacity];
-        keyLo = new long[capacity];
-        keyPortProto = new int[capacity];
+        keys = new long[capacity * 3];
         values = new Object[capacity];
         mask = capacity - 1;
         for (int k = 0; k < vals.size(); k++)
@@ -42,9 +39,9 @@ final class AddressPortMap<V>
             {
                 i = (i + 1) & mask;
             }
-            keyHi[i] = hi[k];
-            keyLo[i] = lo[k];
-            keyPortProto[i] = pp;
+            keys[i * 3] = hi[k];
+            keys[i * 3 + 1] = lo[k];
+            keys[i * 3 + 2] = pp;
             values[i] = vals.get(k);
         }
         all = List.copyOf(new ArrayList<>(vals));
@@ -56,10 +53,13 @@ final class AddressPortMap<V>
     {
         final int pp = portProto(port, protocol);
         int i = index(hi, lo, pp);
+        final long[] k = keys;
+        final Object[] vs = values;
         Object v;
-        while ((v = values[i]) != null)
+        while ((v = vs[i]) != null)
         {
-            if (keyLo[i] == lo && keyPortProto[i] == pp && keyHi[i] == hi)
+            final int at = i * 3;
+            if (k[at + 1] == lo && k[at + 2] == pp && k[at] == hi)
             {
                 return (V)v;
             }

@@ -142,6 +142,36 @@ class ConnTableTest
         }
     }
 
+    /**
+     * One million IPv4 flows live off-heap: inserting them allocates (almost) nothing on the heap. Measured with
+     * the thread's own allocation counter, so other threads and GC timing cannot disturb it.
+     */
+    @Test
+    void millionFlowsLeaveTheHeapFlat()
+    {
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+        try (ConnTable t = new ConnTable(1_000_000))
+        {
+            final FlowKey k = new FlowKey();
+            final ConnView v = new ConnView();
+            final long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
+            int created = 0;
+            for (int i = 0; i < 1_000_000; i++)
+            {
+                k.set(6, 0, 0x0000_ffff_0000_0000L | (0x0b000000 + i), 40000, 0, 0x0000_ffff_0a60_000aL, 80);
+                if (t.getOrCreate(k, 1, ConnState.ESTABLISHED, 1_000, 0, v) == ConnTable.CREATED)
+                {
+                    created++;
+                }
+            }
+            final long allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
+            assertTrue(created > 999_000, "created " + created);
+            assertTrue(allocated < 64 * 1024, "heap allocated while inserting 1M flows: " + allocated + " bytes");
+            assertTrue(t.bytes() <= 128L * 1024 * 1024);
+        }
+    }
+
     @Test
     void bytesPerEntryIsOneCacheLinePlusItsHeaderWord()
     {
