@@ -1,15 +1,14 @@
 package io.vipflow.bench;
 
-import io.vipflow.Classifier;
-import io.vipflow.ClassifierConfig;
-import io.vipflow.Decision;
+import io.vipflow.bench.baseline.Pipeline;
+import io.vipflow.conntrack.ConnState;
 import io.vipflow.conntrack.ConnTimeouts;
-import io.vipflow.packet.LinkType;
 import io.vipflow.packet.PacketTuple;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
@@ -19,142 +18,215 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.ThreadParams;
 
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Classifying established TCP flows chosen at random among {@code flows} live flows, from parsed tuples and from
- * raw Ethernet frame bytes, one packet at a time and in batches of 16; and a new UDP flow (lookup miss, Maglev
- * pick, insert), with a 1 ms UDP timeout so that old entries expire and the table never fills.
+ * Full classification from raw Ethernet frame bytes (parse, frontend, flow lookup, on a miss Maglev pick and
+ * insert) for vipflow's {@code Classifier} ({@code impl=ConnTable}) and for the same pipeline over Chronicle Map,
+ * {@code ConcurrentHashMap} and {@code NonBlockingHashMapLong} ({@link Pipeline}); one thread here,
+ * {@link ClassifyTwoThreadsBenchmark} for two sharing one pipeline. Every pipeline holds the same {@code flows}
+ * established TCP flows ({@link ConnTrackFlows}) to one Service of 100 backends, and sees the same packets in the
+ * same order:
+ * <ul>
+ * <li>{@code established}: an ACK of a resident flow, flows in a fixed random order (consecutive packets touch
+ * unrelated memory, as on a busy link); each restarts its flow's timer.</li>
+ * <li>{@code newFlow}: a SYN from a client the table does not hold live: lookup miss, Maglev pick, insert. Each
+ * thread cycles through its own 65,536 clients; SYN_RECV lasts 1 ms of the benchmark clock, so a client's previous
+ * entry has expired when it comes round again and the table's load stays constant (the insert replaces it).</li>
+ * <li>{@code mix}: 90 % {@code established}, 10 % {@code newFlow}, interleaved in a fixed random pattern.</li>
+ * <li>{@code *Batch}: the same packets 16 at a time through the batch API (vipflow: {@code classifyFrames}, which
+ * hashes all, then probes all; the baselines classify a batch frame by frame). The score is per packet.</li>
+ * </ul>
+ * The benchmark clock advances 100 ns per packet, so every packet really rewrites its flow's expiry. Every
+ * benchmark is per packet; vipflow's must allocate nothing ({@code -prof gc}).
  */
-@State(Scope.Thread)
+@State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED"})
+@Threads(1)
+@Fork(value = 1, jvmArgsAppend = {
+    "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
+    "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+    "--add-opens", "java.base/java.lang.reflect=ALL-UNNAMED",
+    "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED",
+    "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
+    "--add-exports", "jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
+    "-Dchronicle.analytics.disable=true"})
 public class ClassifyBenchmark
 {
-    private static final int FRAME_BYTES = 54;
-    private static final int BATCH = 16;
+    static final int FRAME_BYTES = 54;
+    static final int BATCH = 16;
+    static final long START_NANOS = 1_000_000_000L;
+    static final long STEP_NANOS = 100;
+    /** Established frames each lane checks at setup. */
+    static final int CHECKED = 4096;
+    static final int SYN_STATE = ConnState.tcpNext(ConnState.NONE, PacketTuple.TCP_SYN);
+
+    @Param({Pipeline.VIPFLOW, Pipeline.CHRONICLE, Pipeline.CONCURRENT_HASH_MAP, Pipeline.NON_BLOCKING_HASH_MAP_LONG})
+    public String impl;
 
     @Param({"10000", "1000000"})
     public int flows;
 
-    private Classifier classifier;
-    private final Decision decision = new Decision();
-    private final PacketTuple tuple = new PacketTuple();
-    private int[] clients;
-    private int[] order;
-    private int next;
-    private UnsafeBuffer frames;
-    private long now = 1_000_000_000L;
-    private int newFlowCounter;
-    private final PacketTuple[] batch = new PacketTuple[BATCH];
-    private final PacketTuple[] batchScratch = new PacketTuple[BATCH];
-    private final Decision[] batchOut = new Decision[BATCH];
-    private final int[] frameOffsets = new int[BATCH];
-    private final int[] frameLengths = new int[BATCH];
+    ConnTrackFlows data;
+    Pipeline pipeline;
 
-    @Setup
+    @Setup(Level.Trial)
     public void setUp()
     {
-        for (int k = 0; k < BATCH; k++)
-        {
-            batch[k] = new PacketTuple();
-            batchOut[k] = new Decision();
-            frameLengths[k] = FRAME_BYTES;
-        }
-        classifier = new Classifier(BenchCluster.build("maglev", 100), ClassifierConfig.defaults()
-            .withConnectionCapacity(flows + flows / 2 + 65536).withAffinityCapacity(1024)
-            .withTimeouts(ConnTimeouts.ipvsDefaults().withUdp(1_000_000L)));
-        clients = new int[flows];
+        data = new ConnTrackFlows(flows);
+        final ConnTimeouts timeouts = ConnTimeouts.ipvsDefaults().withTcp(SYN_STATE, 1_000_000L);
+        pipeline = Pipeline.create(impl, BenchCluster.build("maglev", 100), timeouts, ConnTrackFlows.capacity(flows));
+        final long start = System.nanoTime();
+        final Pipeline.Lane lane = pipeline.lane();
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[FRAME_BYTES]);
         for (int i = 0; i < flows; i++)
         {
-            clients[i] = 0x0b000000 + i;
-            tuple.setIpv4(PacketTuple.PROTO_TCP, clients[i], 40000, BenchCluster.TCP_VIP, 80, PacketTuple.TCP_SYN);
-            classifier.classify(tuple, now, decision);
-            tuple.flags = PacketTuple.TCP_ACK;
-            classifier.classify(tuple, now, decision);
+            final int client = (int)data.srcLo[i];
+            Frames.tcpIpv4(frame, 0, client, data.srcPort[i], BenchCluster.TCP_VIP, 80, PacketTuple.TCP_SYN);
+            if (lane.classifyFrame(frame, 0, FRAME_BYTES, START_NANOS) < 0 || !lane.created())
+            {
+                throw new IllegalStateException(impl + " refused resident flow " + i);
+            }
+            Frames.tcpIpv4(frame, 0, client, data.srcPort[i], BenchCluster.TCP_VIP, 80, PacketTuple.TCP_ACK);
+            lane.classifyFrame(frame, 0, FRAME_BYTES, START_NANOS);
         }
-        // A fixed random visiting order: consecutive packets touch unrelated cache lines, as on a busy link.
-        order = new int[1 << 16];
-        long x = 12345;
-        for (int i = 0; i < order.length; i++)
-        {
-            x = x * 6364136223846793005L + 1442695040888963407L;
-            order[i] = (int)Long.remainderUnsigned(x >>> 17, flows);
-        }
-        frames = new UnsafeBuffer(new byte[order.length * FRAME_BYTES]);
-        for (int i = 0; i < order.length; i++)
-        {
-            Frames.tcpIpv4(frames, i * FRAME_BYTES, clients[order[i]], 40000, BenchCluster.TCP_VIP, 80,
-                PacketTuple.TCP_ACK);
-        }
+        System.out.printf("%n%s: %,d flows established in %.2f s%n", impl, flows, (System.nanoTime() - start) / 1e9);
     }
 
-    @TearDown
+    @TearDown(Level.Trial)
     public void tearDown()
     {
-        classifier.close();
+        pipeline.close();
+    }
+
+    /**
+     * One benchmark thread's lane into the pipeline, its frames and its clock. The frames sit in one buffer, as in
+     * a receive ring: {@link ConnTrackFlows#ORDER} established ACKs in visiting order, then this thread's
+     * {@link ConnTrackFlows#FRESH} new-flow SYNs.
+     */
+    @State(Scope.Thread)
+    public static class Lane
+    {
+        Pipeline.Lane lane;
+        UnsafeBuffer frames;
+        final boolean[] mixNew = new boolean[ConnTrackFlows.ORDER];
+        final int[] offsets = new int[BATCH];
+        final int[] lengths = new int[BATCH];
+        long now = START_NANOS;
+        int next;
+        int nextFresh;
+
+        @Setup(Level.Trial)
+        public void setUp(final ClassifyBenchmark bench, final ThreadParams thread)
+        {
+            final ConnTrackFlows d = bench.data;
+            final int t = thread.getThreadIndex();
+            lane = bench.pipeline.lane();
+            frames = new UnsafeBuffer(new byte[(ConnTrackFlows.ORDER + ConnTrackFlows.FRESH) * FRAME_BYTES]);
+            for (int i = 0; i < ConnTrackFlows.ORDER; i++)
+            {
+                final int flow = d.order[i];
+                Frames.tcpIpv4(frames, i * FRAME_BYTES, (int)d.srcLo[flow], d.srcPort[flow], BenchCluster.TCP_VIP, 80,
+                    PacketTuple.TCP_ACK);
+            }
+            for (int i = 0; i < ConnTrackFlows.FRESH; i++)
+            {
+                Frames.tcpIpv4(frames, (ConnTrackFlows.ORDER + i) * FRAME_BYTES, (int)d.fresh[t][i],
+                    ConnTrackFlows.FRESH_PORT, BenchCluster.TCP_VIP, 80, PacketTuple.TCP_SYN);
+            }
+            long x = 0x9E3779B97F4A7C15L * (t + 1);
+            for (int i = 0; i < mixNew.length; i++)
+            {
+                x = x * 6364136223846793005L + 1442695040888963407L;
+                mixNew[i] = Long.remainderUnsigned(x >>> 17, 10) == 0;
+            }
+            Arrays.fill(lengths, FRAME_BYTES);
+            // Established packets must find their flows: the benchmark measures hits, not a miss path.
+            for (int i = 0; i < CHECKED; i++)
+            {
+                if (lane.classifyFrame(frames, i * FRAME_BYTES, FRAME_BYTES, now) < 0 || lane.created())
+                {
+                    throw new IllegalStateException(bench.impl + ": resident flow " + d.order[i] + " missed");
+                }
+            }
+            // Threads start at different points of the visiting order, as two cores on one link would.
+            next = t * (ConnTrackFlows.ORDER / 2);
+        }
+
+        int establishedOffset()
+        {
+            return (next++ & (ConnTrackFlows.ORDER - 1)) * FRAME_BYTES;
+        }
+
+        int freshOffset()
+        {
+            return (ConnTrackFlows.ORDER + (nextFresh++ & (ConnTrackFlows.FRESH - 1))) * FRAME_BYTES;
+        }
+
+        /** The next packet of the 90/10 mix: a new flow where the pattern says so, else the next established one. */
+        int mixOffset()
+        {
+            final int i = next++ & (ConnTrackFlows.ORDER - 1);
+            return mixNew[i] ? freshOffset() : i * FRAME_BYTES;
+        }
     }
 
     @Benchmark
-    public Decision establishedTuple()
+    public int established(final Lane l)
     {
-        final int i = next++ & (order.length - 1);
-        tuple.setIpv4(PacketTuple.PROTO_TCP, clients[order[i]], 40000, BenchCluster.TCP_VIP, 80, PacketTuple.TCP_ACK);
-        classifier.classify(tuple, now, decision);
-        return decision;
+        return l.lane.classifyFrame(l.frames, l.establishedOffset(), FRAME_BYTES, l.now += STEP_NANOS);
     }
 
     @Benchmark
-    public Decision establishedFrame()
+    public int newFlow(final Lane l)
     {
-        final int i = next++ & (order.length - 1);
-        classifier.classifyFrame(frames, i * FRAME_BYTES, FRAME_BYTES, FRAME_BYTES, LinkType.ETHERNET, now, decision);
-        return decision;
+        return l.lane.classifyFrame(l.frames, l.freshOffset(), FRAME_BYTES, l.now += STEP_NANOS);
     }
 
-    /** Sixteen established packets per call through the batch API; the score is per packet. */
+    @Benchmark
+    public int mix(final Lane l)
+    {
+        return l.lane.classifyFrame(l.frames, l.mixOffset(), FRAME_BYTES, l.now += STEP_NANOS);
+    }
+
     @Benchmark
     @OperationsPerInvocation(BATCH)
-    public Decision[] establishedTupleBatch()
+    public int establishedBatch(final Lane l)
     {
         for (int k = 0; k < BATCH; k++)
         {
-            final int i = next++ & (order.length - 1);
-            batch[k].setIpv4(PacketTuple.PROTO_TCP, clients[order[i]], 40000, BenchCluster.TCP_VIP, 80,
-                PacketTuple.TCP_ACK);
+            l.offsets[k] = l.establishedOffset();
         }
-        classifier.classifyBatch(batch, BATCH, now, batchOut);
-        return batchOut;
+        return l.lane.classifyFrames(l.frames, l.offsets, l.lengths, BATCH, l.now += BATCH * STEP_NANOS);
     }
 
-    /** Sixteen established frames per call through the batch API; the score is per packet. */
     @Benchmark
     @OperationsPerInvocation(BATCH)
-    public Decision[] establishedFrameBatch()
+    public int newFlowBatch(final Lane l)
     {
-        final int first = next & (order.length - 1) & ~(BATCH - 1);
-        next += BATCH;
         for (int k = 0; k < BATCH; k++)
         {
-            frameOffsets[k] = (first + k) * FRAME_BYTES;
+            l.offsets[k] = l.freshOffset();
         }
-        classifier.classifyFrames(frames, frameOffsets, frameLengths, BATCH, LinkType.ETHERNET, now, batchOut,
-            batchScratch);
-        return batchOut;
+        return l.lane.classifyFrames(l.frames, l.offsets, l.lengths, BATCH, l.now += BATCH * STEP_NANOS);
     }
 
     @Benchmark
-    public Decision newUdpFlow()
+    @OperationsPerInvocation(BATCH)
+    public int mixBatch(final Lane l)
     {
-        final int n = newFlowCounter++;
-        now += 1_000;
-        tuple.setIpv4(PacketTuple.PROTO_UDP, 0x0c000000 + (n >>> 14), 1024 + (n & 0x3fff), BenchCluster.UDP_VIP, 53, 0);
-        classifier.classify(tuple, now, decision);
-        return decision;
+        for (int k = 0; k < BATCH; k++)
+        {
+            l.offsets[k] = l.mixOffset();
+        }
+        return l.lane.classifyFrames(l.frames, l.offsets, l.lengths, BATCH, l.now += BATCH * STEP_NANOS);
     }
 }

@@ -2,7 +2,9 @@ package io.vipflow.harness.oracle;
 
 import io.vipflow.service.ServicePortSpec;
 import io.vipflow.service.ServiceSpec;
+import io.vipflow.service.ServiceType;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -87,5 +89,43 @@ record ModelFrontend(Kind kind, String address, int port, int protocol, ServiceS
             }
         }
         return false;
+    }
+
+    /**
+     * §1: clusterIPs, externalIPs and load-balancer ingress IPs on the Service port; this node's addresses on
+     * the node port for NodePort and LoadBalancer Services. Only addresses of the given family.
+     */
+    static List<ModelFrontend> of(final ServiceSpec service, final ServicePortSpec port, final boolean ipv6,
+        final List<String> nodeIps)
+    {
+        final List<ModelFrontend> out = new ArrayList<>();
+        final int protocol = port.protocol().number;
+        addFrontends(out, Kind.CLUSTER_IP, service.clusterIps(), port.port(), protocol, service, port, ipv6, null);
+        addFrontends(out, Kind.EXTERNAL_IP, service.externalIps(), port.port(), protocol, service, port, ipv6, null);
+        final List<String> ranges = service.loadBalancerSourceRanges().isEmpty() ? null :
+            service.loadBalancerSourceRanges();
+        addFrontends(out, Kind.LOAD_BALANCER, service.loadBalancerIps(), port.port(), protocol, service, port, ipv6,
+            ranges);
+        final boolean nodePorts = service.type() == ServiceType.NODE_PORT ||
+            service.type() == ServiceType.LOAD_BALANCER;
+        if (nodePorts && port.nodePort() > 0)
+        {
+            addFrontends(out, Kind.NODE_PORT, nodeIps, port.nodePort(), protocol, service, port, ipv6, null);
+        }
+        return out;
+    }
+
+    private static void addFrontends(final List<ModelFrontend> out, final Kind kind, final List<String> addresses,
+        final int frontendPort, final int protocol, final ServiceSpec service, final ServicePortSpec port,
+        final boolean ipv6, final List<String> ranges)
+    {
+        for (final String address : addresses)
+        {
+            final String canonical = ModelAddress.canonical(address);
+            if (ModelAddress.isIpv6(canonical) == ipv6)
+            {
+                out.add(new ModelFrontend(kind, canonical, frontendPort, protocol, service, port, ipv6, ranges));
+            }
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.vipflow.harness.oracle;
 
 import io.vipflow.ClassifierConfig;
+import io.vipflow.Decision;
 import io.vipflow.MidFlowPolicy;
 import io.vipflow.Reason;
 import io.vipflow.RemovedBackendPolicy;
@@ -28,7 +29,13 @@ import java.util.TreeMap;
  * Use: apply every control-plane change to the model as it is published to the classifier; for each packet
  * call {@link #expect}, classify it for real, compare with {@link Expectation#check}, then {@link #commit} the
  * expectation with the backend the classifier chose (new flows may go to any allowed backend; the model then
- * remembers the actual one, as conntrack and affinity do).
+ * remembers the actual one, as conntrack and affinity do). Packets from a backend to a client go through
+ * {@link #expectReply} and {@code classifyReply} instead, and are committed the same way.
+ * <p>
+ * The classifier's sweeps need no counterpart here: the sweeper removes expired entries, which the model treats
+ * as absent already, and UDP and SCTP entries of backends no longer listed, which SEMANTICS-CHOICES.md "Churn"
+ * says are treated as purged anyway. (The classifier does not yet honour this for SCTP packets without INIT under
+ * the PASS and DROP mid-flow policies; see the disabled test in DifferentialTest.)
  */
 public final class ReferenceModel
 {
@@ -63,6 +70,7 @@ public final class ReferenceModel
         long newFlowExpiry;
         boolean rememberAffinity;
         long affinityExpiry;
+        List<ReplyLookup.Match> replies = List.of();
         final List<String> paths = new ArrayList<>();
     }
 
@@ -161,19 +169,53 @@ public final class ReferenceModel
     public Expectation expect(final PacketTuple t, final long nowNanos)
     {
         final Plan plan = new Plan();
-        final Expectation e = decide(t, nowNanos, plan);
+        return pend(decide(t, nowNanos, plan), plan);
+    }
+
+    /**
+     * What the classifier must do with a packet from a backend to a client (its {@code classifyReply}): REPLY
+     * when it answers a live flow to that backend, else PASS (see {@link ReplyLookup}). Does not change the
+     * model: pass the result to {@link #commit}, which restarts the answered flow's timer.
+     */
+    public Expectation expectReply(final PacketTuple t, final long nowNanos)
+    {
+        final Plan plan = new Plan();
+        plan.replies = ReplyLookup.matches(t, nowNanos, frontends.values(), selections, records,
+            (portKey, c) -> isListed(portKey, c.portKey(), c.backend(), c.incarnation()), config.timeouts());
+        plan.paths.add(plan.replies.isEmpty() ? "reply-miss" : plan.replies.size() == 1 ? "reply-hit" :
+            "reply-hit-ambiguous");
+        return pend(ReplyLookup.expectation(plan.replies), plan);
+    }
+
+    private Expectation pend(final Expectation e, final Plan plan)
+    {
         pendingExpectation = e;
         pendingPlan = plan;
         return e;
     }
 
+    /** {@link #commit(Expectation, String, String)} with the backend and frontend the decision names. */
+    public void commit(final Expectation e, final Decision d)
+    {
+        commit(e, d.backend() == null ? null : d.backend().name, Expectation.frontendOf(d));
+    }
+
+    /** {@link #commit(Expectation, String, String)} without a frontend (enough unless a reply is ambiguous). */
+    public void commit(final Expectation e, final String actualBackendName)
+    {
+        commit(e, actualBackendName, null);
+    }
+
     /**
-     * Applies the expectation last returned by {@link #expect}: deletes or updates the flow's entry, and for a
-     * new flow records the backend the classifier actually chose (entry and affinity record).
+     * Applies the expectation last returned by {@link #expect} or {@link #expectReply}: deletes or updates the
+     * flow's entry, for a new flow records the backend the classifier actually chose (entry and affinity
+     * record), for a reply restarts the timer of the flow it answered.
      *
      * @param actualBackendName the chosen backend's name for DNAT; ignored otherwise
+     * @param actualFrontend    for REPLY, the frontend the classifier named ({@code ip:port}); may be null when
+     *                          only one flow matches
      */
-    public void commit(final Expectation e, final String actualBackendName)
+    public void commit(final Expectation e, final String actualBackendName, final String actualFrontend)
     {
         if (e != pendingExpectation)
         {
@@ -189,6 +231,11 @@ public final class ReferenceModel
         if (plan.updatedEntry != null)
         {
             records.putConnection(plan.flowKey, plan.updatedEntry);
+        }
+        if (!plan.replies.isEmpty())
+        {
+            final ReplyLookup.Match taken = ReplyLookup.taken(plan.replies, actualFrontend);
+            records.putConnection(taken.flowKey(), taken.restarted());
         }
         if (plan.newFlowPortKey != null)
         {
@@ -390,7 +437,7 @@ public final class ReferenceModel
             {
                 for (final boolean ipv6 : new boolean[] {false, true})
                 {
-                    final List<ModelFrontend> reachable = frontendsOf(service, port, ipv6);
+                    final List<ModelFrontend> reachable = ModelFrontend.of(service, port, ipv6, nodeIps);
                     if (reachable.isEmpty())
                     {
                         continue;
@@ -417,45 +464,5 @@ public final class ReferenceModel
         frontends = nextFrontends;
         selections = nextSelections;
         incarnations = nextIncarnations;
-    }
-
-    /**
-     * §1: clusterIPs, externalIPs and load-balancer ingress IPs on the Service port; this node's addresses on
-     * the node port for NodePort and LoadBalancer Services. Only addresses of the given family.
-     */
-    private List<ModelFrontend> frontendsOf(final ServiceSpec service, final ServicePortSpec port, final boolean ipv6)
-    {
-        final List<ModelFrontend> out = new ArrayList<>();
-        final int protocol = port.protocol().number;
-        addFrontends(out, ModelFrontend.Kind.CLUSTER_IP, service.clusterIps(), port.port(), protocol, service, port,
-            ipv6, null);
-        addFrontends(out, ModelFrontend.Kind.EXTERNAL_IP, service.externalIps(), port.port(), protocol, service,
-            port, ipv6, null);
-        final List<String> ranges = service.loadBalancerSourceRanges().isEmpty() ? null :
-            service.loadBalancerSourceRanges();
-        addFrontends(out, ModelFrontend.Kind.LOAD_BALANCER, service.loadBalancerIps(), port.port(), protocol,
-            service, port, ipv6, ranges);
-        final boolean nodePorts = service.type() == ServiceType.NODE_PORT ||
-            service.type() == ServiceType.LOAD_BALANCER;
-        if (nodePorts && port.nodePort() > 0)
-        {
-            addFrontends(out, ModelFrontend.Kind.NODE_PORT, nodeIps, port.nodePort(), protocol, service, port, ipv6,
-                null);
-        }
-        return out;
-    }
-
-    private static void addFrontends(final List<ModelFrontend> out, final ModelFrontend.Kind kind,
-        final List<String> addresses, final int frontendPort, final int protocol, final ServiceSpec service,
-        final ServicePortSpec port, final boolean ipv6, final List<String> ranges)
-    {
-        for (final String address : addresses)
-        {
-            final String canonical = ModelAddress.canonical(address);
-            if (ModelAddress.isIpv6(canonical) == ipv6)
-            {
-                out.add(new ModelFrontend(kind, canonical, frontendPort, protocol, service, port, ipv6, ranges));
-            }
-        }
     }
 }

@@ -15,7 +15,6 @@ import io.vipflow.service.BackendSet;
 import io.vipflow.service.ControlPlane;
 import io.vipflow.service.EndpointSliceSpec;
 import io.vipflow.service.ServicePort;
-import io.vipflow.service.ServicePortSpec;
 import io.vipflow.service.ServiceSpec;
 
 import java.util.ArrayList;
@@ -30,10 +29,11 @@ import java.util.TreeSet;
 import static io.vipflow.harness.oracle.OracleFixtures.SECOND;
 
 /**
- * One random differential run: a random cluster, then churn interleaved with traffic, every change applied to
- * the real {@link ControlPlane} (and published) and to the {@link ReferenceModel}, every packet classified by
- * the real {@link Classifier} and checked against the model. Everything derives from one seed, step by step,
- * so a shorter run is a prefix of a longer one with the same seed (which is what shrinking needs).
+ * One random differential run: a random cluster, then churn interleaved with traffic and sweeps, every change
+ * applied to the real {@link ControlPlane} (and published) and to the {@link ReferenceModel}, every packet
+ * classified by the real {@link Classifier} (backends' answers by {@code classifyReply}) and checked against the
+ * model. Everything derives from one seed, step by step, so a shorter run is a prefix of a longer one with the
+ * same seed (which is what shrinking needs).
  */
 final class ClusterScenario
 {
@@ -53,10 +53,6 @@ final class ClusterScenario
         .withUdp(5 * SECOND)
         .withSctp(6 * SECOND);
 
-    private static final int[] TCP_MID_FLOW = {OracleFixtures.ACK, OracleFixtures.ACK | OracleFixtures.PSH,
-        OracleFixtures.FIN | OracleFixtures.ACK, OracleFixtures.FIN, OracleFixtures.RST,
-        OracleFixtures.RST | OracleFixtures.ACK, OracleFixtures.SYN | OracleFixtures.RST, 0, OracleFixtures.PSH};
-
     /**
      * Settings of one run.
      *
@@ -66,6 +62,16 @@ final class ClusterScenario
      */
     record Settings(String scheduler, MidFlowPolicy midFlow, RemovedBackendPolicy removed)
     {
+        /**
+         * Sweeps run under the SCHEDULE mid-flow policy only. Under PASS and DROP the classifier decides an SCTP
+         * packet of a flow whose backend was removed differently once the sweeper has purged its entry (see
+         * DifferentialTest#sweptSctpFlowOfRemovedBackendIsRescheduledAsAnUnsweptOne).
+         */
+        boolean sweeps()
+        {
+            return midFlow == MidFlowPolicy.SCHEDULE;
+        }
+
         ClassifierConfig config()
         {
             return ClassifierConfig.defaults().withConnectionCapacity(4096).withAffinityCapacity(1024)
@@ -81,12 +87,9 @@ final class ClusterScenario
         final Map<String, Long> paths = new TreeMap<>();
         long scenarios;
         long packets;
+        long replies;
         long changes;
-    }
-
-    /** A destination that may or may not be a frontend. */
-    private record Target(int protocol, String address, int port)
-    {
+        long sweeps;
     }
 
     private final Settings settings;
@@ -98,7 +101,7 @@ final class ClusterScenario
     private final List<ServiceSpec> deletedServices = new ArrayList<>();
     private final TreeMap<String, EndpointSliceSpec> slices = new TreeMap<>();
     private final List<EndpointSliceSpec> deletedSlices = new ArrayList<>();
-    private final List<PacketTuple> flows = new ArrayList<>();
+    private final ScenarioTraffic traffic;
     private final List<String> log = new ArrayList<>();
     private long now;
     private int sliceCounter;
@@ -108,6 +111,7 @@ final class ClusterScenario
         this.settings = settings;
         this.seed = seed;
         this.gen = new RandomCluster(new Random(seed));
+        this.traffic = new ScenarioTraffic(gen);
         this.controlPlane = new ControlPlane(RandomCluster.NODE, RandomCluster.NODE_IPS, settings.scheduler(), seed);
         this.model = new ReferenceModel(RandomCluster.NODE, RandomCluster.NODE_IPS, settings.config());
         // Caller clocks may be negative (System.nanoTime); only differences matter.
@@ -131,6 +135,11 @@ final class ClusterScenario
                 {
                     churn();
                     coverage.changes++;
+                }
+                else if (settings.sweeps() && gen.chance(0.04))
+                {
+                    sweep(classifier);
+                    coverage.sweeps++;
                 }
                 else
                 {
@@ -307,20 +316,54 @@ final class ClusterScenario
         }
     }
 
+    /**
+     * One step of the sweeper, over part of the table or all of it. The model has no counterpart: it treats
+     * expired entries, and UDP and SCTP entries of backends no longer listed, as absent already.
+     */
+    private void sweep(final Classifier classifier)
+    {
+        final int slots = switch (gen.nextInt(3))
+        {
+            case 0 -> 64;
+            case 1 -> 1024;
+            default -> classifier.connections().slotCount();
+        };
+        log.add(String.format("t=%.3f sweep %d slots", now / 1e9, slots));
+        classifier.sweep(now, slots);
+    }
+
+    /** A client-to-service packet, or now and then a backend's answer to a recent flow. */
     private void packet(final Classifier classifier, final Decision d, final int step, final int steps,
         final Coverage coverage)
     {
-        final PacketTuple t = nextPacket();
-        final Expectation e = model.expect(t, now);
-        classifier.classify(t, now, d);
+        final boolean reply = traffic.hasAnswered() && gen.chance(0.15);
+        final PacketTuple t = reply ? traffic.nextReply() :
+            traffic.nextPacket(new ArrayList<>(services.values()), deletedServices);
+        final Expectation e;
+        if (reply)
+        {
+            e = model.expectReply(t, now);
+            classifier.classifyReply(t, now, d);
+        }
+        else
+        {
+            e = model.expect(t, now);
+            classifier.classify(t, now, d);
+        }
         final String mismatch = e.check(d);
-        log.add(String.format("t=%.3f %s => %s", now / 1e9, t, d));
+        log.add(String.format("t=%.3f %s%s => %s%s", now / 1e9, reply ? "reply " : "", t, d,
+            reply && d.frontend() != null ? " via " + Expectation.frontendOf(d) : ""));
         if (mismatch != null)
         {
             fail(step, mismatch + " (of " + steps + " steps)");
         }
-        model.commit(e, d.backend() == null ? null : d.backend().name);
+        model.commit(e, d);
+        if (!reply && d.verdict() == Verdict.DNAT)
+        {
+            traffic.answered(t, d.backend());
+        }
         coverage.packets++;
+        coverage.replies += reply ? 1 : 0;
         coverage.verdicts.add(d.verdict());
         coverage.reasons.add(d.reason());
     }
@@ -329,122 +372,5 @@ final class ClusterScenario
     {
         throw new AssertionError(settings + " seed=" + seed + (step >= 0 ? " step " + step : "") + ": " + what +
             "\n  " + String.join("\n  ", log));
-    }
-
-    private PacketTuple nextPacket()
-    {
-        if (!flows.isEmpty() && gen.chance(0.6))
-        {
-            // Mostly one of the latest flows, so that flows see several packets before they expire.
-            final int latest = Math.max(0, flows.size() - 3);
-            final PacketTuple flow = flows.get(gen.chance(0.7) ? latest + gen.nextInt(flows.size() - latest) :
-                gen.nextInt(flows.size()));
-            return new PacketTuple().set(flow.protocol, flow.ipv6, flow.srcHi, flow.srcLo,
-                flow.srcPort, flow.dstHi, flow.dstLo, flow.dstPort, continuingFlags(flow.protocol));
-        }
-        final Target target = nextTarget();
-        final boolean ipv6 = target.address().contains(":");
-        final String client = gen.pick(ipv6 ? RandomCluster.V6_CLIENTS : RandomCluster.V4_CLIENTS);
-        final int flags;
-        if (target.protocol() == PacketTuple.PROTO_TCP)
-        {
-            flags = gen.chance(0.85) ? OracleFixtures.SYN : TCP_MID_FLOW[gen.nextInt(TCP_MID_FLOW.length)];
-        }
-        else if (target.protocol() == PacketTuple.PROTO_SCTP)
-        {
-            flags = gen.chance(0.7) ? PacketTuple.SCTP_INIT : gen.chance(0.5) ? 0 : PacketTuple.SCTP_ABORT;
-        }
-        else
-        {
-            flags = 0;
-        }
-        final PacketTuple t = OracleFixtures.packet(target.protocol(), client, 40000 + gen.nextInt(4),
-            target.address(), target.port(), flags);
-        final PacketTuple remembered = new PacketTuple().copyFrom(t);
-        flows.add(remembered);
-        if (flows.size() > 10)
-        {
-            flows.remove(0);
-        }
-        return t;
-    }
-
-    private int continuingFlags(final int protocol)
-    {
-        if (protocol == PacketTuple.PROTO_SCTP)
-        {
-            final int c = gen.nextInt(10);
-            return c < 6 ? 0 : c < 8 ? PacketTuple.SCTP_INIT : PacketTuple.SCTP_ABORT;
-        }
-        if (protocol != PacketTuple.PROTO_TCP)
-        {
-            return 0;
-        }
-        final int c = gen.nextInt(100);
-        if (c < 24)
-        {
-            return OracleFixtures.SYN;
-        }
-        if (c < 27)
-        {
-            return OracleFixtures.SYN | OracleFixtures.ACK;
-        }
-        if (c < 45)
-        {
-            return OracleFixtures.ACK;
-        }
-        return TCP_MID_FLOW[gen.nextInt(TCP_MID_FLOW.length)];
-    }
-
-    /** Mostly a frontend of a current Service; sometimes a deleted one's, a wrong port, or a stranger. */
-    private Target nextTarget()
-    {
-        final List<Target> live = targets(new ArrayList<>(services.values()));
-        final double r = gen.nextInt(100) / 100.0;
-        if (!live.isEmpty() && r < 0.95)
-        {
-            return gen.pick(live);
-        }
-        final List<Target> decoys = targets(deletedServices);
-        if (!decoys.isEmpty() && r < 0.97)
-        {
-            return gen.pick(decoys);
-        }
-        if (!live.isEmpty() && r < 0.99)
-        {
-            final Target t = gen.pick(live);
-            return gen.chance(0.5) ? new Target(t.protocol(), t.address(), t.port() + 1) :
-                new Target(t.protocol() == PacketTuple.PROTO_TCP ? PacketTuple.PROTO_UDP : PacketTuple.PROTO_TCP,
-                    t.address(), t.port());
-        }
-        return gen.chance(0.5) ? new Target(PacketTuple.PROTO_TCP, "10.96.0.200", 80) :
-            new Target(PacketTuple.PROTO_UDP, "fd00:96::c8", 53);
-    }
-
-    private static List<Target> targets(final List<ServiceSpec> from)
-    {
-        final List<Target> out = new ArrayList<>();
-        for (final ServiceSpec s : from)
-        {
-            for (final ServicePortSpec p : s.ports())
-            {
-                final int protocol = p.protocol().number;
-                for (final List<String> ips : List.of(s.clusterIps(), s.externalIps(), s.loadBalancerIps()))
-                {
-                    for (final String ip : ips)
-                    {
-                        out.add(new Target(protocol, ip, p.port()));
-                    }
-                }
-                if (p.nodePort() > 0)
-                {
-                    for (final String ip : RandomCluster.NODE_IPS)
-                    {
-                        out.add(new Target(protocol, ip, p.nodePort()));
-                    }
-                }
-            }
-        }
-        return out;
     }
 }

@@ -38,20 +38,23 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Hand-written scenarios for every decision path of the reference model, on the model alone. */
+/**
+ * Hand-written scenarios for every decision path of the reference model, on the model alone. The reply paths are
+ * in {@link ReferenceModelReplyTest}, which shares the fixtures here.
+ */
 class ReferenceModelTest
 {
-    private static final String NODE = "node-a";
-    private static final String VIP = "10.96.0.1";
-    private static final String CLIENT = "10.1.0.5";
-    private static final String A = "10.244.0.1:8080";
-    private static final String B = "10.244.0.2:8080";
-    private static final ServicePortSpec HTTP = new ServicePortSpec("http", 80, Protocol.TCP, 30080);
+    static final String NODE = "node-a";
+    static final String VIP = "10.96.0.1";
+    static final String CLIENT = "10.1.0.5";
+    static final String A = "10.244.0.1:8080";
+    static final String B = "10.244.0.2:8080";
+    static final ServicePortSpec HTTP = new ServicePortSpec("http", 80, Protocol.TCP, 30080);
     private static final ServicePortSpec DNS = new ServicePortSpec("", 53, Protocol.UDP, 0);
     private static final ServicePortSpec ASSOC = new ServicePortSpec("assoc", 9, Protocol.SCTP, 0);
-    private static final List<EndpointPortSpec> PORTS = List.of(new EndpointPortSpec("http", 8080, Protocol.TCP),
+    static final List<EndpointPortSpec> PORTS = List.of(new EndpointPortSpec("http", 8080, Protocol.TCP),
         new EndpointPortSpec("", 5353, Protocol.UDP), new EndpointPortSpec("assoc", 9999, Protocol.SCTP));
-    private static final String HTTP_LABEL = "default/web:http";
+    static final String HTTP_LABEL = "default/web:http";
 
     private static ReferenceModel model(final MidFlowPolicy mid, final RemovedBackendPolicy removed)
     {
@@ -59,23 +62,23 @@ class ReferenceModelTest
             ClassifierConfig.defaults().withMidFlowPolicy(mid).withRemovedBackendPolicy(removed));
     }
 
-    private static ReferenceModel model()
+    static ReferenceModel model()
     {
         return model(MidFlowPolicy.SCHEDULE, RemovedBackendPolicy.DROP);
     }
 
-    private static ServiceSpec web(final ServiceType type)
+    static ServiceSpec web(final ServiceType type)
     {
         return service("default", "web", type, List.of(VIP), List.of(), List.of(), List.of(), HTTP, DNS, ASSOC);
     }
 
-    private static EndpointSliceSpec webSlice(final EndpointSpec... endpoints)
+    static EndpointSliceSpec webSlice(final EndpointSpec... endpoints)
     {
         return OracleFixtures.slice("default", "web-1", "web", false, PORTS, endpoints);
     }
 
     /** A ClusterIP Service "web" with two ready endpoints, A on this node and B elsewhere. */
-    private static ReferenceModel webModel(final MidFlowPolicy mid, final RemovedBackendPolicy removed)
+    static ReferenceModel webModel(final MidFlowPolicy mid, final RemovedBackendPolicy removed)
     {
         final ReferenceModel m = model(mid, removed);
         m.upsertService(web(ServiceType.NODE_PORT));
@@ -84,7 +87,7 @@ class ReferenceModelTest
     }
 
     /** expect + commit, choosing {@code choice} (or the first allowed backend when null). */
-    private static Expectation send(final ReferenceModel m, final PacketTuple t, final long now, final String choice)
+    static Expectation send(final ReferenceModel m, final PacketTuple t, final long now, final String choice)
     {
         final Expectation e = m.expect(t, now);
         final String chosen = choice != null ? choice :
@@ -93,7 +96,7 @@ class ReferenceModelTest
         return e;
     }
 
-    private static Expectation send(final ReferenceModel m, final PacketTuple t, final long now)
+    static Expectation send(final ReferenceModel m, final PacketTuple t, final long now)
     {
         return send(m, t, now, null);
     }
@@ -106,7 +109,7 @@ class ReferenceModelTest
         assertEquals(label, e.servicePortLabel(), e.toString());
     }
 
-    private static void assertDnat(final Expectation e, final boolean newFlow, final String... allowed)
+    static void assertDnat(final Expectation e, final boolean newFlow, final String... allowed)
     {
         assertVerdict(e, Verdict.DNAT, Reason.NONE, e.servicePortLabel());
         assertEquals(newFlow, e.newFlow(), e.toString());
