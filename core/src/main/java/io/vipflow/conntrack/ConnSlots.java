@@ -1,8 +1,19 @@
 package io.vipflow.conntrack;
 
-/** Packing of the header, ports and meta words of a {@link ConnTable} slot. Stateless. */
+/**
+ * Packing of the header, ports and meta words of a {@link ConnTable} slot. Stateless.
+ * <p>
+ * Meta holds everything whose changes must be atomic with one another: {@code state(8) | version(16) |
+ * expiry(40)}, the expiry in whole milliseconds modulo 2^40 (a window of about 17 years either side of any
+ * time, compared wrap-aware). With state and deadline in one word, a removal (CAS to DEAD from the meta it
+ * judged expired) and a refresh (CAS to a later deadline) can never both succeed.
+ */
 final class ConnSlots
 {
+    static final long EXPIRY_MASK = (1L << 40) - 1;
+    static final long META_VERSION_MASK = 0xFFFFL;
+    private static final long NANOS_PER_MILLI = 1_000_000L;
+
     private ConnSlots()
     {
     }
@@ -29,23 +40,45 @@ final class ConnSlots
         return ((long)(key.protocol & 0x1FF) << 32) | ((long)(key.srcPort & 0xFFFF) << 16) | (key.dstPort & 0xFFFF);
     }
 
-    static long packMeta(final int backendId, final int state, final long version)
+    /** Meta for a state, a slot version and a deadline in nanoseconds (rounded up to the millisecond). */
+    static long packMeta(final int state, final long version, final long expiryNanos)
     {
-        return ((long)backendId << 32) | ((long)(state & 0xFF) << 24) | (version & ConnTable.VERSION_MASK);
+        return ((long)(state & 0xFF) << 56) | ((version & META_VERSION_MASK) << 40) | toMillis(expiryNanos);
     }
 
     static long withState(final long meta, final int state)
     {
-        return (meta & ~(0xFFL << 24)) | ((long)(state & 0xFF) << 24);
-    }
-
-    static int backendOf(final long meta)
-    {
-        return (int)(meta >>> 32);
+        return (meta & ~(0xFFL << 56)) | ((long)(state & 0xFF) << 56);
     }
 
     static int stateOf(final long meta)
     {
-        return (int)(meta >>> 24) & 0xFF;
+        return (int)(meta >>> 56) & 0xFF;
+    }
+
+    /** The deadline in milliseconds, rounded up so an entry never expires before the time it was given. */
+    static long toMillis(final long nanos)
+    {
+        return Math.floorDiv(nanos + (NANOS_PER_MILLI - 1), NANOS_PER_MILLI) & EXPIRY_MASK;
+    }
+
+    /** True when the entry's deadline is at or before {@code nowNanos} (millisecond resolution). */
+    static boolean expired(final long meta, final long nowNanos)
+    {
+        final long nowMillis = Math.floorDiv(nowNanos, NANOS_PER_MILLI) & EXPIRY_MASK;
+        return signed40((meta & EXPIRY_MASK) - nowMillis) <= 0;
+    }
+
+    /** The deadline as nanoseconds on the caller's clock, placed in the 2^40 ms window after {@code createdNanos}. */
+    static long expiryNanos(final long meta, final long createdNanos)
+    {
+        final long createdMillis = Math.floorDiv(createdNanos, NANOS_PER_MILLI);
+        final long ahead = ((meta & EXPIRY_MASK) - createdMillis) & EXPIRY_MASK;
+        return (createdMillis + ahead) * NANOS_PER_MILLI;
+    }
+
+    private static long signed40(final long value)
+    {
+        return (value << 24) >> 24;
     }
 }

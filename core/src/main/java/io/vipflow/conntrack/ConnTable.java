@@ -20,7 +20,7 @@ import java.nio.file.Path;
  *  | slot 7 (64 bytes)                                             |    bits  7..0  status EMPTY / BUSY / LIVE
  *  +---------------------------------------------------------------+
  *  slot: 0 srcHi | 8 srcLo | 16 dstHi | 24 dstLo | 32 ports: family+protocol(9) srcPort(16) dstPort(16)
- *        40 meta: backendId(32) state(8) version(24) | 48 expiry nanos | 56 created nanos
+ *        40 meta: state(8) version(16) expiry millis(40) | 48 backendId (int) | 56 created nanos
  * </pre>
  * 72 bytes per flow (a slot line and a header word); the table allocates {@code capacity / 0.75} slots.
  * A lookup reads one header line, then only the slot whose tag matches, so a hit costs two cache lines. No
@@ -57,7 +57,7 @@ public final class ConnTable implements AutoCloseable
     static final int DST_LO = 24;
     static final int PORTS = 32;
     static final int META = 40;
-    static final int EXPIRY = 48;
+    static final int BACKEND = 48;
     static final int CREATED_AT = 56;
 
     static final long EMPTY = 0;
@@ -178,8 +178,8 @@ public final class ConnTable implements AutoCloseable
             {
                 continue;
             }
-            final long meta = buffer.getLong(slot + META);
-            final long expiry = buffer.getLong(slot + EXPIRY);
+            final long meta = buffer.getLongVolatile(slot + META);
+            final int backendId = buffer.getInt(slot + BACKEND);
             final long created = buffer.getLong(slot + CREATED_AT);
             VarHandle.acquireFence();
             if (buffer.getLongVolatile(headerIndex) != header)
@@ -187,11 +187,11 @@ public final class ConnTable implements AutoCloseable
                 c = -1; // the slot changed under us: scan both buckets again
                 continue;
             }
-            if (expiry - nowNanos <= 0 || ConnSlots.stateOf(meta) == ConnState.DEAD)
+            if (ConnSlots.stateOf(meta) == ConnState.DEAD || ConnSlots.expired(meta, nowNanos))
             {
                 continue;
             }
-            view.set(slot, headerIndex, header, meta, expiry, created);
+            view.set(slot, headerIndex, header, meta, backendId, created);
             return true;
         }
         return false;
@@ -355,13 +355,13 @@ public final class ConnTable implements AutoCloseable
             buffer.putLong(slot + DST_HI, key.dstHi);
             buffer.putLong(slot + DST_LO, key.dstLo);
             buffer.putLong(slot + PORTS, ConnSlots.packPorts(key));
-            final long meta = ConnSlots.packMeta(backendId, state, version);
+            final long meta = ConnSlots.packMeta(state, version, expiryNanos);
             buffer.putLong(slot + META, meta);
-            buffer.putLong(slot + EXPIRY, expiryNanos);
+            buffer.putInt(slot + BACKEND, backendId);
             buffer.putLong(slot + CREATED_AT, nowNanos);
             final long live = (busy & ~STATUS_MASK) | LIVE;
             buffer.putLongRelease(headerIndex, live);
-            view.set(slot, headerIndex, live, meta, expiryNanos, nowNanos);
+            view.set(slot, headerIndex, live, meta, backendId, nowNanos);
             return CREATED;
         }
     }
@@ -428,8 +428,8 @@ public final class ConnTable implements AutoCloseable
         final long nowNanos, final ConnView view)
     {
         final boolean equal = keyEquals(slot, key);
-        final long meta = buffer.getLong(slot + META);
-        final long expiry = buffer.getLong(slot + EXPIRY);
+        final long meta = buffer.getLongVolatile(slot + META);
+        final int backendId = buffer.getInt(slot + BACKEND);
         final long created = buffer.getLong(slot + CREATED_AT);
         VarHandle.acquireFence();
         if (buffer.getLongVolatile(headerIndex) != header)
@@ -440,8 +440,8 @@ public final class ConnTable implements AutoCloseable
         {
             return MATCH_NONE;
         }
-        view.set(slot, headerIndex, header, meta, expiry, created);
-        return expiry - nowNanos <= 0 ? MATCH_EXPIRED : MATCH_LIVE;
+        view.set(slot, headerIndex, header, meta, backendId, created);
+        return ConnSlots.expired(meta, nowNanos) ? MATCH_EXPIRED : MATCH_LIVE;
     }
 
     private static final int NO_VICTIM = -2;
@@ -464,10 +464,11 @@ public final class ConnTable implements AutoCloseable
                 return -1;
             }
             final int slot = slotAt(b1, b2, c);
-            final long expiry = buffer.getLong(slot + EXPIRY);
-            final int state = ConnSlots.stateOf(buffer.getLong(slot + META));
+            final long meta = buffer.getLongVolatile(slot + META);
+            final long expiry = ConnSlots.expiryNanos(meta, buffer.getLong(slot + CREATED_AT));
+            final int state = ConnSlots.stateOf(meta);
             final int rank;
-            if (expiry - nowNanos <= 0)
+            if (ConnSlots.expired(meta, nowNanos))
             {
                 rank = 0;
             }
@@ -497,44 +498,50 @@ public final class ConnTable implements AutoCloseable
         final int headerIndex = headerAt(b1, b2, best);
         final long header = buffer.getLongAcquire(headerIndex);
         final int slot = slotAt(b1, b2, best);
-        final long meta = buffer.getLong(slot + META);
+        final long meta = buffer.getLongVolatile(slot + META);
+        final int backendId = buffer.getInt(slot + BACKEND);
         VarHandle.acquireFence();
         if ((header & STATUS_MASK) != LIVE || buffer.getLongVolatile(headerIndex) != header)
         {
             return -1;
         }
-        view.set(slot, headerIndex, header, meta, buffer.getLong(slot + EXPIRY), 0);
+        view.set(slot, headerIndex, header, meta, backendId, 0);
         final int cause = bestRank == 0 ? RemovalListener.EXPIRED : RemovalListener.EVICTED;
         return retire(view, cause) ? best : -1;
     }
 
     /**
-     * Sets an entry's backend, state and expiry. Fails (returns false) when the entry was removed, reused or
-     * changed by another thread since the view was read; the view is refreshed on success.
+     * Sets an entry's state and expiry (one CAS on its meta word), and its backend. Fails (returns false) when the
+     * entry was removed, reused or changed by another thread since the view was read; the view is refreshed on
+     * success. A change of backend is meant for affinity records (it is a plain store, not atomic with the state);
+     * connection entries keep the backend they were created with.
      */
     public boolean update(final ConnView view, final int backendId, final int newState, final long newExpiryNanos)
     {
         checkWritable();
         final long oldMeta = view.meta;
-        final long newMeta = ConnSlots.packMeta(backendId, newState, oldMeta & VERSION_MASK);
-        if (newMeta != oldMeta && !buffer.compareAndSetLong(view.slot + META, oldMeta, newMeta))
+        final long newMeta = ConnSlots.packMeta(newState, (oldMeta >>> 40) & ConnSlots.META_VERSION_MASK,
+            newExpiryNanos);
+        if (newMeta == oldMeta)
+        {
+            // Nothing to write; still fail for a stale view, so callers never take a dead entry for a live one.
+            return buffer.getLongVolatile(view.slot + META) == oldMeta &&
+                buffer.getLongVolatile(view.headerIndex) == view.header && backendOrStore(view, backendId);
+        }
+        if (!buffer.compareAndSetLong(view.slot + META, oldMeta, newMeta))
         {
             return false;
         }
         view.meta = newMeta;
-        if (newExpiryNanos != view.expiryNanos)
+        return backendOrStore(view, backendId);
+    }
+
+    private boolean backendOrStore(final ConnView view, final int backendId)
+    {
+        if (backendId != view.backendId)
         {
-            final long seen = buffer.compareAndExchangeLong(view.slot + EXPIRY, view.expiryNanos, newExpiryNanos);
-            if (seen == view.expiryNanos)
-            {
-                view.expiryNanos = newExpiryNanos;
-            }
-            else if (newExpiryNanos - seen > 0 && buffer.getLongVolatile(view.headerIndex) == view.header &&
-                buffer.compareAndSetLong(view.slot + EXPIRY, seen, newExpiryNanos))
-            {
-                // A concurrent packet of the same flow refreshed the timer first: the later deadline wins.
-                view.expiryNanos = newExpiryNanos;
-            }
+            buffer.putIntRelease(view.slot + BACKEND, backendId);
+            view.backendId = backendId;
         }
         return true;
     }
@@ -559,7 +566,7 @@ public final class ConnTable implements AutoCloseable
             return false;
         }
         buffer.putLongRelease(view.headerIndex, ConnSlots.emptied(view.header));
-        listener.onRemoved(ConnSlots.backendOf(meta), ConnSlots.stateOf(meta), cause);
+        listener.onRemoved(view.backendId, ConnSlots.stateOf(meta), cause);
         return true;
     }
 
@@ -587,18 +594,17 @@ public final class ConnTable implements AutoCloseable
                 continue;
             }
             final int slot = base + SLOT_BYTES * (way + 1);
-            final long meta = buffer.getLong(slot + META);
-            final long expiry = buffer.getLong(slot + EXPIRY);
+            final long meta = buffer.getLongVolatile(slot + META);
+            final int backendId = buffer.getInt(slot + BACKEND);
             VarHandle.acquireFence();
             if (buffer.getLongVolatile(headerIndex) != header)
             {
                 continue;
             }
-            final boolean expired = expiry - nowNanos <= 0;
-            if (expired ||
-                (purge != null && purge.purge(ConnSlots.backendOf(meta), ConnSlots.stateOf(meta))))
+            final boolean expired = ConnSlots.expired(meta, nowNanos);
+            if (expired || (purge != null && purge.purge(backendId, ConnSlots.stateOf(meta))))
             {
-                scratch.set(slot, headerIndex, header, meta, expiry, 0);
+                scratch.set(slot, headerIndex, header, meta, backendId, 0);
                 retire(scratch, expired ? RemovalListener.EXPIRED : RemovalListener.DELETED);
             }
         }
@@ -651,7 +657,7 @@ public final class ConnTable implements AutoCloseable
         keyOut.set((int)(ports >>> 32) & 0x1FF, buffer.getLong(slot + SRC_HI), buffer.getLong(slot + SRC_LO),
             (int)(ports >>> 16) & 0xFFFF, buffer.getLong(slot + DST_HI), buffer.getLong(slot + DST_LO),
             (int)ports & 0xFFFF);
-        view.set(slot, headerIndex, header, buffer.getLong(slot + META), buffer.getLong(slot + EXPIRY),
+        view.set(slot, headerIndex, header, buffer.getLongVolatile(slot + META), buffer.getInt(slot + BACKEND),
             buffer.getLong(slot + CREATED_AT));
         VarHandle.acquireFence();
         return buffer.getLongVolatile(headerIndex) == header && view.state() != ConnState.DEAD;

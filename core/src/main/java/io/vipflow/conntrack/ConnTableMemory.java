@@ -26,7 +26,7 @@ final class ConnTableMemory
 {
     static final int FILE_HEADER_BYTES = 4096;
     private static final long MAGIC = 0x564950464c4f5743L; // "VIPFLOWC"
-    private static final int LAYOUT_VERSION = 1;
+    private static final int LAYOUT_VERSION = 2;
 
     final UnsafeBuffer buffer;
     final int buckets;

@@ -1,9 +1,9 @@
 package io.vipflow.conntrack;
 
 /**
- * What one read of an entry saw: the slot, the header (with its version) and the value words. Owned by one
- * thread and reused; pass it back to {@link ConnTable#update} or {@link ConnTable#delete}, which succeed only
- * if the entry is still the one that was read.
+ * What one read of an entry saw: the slot, the header (with its version), the meta word and the backend. Owned
+ * by one thread and reused; pass it back to {@link ConnTable#update} or {@link ConnTable#delete}, which succeed
+ * only if the entry is still the one that was read.
  */
 public final class ConnView
 {
@@ -11,24 +11,24 @@ public final class ConnView
     int headerIndex;
     long header;
     long meta;
-    long expiryNanos;
+    int backendId;
     long createdNanos;
 
-    void set(final int slot, final int headerIndex, final long header, final long meta, final long expiryNanos,
+    void set(final int slot, final int headerIndex, final long header, final long meta, final int backendId,
         final long createdNanos)
     {
         this.slot = slot;
         this.headerIndex = headerIndex;
         this.header = header;
         this.meta = meta;
-        this.expiryNanos = expiryNanos;
+        this.backendId = backendId;
         this.createdNanos = createdNanos;
     }
 
     /** The backend id stored with the entry. */
     public int backendId()
     {
-        return ConnSlots.backendOf(meta);
+        return backendId;
     }
 
     /** The entry's {@link ConnState}. */
@@ -37,10 +37,10 @@ public final class ConnView
         return ConnSlots.stateOf(meta);
     }
 
-    /** When the entry expires unless refreshed, in the caller's clock (nanoseconds). */
+    /** When the entry expires unless refreshed, in the caller's clock (nanoseconds, millisecond resolution). */
     public long expiryNanos()
     {
-        return expiryNanos;
+        return ConnSlots.expiryNanos(meta, createdNanos);
     }
 
     /** When the entry was created, in the caller's clock (nanoseconds). */

@@ -1,6 +1,5 @@
 package io.vipflow.conntrack;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,14 +13,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A refresh of an entry and the entry's removal must be ordered: {@link ConnTable#update} promises to fail when
  * the entry "was removed, reused or changed by another thread since the view was read", and a sweep must not
- * remove an entry whose refresh has already succeeded with a deadline past the sweep's time. In both cases the
- * meta word, whose CAS decides every change of an entry, does not cover the expiry word.
- * <p>
- * Both tests fail on the current table and are disabled until it is fixed; each names the defect it shows.
+ * remove an entry whose refresh has already succeeded with a deadline past the sweep's time. Both held only once
+ * the deadline moved into the meta word, whose CAS decides every change of an entry (regression tests).
  */
 class ConnTableExpiryRaceTest
 {
     private static final int ROUNDS = 100_000;
+
+    /** The table keeps deadlines in milliseconds: these tests count time in milliseconds. */
+    private static long ms(final long millis)
+    {
+        return millis * 1_000_000L;
+    }
 
     /**
      * An update through a stale view whose backend and state equal the entry's old ones skips the meta CAS, so
@@ -30,8 +33,6 @@ class ConnTableExpiryRaceTest
      * with the same deadline.
      */
     @Test
-    @Disabled("ConnTable.update skips the meta CAS when backend and state are unchanged: a stale view succeeds and " +
-        "can rewrite the expiry of another flow that reused the slot")
     void staleUpdateWithUnchangedStateFailsAndLeavesAReusedSlotAlone()
     {
         try (ConnTable table = new ConnTable(1))
@@ -41,15 +42,15 @@ class ConnTableExpiryRaceTest
                 53);
             final ConnView stale = new ConnView();
             final ConnView other = new ConnView();
-            assertEquals(ConnTable.CREATED, table.getOrCreate(first, 1, ConnState.UDP, 100, 0, stale));
-            assertTrue(table.lookup(first, 10, other));
+            assertEquals(ConnTable.CREATED, table.getOrCreate(first, 1, ConnState.UDP, ms(100), 0, stale));
+            assertTrue(table.lookup(first, ms(10), other));
             assertTrue(table.delete(other));
-            // Same deadline as the deleted entry (100): created at 10 with a timeout of 90.
-            assertEquals(ConnTable.CREATED, table.getOrCreate(second, 2, ConnState.UDP, 100, 10, other));
+            // Same deadline as the deleted entry (100 ms): created at 10 ms with a timeout of 90 ms.
+            assertEquals(ConnTable.CREATED, table.getOrCreate(second, 2, ConnState.UDP, ms(100), ms(10), other));
 
-            assertFalse(table.update(stale, 1, ConnState.UDP, 300), "the entry read into the view is gone");
-            assertTrue(table.lookup(second, 20, other));
-            assertEquals(100, other.expiryNanos(), "the flow now in the slot keeps its own timer");
+            assertFalse(table.update(stale, 1, ConnState.UDP, ms(300)), "the entry read into the view is gone");
+            assertTrue(table.lookup(second, ms(20), other));
+            assertEquals(ms(100), other.expiryNanos(), "the flow now in the slot keeps its own timer");
         }
     }
 
@@ -63,11 +64,9 @@ class ConnTableExpiryRaceTest
      * other sweeps at 1000; whichever goes first, "refreshed" and "gone at 1000" must not both be true.
      */
     @Test
-    @Disabled("ConnTable.sweep decides on meta and expiry read separately: a refresh that succeeded can be swept " +
-        "with its old deadline")
     void refreshThatSucceededIsNeverSweptAway() throws Exception
     {
-        final long deadline = 1_000;
+        final long deadline = ms(1_000);
         try (ConnTable table = new ConnTable(8))
         {
             final FlowKey key = new FlowKey().set(6, 0, 0x0000_ffff_0a01_0001L, 40_000, 0, 0x0000_ffff_0a60_000aL, 80);
@@ -96,9 +95,9 @@ class ConnTableExpiryRaceTest
             for (int round = 0; round < ROUNDS; round++)
             {
                 table.getOrCreate(key, 1, ConnState.SYN_RECV, deadline, 0, view);
-                assertTrue(table.lookup(key, deadline - 1, view));
+                assertTrue(table.lookup(key, deadline - ms(1), view));
                 turn.incrementAndGet();
-                final boolean refreshed = table.update(view, 1, ConnState.ESTABLISHED, deadline - 1 + 100);
+                final boolean refreshed = table.update(view, 1, ConnState.ESTABLISHED, deadline - ms(1) + ms(100));
                 awaitTurn(turn, 2 * round + 2);
                 final boolean present = table.lookup(key, deadline, view);
                 if (refreshed && !present)

@@ -48,9 +48,9 @@ import java.util.Map;
 public class ConnTableLincheckTest
 {
     /** The one instant of every operation, in nanoseconds. */
-    static final long NOW = 1_000;
+    static final long NOW = 1_000_000_000L;
     /** Time to live given to live entries, in nanoseconds. */
-    static final long TTL = 50;
+    static final long TTL = 50_000_000L;
     static final int FLOWS = 3;
     static final int INITIAL_STATE = ConnState.SYN_RECV;
     /** Added to the backend id in a get-or-create result when the entry already existed. */

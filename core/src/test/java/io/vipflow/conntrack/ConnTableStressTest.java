@@ -49,7 +49,7 @@ class ConnTableStressTest
     private static final int BUCKETS = 16;
     private static final int FLOWS = 64;
     /** Clock ticks an entry lives after its last update. */
-    private static final long TTL = 3;
+    private static final long TTL = 3_000_000L;
     /** One clock tick per this many operations of one thread, on average. */
     private static final int OPS_PER_TICK = 256;
     private static final int SWEEP_SLOTS = 16;
@@ -117,7 +117,7 @@ class ConnTableStressTest
     private static final class Shared
     {
         final AtomicLong seq = new AtomicLong(1);
-        final AtomicLong clock = new AtomicLong(1_000);
+        final AtomicLong clock = new AtomicLong(1_000_000_000L);
         final AtomicReference<Throwable> failure = new AtomicReference<>();
     }
 
@@ -202,7 +202,7 @@ class ConnTableStressTest
                 {
                     if (random.nextInt(OPS_PER_TICK) == 0)
                     {
-                        shared.clock.incrementAndGet();
+                        shared.clock.addAndGet(1_000_000L);
                     }
                     final long now = shared.clock.get();
                     final int flow = random.nextInt(FLOWS);

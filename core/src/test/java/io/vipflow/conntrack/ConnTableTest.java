@@ -10,6 +10,12 @@ class ConnTableTest
 {
     private static final long SECOND = 1_000_000_000L;
 
+    /** The table keeps deadlines in milliseconds: these tests count time in milliseconds. */
+    private static long ms(final long millis)
+    {
+        return millis * 1_000_000L;
+    }
+
     static FlowKey key(final int client, final int clientPort)
     {
         return new FlowKey().set(6, 0, 0x0000_ffff_0af4_0000L | client, clientPort, 0, 0x0000_ffff_0a60_000aL, 80);
@@ -32,8 +38,8 @@ class ConnTableTest
             assertTrue(t.lookup(k, 2 * SECOND, v));
             assertEquals(ConnState.ESTABLISHED, v.state());
             assertEquals(901 * SECOND, v.expiryNanos());
-            assertFalse(t.lookup(key(2, 40000), 0, v));
-            assertFalse(t.lookup(key(1, 40001), 0, v));
+            assertFalse(t.lookup(key(2, 40000), ms(0), v));
+            assertFalse(t.lookup(key(1, 40001), ms(0), v));
         }
     }
 
@@ -44,11 +50,11 @@ class ConnTableTest
         {
             final ConnView v = new ConnView();
             final FlowKey k = key(1, 1);
-            t.getOrCreate(k, 1, ConnState.UDP, 10, 0, v);
-            assertTrue(t.lookup(k, 9, v));
-            assertFalse(t.lookup(k, 10, v));
-            assertEquals(ConnTable.CREATED, t.getOrCreate(k, 2, ConnState.UDP, 50, 10, v));
-            assertTrue(t.lookup(k, 20, v));
+            t.getOrCreate(k, 1, ConnState.UDP, ms(10), ms(0), v);
+            assertTrue(t.lookup(k, ms(9), v));
+            assertFalse(t.lookup(k, ms(10), v));
+            assertEquals(ConnTable.CREATED, t.getOrCreate(k, 2, ConnState.UDP, ms(50), ms(10), v));
+            assertTrue(t.lookup(k, ms(20), v));
             assertEquals(2, v.backendId());
             assertEquals(1, t.countLive());
         }
@@ -61,12 +67,12 @@ class ConnTableTest
         {
             final ConnView stale = new ConnView();
             final ConnView v = new ConnView();
-            t.getOrCreate(key(1, 1), 1, ConnState.UDP, 100, 0, stale);
+            t.getOrCreate(key(1, 1), 1, ConnState.UDP, ms(100), ms(0), stale);
             assertTrue(t.delete(stale));
             assertFalse(t.delete(stale), "a view may delete its entry once");
-            t.getOrCreate(key(2, 2), 2, ConnState.UDP, 100, 0, v);
-            assertFalse(t.update(stale, 99, ConnState.UDP, 1_000));
-            assertTrue(t.lookup(key(2, 2), 1, v));
+            t.getOrCreate(key(2, 2), 2, ConnState.UDP, ms(100), ms(0), v);
+            assertFalse(t.update(stale, 99, ConnState.UDP, ms(1_000)));
+            assertTrue(t.lookup(key(2, 2), ms(1), v));
             assertEquals(2, v.backendId(), "the stale update must not have changed the new flow");
         }
     }
@@ -79,14 +85,14 @@ class ConnTableTest
             final ConnView v = new ConnView();
             for (int i = 0; i < 500; i++)
             {
-                t.getOrCreate(key(i, 1), 1, ConnState.UDP, i < 300 ? 10 : 1_000, 0, v);
+                t.getOrCreate(key(i, 1), 1, ConnState.UDP, ms(i < 300 ? 10 : 1_000), 0, v);
             }
             assertEquals(500, t.countLive());
             int from = 0;
             int steps = 0;
             do
             {
-                from = t.expire(from, 64, 100);
+                from = t.expire(from, 64, ms(100));
                 steps++;
             }
             while (from != 0);
@@ -105,22 +111,22 @@ class ConnTableTest
             final ConnView v = new ConnView();
             for (int i = 0; i < 5; i++)
             {
-                t.getOrCreate(key(i, 1), 1, ConnState.ESTABLISHED, 1_000, 0, v);
+                t.getOrCreate(key(i, 1), 1, ConnState.ESTABLISHED, ms(1_000), ms(0), v);
             }
-            t.getOrCreate(key(5, 1), 1, ConnState.UDP, 500, 0, v);
-            t.getOrCreate(key(6, 1), 1, ConnState.SYN_RECV, 900, 0, v);
-            t.getOrCreate(key(7, 1), 1, ConnState.ESTABLISHED, 50, 0, v);
-            assertEquals(ConnTable.CREATED, t.getOrCreate(key(8, 1), 2, ConnState.ESTABLISHED, 1_000, 100, v));
-            assertFalse(t.lookup(key(7, 1), 100, v), "the expired entry goes first");
-            assertEquals(ConnTable.CREATED, t.getOrCreate(key(9, 1), 2, ConnState.ESTABLISHED, 1_000, 100, v));
-            assertFalse(t.lookup(key(6, 1), 100, v), "then the embryonic TCP entry");
-            assertTrue(t.lookup(key(5, 1), 100, v));
-            assertEquals(ConnTable.CREATED, t.getOrCreate(key(10, 1), 2, ConnState.ESTABLISHED, 1_000, 100, v));
-            assertFalse(t.lookup(key(5, 1), 100, v), "then UDP");
-            assertEquals(ConnTable.FULL, t.getOrCreate(key(11, 1), 2, ConnState.SYN_RECV, 1_000, 100, v));
+            t.getOrCreate(key(5, 1), 1, ConnState.UDP, ms(500), ms(0), v);
+            t.getOrCreate(key(6, 1), 1, ConnState.SYN_RECV, ms(900), ms(0), v);
+            t.getOrCreate(key(7, 1), 1, ConnState.ESTABLISHED, ms(50), ms(0), v);
+            assertEquals(ConnTable.CREATED, t.getOrCreate(key(8, 1), 2, ConnState.ESTABLISHED, ms(1_000), ms(100), v));
+            assertFalse(t.lookup(key(7, 1), ms(100), v), "the expired entry goes first");
+            assertEquals(ConnTable.CREATED, t.getOrCreate(key(9, 1), 2, ConnState.ESTABLISHED, ms(1_000), ms(100), v));
+            assertFalse(t.lookup(key(6, 1), ms(100), v), "then the embryonic TCP entry");
+            assertTrue(t.lookup(key(5, 1), ms(100), v));
+            assertEquals(ConnTable.CREATED, t.getOrCreate(key(10, 1), 2, ConnState.ESTABLISHED, ms(1_000), ms(100), v));
+            assertFalse(t.lookup(key(5, 1), ms(100), v), "then UDP");
+            assertEquals(ConnTable.FULL, t.getOrCreate(key(11, 1), 2, ConnState.SYN_RECV, ms(1_000), ms(100), v));
             for (final int i : new int[] {0, 1, 2, 3, 4, 8, 9, 10})
             {
-                assertTrue(t.lookup(key(i, 1), 100, v), "established flow " + i + " must survive");
+                assertTrue(t.lookup(key(i, 1), ms(100), v), "established flow " + i + " must survive");
             }
         }
     }
@@ -133,11 +139,11 @@ class ConnTableTest
             final ConnView v = new ConnView();
             final FlowKey a = new FlowKey().set(17, 0x2001_0db8_0000_0000L, 1, 53, 0xfd00_0000_0000_0000L, 10, 53);
             final FlowKey b = new FlowKey().set(17, 0x2001_0db8_0000_0001L, 1, 53, 0xfd00_0000_0000_0000L, 10, 53);
-            t.getOrCreate(a, 1, ConnState.UDP, 100, 0, v);
-            t.getOrCreate(b, 2, ConnState.UDP, 100, 0, v);
-            assertTrue(t.lookup(a, 0, v));
+            t.getOrCreate(a, 1, ConnState.UDP, ms(100), ms(0), v);
+            t.getOrCreate(b, 2, ConnState.UDP, ms(100), ms(0), v);
+            assertTrue(t.lookup(a, ms(0), v));
             assertEquals(1, v.backendId());
-            assertTrue(t.lookup(b, 0, v));
+            assertTrue(t.lookup(b, ms(0), v));
             assertEquals(2, v.backendId());
         }
     }
@@ -160,7 +166,7 @@ class ConnTableTest
             for (int i = 0; i < 1_000_000; i++)
             {
                 k.set(6, 0, 0x0000_ffff_0000_0000L | (0x0b000000 + i), 40000, 0, 0x0000_ffff_0a60_000aL, 80);
-                if (t.getOrCreate(k, 1, ConnState.ESTABLISHED, 1_000, 0, v) == ConnTable.CREATED)
+                if (t.getOrCreate(k, 1, ConnState.ESTABLISHED, ms(1_000), ms(0), v) == ConnTable.CREATED)
                 {
                     created++;
                 }
