@@ -28,6 +28,7 @@ public final class Progress implements AutoCloseable
     /** Characters between the brackets of the bar. */
     static final int BAR_WIDTH = 20;
 
+    private final String prefix;
     private final String unit;
     private final long total;
     private final PrintStream out;
@@ -55,10 +56,30 @@ public final class Progress implements AutoCloseable
     public Progress(
         final String unit, final long total, final PrintStream out, final boolean console, final LongSupplier nanoClock)
     {
+        this("", unit, total, out, console, nanoClock);
+    }
+
+    /**
+     * @param label     what is running, put before the bar ("maglev"), or empty.
+     * @param unit      what is counted, plural ("packets").
+     * @param total     units expected in the whole run, or 0 when unknown (no bar, percentage or ETA).
+     * @param out       where lines go.
+     * @param console   true to redraw one line in place, false for plain periodic lines.
+     * @param nanoClock monotonic clock, nanoseconds ({@code System::nanoTime} outside tests).
+     */
+    public Progress(
+        final String label,
+        final String unit,
+        final long total,
+        final PrintStream out,
+        final boolean console,
+        final LongSupplier nanoClock)
+    {
         if (total < 0)
         {
             throw new IllegalArgumentException("total " + total + " < 0");
         }
+        this.prefix = label.isEmpty() ? "" : label + " ";
         this.unit = unit;
         this.total = total;
         this.out = out;
@@ -77,7 +98,21 @@ public final class Progress implements AutoCloseable
      */
     public static Progress start(final String unit, final long total)
     {
-        return new Progress(unit, total, System.err, System.console() != null, System::nanoTime);
+        return start("", unit, total);
+    }
+
+    /**
+     * A labelled progress bar on standard error ({@code maglev [====>     ] 42% ...}), redrawn in place when the
+     * process has a console.
+     *
+     * @param label what is running ("maglev"), or empty.
+     * @param unit  what is counted, plural ("packets").
+     * @param total units expected, or 0 when unknown.
+     * @return a started progress bar; close it when the run ends.
+     */
+    public static Progress start(final String label, final String unit, final long total)
+    {
+        return new Progress(label, unit, total, System.err, System.console() != null, System::nanoTime);
     }
 
     /**
@@ -159,7 +194,7 @@ public final class Progress implements AutoCloseable
      */
     String line(final long units, final long elapsedNanos, final boolean last)
     {
-        final StringBuilder sb = new StringBuilder(80);
+        final StringBuilder sb = new StringBuilder(80).append(prefix);
         final double rate = elapsedNanos > 0 ? units * 1e9 / elapsedNanos : 0;
         if (total > 0)
         {

@@ -49,6 +49,14 @@ class ProgressTest
     }
 
     @Test
+    void labelComesFirst()
+    {
+        final Progress progress = new Progress("maglev", "packets", 100, out, false, clock::get);
+        assertEquals("maglev [==========>         ] 50% 50/100 packets 25/s ETA 0:02",
+            progress.line(50, 2 * SECOND, false));
+    }
+
+    @Test
     void unknownTotalShowsCountRateAndElapsed()
     {
         final Progress progress = new Progress("packets", 0, out, false, clock::get);
