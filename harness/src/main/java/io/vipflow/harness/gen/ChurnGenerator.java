@@ -1,0 +1,414 @@
+package io.vipflow.harness.gen;
+
+import io.vipflow.harness.k8s.ChurnEvent;
+import io.vipflow.harness.k8s.ClusterObjects;
+import io.vipflow.harness.report.ChurnMark;
+import io.vipflow.service.EndpointSliceSpec;
+import io.vipflow.service.ServiceSpec;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.PriorityQueue;
+
+/**
+ * Turns a churn script into the Service and EndpointSlice changes the API server would send, by playing the
+ * controllers involved as a discrete-event simulation: the Deployment controller (rolling updates with maxSurge
+ * and maxUnavailable, scaling), the kubelet (readiness after a delay, graceful termination during which the
+ * endpoint is serving-and-terminating, crash loops with back-off), the node lifecycle controller (a failed node's
+ * pods go not-ready, then are removed and replaced elsewhere) and the EndpointSlice controller (slices of up to
+ * 100 endpoints, rewritten only when their content changes).
+ * <p>
+ * Deterministic: the same shape, script, seed and duration give the same events, byte for byte. Times are
+ * rounded to the millisecond.
+ * <p>
+ * Thread contract: one instance per generation, confined to the calling thread; {@link #generate} is safe from
+ * any thread.
+ */
+public final class ChurnGenerator
+{
+    private static final long MILLI = 1_000_000L;
+    private static final long SECOND = 1_000_000_000L;
+    /** CrashLoopBackOff: 10 s doubling up to 5 minutes. */
+    private static final long[] BACKOFF_SECONDS = {10, 20, 40, 80, 160, 300};
+
+    private final ClusterState state;
+    private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+    private long timerSeq;
+    /** Time of the timer running now, nanoseconds. */
+    private long currentNanos;
+
+    private record Timer(long atNanos, long seq, Runnable action) implements Comparable<Timer>
+    {
+        @Override
+        public int compareTo(final Timer o)
+        {
+            final int byTime = Long.compare(atNanos, o.atNanos);
+            return byTime != 0 ? byTime : Long.compare(seq, o.seq);
+        }
+    }
+
+    private ChurnGenerator(final ClusterShape shape, final long seed)
+    {
+        this.state = new ClusterState(shape.nodes(), seed);
+    }
+
+    /**
+     * @param shape           the cluster at time 0.
+     * @param script          actions, in any order.
+     * @param seed            seed of every random choice (pod placement ties, readiness and drain times).
+     * @param durationSeconds changes after this time are not generated.
+     * @return the initial objects, the timed events and one churn mark per instant with a change.
+     * @throws IllegalArgumentException when an action names a Service or node that does not exist at its time,
+     *                                  or asks for a rollout with maxSurge and maxUnavailable both 0.
+     */
+    public static GeneratedCluster generate(final ClusterShape shape, final List<ChurnAction> script, final long seed,
+        final double durationSeconds)
+    {
+        return new ChurnGenerator(shape, seed).run(shape, script, Math.round(durationSeconds * 1e9));
+    }
+
+    private GeneratedCluster run(final ClusterShape shape, final List<ChurnAction> script, final long endNanos)
+    {
+        final List<ServiceSpec> initialServices = new ArrayList<>();
+        for (final ServiceShape s : shape.services())
+        {
+            final Deployment d = state.addService(s, false);
+            initialServices.add(state.declared().get(d.index));
+            for (int i = 0; i < d.replicas; i++)
+            {
+                state.createPod(d, Pod.Phase.READY, 0);
+            }
+        }
+        final List<EndpointSliceSpec> initialSlices = new ArrayList<>();
+        for (final ChurnEvent e : state.flush(0))
+        {
+            initialSlices.add(e.slice());
+        }
+        state.describeAndReset();
+        for (final ChurnAction action : script)
+        {
+            schedule(Math.round(action.atSeconds() * 1e3) * MILLI, () -> start(action));
+        }
+        final List<ChurnEvent> events = new ArrayList<>();
+        final List<ChurnMark> marks = new ArrayList<>();
+        while (!timers.isEmpty() && timers.peek().atNanos <= endNanos)
+        {
+            final long now = timers.peek().atNanos;
+            while (!timers.isEmpty() && timers.peek().atNanos == now)
+            {
+                timers.poll().action.run();
+            }
+            final List<ChurnEvent> batch = state.flush(now / 1e9);
+            final String description = state.describeAndReset();
+            if (!batch.isEmpty() || !description.isEmpty())
+            {
+                events.addAll(batch);
+                marks.add(new ChurnMark(now, description.isEmpty() ? "no change" : description));
+            }
+        }
+        return new GeneratedCluster(new ClusterObjects(initialServices, initialSlices, 0), events, marks,
+            state.declared());
+    }
+
+    private void schedule(final long atNanos, final Runnable action)
+    {
+        timers.add(new Timer(atNanos, timerSeq++, action));
+    }
+
+    private long now()
+    {
+        return currentNanos;
+    }
+
+    private void at(final long atNanos, final Runnable action)
+    {
+        schedule(atNanos, () ->
+        {
+            currentNanos = atNanos;
+            action.run();
+        });
+    }
+
+    private void start(final ChurnAction action)
+    {
+        currentNanos = Math.round(action.atSeconds() * 1e3) * MILLI;
+        if (action instanceof ChurnAction.RollingUpdate r)
+        {
+            final Deployment d = state.find(r.service());
+            d.surge = r.maxSurge().resolve(d.replicas, true);
+            d.unavailable = r.maxUnavailable().resolve(d.replicas, false);
+            if (d.surge == 0 && d.unavailable == 0)
+            {
+                throw new IllegalArgumentException("rolling update of " + d.key() +
+                    ": maxSurge and maxUnavailable may not both be 0");
+            }
+            d.revision++;
+            d.rolling = true;
+            state.note("rolling update of " + d.key() + " to revision " + d.revision + " (maxSurge " + d.surge +
+                ", maxUnavailable " + d.unavailable + ")");
+            reconcile(d);
+        }
+        else if (action instanceof ChurnAction.Scale s)
+        {
+            final Deployment d = state.find(s.service());
+            state.note("scale " + d.key() + " from " + d.replicas + " to " + s.replicas());
+            d.replicas = s.replicas();
+            reconcile(d);
+        }
+        else if (action instanceof ChurnAction.CrashLoop c)
+        {
+            startCrashLoop(state.find(c.service()), c);
+        }
+        else if (action instanceof ChurnAction.NodeFailure n)
+        {
+            failNode(n);
+        }
+        else if (action instanceof ChurnAction.AddService a)
+        {
+            final Deployment d = state.addService(a.service(), true);
+            reconcile(d);
+        }
+        else if (action instanceof ChurnAction.RemoveService r)
+        {
+            state.removeService(state.find(r.service()));
+        }
+    }
+
+    /**
+     * The Deployment controller's sync: without old pods it keeps {@code replicas} live pods; during a rollout it
+     * scales the new revision up within maxSurge and the old one down within maxUnavailable
+     * ({@code reconcileNewReplicaSet}, {@code reconcileOldReplicaSets}: unhealthy old pods first, then ready ones
+     * while more than {@code replicas - maxUnavailable} pods stay ready).
+     */
+    private void reconcile(final Deployment d)
+    {
+        if (d.removed)
+        {
+            return;
+        }
+        final List<Pod> fresh = live(d, true);
+        final List<Pod> old = live(d, false);
+        if (old.isEmpty())
+        {
+            for (int i = fresh.size(); i < d.replicas; i++)
+            {
+                startPod(d, 0);
+            }
+            for (int i = fresh.size(); i > d.replicas; i--)
+            {
+                terminate(d, scaleDownVictim(fresh));
+            }
+            if (d.rolling && d.count(Pod.Phase.READY) == d.replicas && live(d, true).size() == d.replicas)
+            {
+                d.rolling = false;
+                state.note("rolling update of " + d.key() + " complete");
+            }
+            return;
+        }
+        final int total = fresh.size() + old.size();
+        final int up = Math.min(d.replicas + d.surge - total, d.replicas - fresh.size());
+        for (int i = 0; i < up; i++)
+        {
+            startPod(d, 0);
+        }
+        final List<Pod> freshNow = live(d, true);
+        final int minAvailable = d.replicas - d.unavailable;
+        int newUnavailable = 0;
+        for (final Pod p : freshNow)
+        {
+            if (p.phase != Pod.Phase.READY)
+            {
+                newUnavailable++;
+            }
+        }
+        int maxScaledDown = freshNow.size() + old.size() - minAvailable - newUnavailable;
+        for (final Pod p : old)
+        {
+            if (maxScaledDown > 0 && p.phase != Pod.Phase.READY)
+            {
+                terminate(d, p);
+                maxScaledDown--;
+            }
+        }
+        if (maxScaledDown <= 0)
+        {
+            return;
+        }
+        int removable = d.count(Pod.Phase.READY) - minAvailable;
+        for (final Pod p : old)
+        {
+            if (removable > 0 && p.phase == Pod.Phase.READY)
+            {
+                terminate(d, p);
+                removable--;
+            }
+        }
+    }
+
+    /** Live pods of the current revision ({@code current}) or of older ones, oldest first. */
+    private static List<Pod> live(final Deployment d, final boolean current)
+    {
+        final List<Pod> out = new ArrayList<>();
+        for (final Pod p : d.pods)
+        {
+            if (p.live() && (p.revision == d.revision) == current)
+            {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    /** ReplicaSet scale-down order, simplified: not-ready pods before ready ones, newest first within each. */
+    private static Pod scaleDownVictim(final List<Pod> pods)
+    {
+        Pod victim = pods.get(pods.size() - 1);
+        for (final Pod p : pods)
+        {
+            if (p.phase != Pod.Phase.READY)
+            {
+                victim = p;
+            }
+        }
+        pods.remove(victim);
+        return victim;
+    }
+
+    private Pod startPod(final Deployment d, final int preferredNode)
+    {
+        final Pod pod = state.createPod(d, Pod.Phase.STARTING, preferredNode);
+        if (pod == null)
+        {
+            return null;
+        }
+        final long ready = now() + jittered(d.shape.readinessSeconds(), 0.8, 0.4);
+        at(ready, () -> becomeReady(d, pod));
+        return pod;
+    }
+
+    private void becomeReady(final Deployment d, final Pod pod)
+    {
+        if (d.removed || pod.phase != Pod.Phase.STARTING || !d.pods.contains(pod))
+        {
+            return;
+        }
+        state.setPhase(d, pod, Pod.Phase.READY);
+        if (pod.restartsLeft > 0)
+        {
+            at(now() + Math.round(pod.uptimeSeconds * 1e3) * MILLI, () -> crash(d, pod));
+        }
+        reconcile(d);
+    }
+
+    /** Deletion: serving-and-terminating for the drain time (within the grace period), then gone. */
+    private void terminate(final Deployment d, final Pod pod)
+    {
+        state.setPhase(d, pod, Pod.Phase.TERMINATING);
+        at(now() + jittered(d.shape.terminationGraceSeconds(), 0.8, 0.2), () ->
+        {
+            if (!d.removed && d.pods.contains(pod))
+            {
+                state.removePod(d, pod);
+            }
+        });
+    }
+
+    private void startCrashLoop(final Deployment d, final ChurnAction.CrashLoop c)
+    {
+        final List<Pod> ready = new ArrayList<>();
+        for (final Pod p : d.pods)
+        {
+            if (p.phase == Pod.Phase.READY)
+            {
+                ready.add(p);
+            }
+        }
+        final int n = Math.min(c.pods(), ready.size());
+        state.note("crash loop in " + d.key() + ": " + n + " pod(s), " + c.restarts() + " restart(s) each");
+        for (int i = 0; i < n; i++)
+        {
+            final Pod pod = ready.remove(state.random.nextInt(ready.size()));
+            pod.restartsLeft = c.restarts();
+            pod.uptimeSeconds = c.uptimeSeconds();
+            crash(d, pod);
+        }
+    }
+
+    /** The container dies: not ready while it backs off, then the pod is replaced by one with a new address. */
+    private void crash(final Deployment d, final Pod pod)
+    {
+        if (d.removed || pod.phase != Pod.Phase.READY || !d.pods.contains(pod))
+        {
+            return;
+        }
+        state.setPhase(d, pod, Pod.Phase.UNREADY);
+        final long backoff = BACKOFF_SECONDS[Math.min(pod.backoffStep, BACKOFF_SECONDS.length - 1)] * SECOND;
+        at(now() + backoff, () ->
+        {
+            if (d.removed || pod.phase != Pod.Phase.UNREADY || !d.pods.contains(pod))
+            {
+                return;
+            }
+            state.removePod(d, pod);
+            final Pod next = startPod(d, pod.node);
+            if (next != null)
+            {
+                next.restartsLeft = pod.restartsLeft - 1;
+                next.uptimeSeconds = pod.uptimeSeconds;
+                next.backoffStep = pod.backoffStep + 1;
+            }
+        });
+    }
+
+    private void failNode(final ChurnAction.NodeFailure n)
+    {
+        state.failNode(n.node());
+        final List<Pod> pods = state.podsOn(n.node());
+        state.note("node " + ClusterGenerator.nodeName(n.node()) + " failed with " + pods.size() + " pod(s)");
+        if (n.notReadySeconds() > 0)
+        {
+            for (final Deployment d : state.deployments())
+            {
+                for (final Pod p : d.pods)
+                {
+                    if (p.node == n.node() && p.live())
+                    {
+                        state.setPhase(d, p, Pod.Phase.UNREADY);
+                    }
+                }
+            }
+            at(now() + Math.round(n.notReadySeconds() * 1e3) * MILLI, () -> evict(n.node()));
+        }
+        else
+        {
+            evict(n.node());
+        }
+    }
+
+    /** Every pod of the node leaves its slices in the same instant; Deployments replace them elsewhere. */
+    private void evict(final int node)
+    {
+        for (final Deployment d : state.deployments())
+        {
+            boolean changed = false;
+            for (final Pod p : new ArrayList<>(d.pods))
+            {
+                if (p.node == node)
+                {
+                    state.removePod(d, p);
+                    changed = true;
+                }
+            }
+            if (changed)
+            {
+                reconcile(d);
+            }
+        }
+    }
+
+    /** {@code seconds} scaled by a factor drawn from [lo, lo + width), in whole milliseconds. */
+    private long jittered(final double seconds, final double lo, final double width)
+    {
+        return Math.round(seconds * 1e3 * (lo + width * state.random.nextDouble())) * MILLI;
+    }
+}

@@ -1,0 +1,204 @@
+package io.vipflow.harness.oracle;
+
+import io.vipflow.ClassifierConfig;
+import io.vipflow.Decision;
+import io.vipflow.Reason;
+import io.vipflow.Verdict;
+import io.vipflow.harness.k8s.ChurnEvent;
+import io.vipflow.packet.PacketTuple;
+import io.vipflow.service.EndpointSliceSpec;
+import io.vipflow.service.ServiceSpec;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * Checks every decision of a run against the {@link ReferenceModel} and counts disagreements by kind, keeping the
+ * first few as examples. A fleet has one model per balancer instance (each instance keeps its own connections);
+ * every model sees the same cluster changes.
+ * <p>
+ * Kinds: {@code verdict EXPECTED -> ACTUAL} (verdicts with their reasons), {@code service-port} (another Service
+ * port matched), {@code backend} (a backend the model does not allow), {@code flow-state} (a new flow where the
+ * model has an established one, or the reverse).
+ * <p>
+ * Thread contract: confined to one thread at a time (the replay's collector, and between packets the thread that
+ * applies churn, with a happens-before edge between them).
+ */
+public final class OracleRun
+{
+    private final ClassifierConfig config;
+    private final String nodeName;
+    private final List<String> nodeIps;
+    private final int examplesKept;
+    private final List<ReferenceModel> models = new ArrayList<>();
+    private final TreeMap<String, ServiceSpec> services = new TreeMap<>();
+    private final TreeMap<String, EndpointSliceSpec> slices = new TreeMap<>();
+    private final Map<String, Long> byKind = new TreeMap<>();
+    private final List<String> examples = new ArrayList<>();
+    private long violations;
+    private long checked;
+
+    /**
+     * @param config       the classifier's configuration (timeouts and policies).
+     * @param nodeName     the balancer's node.
+     * @param nodeIps      the balancer node's addresses.
+     * @param examplesKept how many violations to keep as examples.
+     */
+    public OracleRun(final ClassifierConfig config, final String nodeName, final List<String> nodeIps,
+        final int examplesKept)
+    {
+        this.config = config;
+        this.nodeName = nodeName;
+        this.nodeIps = List.copyOf(nodeIps);
+        this.examplesKept = examplesKept;
+    }
+
+    /** Adds a model for a new balancer instance, holding the cluster as it is now. @return its index. */
+    public int addInstance()
+    {
+        final ReferenceModel model = new ReferenceModel(nodeName, nodeIps, config);
+        services.values().forEach(model::upsertService);
+        slices.values().forEach(model::upsertSlice);
+        models.add(model);
+        return models.size() - 1;
+    }
+
+    /** Drops the model of instance {@code index}; later instances move down by one. */
+    public void removeInstance(final int index)
+    {
+        models.remove(index);
+    }
+
+    public int instances()
+    {
+        return models.size();
+    }
+
+    public void upsertService(final ServiceSpec s)
+    {
+        services.put(s.key(), s);
+        models.forEach(m -> m.upsertService(s));
+    }
+
+    public void upsertSlice(final EndpointSliceSpec s)
+    {
+        slices.put(s.key(), s);
+        models.forEach(m -> m.upsertSlice(s));
+    }
+
+    /** Applies a watch event as {@code ClusterApplier} applies it to a control plane. */
+    public void apply(final ChurnEvent e)
+    {
+        final boolean service = e.kind() == ChurnEvent.Kind.SERVICE;
+        if (e.type() == ChurnEvent.Type.DELETED)
+        {
+            if (service)
+            {
+                services.remove(e.key());
+                models.forEach(m -> m.deleteService(e.namespace(), e.name()));
+            }
+            else
+            {
+                slices.remove(e.key());
+                models.forEach(m -> m.deleteSlice(e.namespace(), e.name()));
+            }
+        }
+        else if (service && e.service() != null)
+        {
+            upsertService(e.service());
+        }
+        else if (!service && e.slice() != null)
+        {
+            upsertSlice(e.slice());
+        }
+    }
+
+    /**
+     * Checks one decision and moves the instance's model past the packet.
+     *
+     * @param instance  the balancer instance that classified the packet.
+     * @param index     packet number in the run, for examples.
+     * @param t         the packet.
+     * @param nowNanos  the time it was classified at.
+     * @param d         the classifier's decision.
+     * @return true when the decision is what the model allows.
+     */
+    public boolean check(final int instance, final long index, final PacketTuple t, final long nowNanos,
+        final Decision d)
+    {
+        checked++;
+        final ReferenceModel model = models.get(instance);
+        final Expectation e = model.expect(t, nowNanos);
+        final String mismatch = e.check(d);
+        final String actual = d.backend() == null ? null : d.backend().name;
+        if (mismatch == null)
+        {
+            model.commit(e, actual);
+            return true;
+        }
+        violations++;
+        byKind.merge(kind(e, d), 1L, Long::sum);
+        if (examples.size() < examplesKept)
+        {
+            examples.add(String.format("packet %d at %.6f s%s: %s: %s", index, nowNanos / 1e9,
+                models.size() > 1 ? " on instance " + instance : "", t, mismatch));
+        }
+        // The model follows the classifier where it can, so one fault is reported once rather than on every later
+        // packet of the flow; a backend the model forbids cannot be recorded, so it records an allowed one.
+        final boolean allowed = actual != null && e.allowedBackends().contains(actual);
+        model.commit(e, allowed || e.allowedBackends().isEmpty() ? actual :
+            Collections.min(e.allowedBackends()));
+        return false;
+    }
+
+    static String kind(final Expectation e, final Decision d)
+    {
+        if (d.verdict() != e.verdict() || d.reason() != e.reason())
+        {
+            return "verdict " + spell(e.verdict(), e.reason()) + " -> " + spell(d.verdict(), d.reason());
+        }
+        final String label = d.servicePort() == null ? null : d.servicePort().label;
+        if (!Objects.equals(label, e.servicePortLabel()))
+        {
+            return "service-port";
+        }
+        if (d.backend() != null && !e.allowedBackends().contains(d.backend().name))
+        {
+            return "backend";
+        }
+        return "flow-state";
+    }
+
+    private static String spell(final Verdict v, final Reason r)
+    {
+        return r == Reason.NONE ? v.name() : v.name() + "(" + r.label + ")";
+    }
+
+    /** @return decisions checked. */
+    public long checked()
+    {
+        return checked;
+    }
+
+    /** @return decisions the model did not allow. */
+    public long violations()
+    {
+        return violations;
+    }
+
+    /** @return violation counts by kind, sorted by kind. */
+    public Map<String, Long> violationsByKind()
+    {
+        return Collections.unmodifiableMap(new TreeMap<>(byKind));
+    }
+
+    /** @return the first violations, described. */
+    public List<String> examples()
+    {
+        return List.copyOf(examples);
+    }
+}

@@ -1,0 +1,321 @@
+package io.vipflow.harness.sim;
+
+import io.vipflow.ClassifierConfig;
+import io.vipflow.harness.gen.ChurnGenerator;
+import io.vipflow.harness.gen.ClusterGenerator;
+import io.vipflow.harness.gen.GeneratedCluster;
+import io.vipflow.harness.gen.TrafficGenerator;
+import io.vipflow.harness.k8s.ChurnEvent;
+import io.vipflow.harness.oracle.OracleRun;
+import io.vipflow.harness.replay.DecisionWriter;
+import io.vipflow.harness.report.ChurnMark;
+import io.vipflow.harness.report.RunReport;
+import io.vipflow.harness.report.SchedulerRun;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Runs one scenario under each of its schedulers: the same generated cluster, churn and traffic every time, through
+ * the {@link ParallelReplay}, with every decision checked by the oracle. Churn is applied between packets exactly as
+ * a replay applies a churn file: every event due at or before a packet's time is published before that packet,
+ * after the packets before it have been classified and checked.
+ * <p>
+ * Determinism: with one worker every scheduler's decisions depend on the seed alone. With several workers,
+ * packets of different flows are classified in an order that varies from run to run; decisions stay the same for
+ * schedulers whose pick depends only on the flow and the backend set (maglev, ring-hash, mh, sh, dh), and may
+ * differ for those with shared state (rr, wrr, random, the least-connection family), though always within what
+ * the oracle allows. Summaries and decision files are written in packet order either way.
+ * <p>
+ * Thread contract: {@link #run} may be called from any thread; it starts and stops its own workers.
+ */
+public final class Simulation
+{
+    /** Violations kept as examples per scheduler. */
+    public static final int EXAMPLES = 10;
+    private static final int RING = 1 << 14;
+    private static final int PROGRESS_STEP = 1 << 16;
+
+    /**
+     * How to run.
+     *
+     * @param scenario  the scenario (its schedulers, seed and fleet are used as given).
+     * @param workers   data-plane worker threads, ≥ 1.
+     * @param packets   packets to generate (the traffic rate is scaled to fit the duration), 0 for the scenario's
+     *                  own rate.
+     * @param decisions decisions file (JSON Lines, replay schema), null for none; with several schedulers each
+     *                  gets its own file, named with the scheduler before the extension.
+     * @param oracle    check every decision against the reference model.
+     * @param progress  progress display.
+     * @param step      how workers classify ({@link ClassifyStep#DIRECT} but in tests).
+     */
+    public record Options(Scenario scenario, int workers, long packets, Path decisions, boolean oracle,
+        ProgressSink.Factory progress, ClassifyStep step)
+    {
+        public Options
+        {
+            if (workers < 1 || packets < 0)
+            {
+                throw new IllegalArgumentException("workers must be ≥ 1 and packets ≥ 0");
+            }
+        }
+
+        /** One worker, the scenario's rate, oracle on, no files, no progress. */
+        public static Options of(final Scenario scenario)
+        {
+            return new Options(scenario, 1, 0, null, true, ProgressSink.Factory.NONE, ClassifyStep.DIRECT);
+        }
+
+        public Options withWorkers(final int n)
+        {
+            return new Options(scenario, n, packets, decisions, oracle, progress, step);
+        }
+
+        public Options withPackets(final long n)
+        {
+            return new Options(scenario, workers, n, decisions, oracle, progress, step);
+        }
+
+        public Options withDecisions(final Path file)
+        {
+            return new Options(scenario, workers, packets, file, oracle, progress, step);
+        }
+
+        public Options withOracle(final boolean on)
+        {
+            return new Options(scenario, workers, packets, decisions, on, progress, step);
+        }
+
+        public Options withProgress(final ProgressSink.Factory factory)
+        {
+            return new Options(scenario, workers, packets, decisions, oracle, factory, step);
+        }
+
+        public Options withStep(final ClassifyStep s)
+        {
+            return new Options(scenario, workers, packets, decisions, oracle, progress, s);
+        }
+    }
+
+    private Simulation()
+    {
+    }
+
+    /**
+     * @return one {@link SchedulerRun} per scheduler, the churn marks and notes.
+     * @throws IOException              when the decisions file cannot be written.
+     * @throws IllegalArgumentException when the scenario's churn names something that does not exist.
+     */
+    public static RunReport run(final Options options) throws IOException
+    {
+        final Scenario scenario = options.packets() > 0 ? options.scenario().scaledTo(options.packets()) :
+            options.scenario();
+        final GeneratedCluster cluster = ChurnGenerator.generate(scenario.cluster(), scenario.churn(),
+            subSeed(scenario.seed(), 1), scenario.durationSeconds());
+        final List<ChurnMark> marks = new ArrayList<>(cluster.marks());
+        final FleetPlan fleet = scenario.fleet();
+        if (fleet.change() != 0 && fleet.atSeconds() < scenario.durationSeconds())
+        {
+            marks.add(new ChurnMark(Math.round(fleet.atSeconds() * 1e9), "balancer instance " +
+                (fleet.change() > 0 ? "added" : "removed") + ": " + (fleet.instances() + fleet.change()) +
+                " behind ECMP"));
+            marks.sort(Comparator.comparingLong(ChurnMark::atNanos));
+        }
+        final List<SchedulerRun> runs = new ArrayList<>();
+        for (final String scheduler : scenario.schedulers())
+        {
+            runs.add(new SchedulerSession(scenario, options, cluster, marks, scheduler,
+                decisionsFile(options.decisions(), scheduler, scenario.schedulers().size())).run());
+        }
+        final List<String> notes = new ArrayList<>();
+        notes.add(scenario.description());
+        if (fleet.isFleet())
+        {
+            notes.add(fleet.describe() + "; ECMP is hash(5-tuple) mod instances, so a change moves most flows");
+        }
+        notes.add(options.workers() + " data-plane worker" + (options.workers() == 1 ? "" : "s") +
+            (options.oracle() ? "; every decision checked against the reference model" : "; oracle off"));
+        return new RunReport(scenario.name(), scenario.seed(), Math.round(scenario.durationSeconds() * 1e9), runs,
+            marks, notes);
+    }
+
+    /** Independent seeds for the generators, so changing one generator never shifts another's draws. */
+    static long subSeed(final long seed, final int stream)
+    {
+        long z = seed + stream * 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    static Path decisionsFile(final Path file, final String scheduler, final int schedulers)
+    {
+        if (file == null || schedulers == 1)
+        {
+            return file;
+        }
+        final String name = file.getFileName().toString();
+        final int dot = name.lastIndexOf('.');
+        final String named = dot > 0 ? name.substring(0, dot) + "-" + scheduler + name.substring(dot) :
+            name + "-" + scheduler;
+        return file.resolveSibling(named);
+    }
+
+    /** Connection-table slots for a run: room for every flow at low load, within 1 << 23 (about 600 MB). */
+    static int capacity(final double packets, final int instances)
+    {
+        final long wanted = (long)Math.min(1L << 23, Math.max(1L << 16, packets / Math.max(1, instances - 1)));
+        return (int)Long.highestOneBit(wanted * 2 - 1);
+    }
+
+    /** One scheduler's run. */
+    private static final class SchedulerSession
+    {
+        private final Scenario scenario;
+        private final Options options;
+        private final GeneratedCluster cluster;
+        private final List<ChurnMark> marks;
+        private final String scheduler;
+        private final Path decisions;
+
+        SchedulerSession(final Scenario scenario, final Options options, final GeneratedCluster cluster,
+            final List<ChurnMark> marks, final String scheduler, final Path decisions)
+        {
+            this.scenario = scenario;
+            this.options = options;
+            this.cluster = cluster;
+            this.marks = marks;
+            this.scheduler = scheduler;
+            this.decisions = decisions;
+        }
+
+        SchedulerRun run() throws IOException
+        {
+            final FleetPlan plan = scenario.fleet();
+            final double expected = options.packets() > 0 ? options.packets() : scenario.expectedPackets();
+            final ClassifierConfig config = ClassifierConfig.defaults()
+                .withConnectionCapacity(capacity(expected, plan.instances() + Math.max(0, plan.change())));
+            final OracleRun oracle = options.oracle() ? new OracleRun(config, ClusterGenerator.BALANCER_NODE,
+                List.of(ClusterGenerator.BALANCER_NODE_IP), EXAMPLES) : null;
+            if (oracle != null)
+            {
+                cluster.initial().services().forEach(oracle::upsertService);
+                cluster.initial().slices().forEach(oracle::upsertSlice);
+                for (int i = 0; i < plan.instances(); i++)
+                {
+                    oracle.addInstance();
+                }
+            }
+            final long duration = Math.round(scenario.durationSeconds() * 1e9);
+            final long bucket = bucketNanos(duration);
+            final List<Long> markTimes = marks.stream().map(ChurnMark::atNanos).toList();
+            try (OutputStream out = decisions == null ? null :
+                    new BufferedOutputStream(Files.newOutputStream(decisions), 1 << 16);
+                DecisionWriter writer = out == null ? null : new DecisionWriter(out);
+                Fleet fleet = new Fleet(scheduler, scenario.seed(), config, plan.instances(), cluster.initial());
+                ProgressSink progress = options.progress().start(scheduler, (long)expected))
+            {
+                final RunRecorder recorder = new RunRecorder(oracle, writer, bucket,
+                    (int)((duration + bucket - 1) / bucket), markTimes);
+                final TrafficGenerator traffic = new TrafficGenerator(scenario.traffic(), cluster.services(),
+                    subSeed(scenario.seed(), 2), scenario.durationSeconds(),
+                    options.packets() > 0 ? options.packets() : Long.MAX_VALUE);
+                final long start = System.nanoTime();
+                replay(fleet, oracle, recorder, traffic, progress);
+                return recorder.finish(scheduler, System.nanoTime() - start);
+            }
+        }
+
+        private void replay(final Fleet fleet, final OracleRun oracle, final RunRecorder recorder,
+            final TrafficGenerator traffic, final ProgressSink progress)
+        {
+            final List<ChurnEvent> events = cluster.events();
+            final FleetPlan plan = scenario.fleet();
+            long fleetAt = plan.change() == 0 ? Long.MAX_VALUE : Math.round(plan.atSeconds() * 1e9);
+            int next = 0;
+            long reported = 0;
+            recorder.startEpoch(fleet.reference());
+            try (ParallelReplay replay = new ParallelReplay(options.workers(), RING, options.step(), recorder))
+            {
+                while (true)
+                {
+                    final long t = traffic.peekNanos();
+                    if (t == TrafficGenerator.END)
+                    {
+                        break;
+                    }
+                    final long due = Math.min(next < events.size() ? events.get(next).atNanos() : Long.MAX_VALUE,
+                        fleetAt);
+                    if (due <= t)
+                    {
+                        replay.drain();
+                        recorder.endEpoch();
+                        while (next < events.size() && events.get(next).atNanos() <= t)
+                        {
+                            fleet.apply(events.get(next));
+                            if (oracle != null)
+                            {
+                                oracle.apply(events.get(next));
+                            }
+                            next++;
+                        }
+                        if (fleetAt <= t)
+                        {
+                            changeFleet(fleet, oracle, plan.change());
+                            fleetAt = Long.MAX_VALUE;
+                        }
+                        fleet.publish();
+                        recorder.startEpoch(fleet.reference());
+                        continue;
+                    }
+                    final Slot slot = replay.claim();
+                    traffic.next(slot.decision.tuple, slot.meta);
+                    slot.instance = fleet.instanceFor(slot.decision.tuple);
+                    slot.classifier = fleet.classifier(slot.instance);
+                    replay.dispatch(slot);
+                    if (replay.claimed() - reported >= PROGRESS_STEP)
+                    {
+                        progress.advance(replay.claimed() - reported);
+                        reported = replay.claimed();
+                    }
+                }
+                replay.drain();
+                recorder.endEpoch();
+                progress.advance(replay.claimed() - reported);
+            }
+        }
+
+        private static void changeFleet(final Fleet fleet, final OracleRun oracle, final int change)
+        {
+            if (change > 0)
+            {
+                fleet.addInstance();
+                if (oracle != null)
+                {
+                    oracle.addInstance();
+                }
+            }
+            else
+            {
+                fleet.removeInstance();
+                if (oracle != null)
+                {
+                    oracle.removeInstance(oracle.instances() - 1);
+                }
+            }
+        }
+
+        /** About 60 buckets over the run, a whole number of seconds each (at least one). */
+        private static long bucketNanos(final long duration)
+        {
+            final long seconds = Math.max(1, Math.round(duration / 60e9));
+            return seconds * 1_000_000_000L;
+        }
+    }
+}
