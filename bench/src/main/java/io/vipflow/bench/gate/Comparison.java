@@ -74,9 +74,16 @@ final class Comparison
         return Double.isNaN(error) ? String.format("%.3f", r.score()) : String.format("%.3f ± %.3f", r.score(), error);
     }
 
+    /** Everything that fails the gate; the caller may add its own findings. */
     List<String> failures()
     {
         return failures;
+    }
+
+    /** Results that passed every check. */
+    int passed()
+    {
+        return (int)rows.stream().filter(r -> r[r.length - 1].equals("ok")).count();
     }
 
     void print(final PrintStream out)

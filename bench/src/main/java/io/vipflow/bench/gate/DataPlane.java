@@ -11,10 +11,10 @@ import java.util.regex.Pattern;
  * allocate by design and are exempt; so are control-plane work (table builds) and the sweeper's expiry benchmark,
  * whose per-invocation refill is counted with it.
  */
-final class DataPlane
+public final class DataPlane
 {
     /** Allowance for JMH's own bookkeeping, which the profiler counts with the benchmark. */
-    static final double MAX_ALLOC_BYTES_PER_OP = 0.5;
+    public static final double MAX_ALLOC_BYTES_PER_OP = 0.5;
 
     private static final List<Pattern> BENCHMARKS = List.of(
         Pattern.compile("Classify(TwoThreads)?Benchmark\\..*"),
@@ -27,7 +27,7 @@ final class DataPlane
     }
 
     /** True when the result must show no allocation. */
-    static boolean mustNotAllocate(final JmhResult r)
+    public static boolean mustNotAllocate(final JmhResult r)
     {
         final String impl = r.params().get("impl");
         if (impl != null && isBaseline(impl))

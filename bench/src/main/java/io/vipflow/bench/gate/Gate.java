@@ -89,9 +89,9 @@ public final class Gate
             copy(results, baseline);
             System.out.println("gate: baseline written to " + baseline);
         }
-        System.out.printf("%ngate: %d results, %d failures, %.0f s%n", current.size(), comparison.failures().size(),
-            (System.nanoTime() - start) / 1e9);
         comparison.failures().forEach(f -> System.out.println("gate: FAIL " + f));
+        System.out.printf("gate: %.0f s%n", (System.nanoTime() - start) / 1e9);
+        System.out.printf("gate: %d passed, %d failed%n", comparison.passed(), comparison.failures().size());
         System.exit(comparison.failures().isEmpty() ? 0 : 1);
     }
 

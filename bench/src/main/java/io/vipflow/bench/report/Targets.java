@@ -1,0 +1,111 @@
+package io.vipflow.bench.report;
+
+import io.vipflow.bench.baseline.Pipeline;
+import io.vipflow.bench.gate.DataPlane;
+import io.vipflow.bench.gate.JmhResult;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The issue's targets, checked against one run's results: each is a measured figure, the goal, and whether it was
+ * met or by what factor it was missed.
+ */
+final class Targets
+{
+    private static final String ONE = "1000000";
+    private static final String TEN_K = "10000";
+
+    private final Results results;
+    private final List<String[]> rows = new ArrayList<>();
+
+    Targets(final Results results)
+    {
+        this.results = results;
+        atMost("established IPv4, 1M flows, one at a time", "ns/packet", 40,
+            results.find("ClassifyBenchmark.established", "impl", Pipeline.VIPFLOW, "flows", ONE));
+        atMost("established IPv4, 1M flows, batches of 16", "ns/packet", 20,
+            results.find("ClassifyBenchmark.establishedBatch", "impl", Pipeline.VIPFLOW, "flows", ONE));
+        atMost("established IPv4, 10k flows, one at a time", "ns/packet", 12,
+            results.find("ClassifyBenchmark.established", "impl", Pipeline.VIPFLOW, "flows", TEN_K));
+        atMost("new flow (miss, Maglev pick, insert), 1M flows", "ns/packet", 100,
+            results.find("ClassifyBenchmark.newFlow", "impl", Pipeline.VIPFLOW, "flows", ONE));
+        atMost("new flow (miss, Maglev pick, insert), 10k flows", "ns/packet", 100,
+            results.find("ClassifyBenchmark.newFlow", "impl", Pipeline.VIPFLOW, "flows", TEN_K));
+        atMost("frontend lookup among 10,000 Services (IPv4 hit)", "ns", 10,
+            results.find("FrontendLookupBenchmark.hit", "services", "10000", "family", "ipv4"));
+        final JmhResult maglev = results.find("MaglevBuildBenchmark.build", "tableSize", "65537", "backends", "1000");
+        atMost("Maglev build, M = 65537, N = 1000", "µs", 1500, maglev);
+        allocation();
+        final JmhResult vipflow = results.find("ClassifyBenchmark.established", "impl", Pipeline.VIPFLOW, "flows", ONE);
+        atLeast("1M established: × faster than Chronicle Map", 5, ratio(vipflow,
+            results.find("ClassifyBenchmark.established", "impl", Pipeline.CHRONICLE, "flows", ONE)));
+        atLeast("1M established: × faster than ConcurrentHashMap", 2, ratio(vipflow,
+            results.find("ClassifyBenchmark.established", "impl", Pipeline.CONCURRENT_HASH_MAP, "flows", ONE)));
+        atLeast("1M established: × faster than NonBlockingHashMapLong", 1.5, ratio(vipflow,
+            results.find("ClassifyBenchmark.established", "impl", Pipeline.NON_BLOCKING_HASH_MAP_LONG, "flows", ONE)));
+        for (final String flows : new String[] {ONE, TEN_K})
+        {
+            atLeast("two threads / one thread, established, " + (flows.equals(ONE) ? "1M" : "10k") + " flows", 1.8,
+                scaling(results, "established", flows));
+        }
+    }
+
+    /** Packets per second of two threads over one thread's, from the per-thread times per packet. */
+    static double scaling(final Results results, final String method, final String flows)
+    {
+        final JmhResult one = results.find("ClassifyBenchmark." + method, "impl", Pipeline.VIPFLOW, "flows", flows);
+        final JmhResult two =
+            results.find("ClassifyTwoThreadsBenchmark." + method, "impl", Pipeline.VIPFLOW, "flows", flows);
+        return one == null || two == null ? Double.NaN : 2 * one.score() / two.score();
+    }
+
+    /** How many times slower {@code other} is than {@code vipflow}. */
+    static double ratio(final JmhResult vipflow, final JmhResult other)
+    {
+        return vipflow == null || other == null ? Double.NaN : other.score() / vipflow.score();
+    }
+
+    private void atMost(final String what, final String unit, final double goal, final JmhResult r)
+    {
+        final double v = r == null ? Double.NaN : r.score();
+        rows.add(new String[] {what, "≤ " + Results.figure(goal) + " " + unit,
+            r == null ? "not run" : Results.score(r) + " " + unit, Double.isNaN(v) ? "not run" :
+            v <= goal ? "met" : String.format("missed, %.2f× the target", v / goal)});
+    }
+
+    private void atLeast(final String what, final double goal, final double v)
+    {
+        rows.add(new String[] {what, "≥ " + Results.figure(goal) + "×", Results.figure(v) + "×",
+            Double.isNaN(v) ? "not run" : v >= goal ? "met" : String.format("missed, %.2f× short", goal / v)});
+    }
+
+    private void allocation()
+    {
+        double worst = 0;
+        String where = "";
+        int count = 0;
+        for (final JmhResult r : results.all)
+        {
+            if (DataPlane.mustNotAllocate(r))
+            {
+                count++;
+                if (!(r.allocNorm() <= worst))
+                {
+                    worst = r.allocNorm();
+                    where = r.id();
+                }
+            }
+        }
+        rows.add(new String[] {"gc.alloc.rate.norm, every data-plane benchmark (" + count + " runs)", "≤ 0.5 B/op",
+            "max " + Results.figure(worst) + " B/op" + (where.isEmpty() ? "" : " (" + where + ")"),
+            worst <= DataPlane.MAX_ALLOC_BYTES_PER_OP ? "met" : "missed"});
+    }
+
+    String markdown()
+    {
+        final StringBuilder b = new StringBuilder("| target | goal | measured | verdict |\n|---|---|---|---|\n");
+        rows.forEach(r -> b.append("| ").append(String.join(" | ", r)).append(" |\n"));
+        return b.toString();
+    }
+}
