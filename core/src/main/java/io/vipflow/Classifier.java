@@ -326,7 +326,8 @@ public final class Classifier implements AutoCloseable
             connections.delete(view);
             d.rescheduled = true;
             count(d, ClassifierStats.RESCHEDULES);
-            if (tcp && !opensFlow && config.removedBackendPolicy() == RemovedBackendPolicy.DROP)
+            // TCP and SCTP (connection-oriented) follow expire_nodest_conn; a UDP packet always opens a flow.
+            if (!opensFlow && config.removedBackendPolicy() == RemovedBackendPolicy.DROP)
             {
                 d.set(Verdict.DROP, Reason.BACKEND_REMOVED);
                 return true;
@@ -477,9 +478,10 @@ public final class Classifier implements AutoCloseable
 
     /**
      * One step of the incremental sweeper: visits at most {@code maxSlots} slots, removing expired entries and
-     * the UDP and SCTP entries of backends that are no longer listed (SEMANTICS.md §4: stale UDP entries are
-     * purged). TCP entries of removed backends stay until their next packet, which sees {@code backend-removed},
-     * or their timeout. One thread at a time.
+     * the UDP entries of backends that are no longer listed (SEMANTICS.md §4: stale UDP entries are purged). TCP
+     * and SCTP entries of removed backends stay until their next packet, which meets the removed-backend policy,
+     * or their timeout, so a decision never depends on whether the sweeper has reached the slot. One thread at a
+     * time.
      *
      * @return true when this step finished a full pass over the table
      */
@@ -492,7 +494,7 @@ public final class Classifier implements AutoCloseable
 
     private boolean purgeable(final int backendId, final int state)
     {
-        return (state == ConnState.UDP || state == ConnState.SCTP) && controlPlane.current().backend(backendId) == null;
+        return state == ConnState.UDP && controlPlane.current().backend(backendId) == null;
     }
 
     private void count(final Decision d, final int counter)

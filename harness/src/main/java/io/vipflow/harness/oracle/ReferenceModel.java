@@ -33,9 +33,8 @@ import java.util.TreeMap;
  * {@link #expectReply} and {@code classifyReply} instead, and are committed the same way.
  * <p>
  * The classifier's sweeps need no counterpart here: the sweeper removes expired entries, which the model treats
- * as absent already, and UDP and SCTP entries of backends no longer listed, which SEMANTICS-CHOICES.md "Churn"
- * says are treated as purged anyway. (The classifier does not yet honour this for SCTP packets without INIT under
- * the PASS and DROP mid-flow policies; see the disabled test in DifferentialTest.)
+ * as absent already, and UDP entries of backends no longer listed, which SEMANTICS-CHOICES.md "Churn" says are
+ * treated as purged anyway (every UDP packet opens a flow).
  */
 public final class ReferenceModel
 {
@@ -297,7 +296,7 @@ public final class ReferenceModel
                 // §4: the backend left the slices; the flow must never reach it again.
                 plan.deleteEntry = true;
                 rescheduled = true;
-                if (tcp && !opening && config.removedBackendPolicy() == RemovedBackendPolicy.DROP)
+                if (!opening && config.removedBackendPolicy() == RemovedBackendPolicy.DROP)
                 {
                     plan.paths.add("removed-drop");
                     return Expectation.of(Verdict.DROP, Reason.BACKEND_REMOVED, label);

@@ -69,7 +69,7 @@ final class ClusterScenario
          */
         boolean sweeps()
         {
-            return midFlow == MidFlowPolicy.SCHEDULE;
+            return true;
         }
 
         ClassifierConfig config()

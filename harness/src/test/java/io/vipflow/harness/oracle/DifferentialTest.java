@@ -15,7 +15,6 @@ import io.vipflow.service.EndpointSpec;
 import io.vipflow.service.Protocol;
 import io.vipflow.service.ServicePortSpec;
 import io.vipflow.service.ServiceSpec;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.util.EnumSet;
@@ -114,16 +113,12 @@ class DifferentialTest
     }
 
     /**
-     * SEMANTICS-CHOICES.md "Churn": UDP and SCTP flows whose backend was removed are treated as purged, and the
-     * packet is scheduled afresh at once. The classifier does so while the entry is still in the table (it deletes
-     * it and reschedules, whatever the mid-flow policy); but once {@code sweep} has purged the entry, an SCTP packet
-     * without INIT has no entry and meets the mid-flow policy: PASS or DROP (no-connection) instead of a new DNAT.
-     * So the decision depends on whether the sweeper has reached the slot yet. UDP is not affected (every UDP
-     * packet opens a flow), nor the SCHEDULE policy.
+     * SEMANTICS-CHOICES.md "Churn": an SCTP association whose backend was removed follows the removed-backend
+     * policy like TCP, and the sweeper purges UDP entries only, so the decision for the next DATA chunk is the same
+     * whether or not the sweeper has reached the slot. Regression: SCTP entries used to be purged by the sweeper,
+     * after which the chunk met the mid-flow policy instead.
      */
     @Test
-    @Disabled("classifier bug: a non-INIT SCTP packet of a flow whose removed backend's entry was purged by sweep() "
-        + "gets PASS(no-connection) under MidFlowPolicy.PASS, but a new DNAT when the entry has not been swept yet")
     void sweptSctpFlowOfRemovedBackendIsRescheduledAsAnUnsweptOne()
     {
         final ServiceSpec service = ServiceSpec.clusterIp("default", "assoc", "10.96.0.9",
