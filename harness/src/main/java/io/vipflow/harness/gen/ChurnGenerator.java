@@ -28,6 +28,8 @@ public final class ChurnGenerator
 {
     private static final long MILLI = 1_000_000L;
     private static final long SECOND = 1_000_000_000L;
+    /** Changes within this time of the first one are described by one churn mark, so a report stays readable. */
+    private static final long MARK_WINDOW_NANOS = SECOND;
     /** CrashLoopBackOff: 10 s doubling up to 5 minutes. */
     private static final long[] BACKOFF_SECONDS = {10, 20, 40, 80, 160, 300};
 
@@ -91,20 +93,29 @@ public final class ChurnGenerator
         }
         final List<ChurnEvent> events = new ArrayList<>();
         final List<ChurnMark> marks = new ArrayList<>();
+        long markOpen = -1;
         while (!timers.isEmpty() && timers.peek().atNanos <= endNanos)
         {
             final long now = timers.peek().atNanos;
+            if (markOpen >= 0 && now - markOpen >= MARK_WINDOW_NANOS)
+            {
+                marks.add(new ChurnMark(markOpen, state.describeAndReset()));
+                markOpen = -1;
+            }
             while (!timers.isEmpty() && timers.peek().atNanos == now)
             {
                 timers.poll().action.run();
             }
             final List<ChurnEvent> batch = state.flush(now / 1e9);
-            final String description = state.describeAndReset();
-            if (!batch.isEmpty() || !description.isEmpty())
+            events.addAll(batch);
+            if (markOpen < 0 && state.changed())
             {
-                events.addAll(batch);
-                marks.add(new ChurnMark(now, description.isEmpty() ? "no change" : description));
+                markOpen = now;
             }
+        }
+        if (markOpen >= 0)
+        {
+            marks.add(new ChurnMark(markOpen, state.describeAndReset()));
         }
         return new GeneratedCluster(new ClusterObjects(initialServices, initialSlices, 0), events, marks,
             state.declared());

@@ -9,8 +9,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The generated cluster as the API server holds it: nodes, Deployments and their pods, and the EndpointSlices last
@@ -32,6 +34,9 @@ final class ClusterState
     /** Slices last sent, by Deployment key, then slice key. */
     private final Map<String, Map<String, EndpointSliceSpec>> sent = new TreeMap<>();
     private final List<ChurnEvent> serviceEvents = new ArrayList<>();
+    /** Deployments changed since the last flush. */
+    private final Set<String> dirty = new TreeSet<>();
+    /** What changed per Deployment since the last description. */
     private final Map<String, int[]> changes = new TreeMap<>();
     private final List<String> notes = new ArrayList<>();
 
@@ -106,7 +111,7 @@ final class ClusterState
             serviceEvents.add(ChurnEvent.of(0, ChurnEvent.Type.ADDED, spec));
             notes.add("Service " + shape.key() + " added");
         }
-        changes.computeIfAbsent(d.key(), k -> new int[CHANGE_WORDS.length]);
+        dirty.add(d.key());
         return d;
     }
 
@@ -117,7 +122,7 @@ final class ClusterState
         d.pods.clear();
         d.slices.clear();
         notes.add("Service " + d.key() + " removed");
-        changes.computeIfAbsent(d.key(), k -> new int[CHANGE_WORDS.length]);
+        dirty.add(d.key());
     }
 
     boolean nodeDown(final int node)
@@ -218,6 +223,7 @@ final class ClusterState
     private void count(final Deployment d, final int what)
     {
         changes.computeIfAbsent(d.key(), k -> new int[CHANGE_WORDS.length])[what]++;
+        dirty.add(d.key());
     }
 
     /**
@@ -234,7 +240,7 @@ final class ClusterState
         }
         serviceEvents.clear();
         final List<ChurnEvent> deletions = new ArrayList<>();
-        for (final String key : changes.keySet())
+        for (final String key : dirty)
         {
             final Deployment d = deployments.get(key);
             final Map<String, EndpointSliceSpec> now = slicesOf(d);
@@ -263,11 +269,18 @@ final class ClusterState
                     d.shape.name()));
             }
         }
+        dirty.clear();
         out.addAll(deletions);
         return out;
     }
 
-    /** What changed since the last flush, for a person; clears the record. Empty when nothing did. */
+    /** @return true when something happened since the last {@link #describeAndReset}. */
+    boolean changed()
+    {
+        return !notes.isEmpty() || !changes.isEmpty();
+    }
+
+    /** What changed since the last call, for a person; clears the record. Empty when nothing did. */
     String describeAndReset()
     {
         final List<String> parts = new ArrayList<>(notes);

@@ -1,5 +1,6 @@
 package io.vipflow.harness.sim;
 
+import io.vipflow.service.BackendSet;
 import io.vipflow.service.ServicePort;
 import io.vipflow.service.Snapshot;
 
@@ -13,28 +14,29 @@ import java.util.TreeMap;
 /**
  * New flows per backend, as a time series for the report and as a load-imbalance figure.
  * <p>
- * Imbalance is measured per epoch, the time between two cluster changes, when every pool's usable backends stay
- * the same: for each Service port (per family) the busiest backend's new flows over the mean per usable backend.
- * Epochs are weighted by their new flows, and only pools that received at least {@value #MIN_PER_BACKEND} new flows
- * per usable backend count (fewer is mostly sampling noise); when none did, every pool with at least one per
- * backend counts. 1.0 is a perfect spread.
+ * Imbalance compares what each backend got with its fair share. The run is cut into epochs, the times between two
+ * cluster changes, during which every pool (a Service port in one address family) keeps the same usable backends;
+ * within an epoch each usable backend's fair share is the pool's new flows divided by its usable backends. Summed
+ * over the run, a backend's observed new flows over its expected ones is its load factor; a pool's imbalance is the
+ * largest factor among backends expected at least {@value #MIN_EXPECTED} flows (fewer is mostly sampling noise),
+ * and the run's figure is the pools' imbalance weighted by their new flows. 1.0 is a perfect spread; for a random
+ * choice it shrinks towards 1 as flows grow.
  * <p>
- * Thread contract: confined to the collector thread; {@link #startEpoch} and {@link #endEpoch} are called while
- * the replay is drained.
+ * Thread contract: {@link #newFlow} on the collector thread; {@link #startEpoch}, {@link #endEpoch},
+ * {@link #imbalance} and {@link #series} on the generator thread while the replay is drained.
  */
 final class LoadTracker
 {
-    static final int MIN_PER_BACKEND = 5;
+    static final int MIN_EXPECTED = 20;
 
     private final BackendLabels labels;
     private final long bucketNanos;
     private final long[][] buckets;
     private long[] epoch = new long[64];
-    private final Map<String, Integer> usable = new HashMap<>();
-    private double weighted;
-    private double weight;
-    private double weightedLoose;
-    private double weightLoose;
+    /** Usable backend names per pool during the current epoch. */
+    private final Map<String, List<String>> usable = new HashMap<>();
+    /** Per backend name: {observed, expected} new flows over the run. */
+    private final Map<String, double[]> shares = new TreeMap<>();
 
     LoadTracker(final BackendLabels labels, final long bucketNanos, final int bucketCount)
     {
@@ -60,56 +62,77 @@ final class LoadTracker
         row[label]++;
     }
 
-    /** Records how many backends of each pool may take new flows from now on. */
+    /** Records which backends of each pool may take new flows from now on. */
     void startEpoch(final Snapshot reference)
     {
         usable.clear();
         for (final ServicePort sp : reference.servicePorts())
         {
-            usable.merge(BackendLabels.key(sp), sp.clusterSet.size(), Integer::sum);
+            final List<String> names = usable.computeIfAbsent(BackendLabels.key(sp), k -> new ArrayList<>());
+            final BackendSet set = sp.clusterSet;
+            for (int i = 0; i < set.size(); i++)
+            {
+                names.add(set.get(i).name);
+            }
         }
     }
 
     void endEpoch()
     {
-        final Map<String, long[]> pools = new TreeMap<>();
+        final Map<String, Long> totals = new HashMap<>();
         for (int label = 0; label < labels.size() && label < epoch.length; label++)
         {
             if (epoch[label] > 0)
             {
-                final long[] p = pools.computeIfAbsent(labels.servicePort(label), k -> new long[2]);
-                p[0] += epoch[label];
-                p[1] = Math.max(p[1], epoch[label]);
+                totals.merge(labels.servicePort(label), epoch[label], Long::sum);
+                shares.computeIfAbsent(labels.name(label), k -> new double[2])[0] += epoch[label];
             }
         }
-        for (final Map.Entry<String, long[]> e : pools.entrySet())
+        for (final Map.Entry<String, Long> pool : totals.entrySet())
         {
-            final int n = usable.getOrDefault(e.getKey(), 0);
-            final long total = e.getValue()[0];
-            if (n == 0 || total < n)
+            final List<String> names = usable.get(pool.getKey());
+            if (names == null || names.isEmpty())
             {
                 continue;
             }
-            final double ratio = e.getValue()[1] / ((double)total / n);
-            weightedLoose += ratio * total;
-            weightLoose += total;
-            if (total >= (long)MIN_PER_BACKEND * n)
+            final double fair = pool.getValue() / (double)names.size();
+            for (final String name : names)
             {
-                weighted += ratio * total;
-                weight += total;
+                shares.computeIfAbsent(name, k -> new double[2])[1] += fair;
             }
         }
         Arrays.fill(epoch, 0);
     }
 
-    /** @return the imbalance (max over mean, ≥ 1), or 0 when no epoch had enough new flows to say. */
+    /** @return the imbalance (≥ 1 in practice), or 0 when no backend was expected enough flows to say. */
     double imbalance()
     {
-        if (weight > 0)
+        final Map<String, double[]> pools = new TreeMap<>();
+        final Map<String, String> poolOf = new HashMap<>();
+        for (int label = 0; label < labels.size(); label++)
         {
-            return weighted / weight;
+            poolOf.put(labels.name(label), labels.servicePort(label));
         }
-        return weightLoose > 0 ? weightedLoose / weightLoose : 0;
+        for (final Map.Entry<String, double[]> e : shares.entrySet())
+        {
+            final String pool = poolOf.get(e.getKey());
+            final double[] s = e.getValue();
+            if (pool == null || s[1] < MIN_EXPECTED)
+            {
+                continue;
+            }
+            final double[] p = pools.computeIfAbsent(pool, k -> new double[2]);
+            p[0] = Math.max(p[0], s[0] / s[1]);
+            p[1] += s[0];
+        }
+        double weighted = 0;
+        double weight = 0;
+        for (final double[] p : pools.values())
+        {
+            weighted += p[0] * p[1];
+            weight += p[1];
+        }
+        return weight > 0 ? weighted / weight : 0;
     }
 
     /** @return new flows per bucket, then per backend label (every row as long as the label list). */

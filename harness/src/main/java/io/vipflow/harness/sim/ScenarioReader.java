@@ -31,7 +31,7 @@ public final class ScenarioReader
 {
     /** Scenarios shipped with vipflow, by name. */
     public static final List<String> SHIPPED = List.of("rolling-update-50", "node-failure", "crash-loop",
-        "syn-flood-rollout");
+        "syn-flood-rollout", "fleet-scale-out");
     private static final double MAX_SECONDS = 86_400;
 
     private ScenarioReader()

@@ -1,0 +1,180 @@
+package io.vipflow.harness.sim;
+
+import io.vipflow.harness.report.HtmlReport;
+import io.vipflow.harness.report.Progress;
+import io.vipflow.harness.report.RunReport;
+import io.vipflow.harness.report.SchedulerRun;
+import io.vipflow.harness.report.TerminalSummary;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code vipflow simulate}: one scenario under several schedulers, side by side; exit code 1 when the oracle found
+ * a violation, 2 for a bad scenario or argument.
+ */
+@Command(name = "simulate", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Run a scenario (cluster, churn, traffic) under several schedulers and compare them: broken",
+        "connections, load imbalance, new-flow cost; every decision is checked against the reference model.",
+        "Shipped scenarios: rolling-update-50, node-failure, crash-loop, syn-flood-rollout, fleet-scale-out."})
+public final class SimulateCommand implements Callable<Integer>
+{
+    @Option(names = "--scenario", required = true, paramLabel = "FILE.yaml|NAME",
+        description = "Scenario file, or the name of a shipped scenario.")
+    String scenario;
+
+    @Option(names = "--schedulers", split = ",", paramLabel = "NAME",
+        description = "Schedulers to compare (default: the scenario's).")
+    List<String> schedulers;
+
+    @Option(names = "--workers", defaultValue = "1", paramLabel = "N",
+        description = "Data-plane worker threads (default: ${DEFAULT-VALUE}).")
+    int workers;
+
+    @Option(names = "--packets", defaultValue = "0", paramLabel = "N",
+        description = "Packets per scheduler; the traffic rate is scaled to fit the scenario's duration " +
+            "(default: the scenario's rate).")
+    long packets;
+
+    @Option(names = "--seed", paramLabel = "S", description = "Seed (default: the scenario's).")
+    Long seed;
+
+    @Option(names = "--fleet", paramLabel = "K",
+        description = "K balancer instances behind ECMP; unless the scenario changes its fleet, one is added half way.")
+    Integer fleet;
+
+    @Option(names = "--report", paramLabel = "FILE.html", description = "Write the HTML report.")
+    Path report;
+
+    @Option(names = "--json", paramLabel = "FILE.json", description = "Write the run as JSON (vipflow report --from).")
+    Path json;
+
+    @Option(names = "--decisions", paramLabel = "FILE",
+        description = "Write every decision (JSON Lines, as replay); one file per scheduler when several.")
+    Path decisions;
+
+    @Option(names = "--summary", paramLabel = "FILE",
+        description = "Write the reproducible summary (no wall-clock figures).")
+    Path summary;
+
+    @Option(names = "--no-oracle", description = "Do not check decisions against the reference model.")
+    boolean noOracle;
+
+    @Option(names = "--no-progress", description = "No progress bar.")
+    boolean noProgress;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException
+    {
+        Scenario s = ScenarioReader.load(scenario);
+        try
+        {
+            if (schedulers != null)
+            {
+                s = s.withSchedulers(schedulers);
+            }
+            if (seed != null)
+            {
+                s = s.withSeed(seed);
+            }
+            if (fleet != null)
+            {
+                s = s.withFleet(s.fleet().change() != 0 ? new FleetPlan(fleet, s.fleet().change(),
+                    s.fleet().atSeconds()) : new FleetPlan(fleet, 1, s.durationSeconds() / 2));
+            }
+            if (workers < 1 || packets < 0)
+            {
+                throw new IllegalArgumentException("--workers must be ≥ 1 and --packets ≥ 0");
+            }
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), ex.getMessage());
+        }
+        final Simulation.Options options = Simulation.Options.of(s).withWorkers(workers).withPackets(packets)
+            .withDecisions(decisions).withOracle(!noOracle).withProgress(noProgress ? ProgressSink.Factory.NONE :
+                progressBars());
+        return run(options, spec.commandLine().getOut(), report, json, summary);
+    }
+
+    /**
+     * Runs, prints the summary and writes the files asked for. Shared with {@code vipflow demo}.
+     *
+     * @return 0 when the oracle found nothing, 1 otherwise.
+     */
+    public static int run(final Simulation.Options options, final PrintWriter out, final Path report, final Path json,
+        final Path summary) throws IOException
+    {
+        final Scenario s = options.scenario();
+        out.printf("vipflow simulate: %s (seed %d, %s simulated, schedulers %s, %d worker%s)%n", s.name(), s.seed(),
+            FleetPlan.seconds(s.durationSeconds()), String.join(", ", s.schedulers()), options.workers(),
+            options.workers() == 1 ? "" : "s");
+        out.flush();
+        final RunReport result;
+        try
+        {
+            result = Simulation.run(options);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new ScenarioFormatException(s.name(), 0, 0, "", ex.getMessage());
+        }
+        out.println();
+        out.print(TerminalSummary.render(result));
+        if (summary != null)
+        {
+            Files.writeString(summary, SummaryText.render(result), StandardCharsets.UTF_8);
+        }
+        if (json != null)
+        {
+            Files.writeString(json, result.toJson(), StandardCharsets.UTF_8);
+        }
+        if (report != null)
+        {
+            HtmlReport.write(result, report);
+            out.println();
+            out.println("report written to " + report);
+        }
+        out.flush();
+        long violations = 0;
+        for (final SchedulerRun r : result.runs())
+        {
+            violations += r.oracleViolations();
+        }
+        return violations == 0 ? 0 : 1;
+    }
+
+    /** One labelled bar per scheduler on standard error. */
+    public static ProgressSink.Factory progressBars()
+    {
+        return (label, total) ->
+        {
+            final Progress bar = Progress.start(label, "packets", total);
+            return new ProgressSink()
+            {
+                @Override
+                public void advance(final long n)
+                {
+                    bar.advance(n);
+                }
+
+                @Override
+                public void close()
+                {
+                    bar.close();
+                }
+            };
+        };
+    }
+}
