@@ -58,13 +58,14 @@ final class Comparison
                 failures.add(r.id() + ": " + String.join(", ", verdict));
             }
             rows.add(new String[] {r.id(), b == null ? "" : score(b), score(r), r.unit(), change,
+                Double.isNaN(r.cpuNorm()) ? "" : String.format("%.1f", r.cpuNorm()),
                 Double.isNaN(r.allocNorm()) ? "" : String.format("%.2f", r.allocNorm()),
                 verdict.isEmpty() ? "ok" : "FAIL " + String.join(", ", verdict)});
         }
         before.keySet().forEach(id ->
         {
             failures.add(id + ": in the baseline but did not run");
-            rows.add(new String[] {id, score(before.get(id)), "", before.get(id).unit(), "", "", "FAIL missing"});
+            rows.add(new String[] {id, score(before.get(id)), "", before.get(id).unit(), "", "", "", "FAIL missing"});
         });
     }
 
@@ -88,7 +89,7 @@ final class Comparison
 
     void print(final PrintStream out)
     {
-        final String[] head = {"benchmark", "baseline", "now", "unit", "change", "B/op", "verdict"};
+        final String[] head = {"benchmark", "baseline", "now", "unit", "change", "CPU ns/op", "B/op", "verdict"};
         final int[] width = new int[head.length];
         for (int c = 0; c < head.length; c++)
         {

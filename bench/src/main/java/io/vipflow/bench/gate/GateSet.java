@@ -1,5 +1,6 @@
 package io.vipflow.bench.gate;
 
+import io.vipflow.bench.CpuTimeProfiler;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
@@ -84,6 +85,7 @@ enum GateSet
             .measurementIterations(measurements)
             .measurementTime(TimeValue.fromString(measurementTime))
             .addProfiler(GCProfiler.class)
+            .addProfiler(CpuTimeProfiler.class)
             .shouldFailOnError(true)
             .resultFormat(ResultFormatType.JSON)
             .result(out.toString());
@@ -99,7 +101,7 @@ enum GateSet
         params.forEach((k, v) -> args.add("-p " + k + "=" + String.join(",", v)));
         args.add("-f " + forks);
         args.add("-wi " + warmups + " -w " + warmupTime + " -i " + measurements + " -r " + measurementTime);
-        args.add("-prof gc -foe true -rf json -rff " + out);
+        args.add("-prof gc -prof " + CpuTimeProfiler.class.getName() + " -foe true -rf json -rff " + out);
         return String.join(" ", args);
     }
 }

@@ -25,9 +25,11 @@ import java.util.TreeMap;
  * @param high       upper end of the confidence interval (NaN with a single iteration)
  * @param unit       the score's unit ({@code ns/op}, {@code us/op}, {@code ops/s})
  * @param allocNorm  {@code gc.alloc.rate.norm} in bytes per operation, or NaN without {@code -prof gc}
+ * @param cpuNorm    {@code cpu.time.norm} in CPU nanoseconds per operation, or NaN without
+ *                   {@code -prof io.vipflow.bench.CpuTimeProfiler}
  */
 public record JmhResult(String benchmark, Map<String, String> params, String mode, int threads, double score,
-    double low, double high, String unit, double allocNorm)
+    double low, double high, String unit, double allocNorm, double cpuNorm)
 {
     /** The benchmark and its parameters: what identifies one result across runs. */
     public String id()
@@ -79,18 +81,24 @@ public record JmhResult(String benchmark, Map<String, String> params, String mod
             final JsonNode primary = n.path("primaryMetric");
             final JsonNode ci = primary.path("scoreConfidence");
             double alloc = Double.NaN;
+            double cpu = Double.NaN;
             for (final Iterator<Map.Entry<String, JsonNode>> it = n.path("secondaryMetrics").fields(); it.hasNext(); )
             {
                 final Map.Entry<String, JsonNode> e = it.next();
                 // JMH before 1.35 prefixed profiler metrics with a middle dot.
-                if (e.getKey().replace("\u00b7", "").equals("gc.alloc.rate.norm"))
+                final String metric = e.getKey().replace("\u00b7", "");
+                if (metric.equals("gc.alloc.rate.norm"))
                 {
                     alloc = e.getValue().path("score").asDouble(Double.NaN);
+                }
+                else if (metric.equals("cpu.time.norm"))
+                {
+                    cpu = e.getValue().path("score").asDouble(Double.NaN);
                 }
             }
             results.add(new JmhResult(n.path("benchmark").asText(), params, n.path("mode").asText(),
                 n.path("threads").asInt(1), primary.path("score").asDouble(Double.NaN),
-                number(ci.path(0)), number(ci.path(1)), primary.path("scoreUnit").asText(), alloc));
+                number(ci.path(0)), number(ci.path(1)), primary.path("scoreUnit").asText(), alloc, cpu));
         }
         return results;
     }

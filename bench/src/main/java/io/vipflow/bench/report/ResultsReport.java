@@ -79,9 +79,9 @@ public final class ResultsReport
         b.append("### ").append(benchmarkClass).append(", ").append(flows.equals("1000000") ? "1M" : "10k")
             .append(" flows (ns per packet").append(benchmarkClass.contains("Two") ? " per thread" : "")
             .append("; × = times slower than vipflow)\n\n");
-        b.append("| traffic | vipflow (ConnTable) | B/op |");
-        Pipeline.BASELINES.forEach(p -> b.append(' ').append(p).append(" | × | B/op |"));
-        b.append("\n|---|---|---|").append("---|---|---|".repeat(Pipeline.BASELINES.size())).append('\n');
+        b.append("| traffic | vipflow (ConnTable) | CPU ns | B/op |");
+        Pipeline.BASELINES.forEach(p -> b.append(' ').append(p).append(" | × | CPU ns | × CPU | B/op |"));
+        b.append("\n|---|---|---|---|").append("---|---|---|---|---|".repeat(Pipeline.BASELINES.size())).append('\n');
         final Map<String, Boolean> methods = new LinkedHashMap<>();
         results.ofClass(benchmarkClass).forEach(r -> methods.put(r.shortName().substring(r.shortName().indexOf('.')
             + 1), true));
@@ -93,12 +93,14 @@ public final class ResultsReport
                 continue;
             }
             b.append("| ").append(m).append(" | ").append(Results.score(v)).append(" | ")
-                .append(Results.figure(v.allocNorm())).append(" |");
+                .append(Results.figure(v.cpuNorm())).append(" | ").append(Results.figure(v.allocNorm())).append(" |");
             for (final String p : Pipeline.BASELINES)
             {
                 final JmhResult o = results.find(benchmarkClass + "." + m, "impl", p, "flows", flows);
                 b.append(' ').append(Results.score(o)).append(" | ")
                     .append(Results.figure(Targets.ratio(v, o))).append(" | ")
+                    .append(o == null ? "" : Results.figure(o.cpuNorm())).append(" | ")
+                    .append(Results.figure(Targets.cpuRatio(v, o))).append(" | ")
                     .append(o == null ? "" : Results.figure(o.allocNorm())).append(" |");
             }
             b.append('\n');
@@ -123,14 +125,15 @@ public final class ResultsReport
     private static String genericTable(final Results results, final String benchmarkClass)
     {
         final StringBuilder b = new StringBuilder("### ").append(benchmarkClass).append("\n\n")
-            .append("| benchmark | parameters | score | unit | B/op |\n|---|---|---|---|---|\n");
+            .append("| benchmark | parameters | score | unit | CPU ns/op | B/op |\n|---|---|---|---|---|---|\n");
         for (final JmhResult r : results.ofClass(benchmarkClass))
         {
             final StringBuilder params = new StringBuilder();
             r.params().forEach((k, v) -> params.append(k).append('=').append(v).append(' '));
             b.append("| ").append(r.shortName().substring(r.shortName().indexOf('.') + 1)).append(" | ")
                 .append(params.toString().trim()).append(" | ").append(Results.score(r)).append(" | ")
-                .append(r.unit()).append(" | ").append(Results.figure(r.allocNorm())).append(" |\n");
+                .append(r.unit()).append(" | ").append(Results.figure(r.cpuNorm())).append(" | ")
+                .append(Results.figure(r.allocNorm())).append(" |\n");
         }
         return b.toString();
     }
