@@ -65,7 +65,15 @@ public class ConnTrackBenchmark
         data = new ConnTrackFlows(flows);
         subject = ConnTrackSubject.create(impl, ConnTrackFlows.capacity(flows));
         final long start = System.nanoTime();
-        subject.fill(data, EXPIRY, NOW);
+        try
+        {
+            subject.fill(data, EXPIRY, NOW);
+        }
+        catch (final RuntimeException ex)
+        {
+            subject.close(); // JMH skips the trial's teardown when its setup fails: the table file must go now
+            throw ex;
+        }
         System.out.printf("%n%s: %,d flows stored in %.2f s (%d candidates skipped)%n", impl, flows,
             (System.nanoTime() - start) / 1e9, data.skipped);
     }
