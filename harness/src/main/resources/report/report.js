@@ -13,6 +13,12 @@
     return (nanos / 1e9).toFixed(digits);
   }
 
+  // Numbers as the tables print them; a measure the run could not take ("NaN" in the JSON) shows as "-".
+  function fixed(value, digits) {
+    return typeof value === 'number' && isFinite(value) ?
+      value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '-';
+  }
+
   function short(text, max) {
     return text.length <= max ? text : text.slice(0, max - 1) + '\u2026';
   }
@@ -46,7 +52,7 @@
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
       grid: grids,
       xAxis: grids.map(function (g, i) { return { type: 'category', gridIndex: i, data: names }; }),
-      yAxis: grids.map(function (g, i) { return { type: 'value', gridIndex: i, scale: i === 1 }; }),
+      yAxis: grids.map(function (g, i) { return { type: 'value', gridIndex: i }; }),
       series: [
         // Own colours: the palette's first colours stand for schedulers in the other charts.
         { name: 'unavoidable', type: 'bar', stack: 'broken', xAxisIndex: 0, yAxisIndex: 0, color: '#9aa3b5',
@@ -54,8 +60,10 @@
         { name: 'by scheduler', type: 'bar', stack: 'broken', xAxisIndex: 0, yAxisIndex: 0, color: '#d9534f',
           data: runs.map(function (r) { return r.brokenByScheduler; }) },
         { name: 'imbalance', type: 'bar', colorBy: 'data', xAxisIndex: 1, yAxisIndex: 1,
+          label: { show: true, position: 'top', formatter: function (p) { return fixed(p.value, 3); } },
           data: runs.map(function (r) { return r.imbalanceMaxOverMean; }) },
         { name: 'p99 ns', type: 'bar', colorBy: 'data', xAxisIndex: 2, yAxisIndex: 2,
+          label: { show: true, position: 'top', formatter: function (p) { return fixed(p.value, 0); } },
           data: runs.map(function (r) { return r.p99NewFlowNanos; }) }
       ]
     };
@@ -67,8 +75,11 @@
     if (!element) {
       return;
     }
+    // Few marks get their time and description under the bar; many get their number only (the table below
+    // and the tooltip say the rest).
+    var few = churn.length <= 6;
     var labels = churn.map(function (c, i) {
-      return '#' + (i + 1) + ' at ' + seconds(c.atNanos, 1) + ' s\n' + short(c.description, 28);
+      return '#' + (i + 1) + (few ? ' at ' + seconds(c.atNanos, 1) + ' s\n' + short(c.description, 28) : '');
     });
     draw(element, {
       legend: { top: 0 },
@@ -81,7 +92,7 @@
         }
       },
       grid: { top: 40, left: 10, right: 20, bottom: 10, containLabel: true },
-      xAxis: { type: 'category', data: labels, axisLabel: { interval: 0, fontSize: 11, lineHeight: 15 } },
+      xAxis: { type: 'category', data: labels, axisLabel: { interval: few ? 0 : 'auto', fontSize: 11, lineHeight: 15 } },
       yAxis: { type: 'value', name: 'broken flows', nameTextStyle: { align: 'left' } },
       series: runs.map(function (r) {
         return { name: r.scheduler, type: 'bar', data: churn.map(function (c, i) {
@@ -110,7 +121,7 @@
       return { name: run.backends[j], data: rows.map(function (row) { return row[j] || 0; }) };
     });
     if (rest.length > 0) {
-      series.push({ name: rest.length + ' other backends', data: rows.map(function (row) {
+      series.push({ name: rest.length + ' other backends', color: '#c3c8d2', data: rows.map(function (row) {
         return rest.reduce(function (sum, j) { return sum + (row[j] || 0); }, 0);
       }) });
     }
@@ -136,13 +147,18 @@
       return { xAxis: bucket, name: '#' + (i + 1) };
     });
     var series = backendSeries(run).map(function (s) {
-      return { name: s.name, type: 'line', stack: 'load', areaStyle: { opacity: 0.85 }, lineStyle: { width: 0.5 },
+      var line = { name: s.name, type: 'line', stack: 'load', areaStyle: { opacity: 0.85 }, lineStyle: { width: 0.5 },
         showSymbol: false, emphasis: { focus: 'series' }, data: s.data };
+      if (s.color) {
+        line.color = s.color;
+      }
+      return line;
     });
     if (series.length > 0 && marks.length > 0) {
+      // Numbered like the churn table; past a dozen marks the numbers would overprint, so lines only.
       series[series.length - 1].markLine = { symbol: 'none', silent: true, animation: false,
         lineStyle: { color: '#c0392b', type: 'dashed' },
-        label: { formatter: '{b}', color: '#c0392b' }, data: marks };
+        label: { show: marks.length <= 12, formatter: '{b}', color: '#c0392b' }, data: marks };
     }
     draw(element, {
       legend: { type: 'scroll', top: 0, icon: 'roundRect' },
