@@ -193,34 +193,48 @@ public final class ChurnGenerator
      */
     private void reconcile(final Deployment d)
     {
+        // The controller syncs again after each change it makes (a scaled-down old ReplicaSet lets the new one
+        // grow), until nothing more can be done now.
+        while (reconcileOnce(d))
+        {
+            // keep syncing
+        }
+    }
+
+    /** @return true when pods were started or deleted. */
+    private boolean reconcileOnce(final Deployment d)
+    {
         if (d.removed)
         {
-            return;
+            return false;
         }
         final List<Pod> fresh = live(d, true);
         final List<Pod> old = live(d, false);
         if (old.isEmpty())
         {
+            boolean changed = false;
             for (int i = fresh.size(); i < d.replicas; i++)
             {
-                startPod(d, 0);
+                changed |= startPod(d, 0) != null;
             }
             for (int i = fresh.size(); i > d.replicas; i--)
             {
                 terminate(d, scaleDownVictim(fresh));
+                changed = true;
             }
             if (d.rolling && d.count(Pod.Phase.READY) == d.replicas && live(d, true).size() == d.replicas)
             {
                 d.rolling = false;
                 state.note("rolling update of " + d.key() + " complete");
             }
-            return;
+            return changed;
         }
+        boolean changed = false;
         final int total = fresh.size() + old.size();
         final int up = Math.min(d.replicas + d.surge - total, d.replicas - fresh.size());
         for (int i = 0; i < up; i++)
         {
-            startPod(d, 0);
+            changed |= startPod(d, 0) != null;
         }
         final List<Pod> freshNow = live(d, true);
         final int minAvailable = d.replicas - d.unavailable;
@@ -239,11 +253,12 @@ public final class ChurnGenerator
             {
                 terminate(d, p);
                 maxScaledDown--;
+                changed = true;
             }
         }
         if (maxScaledDown <= 0)
         {
-            return;
+            return changed;
         }
         int removable = d.count(Pod.Phase.READY) - minAvailable;
         for (final Pod p : old)
@@ -252,8 +267,10 @@ public final class ChurnGenerator
             {
                 terminate(d, p);
                 removable--;
+                changed = true;
             }
         }
+        return changed;
     }
 
     /** Live pods of the current revision ({@code current}) or of older ones, oldest first. */
