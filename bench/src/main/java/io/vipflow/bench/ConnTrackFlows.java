@@ -13,9 +13,9 @@ import io.vipflow.packet.PacketTuple;
  * order over them (consecutive lookups touch unrelated memory, as on a busy link), and per thread a ring of
  * fresh keys that no table holds. Immutable after construction; share freely.
  * <p>
- * A {@code ConnTable} bucket holds 8 flows and never evicts an ESTABLISHED one, so even at {@link #capacity}
- * (twice the flows) a few buckets fill up: about 0.2% of random flows are refused. The flows here are the ones a
- * probe table of that capacity accepted, so that every implementation holds exactly the same set.
+ * A {@code ConnTable} never evicts an ESTABLISHED flow, so a bucket can fill up and refuse one; the flows here are
+ * the ones a probe table of {@link #capacity} accepted (the count skipped is printed with the setup time), so that
+ * every implementation holds exactly the same set.
  */
 final class ConnTrackFlows
 {
