@@ -39,7 +39,8 @@ public final class DemoCommand implements Callable<Integer>
         description = "Packets per scheduler (default: ${DEFAULT-VALUE}).")
     long packets;
 
-    @Option(names = "--workers", defaultValue = "1", description = "Data-plane worker threads (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--workers", defaultValue = "1",
+        description = "Data-plane worker threads (default: ${DEFAULT-VALUE}).")
     int workers;
 
     @Option(names = "--report", defaultValue = "vipflow-demo-report.html", paramLabel = "FILE.html",

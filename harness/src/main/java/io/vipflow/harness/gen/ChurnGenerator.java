@@ -26,14 +26,13 @@ import java.util.PriorityQueue;
  */
 public final class ChurnGenerator
 {
-    private static final long MILLI = 1_000_000L;
-    private static final long SECOND = 1_000_000_000L;
+    static final long MILLI = 1_000_000L;
+    static final long SECOND = 1_000_000_000L;
     /** Changes within this time of the first one are described by one churn mark, so a report stays readable. */
     private static final long MARK_WINDOW_NANOS = SECOND;
-    /** CrashLoopBackOff: 10 s doubling up to 5 minutes. */
-    private static final long[] BACKOFF_SECONDS = {10, 20, 40, 80, 160, 300};
 
-    private final ClusterState state;
+    final ClusterState state;
+    private final Disruptions disruptions = new Disruptions(this);
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
     private long timerSeq;
     /** Time of the timer running now, nanoseconds. */
@@ -126,12 +125,12 @@ public final class ChurnGenerator
         timers.add(new Timer(atNanos, timerSeq++, action));
     }
 
-    private long now()
+    long now()
     {
         return currentNanos;
     }
 
-    private void at(final long atNanos, final Runnable action)
+    void at(final long atNanos, final Runnable action)
     {
         schedule(atNanos, () ->
         {
@@ -168,11 +167,11 @@ public final class ChurnGenerator
         }
         else if (action instanceof ChurnAction.CrashLoop c)
         {
-            startCrashLoop(state.find(c.service()), c);
+            disruptions.startCrashLoop(state.find(c.service()), c);
         }
         else if (action instanceof ChurnAction.NodeFailure n)
         {
-            failNode(n);
+            disruptions.failNode(n);
         }
         else if (action instanceof ChurnAction.AddService a)
         {
@@ -191,7 +190,7 @@ public final class ChurnGenerator
      * ({@code reconcileNewReplicaSet}, {@code reconcileOldReplicaSets}: unhealthy old pods first, then ready ones
      * while more than {@code replicas - maxUnavailable} pods stay ready).
      */
-    private void reconcile(final Deployment d)
+    void reconcile(final Deployment d)
     {
         // The controller syncs again after each change it makes (a scaled-down old ReplicaSet lets the new one
         // grow), until nothing more can be done now.
@@ -302,7 +301,7 @@ public final class ChurnGenerator
         return victim;
     }
 
-    private Pod startPod(final Deployment d, final int preferredNode)
+    Pod startPod(final Deployment d, final int preferredNode)
     {
         final Pod pod = state.createPod(d, Pod.Phase.STARTING, preferredNode);
         if (pod == null)
@@ -323,7 +322,7 @@ public final class ChurnGenerator
         state.setPhase(d, pod, Pod.Phase.READY);
         if (pod.restartsLeft > 0)
         {
-            at(now() + Math.round(pod.uptimeSeconds * 1e3) * MILLI, () -> crash(d, pod));
+            at(now() + Math.round(pod.uptimeSeconds * 1e3) * MILLI, () -> disruptions.crash(d, pod));
         }
         reconcile(d);
     }
@@ -339,99 +338,6 @@ public final class ChurnGenerator
                 state.removePod(d, pod);
             }
         });
-    }
-
-    private void startCrashLoop(final Deployment d, final ChurnAction.CrashLoop c)
-    {
-        final List<Pod> ready = new ArrayList<>();
-        for (final Pod p : d.pods)
-        {
-            if (p.phase == Pod.Phase.READY)
-            {
-                ready.add(p);
-            }
-        }
-        final int n = Math.min(c.pods(), ready.size());
-        state.note("crash loop in " + d.key() + ": " + n + " pod(s), " + c.restarts() + " restart(s) each");
-        for (int i = 0; i < n; i++)
-        {
-            final Pod pod = ready.remove(state.random.nextInt(ready.size()));
-            pod.restartsLeft = c.restarts();
-            pod.uptimeSeconds = c.uptimeSeconds();
-            crash(d, pod);
-        }
-    }
-
-    /** The container dies: not ready while it backs off, then the pod is replaced by one with a new address. */
-    private void crash(final Deployment d, final Pod pod)
-    {
-        if (d.removed || pod.phase != Pod.Phase.READY || !d.pods.contains(pod))
-        {
-            return;
-        }
-        state.setPhase(d, pod, Pod.Phase.UNREADY);
-        final long backoff = BACKOFF_SECONDS[Math.min(pod.backoffStep, BACKOFF_SECONDS.length - 1)] * SECOND;
-        at(now() + backoff, () ->
-        {
-            if (d.removed || pod.phase != Pod.Phase.UNREADY || !d.pods.contains(pod))
-            {
-                return;
-            }
-            state.removePod(d, pod);
-            final Pod next = startPod(d, pod.node);
-            if (next != null)
-            {
-                next.restartsLeft = pod.restartsLeft - 1;
-                next.uptimeSeconds = pod.uptimeSeconds;
-                next.backoffStep = pod.backoffStep + 1;
-            }
-        });
-    }
-
-    private void failNode(final ChurnAction.NodeFailure n)
-    {
-        state.failNode(n.node());
-        final List<Pod> pods = state.podsOn(n.node());
-        state.note("node " + ClusterGenerator.nodeName(n.node()) + " failed with " + pods.size() + " pod(s)");
-        if (n.notReadySeconds() > 0)
-        {
-            for (final Deployment d : state.deployments())
-            {
-                for (final Pod p : d.pods)
-                {
-                    if (p.node == n.node() && p.live())
-                    {
-                        state.setPhase(d, p, Pod.Phase.UNREADY);
-                    }
-                }
-            }
-            at(now() + Math.round(n.notReadySeconds() * 1e3) * MILLI, () -> evict(n.node()));
-        }
-        else
-        {
-            evict(n.node());
-        }
-    }
-
-    /** Every pod of the node leaves its slices in the same instant; Deployments replace them elsewhere. */
-    private void evict(final int node)
-    {
-        for (final Deployment d : state.deployments())
-        {
-            boolean changed = false;
-            for (final Pod p : new ArrayList<>(d.pods))
-            {
-                if (p.node == node)
-                {
-                    state.removePod(d, p);
-                    changed = true;
-                }
-            }
-            if (changed)
-            {
-                reconcile(d);
-            }
-        }
     }
 
     /** {@code seconds} scaled by a factor drawn from [lo, lo + width), in whole milliseconds. */

@@ -82,7 +82,8 @@ final class ClusterState
             {
                 if (found != null)
                 {
-                    throw new IllegalArgumentException("Service name '" + service + "' is ambiguous; use namespace/name");
+                    throw new IllegalArgumentException("Service name '" + service +
+                        "' is ambiguous; use namespace/name");
                 }
                 found = d;
             }
@@ -259,8 +260,8 @@ final class ClusterState
                 final EndpointSliceSpec previous = before.put(e.getKey(), e.getValue());
                 if (!e.getValue().equals(previous))
                 {
-                    out.add(ChurnEvent.of(atSeconds, previous == null ? ChurnEvent.Type.ADDED : ChurnEvent.Type.MODIFIED,
-                        e.getValue()));
+                    final ChurnEvent.Type type = previous == null ? ChurnEvent.Type.ADDED : ChurnEvent.Type.MODIFIED;
+                    out.add(ChurnEvent.of(atSeconds, type, e.getValue()));
                 }
             }
             if (d.removed)

@@ -54,7 +54,7 @@ public final class TrafficGenerator
     private final PriorityQueue<TrafficFlow> flows = new PriorityQueue<>();
     private final ArrayDeque<TrafficFlow> pool = new ArrayDeque<>();
     private long nextArrival;
-    private int nextTrafficFlowId;
+    private int nextFlowId;
     private long produced;
 
     /** One Service as a destination: its ClusterIPs and its first TCP and UDP ports (0 when none). */
@@ -98,9 +98,9 @@ public final class TrafficGenerator
         final double sum = http + lng + dns;
         mixHttp = sum == 0 ? 0 : http / sum;
         mixLong = sum == 0 ? 0 : (http + lng) / sum;
-        final double perTrafficFlow = sum == 0 ? 1 : (http * httpPackets(model) + lng * longPackets(model, durationSeconds) +
-            dns * (1 + model.dnsRetryShare())) / sum;
-        flowsPerNano = sum == 0 ? 0 : model.packetsPerSecond() / perTrafficFlow / 1e9;
+        final double perFlow = sum == 0 ? 1 : (http * httpPackets(model) +
+            lng * longPackets(model, durationSeconds) + dns * (1 + model.dnsRetryShare())) / sum;
+        flowsPerNano = sum == 0 ? 0 : model.packetsPerSecond() / perFlow / 1e9;
         nextArrival = flowsPerNano == 0 ? END : exponential(flowsPerNano);
         final List<TrafficModel.Attack> attacks = model.attacks();
         attackNext = new long[attacks.size()];
@@ -160,7 +160,8 @@ public final class TrafficGenerator
                 udp = p.port();
             }
         }
-        return new Target(s.key(), s.name(), v4, v6, v4 == null && v6 == null ? 0 : tcp, v4 == null && v6 == null ? 0 : udp);
+        final boolean reachable = v4 != null || v6 != null;
+        return new Target(s.key(), s.name(), v4, v6, reachable ? tcp : 0, reachable ? udp : 0);
     }
 
     private Target find(final String service)
@@ -178,7 +179,7 @@ public final class TrafficGenerator
     /** @return flows started so far. */
     public int flowsStarted()
     {
-        return nextTrafficFlowId;
+        return nextFlowId;
     }
 
     /** @return packets produced so far. */
@@ -281,7 +282,7 @@ public final class TrafficGenerator
     private TrafficFlow newFlow(final FlowKind kind, final long at)
     {
         final TrafficFlow f = pool.isEmpty() ? new TrafficFlow() : pool.poll();
-        f.id = nextTrafficFlowId++;
+        f.id = nextFlowId++;
         f.kind = kind;
         f.next = at;
         f.step = 0;

@@ -56,7 +56,8 @@ final class LoadTracker
         long[] row = buckets[b];
         if (row == null || label >= row.length)
         {
-            row = row == null ? new long[Math.max(64, label + 1)] : Arrays.copyOf(row, Math.max(label + 1, row.length * 2));
+            row = row == null ? new long[Math.max(64, label + 1)] :
+                Arrays.copyOf(row, Math.max(label + 1, row.length * 2));
             buckets[b] = row;
         }
         row[label]++;

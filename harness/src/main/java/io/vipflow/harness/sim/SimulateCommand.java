@@ -1,5 +1,7 @@
 package io.vipflow.harness.sim;
 
+import io.vipflow.harness.gen.GeneratedCluster;
+import io.vipflow.harness.gen.KubeJson;
 import io.vipflow.harness.report.HtmlReport;
 import io.vipflow.harness.report.Progress;
 import io.vipflow.harness.report.RunReport;
@@ -65,6 +67,11 @@ public final class SimulateCommand implements Callable<Integer>
         description = "Write the reproducible summary (no wall-clock figures).")
     Path summary;
 
+    @Option(names = "--kube-objects", paramLabel = "DIR",
+        description = "Write the generated cluster (cluster.json) and churn (churn.jsonl) as the API server " +
+            "serves them.")
+    Path kubeObjects;
+
     @Option(names = "--no-oracle", description = "Do not check decisions against the reference model.")
     boolean noOracle;
 
@@ -101,6 +108,10 @@ public final class SimulateCommand implements Callable<Integer>
         catch (final IllegalArgumentException ex)
         {
             throw new CommandLine.ParameterException(spec.commandLine(), ex.getMessage());
+        }
+        if (kubeObjects != null)
+        {
+            writeKubeObjects(s, kubeObjects);
         }
         final Simulation.Options options = Simulation.Options.of(s).withWorkers(workers).withPackets(packets)
             .withDecisions(decisions).withOracle(!noOracle).withProgress(noProgress ? ProgressSink.Factory.NONE :
@@ -153,6 +164,24 @@ public final class SimulateCommand implements Callable<Integer>
             violations += r.oracleViolations();
         }
         return violations == 0 ? 0 : 1;
+    }
+
+    /** The scenario's cluster and churn in the files {@code vipflow replay --cluster --churn} reads. */
+    static void writeKubeObjects(final Scenario s, final Path dir) throws IOException
+    {
+        final GeneratedCluster cluster;
+        try
+        {
+            cluster = Simulation.generate(s);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new ScenarioFormatException(s.name(), 0, 0, "", ex.getMessage());
+        }
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("cluster.json"), KubeJson.clusterFile(cluster.initial()), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("churn.jsonl"), KubeJson.churnFile(cluster.events(), cluster.initial().slices()),
+            StandardCharsets.UTF_8);
     }
 
     /** One labelled bar per scheduler on standard error. */

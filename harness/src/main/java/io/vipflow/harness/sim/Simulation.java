@@ -116,8 +116,7 @@ public final class Simulation
     {
         final Scenario scenario = options.packets() > 0 ? options.scenario().scaledTo(options.packets()) :
             options.scenario();
-        final GeneratedCluster cluster = ChurnGenerator.generate(scenario.cluster(), scenario.churn(),
-            subSeed(scenario.seed(), 1), scenario.durationSeconds());
+        final GeneratedCluster cluster = generate(scenario);
         final List<ChurnMark> marks = new ArrayList<>(cluster.marks());
         final FleetPlan fleet = scenario.fleet();
         if (fleet.change() != 0 && fleet.atSeconds() < scenario.durationSeconds())
@@ -143,6 +142,13 @@ public final class Simulation
             (options.oracle() ? "; every decision checked against the reference model" : "; oracle off"));
         return new RunReport(scenario.name(), scenario.seed(), Math.round(scenario.durationSeconds() * 1e9), runs,
             marks, notes);
+    }
+
+    /** The scenario's cluster and churn, as every run of it sees them. */
+    public static GeneratedCluster generate(final Scenario scenario)
+    {
+        return ChurnGenerator.generate(scenario.cluster(), scenario.churn(), subSeed(scenario.seed(), 1),
+            scenario.durationSeconds());
     }
 
     /** Independent seeds for the generators, so changing one generator never shifts another's draws. */

@@ -108,7 +108,8 @@ class ChurnGeneratorTest
                     .forEach(x -> assertTrue(x.serving(), "old pods were ready, so they drain while serving"));
             }
             assertEquals(20, web.values().stream().filter(EndpointSpec::ready).count(), "rollout completes");
-            assertTrue(web.keySet().stream().noneMatch(initial::contains), amounts[0] + "/" + amounts[1] + ": every old pod was replaced: " + web.keySet());
+            assertTrue(web.keySet().stream().noneMatch(initial::contains),
+                amounts[0] + "/" + amounts[1] + ": every old pod was replaced: " + web.keySet());
             assertTrue(everTerminating.containsAll(initial), "every old pod drained before removal");
         }
     }

@@ -25,7 +25,8 @@ class TrafficGeneratorTest
         ClusterGenerator.service(new ServiceShape("kube-system", "dns", 3, List.of(new PortShape("dns", 53, 53,
             Protocol.UDP)), true, false, 1, 1, 0), 1));
 
-    private static final TrafficModel ATTACKED = TrafficModel.defaults().withPacketsPerSecond(5_000).withAttacks(List.of(
+    private static final TrafficModel ATTACKED = TrafficModel.defaults().withPacketsPerSecond(5_000).withAttacks(
+        List.of(
         new TrafficModel.Attack(TrafficModel.Attack.Kind.SYN_FLOOD, 2, 4, 1.0, "web", 1),
         new TrafficModel.Attack(TrafficModel.Attack.Kind.SCAN, 0, 10, 0.1, null, 20)));
 

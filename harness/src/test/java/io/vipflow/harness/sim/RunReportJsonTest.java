@@ -33,7 +33,8 @@ class RunReportJsonTest
 
         assertEquals(json, back.toJson());
         assertEquals("rolling-update-50", back.scenario());
-        assertEquals(List.of("WRONG_BACKEND", "WRONG_VERDICT"), List.copyOf(back.runs().get(0).violationsByKind().keySet()));
+        assertEquals(List.of("WRONG_BACKEND", "WRONG_VERDICT"),
+            List.copyOf(back.runs().get(0).violationsByKind().keySet()));
         assertArrayEquals(new long[]{3, 4}, back.runs().get(0).newFlowsPerBackendPerBucket().get(1));
         assertArrayEquals(new long[]{2, 1}, back.runs().get(0).brokenPerChurnMark());
     }

@@ -73,11 +73,15 @@ class ScenarioReaderTest
         "'nodeFailure: {node: 2}'|'nodeFailure: {node: 9}'|16|churn[1].nodeFailure.node: 9 out of range 1..3",
         "'nodes: 3'|'nodes: three'|5|cluster.nodes: 'three' is not a whole number",
         "'durationSeconds: 30'|'durationSeconds: 30\nspeed: 3'|3|speed: unknown field",
-        "'{service: web, maxSurge: 1, maxUnavailable: 0}'|'{service: api}'|14|churn[0].rollingUpdate.service: no Service 'api'",
-        "'maxSurge: 1, maxUnavailable: 0'|'maxSurge: 0, maxUnavailable: 0'|14|churn[0].rollingUpdate.maxUnavailable: may not be 0",
-        "'{from: 1, to: 2, service: web}'|'{from: 3, to: 2}'|20|traffic.attacks[0].synFlood.to: must be later than from",
+        "'{service: web, maxSurge: 1, maxUnavailable: 0}'|'{service: api}'|14|" +
+            "churn[0].rollingUpdate.service: no Service 'api'",
+        "'maxSurge: 1, maxUnavailable: 0'|'maxSurge: 0, maxUnavailable: 0'|14|" +
+            "churn[0].rollingUpdate.maxUnavailable: may not be 0",
+        "'{from: 1, to: 2, service: web}'|'{from: 3, to: 2}'|20|" +
+            "traffic.attacks[0].synFlood.to: must be later than from",
         "'targetPort: 8080}'|'protocol: QUIC}'|11|cluster.services[0].ports[0].protocol: unknown protocol 'QUIC'",
-        "'fleet: {instances: 2, change: add, at: 15}'|'fleet: {instances: 1, change: remove}'|21|fleet.change: removing an instance needs at least 2",
+        "'fleet: {instances: 2, change: add, at: 15}'|'fleet: {instances: 1, change: remove}'|21|" +
+            "fleet.change: removing an instance needs at least 2",
         "'name: tiny'|'name: [tiny'|0|not valid YAML"})
     void errorsNameTheFieldAndItsPosition(final String from, final String to, final int line, final String expected)
     {

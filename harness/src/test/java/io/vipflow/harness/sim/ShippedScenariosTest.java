@@ -21,7 +21,8 @@ class ShippedScenariosTest
         for (final SchedulerRun run : report.runs())
         {
             assertEquals(0, run.oracleViolations(), name + " " + run.scheduler() + ": " + run.firstViolations());
-            assertTrue(run.packets() > 38_000 && run.packets() <= 40_000, "scaled to the packet count: " + run.packets());
+            assertTrue(run.packets() > 38_000 && run.packets() <= 40_000,
+                "scaled to the packet count: " + run.packets());
             assertEquals(run.brokenFlows(), run.brokenUnavoidable() + run.brokenByScheduler());
             assertEquals(run.brokenFlows(), java.util.Arrays.stream(run.brokenPerChurnMark()).sum(),
                 "every break follows a churn mark");

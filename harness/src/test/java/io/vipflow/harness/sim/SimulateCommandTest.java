@@ -1,6 +1,8 @@
 package io.vipflow.harness.sim;
 
 import io.vipflow.harness.Main;
+import io.vipflow.harness.k8s.ChurnReader;
+import io.vipflow.harness.k8s.KubeObjectReader;
 import io.vipflow.harness.report.RunReport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,10 +69,12 @@ class SimulateCommandTest
     {
         final Path json = dir.resolve("fleet.json");
         final Run run = cli("simulate", "--scenario", "crash-loop", "--schedulers", "maglev", "--fleet", "2",
-            "--packets", "8000", "--json", json.toString(), "--no-progress");
+            "--packets", "8000", "--json", json.toString(), "--kube-objects", dir.toString(), "--no-progress");
         assertEquals(0, run.code(), run.err());
         final RunReport report = RunReport.fromJson(Files.readString(json));
         assertTrue(report.churn().stream().anyMatch(m -> m.description().contains("balancer instance added")));
+        assertEquals(2, KubeObjectReader.read(dir.resolve("cluster.json")).services().size());
+        assertTrue(ChurnReader.read(dir.resolve("churn.jsonl")).size() > 10, "the crash loop's slice updates");
     }
 
     @Test
