@@ -5,7 +5,7 @@ package io.vipflow.harness.gen;
  * <p>
  * Thread contract: confined to the generator's thread.
  */
-final class TrafficFlow implements Comparable<TrafficFlow>
+final class TrafficFlow
 {
     int id;
     FlowKind kind;
@@ -24,11 +24,4 @@ final class TrafficFlow implements Comparable<TrafficFlow>
     boolean variant;
     long endAt;
     long rtt;
-
-    @Override
-    public int compareTo(final TrafficFlow o)
-    {
-        final int byTime = Long.compare(next, o.next);
-        return byTime != 0 ? byTime : Integer.compare(id, o.id);
-    }
 }

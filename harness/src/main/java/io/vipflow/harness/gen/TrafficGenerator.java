@@ -8,7 +8,6 @@ import io.vipflow.service.ServiceSpec;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 
 /**
@@ -51,7 +50,7 @@ public final class TrafficGenerator
     private final Target[] attackTarget;
     private final int[] shortPorts;
     private final int[] longPorts;
-    private final PriorityQueue<TrafficFlow> flows = new PriorityQueue<>();
+    private final FlowHeap flows = new FlowHeap();
     private final ArrayDeque<TrafficFlow> pool = new ArrayDeque<>();
     private long nextArrival;
     private int nextFlowId;

@@ -25,8 +25,12 @@ import java.util.TreeMap;
  * port matched), {@code backend} (a backend the model does not allow), {@code flow-state} (a new flow where the
  * model has an established one, or the reverse).
  * <p>
- * Thread contract: confined to one thread at a time (the replay's collector, and between packets the thread that
- * applies churn, with a happens-before edge between them).
+ * A run may be split into shards that each check their own clients' packets (a simulation keeps one per data-plane
+ * worker): a packet's expectation depends only on the cluster, its flow's entry and its client's affinity records,
+ * so shards keyed by client address see exactly what one model would; {@link #merge} adds them up.
+ * <p>
+ * Thread contract: confined to one thread at a time (a worker, and between packets the thread that applies churn,
+ * with a happens-before edge between them).
  */
 public final class OracleRun
 {
@@ -39,6 +43,7 @@ public final class OracleRun
     private final TreeMap<String, EndpointSliceSpec> slices = new TreeMap<>();
     private final Map<String, Long> byKind = new TreeMap<>();
     private final List<String> examples = new ArrayList<>();
+    private final List<Long> exampleIndices = new ArrayList<>();
     private long violations;
     private long checked;
 
@@ -146,6 +151,7 @@ public final class OracleRun
         {
             examples.add(String.format("packet %d at %.6f s%s: %s: %s", index, nowNanos / 1e9,
                 models.size() > 1 ? " on instance " + instance : "", t, mismatch));
+            exampleIndices.add(index);
         }
         // The model follows the classifier where it can, so one fault is reported once rather than on every later
         // packet of the flow; a backend the model forbids cannot be recorded, so it records an allowed one.
@@ -200,5 +206,38 @@ public final class OracleRun
     public List<String> examples()
     {
         return List.copyOf(examples);
+    }
+
+    /**
+     * What shards of one run found together.
+     *
+     * @param checked          decisions checked.
+     * @param violations       decisions the model did not allow.
+     * @param violationsByKind counts by kind, sorted by kind.
+     * @param examples         the first violations of the run, in packet order.
+     */
+    public record Findings(long checked, long violations, Map<String, Long> violationsByKind, List<String> examples)
+    {
+    }
+
+    /** Adds up shards: counts are summed and the earliest examples kept, as one model would have found them. */
+    public static Findings merge(final List<OracleRun> shards, final int examplesKept)
+    {
+        long checked = 0;
+        long violations = 0;
+        final Map<String, Long> kinds = new TreeMap<>();
+        final TreeMap<Long, String> first = new TreeMap<>();
+        for (final OracleRun shard : shards)
+        {
+            checked += shard.checked;
+            violations += shard.violations;
+            shard.byKind.forEach((k, v) -> kinds.merge(k, v, Long::sum));
+            for (int i = 0; i < shard.examples.size(); i++)
+            {
+                first.put(shard.exampleIndices.get(i), shard.examples.get(i));
+            }
+        }
+        return new Findings(checked, violations, Collections.unmodifiableMap(kinds),
+            first.values().stream().limit(examplesKept).toList());
     }
 }

@@ -12,10 +12,11 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The replay pipeline: the calling (generator) thread fills preallocated {@link Slot}s of a ring and steers each
- * to one of N data-plane {@link Worker}s through its single-producer queue, by a hash of the packet's address pair
- * (as a NIC's RSS does with its 2-tuple hash type: a client's flows to one address stay in order on one worker, which
- * keeps session affinity exact). Workers and the {@link Collector} run as Agrona agents on their own threads; the
- * collector hands decisions to the sink in packet order.
+ * to one of N data-plane {@link Worker}s through its single-producer queue, by a hash of the packet's source address
+ * (as a NIC's RSS does with a source-only hash): all of a client's flows stay in order on one worker, which keeps
+ * session affinity exact and lets each worker check its own decisions against a reference model of its own. Workers
+ * and the {@link Collector} run as Agrona agents on their own threads; the collector hands decisions to the sink in
+ * packet order.
  * <p>
  * Use: {@link #claim} a slot, fill it, {@link #dispatch} it; {@link #drain} waits until every dispatched packet has
  * reached the sink, after which the caller may change shared state (publish a control-plane change, touch what the
@@ -73,9 +74,11 @@ public final class ParallelReplay implements AutoCloseable
      * @param workers  data-plane threads, ≥ 1.
      * @param ringSize packets in flight at most, a power of two.
      * @param step     how a worker classifies.
+     * @param checks   one per worker (or null): sees each of that worker's decisions on its thread.
      * @param sink     receives the classified packets in order, on the collector thread.
      */
-    public ParallelReplay(final int workers, final int ringSize, final ClassifyStep step, final PacketSink sink)
+    public ParallelReplay(final int workers, final int ringSize, final ClassifyStep step,
+        final List<PacketSink> checks, final PacketSink sink)
     {
         if (workers < 1 || Integer.bitCount(ringSize) != 1)
         {
@@ -91,7 +94,7 @@ public final class ParallelReplay implements AutoCloseable
         collector = new Collector(ring, sink, failure);
         for (int i = 0; i < workers; i++)
         {
-            this.workers[i] = new Worker(i, ringSize, step);
+            this.workers[i] = new Worker(i, ringSize, step, checks == null ? null : checks.get(i));
             start(this.workers[i]);
         }
         start(collector);
@@ -157,16 +160,16 @@ public final class ParallelReplay implements AutoCloseable
         waiting.idle();
     }
 
-    /** RSS-like steering over the address pair, with mixing of its own (independent of ECMP and schedulers). */
-    static int workerFor(final PacketTuple t, final int n)
+    /** RSS-like steering by source address, with mixing of its own (independent of ECMP and schedulers). */
+    public static int workerFor(final PacketTuple t, final int n)
     {
         if (n == 1)
         {
             return 0;
         }
         long h = t.srcHi * 0x9E3779B97F4A7C15L ^ t.srcLo;
-        h = (h ^ (h >>> 31)) * 0xBF58476D1CE4E5B9L ^ t.dstHi;
-        h = (h ^ (h >>> 29)) * 0x94D049BB133111EBL ^ t.dstLo;
+        h = (h ^ (h >>> 31)) * 0xBF58476D1CE4E5B9L;
+        h = (h ^ (h >>> 29)) * 0x94D049BB133111EBL;
         h ^= h >>> 32;
         return (int)((h & 0x7fff_ffffL) % n);
     }

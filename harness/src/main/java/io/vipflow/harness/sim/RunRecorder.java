@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Everything one scheduler's run measures, fed in packet order: verdict counts, the oracle's findings, broken
- * flows, new flows per backend and the new-flow cost, plus the decisions file when one is asked for.
+ * Everything one scheduler's run measures, fed in packet order: verdict counts, broken flows, new flows per backend
+ * and the new-flow cost, plus the decisions file when one is asked for (the oracle runs on the workers).
  * <p>
  * Thread contract: {@link #accept} runs on the replay's collector thread; {@link #startEpoch}, {@link #endEpoch}
  * and {@link #finish} run on the generator thread while the replay is drained (the replay's drain orders them
@@ -26,7 +26,6 @@ final class RunRecorder implements PacketSink
 {
     private static final int KINDS = Verdict.values().length * Reason.values().length * 2;
 
-    private final OracleRun oracle;
     private final DecisionWriter decisions;
     private final BackendLabels labels = new BackendLabels();
     private final LoadTracker load;
@@ -38,16 +37,13 @@ final class RunRecorder implements PacketSink
     private long flowCount;
 
     /**
-     * @param oracle      checks every decision, or null for none.
      * @param decisions   receives every decision, or null.
      * @param bucketNanos width of a bucket of the new-flow series.
      * @param buckets     number of buckets.
      * @param markNanos   times of the churn marks, ascending.
      */
-    RunRecorder(final OracleRun oracle, final DecisionWriter decisions, final long bucketNanos, final int buckets,
-        final List<Long> markNanos)
+    RunRecorder(final DecisionWriter decisions, final long bucketNanos, final int buckets, final List<Long> markNanos)
     {
-        this.oracle = oracle;
         this.decisions = decisions;
         this.bucketNanos = bucketNanos;
         this.load = new LoadTracker(labels, bucketNanos, buckets);
@@ -61,10 +57,6 @@ final class RunRecorder implements PacketSink
         final long now = slot.meta.timeNanos;
         packets++;
         verdicts[(d.verdict().ordinal() * Reason.values().length + d.reason().ordinal()) * 2 + (d.newFlow() ? 1 : 0)]++;
-        if (oracle != null)
-        {
-            oracle.check(slot.instance, slot.index, d.tuple, now, d);
-        }
         if (decisions != null)
         {
             try
@@ -111,8 +103,13 @@ final class RunRecorder implements PacketSink
         return packets;
     }
 
-    /** The run's figures; {@code wallNanos} is the wall-clock time of the whole replay. */
-    SchedulerRun finish(final String scheduler, final long wallNanos)
+    /**
+     * The run's figures.
+     *
+     * @param wallNanos wall-clock time of the whole replay.
+     * @param oracle    what the oracle found, or null when it did not run.
+     */
+    SchedulerRun finish(final String scheduler, final long wallNanos, final OracleRun.Findings oracle)
     {
         final Map<String, Long> counts = new LinkedHashMap<>();
         for (final Verdict v : Verdict.values())

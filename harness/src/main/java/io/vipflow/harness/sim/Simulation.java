@@ -27,6 +27,9 @@ import java.util.List;
  * a replay applies a churn file: every event due at or before a packet's time is published before that packet,
  * after the packets before it have been classified and checked.
  * <p>
+ * Each worker checks its own decisions against its own shard of the oracle as it makes them; the collector merges
+ * decisions in packet order for the counts and files.
+ * <p>
  * Determinism: with one worker every scheduler's decisions depend on the seed alone. With several workers,
  * packets of different flows are classified in an order that varies from run to run; decisions stay the same for
  * schedulers whose pick depends only on the flow and the backend set (maglev, ring-hash, mh, sh, dh), and may
@@ -207,16 +210,20 @@ public final class Simulation
             final double expected = options.packets() > 0 ? options.packets() : scenario.expectedPackets();
             final ClassifierConfig config = ClassifierConfig.defaults()
                 .withConnectionCapacity(capacity(expected, plan.instances() + Math.max(0, plan.change())));
-            final OracleRun oracle = options.oracle() ? new OracleRun(config, ClusterGenerator.BALANCER_NODE,
-                List.of(ClusterGenerator.BALANCER_NODE_IP), EXAMPLES) : null;
-            if (oracle != null)
+            // One oracle shard per worker: workers are steered by client, and a client's packets depend on no other
+            // client's state in the model.
+            final List<OracleRun> oracles = new ArrayList<>();
+            for (int w = 0; options.oracle() && w < options.workers(); w++)
             {
-                cluster.initial().services().forEach(oracle::upsertService);
-                cluster.initial().slices().forEach(oracle::upsertSlice);
+                final OracleRun shard = new OracleRun(config, ClusterGenerator.BALANCER_NODE,
+                    List.of(ClusterGenerator.BALANCER_NODE_IP), EXAMPLES);
+                cluster.initial().services().forEach(shard::upsertService);
+                cluster.initial().slices().forEach(shard::upsertSlice);
                 for (int i = 0; i < plan.instances(); i++)
                 {
-                    oracle.addInstance();
+                    shard.addInstance();
                 }
+                oracles.add(shard);
             }
             final long duration = Math.round(scenario.durationSeconds() * 1e9);
             final long bucket = bucketNanos(duration);
@@ -227,27 +234,36 @@ public final class Simulation
                 Fleet fleet = new Fleet(scheduler, scenario.seed(), config, plan.instances(), cluster.initial());
                 ProgressSink progress = options.progress().start(scheduler, (long)expected))
             {
-                final RunRecorder recorder = new RunRecorder(oracle, writer, bucket,
-                    (int)((duration + bucket - 1) / bucket), markTimes);
+                final RunRecorder recorder = new RunRecorder(writer, bucket, (int)((duration + bucket - 1) / bucket),
+                    markTimes);
                 final TrafficGenerator traffic = new TrafficGenerator(scenario.traffic(), cluster.services(),
                     subSeed(scenario.seed(), 2), scenario.durationSeconds(),
                     options.packets() > 0 ? options.packets() : Long.MAX_VALUE);
                 final long start = System.nanoTime();
-                replay(fleet, oracle, recorder, traffic, progress);
-                return recorder.finish(scheduler, System.nanoTime() - start);
+                replay(fleet, oracles, recorder, traffic, progress);
+                return recorder.finish(scheduler, System.nanoTime() - start,
+                    oracles.isEmpty() ? null : OracleRun.merge(oracles, EXAMPLES));
             }
         }
 
-        private void replay(final Fleet fleet, final OracleRun oracle, final RunRecorder recorder,
+        private void replay(final Fleet fleet, final List<OracleRun> oracles, final RunRecorder recorder,
             final TrafficGenerator traffic, final ProgressSink progress)
         {
             final List<ChurnEvent> events = cluster.events();
             final FleetPlan plan = scenario.fleet();
             long fleetAt = plan.change() == 0 ? Long.MAX_VALUE : Math.round(plan.atSeconds() * 1e9);
             int next = 0;
+            long nextAt = events.isEmpty() ? Long.MAX_VALUE : events.get(0).atNanos();
             long reported = 0;
             recorder.startEpoch(fleet.reference());
-            try (ParallelReplay replay = new ParallelReplay(options.workers(), RING, options.step(), recorder))
+            final List<PacketSink> checks = new ArrayList<>();
+            for (final OracleRun shard : oracles)
+            {
+                checks.add(slot -> shard.check(slot.instance, slot.index, slot.decision.tuple, slot.meta.timeNanos,
+                    slot.decision));
+            }
+            try (ParallelReplay replay = new ParallelReplay(options.workers(), RING, options.step(),
+                checks.isEmpty() ? null : checks, recorder))
             {
                 while (true)
                 {
@@ -256,24 +272,23 @@ public final class Simulation
                     {
                         break;
                     }
-                    final long due = Math.min(next < events.size() ? events.get(next).atNanos() : Long.MAX_VALUE,
-                        fleetAt);
-                    if (due <= t)
+                    if (Math.min(nextAt, fleetAt) <= t)
                     {
                         replay.drain();
                         recorder.endEpoch();
-                        while (next < events.size() && events.get(next).atNanos() <= t)
+                        while (nextAt <= t)
                         {
                             fleet.apply(events.get(next));
-                            if (oracle != null)
+                            for (final OracleRun shard : oracles)
                             {
-                                oracle.apply(events.get(next));
+                                shard.apply(events.get(next));
                             }
                             next++;
+                            nextAt = next < events.size() ? events.get(next).atNanos() : Long.MAX_VALUE;
                         }
                         if (fleetAt <= t)
                         {
-                            changeFleet(fleet, oracle, plan.change());
+                            changeFleet(fleet, oracles, plan.change());
                             fleetAt = Long.MAX_VALUE;
                         }
                         fleet.publish();
@@ -297,23 +312,17 @@ public final class Simulation
             }
         }
 
-        private static void changeFleet(final Fleet fleet, final OracleRun oracle, final int change)
+        private static void changeFleet(final Fleet fleet, final List<OracleRun> oracles, final int change)
         {
             if (change > 0)
             {
                 fleet.addInstance();
-                if (oracle != null)
-                {
-                    oracle.addInstance();
-                }
+                oracles.forEach(OracleRun::addInstance);
             }
             else
             {
                 fleet.removeInstance();
-                if (oracle != null)
-                {
-                    oracle.removeInstance(oracle.instances() - 1);
-                }
+                oracles.forEach(o -> o.removeInstance(o.instances() - 1));
             }
         }
 

@@ -5,8 +5,9 @@ import org.jctools.queues.MessagePassingQueue;
 import org.jctools.queues.SpscArrayQueue;
 
 /**
- * A data-plane worker: takes slots from its own queue in the order the generator offered them and classifies each.
- * Flows are steered to one worker by hash, so a flow's packets are classified in order.
+ * A data-plane worker: takes slots from its own queue in the order the generator offered them, classifies each and,
+ * when asked, checks the decision at once. Clients are steered to one worker by hash, so a flow's packets are
+ * classified and checked in order.
  * <p>
  * Thread contract: {@link #doWork} runs on the worker's own {@link org.agrona.concurrent.AgentRunner} thread; the
  * queue's single producer is the generator thread.
@@ -18,13 +19,19 @@ final class Worker implements Agent
     private final int id;
     private final SpscArrayQueue<Slot> queue;
     private final ClassifyStep step;
+    private final PacketSink check;
     private final MessagePassingQueue.Consumer<Slot> process = this::process;
 
-    Worker(final int id, final int capacity, final ClassifyStep step)
+    /**
+     * @param check sees each decision on this worker's thread, in this worker's packet order, before the collector
+     *              does; null for none.
+     */
+    Worker(final int id, final int capacity, final ClassifyStep step, final PacketSink check)
     {
         this.id = id;
         this.queue = new SpscArrayQueue<>(capacity);
         this.step = step;
+        this.check = check;
     }
 
     SpscArrayQueue<Slot> queue()
@@ -51,6 +58,10 @@ final class Worker implements Agent
         else
         {
             step.classify(slot.classifier, slot.decision.tuple, slot.meta.timeNanos, slot.decision);
+        }
+        if (check != null)
+        {
+            check.accept(slot);
         }
         slot.releaseDone(slot.index);
     }
