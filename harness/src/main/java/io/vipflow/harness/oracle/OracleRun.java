@@ -12,6 +12,7 @@ import io.vipflow.service.ServiceSpec;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -149,7 +150,7 @@ public final class OracleRun
         byKind.merge(kind(e, d), 1L, Long::sum);
         if (examples.size() < examplesKept)
         {
-            examples.add(String.format("packet %d at %.6f s%s: %s: %s", index, nowNanos / 1e9,
+            examples.add(String.format(Locale.ROOT, "packet %d at %.6f s%s: %s: %s", index, nowNanos / 1e9,
                 models.size() > 1 ? " on instance " + instance : "", t, mismatch));
             exampleIndices.add(index);
         }

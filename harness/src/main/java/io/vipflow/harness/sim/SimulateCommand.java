@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
@@ -128,9 +129,9 @@ public final class SimulateCommand implements Callable<Integer>
         final Path summary) throws IOException
     {
         final Scenario s = options.scenario();
-        out.printf("vipflow simulate: %s (seed %d, %s simulated, schedulers %s, %d worker%s)%n", s.name(), s.seed(),
-            FleetPlan.seconds(s.durationSeconds()), String.join(", ", s.schedulers()), options.workers(),
-            options.workers() == 1 ? "" : "s");
+        out.printf(Locale.ROOT, "vipflow simulate: %s (seed %d, %s simulated, schedulers %s, %d worker%s)%n",
+            s.name(), s.seed(), FleetPlan.seconds(s.durationSeconds()), String.join(", ", s.schedulers()),
+            options.workers(), options.workers() == 1 ? "" : "s");
         out.flush();
         final RunReport result;
         try
