@@ -40,6 +40,8 @@ import java.util.concurrent.TimeUnit;
 public class ConnTrackExpiryBenchmark
 {
     private static final long NOW = 1_000_000_000L;
+    /** ConnTable keeps deadlines in milliseconds: entries expire one millisecond after they are made. */
+    private static final long MILLI = 1_000_000L;
 
     @Param({"ConnTable", "ConnTable.mapped", "ChronicleConnTable", "ConcurrentHashMap", "NonBlockingHashMapLong"})
     public String impl;
@@ -57,7 +59,7 @@ public class ConnTrackExpiryBenchmark
         subject = ConnTrackSubject.create(impl, ConnTrackFlows.capacity(flows));
     }
 
-    /** Every resident flow again, expiring one nanosecond after it was made; the last sweep must have left none. */
+    /** Every resident flow again, expiring one millisecond after it was made; the last sweep must have left none. */
     @Setup(Level.Invocation)
     public void refill()
     {
@@ -65,7 +67,7 @@ public class ConnTrackExpiryBenchmark
         {
             throw new IllegalStateException(impl + ": the sweep left " + subject.size() + " entries");
         }
-        subject.fill(data, NOW + 1, NOW);
+        subject.fill(data, NOW + MILLI, NOW);
     }
 
     @TearDown(Level.Trial)
@@ -77,6 +79,6 @@ public class ConnTrackExpiryBenchmark
     @Benchmark
     public int sweepAllExpired()
     {
-        return subject.sweep(NOW + 2);
+        return subject.sweep(NOW + 2 * MILLI);
     }
 }
