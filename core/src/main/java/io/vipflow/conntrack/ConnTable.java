@@ -44,6 +44,9 @@ import java.nio.file.Path;
  * </ul>
  * Times are caller-supplied nanoseconds on one clock (packet capture time, {@link System#nanoTime()}, or epoch
  * nanoseconds for a table that outlives the process).
+ * <p>
+ * This class is longer than the rest of the code base on purpose: claiming, publishing, race resolution and
+ * removal form one protocol over one memory layout, and a reader checking it must see every step in one place.
  */
 public final class ConnTable implements AutoCloseable
 {
