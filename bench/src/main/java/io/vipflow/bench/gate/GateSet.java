@@ -41,7 +41,7 @@ enum GateSet
      */
     QUICK(
         ".*",
-        params("flows", "10000", "services", "100", "backends", "10", "tableSize", "65537"),
+        params("flows", "10000", "services", "100", "backends", "10", "tableSize", "65537", "mebibytes", "1"),
         0, 1, "100ms", 1, "100ms");
 
     private final String include;

@@ -1,0 +1,90 @@
+package io.vipflow.bench;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.nio.ByteBuffer;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The machine's floor for a flow lookup: the latency of one load whose address depends on the previous one, over
+ * {@code mebibytes} of memory visited in a random cycle of cache lines (each line holds the index of the next). At
+ * 1 MiB that is a cache hit; at 256 MiB, the size of a million-flow table, it is a DRAM access plus, with 4 KiB
+ * pages, a TLB miss and its page walk. {@code direct} reads off-heap memory as the connection table does;
+ * {@code heap} reads a {@code long[]}, which the JVM can back with huge pages ({@code -XX:+UseTransparentHugePages})
+ * where the kernel allows. A lookup that needs k dependent misses cannot beat k times this figure on one thread.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED"})
+public class MemoryLatencyBenchmark
+{
+    private static final int LINE = 64;
+
+    @Param({"1", "16", "256"})
+    public int mebibytes;
+
+    @Param({"direct", "heap"})
+    public String memory;
+
+    private UnsafeBuffer direct;
+    private long[] heap;
+    private int cursor;
+
+    @Setup
+    public void setUp()
+    {
+        final int lines = (int)((long)mebibytes * 1024 * 1024 / LINE);
+        // Sattolo's shuffle: one cycle through every line, in random order.
+        final int[] next = new int[lines];
+        for (int i = 0; i < lines; i++)
+        {
+            next[i] = i;
+        }
+        final SplittableRandom random = new SplittableRandom(7);
+        for (int i = lines - 1; i > 0; i--)
+        {
+            final int j = random.nextInt(i);
+            final int t = next[i];
+            next[i] = next[j];
+            next[j] = t;
+        }
+        if ("direct".equals(memory))
+        {
+            direct = new UnsafeBuffer(ByteBuffer.allocateDirect(lines * LINE + LINE));
+            for (int i = 0; i < lines; i++)
+            {
+                direct.putLong(i * LINE, next[i]);
+            }
+        }
+        else
+        {
+            heap = new long[lines * (LINE / 8)];
+            for (int i = 0; i < lines; i++)
+            {
+                heap[i * (LINE / 8)] = next[i];
+            }
+        }
+    }
+
+    @Benchmark
+    public int dependentLoad()
+    {
+        final int at = cursor;
+        return cursor = (int)(direct != null ? direct.getLong(at * LINE) : heap[at * (LINE / 8)]);
+    }
+}
