@@ -74,11 +74,23 @@ enum GateSet
         return m;
     }
 
+    /** The regular expression that selects this set's benchmarks. */
+    String include()
+    {
+        return include;
+    }
+
     /** JMH options for this set, writing JSON results to {@code out}. */
     ChainedOptionsBuilder options(final Path out)
     {
+        return options(out, include);
+    }
+
+    /** JMH options for the benchmarks of this set that {@code only} selects, with the set's settings. */
+    ChainedOptionsBuilder options(final Path out, final String only)
+    {
         final ChainedOptionsBuilder b = new OptionsBuilder()
-            .include(include)
+            .include(only)
             .forks(forks)
             .warmupIterations(warmups)
             .warmupTime(TimeValue.fromString(warmupTime))

@@ -58,6 +58,17 @@ final class Results
         return true;
     }
 
+    /**
+     * {@code cpu.time.norm} (always ns) in the unit of the result's score. It counts every thread of the JVM and
+     * per-invocation setup too, so it can exceed the score where JMH excludes work from the timing.
+     */
+    static double cpuInScoreUnit(final JmhResult r)
+    {
+        final String u = r.unit();
+        final double scale = u.startsWith("us") ? 1e3 : u.startsWith("ms") ? 1e6 : u.startsWith("s/") ? 1e9 : 1;
+        return r.cpuNorm() / scale;
+    }
+
     /** Score ± half the 99.9 % interval, with three significant figures. */
     static String score(final JmhResult r)
     {

@@ -125,14 +125,14 @@ public final class ResultsReport
     private static String genericTable(final Results results, final String benchmarkClass)
     {
         final StringBuilder b = new StringBuilder("### ").append(benchmarkClass).append("\n\n")
-            .append("| benchmark | parameters | score | unit | CPU ns/op | B/op |\n|---|---|---|---|---|---|\n");
+            .append("| benchmark | parameters | score | unit | CPU time, same unit | B/op |\n|---|---|---|---|---|---|\n");
         for (final JmhResult r : results.ofClass(benchmarkClass))
         {
             final StringBuilder params = new StringBuilder();
             r.params().forEach((k, v) -> params.append(k).append('=').append(v).append(' '));
             b.append("| ").append(r.shortName().substring(r.shortName().indexOf('.') + 1)).append(" | ")
                 .append(params.toString().trim()).append(" | ").append(Results.score(r)).append(" | ")
-                .append(r.unit()).append(" | ").append(Results.figure(r.cpuNorm())).append(" | ")
+                .append(r.unit()).append(" | ").append(Results.figure(Results.cpuInScoreUnit(r))).append(" | ")
                 .append(Results.figure(r.allocNorm())).append(" |\n");
         }
         return b.toString();

@@ -78,8 +78,7 @@ final class Targets
     private void atMost(final String what, final String unit, final double goal, final JmhResult r)
     {
         final double v = r == null ? Double.NaN : r.score();
-        // cpu.time.norm is in ns; the Maglev build scores in µs.
-        final double cpu = r == null ? Double.NaN : r.cpuNorm() / (r.unit().startsWith("us") ? 1000 : 1);
+        final double cpu = r == null ? Double.NaN : Results.cpuInScoreUnit(r);
         rows.add(new String[] {what, "≤ " + Results.figure(goal) + " " + unit,
             r == null ? "not run" : Results.score(r) + " " + unit, Results.figure(cpu) + " " + unit,
             verdictAtMost(v, goal) + (Double.isNaN(cpu) ? "" : "; on CPU time " + verdictAtMost(cpu, goal))});
