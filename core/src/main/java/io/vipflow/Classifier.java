@@ -150,20 +150,29 @@ public final class Classifier implements AutoCloseable
     public void classifyBatch(final PacketTuple[] tuples, final int count, final long nowNanos, final Decision[] out)
     {
         final Snapshot snapshot = controlPlane.current();
-        long touched = 0;
+        final ConnTable table = connections;
+        // Each phase is its own loop on purpose. A load that misses holds its place in the processor's reorder
+        // window until it returns, so misses overlap only when few instructions separate them: the loops that
+        // issue the misses (2 and 4) do nothing else, and the work between them (1 and 3) runs on cached data.
         for (int i = 0; i < count; i++)
         {
-            if (out[i].pending = begin(snapshot, tuples[i], out[i]))
-            {
-                touched += connections.touchBucket(out[i].key);
-            }
+            out[i].pending = begin(snapshot, tuples[i], out[i]);
         }
+        long touched = 0;
         for (int i = 0; i < count; i++)
         {
             if (out[i].pending)
             {
-                touched += connections.touchSlot(out[i].key);
+                touched += table.touchBucket(out[i].key);
             }
+        }
+        for (int i = 0; i < count; i++)
+        {
+            out[i].slotHint = out[i].pending ? table.slotHint(out[i].key) : -1;
+        }
+        for (int i = 0; i < count; i++)
+        {
+            touched += table.touchLine(out[i].slotHint);
         }
         for (int i = 0; i < count; i++)
         {

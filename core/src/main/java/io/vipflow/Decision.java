@@ -35,6 +35,8 @@ public final class Decision
     boolean parsed;
     /** Set while a batch holds this decision between its phases. */
     boolean pending;
+    /** Between a batch's phases: the slot line its flow probably occupies, or -1. */
+    int slotHint;
 
     void reset()
     {

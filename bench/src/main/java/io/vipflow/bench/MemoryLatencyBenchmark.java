@@ -6,6 +6,7 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -34,6 +35,8 @@ import java.util.concurrent.TimeUnit;
 public class MemoryLatencyBenchmark
 {
     private static final int LINE = 64;
+    /** Independent chains followed at once by {@link #independentLoads}: as many lookups as a classify batch holds. */
+    static final int CHAINS = 16;
 
     @Param({"1", "16", "256"})
     public int mebibytes;
@@ -44,6 +47,7 @@ public class MemoryLatencyBenchmark
     private UnsafeBuffer direct;
     private long[] heap;
     private int cursor;
+    private final int[] cursors = new int[CHAINS];
 
     @Setup
     public void setUp()
@@ -62,6 +66,10 @@ public class MemoryLatencyBenchmark
             final int t = next[i];
             next[i] = next[j];
             next[j] = t;
+        }
+        for (int c = 0; c < CHAINS; c++)
+        {
+            cursors[c] = next[(int)((long)c * lines / CHAINS)];
         }
         if ("direct".equals(memory))
         {
@@ -86,5 +94,35 @@ public class MemoryLatencyBenchmark
     {
         final int at = cursor;
         return cursor = (int)(direct != null ? direct.getLong(at * LINE) : heap[at * (LINE / 8)]);
+    }
+
+    /**
+     * Sixteen chains followed side by side: each load depends on the previous one of its own chain only, so up to
+     * sixteen misses can be in flight. The score is per load; the gap to {@link #dependentLoad} is how much a batch
+     * of lookups can overlap on this machine.
+     */
+    @Benchmark
+    @OperationsPerInvocation(CHAINS)
+    public int independentLoads()
+    {
+        final int[] c = cursors;
+        int sum = 0;
+        if (direct != null)
+        {
+            final UnsafeBuffer d = direct;
+            for (int i = 0; i < CHAINS; i++)
+            {
+                sum += c[i] = (int)d.getLong(c[i] * LINE);
+            }
+        }
+        else
+        {
+            final long[] h = heap;
+            for (int i = 0; i < CHAINS; i++)
+            {
+                sum += c[i] = (int)h[c[i] * (LINE / 8)];
+            }
+        }
+        return sum;
     }
 }

@@ -210,10 +210,12 @@ public final class ConnTable implements AutoCloseable
     }
 
     /**
-     * Loads the slot line of the first way whose tag matches the key (its header lines should be in cache after
-     * {@link #touchBucket}) and returns a word of it; 0 when no way matches. Same purpose as {@link #touchBucket}.
+     * The offset of the slot line of the first way whose tag matches the key, or -1 when none does. Reads only the
+     * two header lines (which {@link #touchBucket} should have brought into cache) and does not touch the slot, so
+     * that a batch can find every packet's slot first and then load all of them in one short loop
+     * ({@link #touchLine}), keeping all those misses in flight together.
      */
-    public long touchSlot(final FlowKey key)
+    public int slotHint(final FlowKey key)
     {
         final int tag = ConnSlots.tagOf(key.hash);
         final int b1 = bucketBase(key.hash);
@@ -222,10 +224,16 @@ public final class ConnTable implements AutoCloseable
         {
             if ((int)(buffer.getLong(headerAt(b1, b2, c)) >>> 32) == tag)
             {
-                return buffer.getLong(slotAt(b1, b2, c) + SRC_LO);
+                return slotAt(b1, b2, c);
             }
         }
-        return 0;
+        return -1;
+    }
+
+    /** Loads one word of the line at {@code offset} (from {@link #slotHint}) and returns it; 0 for -1. */
+    public long touchLine(final int offset)
+    {
+        return offset < 0 ? 0 : buffer.getLong(offset + SRC_LO);
     }
 
     /**

@@ -188,4 +188,25 @@ class ConnTableTest
             assertTrue(t.slotCount() >= 1_000_000 / 0.75);
         }
     }
+
+    @Test
+    void slotHintPointsAtTheFlowsSlotLineAndIsMinusOneForAnAbsentTag()
+    {
+        try (ConnTable t = new ConnTable(10_000))
+        {
+            final ConnView v = new ConnView();
+            for (int i = 0; i < 5_000; i++)
+            {
+                final FlowKey k = key(i, 40000 + (i % 1000));
+                t.getOrCreate(k, 1, ConnState.ESTABLISHED, ms(1_000), ms(0), v);
+                // The hint is the first way with the flow's tag; with 5,000 flows and 32-bit tags that is its own.
+                final int hint = t.slotHint(k);
+                assertEquals(v.slot, hint, "flow " + i);
+                assertEquals(k.srcLo, t.touchLine(hint), "the hinted line holds the flow's source address");
+            }
+            final FlowKey absent = key(99_999, 1);
+            assertEquals(-1, t.slotHint(absent));
+            assertEquals(0, t.touchLine(-1));
+        }
+    }
 }
