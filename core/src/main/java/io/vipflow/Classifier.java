@@ -135,7 +135,7 @@ public final class Classifier implements AutoCloseable
     {
         if (begin(controlPlane.current(), t, d))
         {
-            finish(t, nowNanos, d);
+            finish(t, -1, nowNanos, d);
         }
     }
 
@@ -156,15 +156,22 @@ public final class Classifier implements AutoCloseable
         // issue the misses (2 and 4) do nothing else, and the work between them (1 and 3) runs on cached data.
         for (int i = 0; i < count; i++)
         {
-            out[i].pending = begin(snapshot, tuples[i], out[i]);
+            final Decision d = out[i];
+            if (d.pending = begin(snapshot, tuples[i], d))
+            {
+                d.bucket1 = table.firstBucket(d.key);
+                d.bucket2 = table.secondBucket(d.key);
+            }
+            else
+            {
+                d.bucket1 = -1;
+                d.bucket2 = -1;
+            }
         }
         long touched = 0;
         for (int i = 0; i < count; i++)
         {
-            if (out[i].pending)
-            {
-                touched += table.touchBucket(out[i].key);
-            }
+            touched += table.touchLine(out[i].bucket1) + table.touchLine(out[i].bucket2);
         }
         for (int i = 0; i < count; i++)
         {
@@ -179,7 +186,7 @@ public final class Classifier implements AutoCloseable
             if (out[i].pending)
             {
                 out[i].pending = false;
-                finish(tuples[i], nowNanos, out[i]);
+                finish(tuples[i], out[i].slotHint, nowNanos, out[i]);
             }
         }
         batchSink = touched;
@@ -255,13 +262,13 @@ public final class Classifier implements AutoCloseable
     }
 
     /** Second half: the connection table, then the scheduler for a new flow. */
-    private void finish(final PacketTuple t, final long nowNanos, final Decision d)
+    private void finish(final PacketTuple t, final int slotHint, final long nowNanos, final Decision d)
     {
         final Frontend frontend = d.frontend;
         final ServicePort sp = frontend.target;
         final boolean tcp = t.protocol == PacketTuple.PROTO_TCP;
         final boolean opensFlow = opensFlow(t, tcp);
-        if (connections.lookup(d.key, nowNanos, d.view) && continueFlow(t, tcp, opensFlow, frontend, sp, nowNanos, d))
+        if (connections.lookup(d.key, slotHint, nowNanos, d.view) && continueFlow(t, tcp, opensFlow, frontend, sp, nowNanos, d))
         {
             return;
         }

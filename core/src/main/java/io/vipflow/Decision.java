@@ -35,7 +35,9 @@ public final class Decision
     boolean parsed;
     /** Set while a batch holds this decision between its phases. */
     boolean pending;
-    /** Between a batch's phases: the slot line its flow probably occupies, or -1. */
+    /** Between a batch's phases: the offsets of the flow's two buckets, then of the slot it probably occupies. */
+    int bucket1;
+    int bucket2;
     int slotHint;
 
     void reset()

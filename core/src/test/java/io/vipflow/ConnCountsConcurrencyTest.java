@@ -42,6 +42,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and between active and inactive), UDP packets and replies for 64 shared flows, so packets of one flow race
  * on different threads; the clock advances as they go, so entries expire, and the first thread also sweeps and
  * changes the control plane (an endpoint removed and added back under a new id, one set terminating, one added).
+ * Two of the threads send their client packets through {@code classifyBatch}, whose lookups start from slot
+ * hints taken before the batch is decided and possibly stale by then.
  * <p>
  * The recount follows the classifier's contract: a backend counts every entry in the table that names it,
  * active when the entry is TCP ESTABLISHED and inactive otherwise, whether or not its timer has run out (an
@@ -69,6 +71,7 @@ class ConnCountsConcurrencyTest
     private static final int CLIENT_BASE = 0x0a01_0000;
     private static final int SWEEP_EVERY = 32;
     private static final int SWEEP_SLOTS = 256;
+    private static final int BATCH = 4;
 
     @Test
     void countsEqualARecountOfTheTable() throws Exception
@@ -180,6 +183,18 @@ class ConnCountsConcurrencyTest
         final PacketTuple p = new PacketTuple();
         // The backend this thread last saw for each TCP flow, for sending its replies.
         final Backend[] backendOf = new Backend[TCP_FLOWS];
+        // Odd threads send their client TCP packets in batches of BATCH (classifyBatch, which looks flows up from
+        // slot hints found before the batch is decided), so hinted and plain lookups race on the same flows.
+        final boolean batching = (id & 1) == 1;
+        final PacketTuple[] batch = new PacketTuple[BATCH];
+        final Decision[] batchOut = new Decision[BATCH];
+        final int[] batchFlow = new int[BATCH];
+        for (int i = 0; i < BATCH; i++)
+        {
+            batch[i] = new PacketTuple();
+            batchOut[i] = new Decision();
+        }
+        int batched = 0;
         start.await();
         for (int op = 0; op < OPS_PER_THREAD; op++)
         {
@@ -222,6 +237,24 @@ class ConnCountsConcurrencyTest
             }
             final int pick = random.nextInt(100);
             final int flags = pick < 25 ? SYN : pick < 55 ? ACK : pick < 75 ? PSH_ACK : pick < 93 ? FIN_ACK : RST;
+            if (batching)
+            {
+                batch[batched].setIpv4(PacketTuple.PROTO_TCP, CLIENT_BASE | flow, 40_000 + flow, TCP_VIP, 80, flags);
+                batchFlow[batched++] = flow;
+                if (batched == BATCH)
+                {
+                    classifier.classifyBatch(batch, BATCH, now, batchOut);
+                    for (int i = 0; i < BATCH; i++)
+                    {
+                        if (batchOut[i].backend() != null)
+                        {
+                            backendOf[batchFlow[i]] = batchOut[i].backend();
+                        }
+                    }
+                    batched = 0;
+                }
+                continue;
+            }
             p.setIpv4(PacketTuple.PROTO_TCP, CLIENT_BASE | flow, 40_000 + flow, TCP_VIP, 80, flags);
             classifier.classify(p, now, d);
             if (d.backend() != null)
@@ -230,6 +263,10 @@ class ConnCountsConcurrencyTest
             }
         }
         classifier.flushStats(d);
+        for (final Decision out : batchOut)
+        {
+            classifier.flushStats(out);
+        }
     }
 
     /**

@@ -164,54 +164,87 @@ public final class ConnTable implements AutoCloseable
      */
     public boolean lookup(final FlowKey key, final long nowNanos, final ConnView view)
     {
+        return lookup(key, -1, nowNanos, view);
+    }
+
+    /**
+     * {@link #lookup(FlowKey, long, ConnView)} that tries the slot of {@link #slotHint} first (a batch has found
+     * it already) and scans the buckets only when the hint is -1 or wrong.
+     */
+    public boolean lookup(final FlowKey key, final int slotHint, final long nowNanos, final ConnView view)
+    {
         final int tag = ConnSlots.tagOf(key.hash);
+        if (slotHint >= 0)
+        {
+            final int bucket = slotHint - slotHint % BUCKET_BYTES;
+            final int headerIndex = bucket + (slotHint - bucket - SLOT_BYTES) / SLOT_BYTES * 8;
+            if (readLive(headerIndex, slotHint, tag, key, nowNanos, view) == FOUND)
+            {
+                return true;
+            }
+        }
         final int b1 = bucketBase(key.hash);
         final int b2 = secondBucketBase(key.hash);
         final int candidates = b1 == b2 ? WAYS : 2 * WAYS;
         for (int c = 0; c < candidates; c++)
         {
-            final int headerIndex = headerAt(b1, b2, c);
-            final long header = buffer.getLongAcquire(headerIndex);
-            if ((header & STATUS_MASK) != LIVE || (int)(header >>> 32) != tag)
+            final int found = readLive(headerAt(b1, b2, c), slotAt(b1, b2, c), tag, key, nowNanos, view);
+            if (found == FOUND)
             {
-                continue;
+                return true;
             }
-            final int slot = slotAt(b1, b2, c);
-            if (!keyEquals(slot, key))
-            {
-                continue;
-            }
-            final long meta = buffer.getLongVolatile(slot + META);
-            final int backendId = buffer.getInt(slot + BACKEND);
-            final long created = buffer.getLong(slot + CREATED_AT);
-            VarHandle.acquireFence();
-            if (buffer.getLongVolatile(headerIndex) != header)
+            if (found == CHANGED)
             {
                 c = -1; // the slot changed under us: scan both buckets again
-                continue;
             }
-            if (ConnSlots.stateOf(meta) == ConnState.DEAD || ConnSlots.expired(meta, nowNanos))
-            {
-                continue;
-            }
-            view.set(slot, headerIndex, header, meta, backendId, created);
-            return true;
         }
         return false;
     }
 
-    /**
-     * Loads the key's two bucket header lines and returns a word of them: called for many keys before looking any
-     * of them up, so that their cache misses overlap. The caller keeps the result alive (sums it into a field).
-     */
-    public long touchBucket(final FlowKey key)
+    private static final int FOUND = 0;
+    private static final int NOT_HERE = 1;
+    private static final int CHANGED = 2;
+
+    /** Reads one way for {@link #lookup}: FOUND fills the view; CHANGED means the slot changed while it was read. */
+    private int readLive(final int headerIndex, final int slot, final int tag, final FlowKey key, final long nowNanos,
+        final ConnView view)
     {
-        return buffer.getLong(bucketBase(key.hash)) + buffer.getLong(secondBucketBase(key.hash));
+        final long header = buffer.getLongAcquire(headerIndex);
+        if ((header & STATUS_MASK) != LIVE || (int)(header >>> 32) != tag || !keyEquals(slot, key))
+        {
+            return NOT_HERE;
+        }
+        final long meta = buffer.getLongVolatile(slot + META);
+        final int backendId = buffer.getInt(slot + BACKEND);
+        final long created = buffer.getLong(slot + CREATED_AT);
+        VarHandle.acquireFence();
+        if (buffer.getLongVolatile(headerIndex) != header)
+        {
+            return CHANGED;
+        }
+        if (ConnSlots.stateOf(meta) == ConnState.DEAD || ConnSlots.expired(meta, nowNanos))
+        {
+            return NOT_HERE;
+        }
+        view.set(slot, headerIndex, header, meta, backendId, created);
+        return FOUND;
+    }
+
+    /** Offset of the key's first bucket (its header line), for {@link #touchLine}. */
+    public int firstBucket(final FlowKey key)
+    {
+        return bucketBase(key.hash);
+    }
+
+    /** Offset of the key's second bucket (its header line), for {@link #touchLine}. */
+    public int secondBucket(final FlowKey key)
+    {
+        return secondBucketBase(key.hash);
     }
 
     /**
      * The offset of the slot line of the first way whose tag matches the key, or -1 when none does. Reads only the
-     * two header lines (which {@link #touchBucket} should have brought into cache) and does not touch the slot, so
+     * two header lines (which {@link #touchLine} should have brought into cache) and does not touch the slot, so
      * that a batch can find every packet's slot first and then load all of them in one short loop
      * ({@link #touchLine}), keeping all those misses in flight together.
      */
@@ -230,10 +263,14 @@ public final class ConnTable implements AutoCloseable
         return -1;
     }
 
-    /** Loads one word of the line at {@code offset} (from {@link #slotHint}) and returns it; 0 for -1. */
+    /**
+     * Loads the first word of the cache line at {@code offset} (from {@link #firstBucket}, {@link #secondBucket}
+     * or {@link #slotHint}) and returns it; 0 for -1. Called for many packets before looking any of them up, so
+     * that their cache misses overlap; the caller keeps the result alive (sums it into a field).
+     */
     public long touchLine(final int offset)
     {
-        return offset < 0 ? 0 : buffer.getLong(offset + SRC_LO);
+        return offset < 0 ? 0 : buffer.getLong(offset);
     }
 
     /**

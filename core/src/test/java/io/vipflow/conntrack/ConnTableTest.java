@@ -202,9 +202,19 @@ class ConnTableTest
                 // The hint is the first way with the flow's tag; with 5,000 flows and 32-bit tags that is its own.
                 final int hint = t.slotHint(k);
                 assertEquals(v.slot, hint, "flow " + i);
-                assertEquals(k.srcLo, t.touchLine(hint), "the hinted line holds the flow's source address");
+                assertEquals(k.srcLo, t.touchLine(hint + ConnTable.SRC_LO), "the hinted line holds the flow's source");
+                final int inFirst = hint - t.firstBucket(k);
+                final int inSecond = hint - t.secondBucket(k);
+                assertTrue(inFirst > 0 && inFirst < ConnTable.BUCKET_BYTES || inSecond > 0 &&
+                    inSecond < ConnTable.BUCKET_BYTES, "the slot lies in one of the flow's two buckets");
             }
+            // A hint is only a hint: a wrong one (another flow's slot) still finds the right entry or none.
+            final FlowKey first = key(0, 40000);
+            final FlowKey second = key(1, 40001);
+            assertTrue(t.lookup(first, t.slotHint(second), ms(1), v));
+            assertEquals(t.slotHint(first), v.slot);
             final FlowKey absent = key(99_999, 1);
+            assertFalse(t.lookup(absent, t.slotHint(first), ms(1), v));
             assertEquals(-1, t.slotHint(absent));
             assertEquals(0, t.touchLine(-1));
         }
