@@ -32,18 +32,32 @@ final class Results
         return null;
     }
 
-    /** Results of one benchmark class, in run order. */
+    /**
+     * Results of one benchmark class, in run order. A benchmark measured in several of the given runs is listed
+     * once, from the first run that has it, as {@link #find} does.
+     */
     List<JmhResult> ofClass(final String simpleClassName)
     {
         final List<JmhResult> out = new ArrayList<>();
         for (final JmhResult r : all)
         {
-            if (r.shortName().startsWith(simpleClassName + "."))
+            if (r.shortName().startsWith(simpleClassName + ".") && find(r.shortName(), flatten(r.params())) == r)
             {
                 out.add(r);
             }
         }
         return out;
+    }
+
+    private static String[] flatten(final Map<String, String> params)
+    {
+        final List<String> nameValues = new ArrayList<>();
+        params.forEach((name, value) ->
+        {
+            nameValues.add(name);
+            nameValues.add(value);
+        });
+        return nameValues.toArray(new String[0]);
     }
 
     private static boolean matches(final Map<String, String> params, final String... nameValues)
