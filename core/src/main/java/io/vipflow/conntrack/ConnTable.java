@@ -518,7 +518,10 @@ public final class ConnTable implements AutoCloseable
             final int rank;
             if (ConnSlots.expired(meta, nowNanos))
             {
-                rank = 0;
+                // Any expired entry will do, and it is the best victim there is: stop reading slot lines.
+                best = c;
+                bestRank = 0;
+                break;
             }
             else if (state == ConnState.ESTABLISHED || state == ConnState.DEAD)
             {
