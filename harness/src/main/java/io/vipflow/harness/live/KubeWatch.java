@@ -1,0 +1,193 @@
+package io.vipflow.harness.live;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.Informable;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.vipflow.harness.k8s.ChurnEvent;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Follows the API server's Services and {@code discovery.k8s.io/v1} EndpointSlices with one informer each and
+ * hands every change to a {@link LiveControlPlane}. The informers list, then watch, and after a broken watch
+ * resume or list again (on {@code 410 Gone}) by themselves, reporting the differences as changes, so the
+ * control plane converges on the server's state after an outage.
+ * <p>
+ * Each object is serialised to the JSON the API server sent before it is queued, and converted on the
+ * control-plane thread by the rules a churn file is read by: file and live input share one validation path.
+ * <p>
+ * Thread contract: {@link #start} and {@link #close} from one owning thread; the informers call back on their
+ * own threads, which only serialise and queue.
+ */
+public final class KubeWatch implements AutoCloseable
+{
+    /** No periodic resync: it re-delivers unchanged cached objects, which would only cost publishes. */
+    private static final long NO_RESYNC = 0;
+
+    private final List<SharedIndexInformer<?>> informers;
+
+    private KubeWatch(final List<SharedIndexInformer<?>> informers)
+    {
+        this.informers = informers;
+    }
+
+    /**
+     * Starts both informers and waits until each has listed its objects once (all of them queued to the control
+     * plane).
+     *
+     * @param client      connected client; it stays the caller's to close, after this watch.
+     * @param namespace   namespace to follow, or null for all namespaces.
+     * @param target      receives every change.
+     * @param syncTimeout how long to wait for the first list.
+     * @return the running watch.
+     * @throws IOException when the server cannot be reached or refuses the lists within {@code syncTimeout}; the
+     *                     message is one line.
+     */
+    public static KubeWatch start(final KubernetesClient client, final String namespace, final LiveControlPlane target,
+        final Duration syncTimeout) throws IOException
+    {
+        final KubernetesSerialization serialization = client.getKubernetesSerialization();
+        final Informable<Service> services = namespace == null ?
+            client.services().inAnyNamespace() : client.services().inNamespace(namespace);
+        final Informable<EndpointSlice> slices = namespace == null ?
+            client.discovery().v1().endpointSlices().inAnyNamespace() :
+            client.discovery().v1().endpointSlices().inNamespace(namespace);
+        final SharedIndexInformer<Service> serviceInformer = services.runnableInformer(NO_RESYNC);
+        final SharedIndexInformer<EndpointSlice> sliceInformer = slices.runnableInformer(NO_RESYNC);
+        serviceInformer.addEventHandler(new Forwarder<>(serialization, target));
+        sliceInformer.addEventHandler(new Forwarder<>(serialization, target));
+        final KubeWatch watch = new KubeWatch(List.of(serviceInformer, sliceInformer));
+        try
+        {
+            CompletableFuture.allOf(serviceInformer.start().toCompletableFuture(),
+                sliceInformer.start().toCompletableFuture()).get(syncTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        catch (final TimeoutException ex)
+        {
+            watch.close();
+            throw new IOException("no answer from the API server at " + client.getMasterUrl() + " within " +
+                syncTimeout.toSeconds() + " s");
+        }
+        catch (final ExecutionException ex)
+        {
+            watch.close();
+            throw new IOException("cannot list Services and EndpointSlices at " + client.getMasterUrl() + ": " +
+                oneLine(ex.getCause()));
+        }
+        catch (final InterruptedException ex)
+        {
+            watch.close();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while listing Services and EndpointSlices");
+        }
+        return watch;
+    }
+
+    /**
+     * @return true while both informers hold an open watch.
+     */
+    public boolean isWatching()
+    {
+        for (final SharedIndexInformer<?> informer : informers)
+        {
+            if (!informer.isWatching())
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Stops the informers. */
+    @Override
+    public void close()
+    {
+        for (final SharedIndexInformer<?> informer : informers)
+        {
+            informer.stop();
+        }
+    }
+
+    /**
+     * @return the innermost message of a failure on one line, without class names where a message exists.
+     */
+    static String oneLine(final Throwable failure)
+    {
+        Throwable t = failure;
+        while (t.getCause() != null && t.getCause() != t)
+        {
+            t = t.getCause();
+        }
+        final String message = t.getMessage() == null || t.getMessage().isBlank() ?
+            t.getClass().getSimpleName() : t.getMessage();
+        return message.replaceAll("\\s+", " ").strip();
+    }
+
+    /**
+     * Serialises each changed object and queues it. Runs on an informer's thread.
+     */
+    private static final class Forwarder<T extends HasMetadata> implements ResourceEventHandler<T>
+    {
+        // Jackson 2 trees are what the converters read; the client serialises with its own mapper.
+        private static final ObjectMapper TREES = new ObjectMapper();
+
+        private final KubernetesSerialization serialization;
+        private final LiveControlPlane target;
+
+        Forwarder(final KubernetesSerialization serialization, final LiveControlPlane target)
+        {
+            this.serialization = serialization;
+            this.target = target;
+        }
+
+        @Override
+        public void onAdd(final T object)
+        {
+            forward(ChurnEvent.Type.ADDED, object);
+        }
+
+        @Override
+        public void onUpdate(final T previous, final T object)
+        {
+            forward(ChurnEvent.Type.MODIFIED, object);
+        }
+
+        @Override
+        public void onDelete(final T object, final boolean finalStateUnknown)
+        {
+            // With finalStateUnknown the object is the last state seen before the watch broke: its identity is
+            // what a deletion needs.
+            forward(ChurnEvent.Type.DELETED, object);
+        }
+
+        private void forward(final ChurnEvent.Type type, final T object)
+        {
+            final long received = System.nanoTime();
+            final JsonNode tree;
+            try
+            {
+                tree = TREES.readTree(serialization.asJson(object));
+            }
+            catch (final IOException ex)
+            {
+                // The client's own mapper wrote it; JSON it cannot read back would be a bug in one of them.
+                throw new IllegalStateException("cannot read back " + object.getKind() + " " +
+                    object.getMetadata().getNamespace() + "/" + object.getMetadata().getName(), ex);
+            }
+            target.submit(type, tree, received);
+        }
+    }
+}
