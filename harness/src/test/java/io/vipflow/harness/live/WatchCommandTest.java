@@ -1,0 +1,135 @@
+package io.vipflow.harness.live;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.vipflow.harness.Main;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code vipflow watch} end to end: its output lines, and one clear line when the server cannot be used. */
+class WatchCommandTest
+{
+    @TempDir
+    Path tmp;
+
+    /** Exit code, standard output, standard error. */
+    private static String[] run(final String... args)
+    {
+        final PrintStream out = System.out;
+        final PrintStream err = System.err;
+        final ByteArrayOutputStream capturedOut = new ByteArrayOutputStream();
+        final ByteArrayOutputStream capturedErr = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(capturedOut, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(capturedErr, true, StandardCharsets.UTF_8));
+        try
+        {
+            final int code = Main.execute(args);
+            return new String[] {Integer.toString(code), capturedOut.toString(StandardCharsets.UTF_8),
+                capturedErr.toString(StandardCharsets.UTF_8)};
+        }
+        finally
+        {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    private Path kubeconfig(final String server) throws Exception
+    {
+        final Path file = tmp.resolve("kubeconfig");
+        Files.writeString(file, """
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: test
+              cluster: {server: "%s"}
+            users:
+            - name: test
+              user: {token: secret}
+            contexts:
+            - name: test
+              context: {cluster: test, user: test}
+            current-context: test
+            """.formatted(server));
+        return file;
+    }
+
+    private static void assertOneLine(final String[] result, final String... fragments)
+    {
+        assertEquals("2", result[0], result[2]);
+        final String[] lines = result[2].strip().split("\n");
+        assertEquals(1, lines.length, "one line, no stack trace: " + result[2]);
+        for (final String f : fragments)
+        {
+            assertTrue(lines[0].contains(f), "'" + f + "' in: " + lines[0]);
+        }
+        assertFalse(lines[0].contains("Exception"), lines[0]);
+    }
+
+    @Test
+    void printsDecisionsAndPublishesForSyntheticTraffic() throws Exception
+    {
+        final KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(),
+            new HashMap<>(), new KubernetesCrudDispatcher(), false);
+        server.init(InetAddress.getLoopbackAddress(), 0);
+        try (KubernetesClient client = server.createClient())
+        {
+            client.services().inNamespace(LiveCluster.NAMESPACE)
+                .resource(LiveCluster.service("web", "10.96.0.10", 80)).create();
+            client.discovery().v1().endpointSlices().inNamespace(LiveCluster.NAMESPACE)
+                .resource(LiveCluster.slice("web-1", "web", "10.244.1.5")).create();
+
+            final String[] result = run("watch", "--kubeconfig", kubeconfig(client.getMasterUrl().toString())
+                .toString(), "--synthetic-rate", "200", "--duration", "1.5", "--window", "20");
+
+            assertEquals("0", result[0], result[2]);
+            assertTrue(result[1].contains("\"event\":\"publish\""), result[1]);
+            assertTrue(result[1].contains("\"reaction_ms\":"), result[1]);
+            assertTrue(result[1].contains("\"dst\":\"10.96.0.10:80\",\"verdict\":\"DNAT\"," +
+                "\"service\":\"shop/web:http\",\"backend\":\"10.244.1.5:8080\",\"flow\":\"NEW\""), result[1]);
+            assertTrue(result[2].startsWith("vipflow watch: 1 publishes, 0 rejected; 2 changes, reaction p50 "),
+                result[2]);
+        }
+        finally
+        {
+            server.destroy();
+        }
+    }
+
+    @Test
+    void unreachableServerIsOneLine() throws Exception
+    {
+        final int port;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
+        {
+            port = free.getLocalPort();
+        }
+        assertOneLine(run("watch", "--kubeconfig", kubeconfig("http://127.0.0.1:" + port).toString(),
+            "--sync-timeout", "5"), "127.0.0.1:" + port);
+    }
+
+    @Test
+    void badKubeconfigIsOneLine() throws Exception
+    {
+        final Path bad = tmp.resolve("bad-kubeconfig");
+        Files.writeString(bad, "clusters: [this is: not: valid");
+        assertOneLine(run("watch", "--kubeconfig", bad.toString()), "bad-kubeconfig");
+        assertOneLine(run("watch", "--kubeconfig", tmp.resolve("absent").toString()), "absent", "no such file");
+    }
+}
