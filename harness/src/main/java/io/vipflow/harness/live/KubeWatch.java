@@ -5,14 +5,26 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.ListOptions;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Informable;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.vipflow.harness.k8s.ChurnEvent;
 
+import javax.net.ssl.SSLException;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -97,6 +109,38 @@ public final class KubeWatch implements AutoCloseable
     }
 
     /**
+     * Lists one Service and one EndpointSlice once, without retries, so that an unreachable server, refused
+     * credentials or missing permissions end at once with the server's reason, where informers would retry.
+     *
+     * @param config    the client configuration the watch will use.
+     * @param namespace namespace to follow, or null for all namespaces.
+     * @throws IOException with one line naming the server and the reason.
+     */
+    public static void checkAccess(final Config config, final String namespace) throws IOException
+    {
+        final Config once = new ConfigBuilder(config).withRequestRetryBackoffLimit(0).build();
+        final ListOptions one = new ListOptionsBuilder().withLimit(1L).build();
+        try (KubernetesClient client = new KubernetesClientBuilder().withConfig(once).build())
+        {
+            if (namespace == null)
+            {
+                client.services().inAnyNamespace().list(one);
+                client.discovery().v1().endpointSlices().inAnyNamespace().list(one);
+            }
+            else
+            {
+                client.services().inNamespace(namespace).list(one);
+                client.discovery().v1().endpointSlices().inNamespace(namespace).list(one);
+            }
+        }
+        catch (final KubernetesClientException ex)
+        {
+            throw new IOException("cannot list Services and EndpointSlices at " + config.getMasterUrl() + ": " +
+                reason(ex));
+        }
+    }
+
+    /**
      * @return true while both informers hold an open watch.
      */
     public boolean isWatching()
@@ -119,6 +163,50 @@ public final class KubeWatch implements AutoCloseable
         {
             informer.stop();
         }
+    }
+
+    /**
+     * @return why a request failed, in a few words: the HTTP status and the server's message, or the network
+     * failure behind it.
+     */
+    static String reason(final KubernetesClientException ex)
+    {
+        if (ex.getCode() > 0)
+        {
+            final String message = ex.getStatus() != null && ex.getStatus().getMessage() != null ?
+                ex.getStatus().getMessage() : ex.getMessage();
+            return "HTTP " + ex.getCode() + ": " + message.replaceAll("\\s+", " ").strip();
+        }
+        // The most specific cause first: an unknown host also surfaces as a failed connection.
+        if (find(ex, UnknownHostException.class) != null || find(ex, UnresolvedAddressException.class) != null)
+        {
+            return "unknown host";
+        }
+        if (find(ex, SSLException.class) != null)
+        {
+            return "TLS failure: " + oneLine(find(ex, SSLException.class));
+        }
+        if (find(ex, HttpTimeoutException.class) != null || find(ex, SocketTimeoutException.class) != null)
+        {
+            return "timed out";
+        }
+        if (find(ex, ConnectException.class) != null)
+        {
+            return "connection refused";
+        }
+        return oneLine(ex);
+    }
+
+    private static Throwable find(final Throwable failure, final Class<? extends Throwable> type)
+    {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause())
+        {
+            if (type.isInstance(t))
+            {
+                return t;
+            }
+        }
+        return null;
     }
 
     /**

@@ -19,10 +19,7 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -96,6 +93,7 @@ public final class WatchCommand implements Callable<Integer>
     {
         validate();
         final Config config = loadConfig(kubeconfig, context);
+        KubeWatch.checkAccess(config, namespace);
         final ControlPlane cp = new ControlPlane(nodeName, nodeIps, scheduler, 1);
         try (WatchOutput output = new WatchOutput(System.out);
             KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
@@ -150,23 +148,16 @@ public final class WatchCommand implements Callable<Integer>
      */
     static Config loadConfig(final Path file, final String context) throws IOException
     {
-        final String text;
-        try
-        {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        }
-        catch (final NoSuchFileException ex)
+        if (!Files.isRegularFile(file))
         {
             throw new IOException(file + ": no such file");
         }
-        catch (final CharacterCodingException ex)
-        {
-            throw new IOException(file + ": not UTF-8 text");
-        }
+        // Without a server of its own the client would fall back to the in-cluster address: say so instead.
+        Kubeconfigs.requireServer(file, context);
         final Config config;
         try
         {
-            config = Config.fromKubeconfig(context, text, file.toAbsolutePath().toString());
+            config = Config.fromKubeconfig(context, file.toFile());
         }
         catch (final RuntimeException ex)
         {

@@ -121,7 +121,7 @@ class WatchCommandTest
             port = free.getLocalPort();
         }
         assertOneLine(run("watch", "--kubeconfig", kubeconfig("http://127.0.0.1:" + port).toString(),
-            "--sync-timeout", "5"), "127.0.0.1:" + port);
+            "--sync-timeout", "5"), "127.0.0.1:" + port, "connection refused");
     }
 
     @Test
@@ -131,5 +131,8 @@ class WatchCommandTest
         Files.writeString(bad, "clusters: [this is: not: valid");
         assertOneLine(run("watch", "--kubeconfig", bad.toString()), "bad-kubeconfig");
         assertOneLine(run("watch", "--kubeconfig", tmp.resolve("absent").toString()), "absent", "no such file");
+        final Path noServer = tmp.resolve("no-server");
+        Files.writeString(noServer, "apiVersion: v1\nkind: Config\n");
+        assertOneLine(run("watch", "--kubeconfig", noServer.toString()), "no-server", "current-context");
     }
 }
