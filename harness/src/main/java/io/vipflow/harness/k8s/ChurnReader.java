@@ -23,7 +23,8 @@ import java.util.function.Consumer;
  * body; when it carries only apiVersion, kind and metadata, the event keeps just its identity.
  * <p>
  * Errors are {@link KubeFormatException}s naming the file, the line and the field: {@code churn.jsonl: line 3,
- * column 8: at 1.0 is earlier than 2.0 on line 2; events must be in time order}.
+ * column 8: at 1.0 is earlier than 2.0 on line 2; events must be in time order}. With
+ * {@link #read(Path, Consumer)} an object that breaks an API rule is handed to the caller and left out instead.
  * <p>
  * Thread contract: stateless; safe to call from any thread.
  */

@@ -72,11 +72,8 @@ public final class KubeObjectConverter
         {
             return ChurnEvent.of(atSeconds, type, ServiceConverter.convert(object));
         }
+        // Null for an FQDN slice, which is not followed.
         final EndpointSliceSpec slice = SliceConverter.convert(object);
-        if (slice == null && type == ChurnEvent.Type.DELETED)
-        {
-            return null;
-        }
         return slice == null ? null : ChurnEvent.of(atSeconds, type, slice);
     }
 }
