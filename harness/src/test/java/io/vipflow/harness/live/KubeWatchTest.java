@@ -219,10 +219,12 @@ class KubeWatchTest
         server.destroy();
         LiveCluster.await(watch::isWatching, false);
 
-        // It comes back on the same address with the same objects, which change before the informers return.
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
-        server.init(InetAddress.getLoopbackAddress(), port);
-        try (KubernetesClient other = server.createClient())
+        // While it is away from the watch's address, the objects change (through a server on another port that
+        // shares its store, which the watch never sees).
+        final KubernetesMockServer elsewhere =
+            new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
+        elsewhere.init(InetAddress.getLoopbackAddress(), 0);
+        try (KubernetesClient other = elsewhere.createClient())
         {
             other.discovery().v1().endpointSlices().inNamespace(LiveCluster.NAMESPACE).resource(
                 LiveCluster.slice("web-1", "web", "10.244.3.9")).update();
@@ -231,6 +233,15 @@ class KubeWatchTest
             other.discovery().v1().endpointSlices().inNamespace(LiveCluster.NAMESPACE).resource(
                 LiveCluster.slice("api-1", "api", "10.244.4.4")).create();
         }
+        finally
+        {
+            elsewhere.destroy();
+        }
+        assertEquals("DNAT 10.244.1.5:8080", cluster.probe("10.96.0.10", 80), "nothing seen during the outage");
+
+        // The server comes back on the same address with the changed objects.
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
+        server.init(InetAddress.getLoopbackAddress(), port);
 
         cluster.await("10.96.0.10", 80, "DNAT 10.244.3.9:8080");
         cluster.await("10.96.0.20", 443, "DNAT 10.244.4.4:8080");
