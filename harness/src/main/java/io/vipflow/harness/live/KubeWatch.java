@@ -31,6 +31,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Follows the API server's Services and {@code discovery.k8s.io/v1} EndpointSlices with one informer each and
@@ -79,13 +80,20 @@ public final class KubeWatch implements AutoCloseable
             client.discovery().v1().endpointSlices().inNamespace(namespace);
         final SharedIndexInformer<Service> serviceInformer = services.runnableInformer(NO_RESYNC);
         final SharedIndexInformer<EndpointSlice> sliceInformer = slices.runnableInformer(NO_RESYNC);
-        serviceInformer.addEventHandler(new Forwarder<>(serialization, target));
-        sliceInformer.addEventHandler(new Forwarder<>(serialization, target));
+        final Forwarder<Service> serviceForwarder = new Forwarder<>(serialization, target);
+        final Forwarder<EndpointSlice> sliceForwarder = new Forwarder<>(serialization, target);
+        serviceInformer.addEventHandler(serviceForwarder);
+        sliceInformer.addEventHandler(sliceForwarder);
         final KubeWatch watch = new KubeWatch(List.of(serviceInformer, sliceInformer));
+        final long deadline = System.nanoTime() + syncTimeout.toNanos();
         try
         {
             CompletableFuture.allOf(serviceInformer.start().toCompletableFuture(),
                 sliceInformer.start().toCompletableFuture()).get(syncTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            // An informer is synced once its cache holds the list; its handlers are told on another thread a
+            // little later. Wait for them too, so that the caller may publish the complete first state.
+            awaitDelivered(serviceInformer, serviceForwarder, deadline);
+            awaitDelivered(sliceInformer, sliceForwarder, deadline);
         }
         catch (final TimeoutException ex)
         {
@@ -106,6 +114,19 @@ public final class KubeWatch implements AutoCloseable
             throw new IOException("interrupted while listing Services and EndpointSlices");
         }
         return watch;
+    }
+
+    private static void awaitDelivered(final SharedIndexInformer<?> informer, final Forwarder<?> forwarder,
+        final long deadline) throws TimeoutException, InterruptedException
+    {
+        while (forwarder.added() < informer.getStore().list().size())
+        {
+            if (System.nanoTime() - deadline > 0)
+            {
+                throw new TimeoutException();
+            }
+            Thread.sleep(1);
+        }
     }
 
     /**
@@ -234,6 +255,8 @@ public final class KubeWatch implements AutoCloseable
 
         private final KubernetesSerialization serialization;
         private final LiveControlPlane target;
+        // Written by the informer's thread, read by the thread waiting in start().
+        private final AtomicLong added = new AtomicLong();
 
         Forwarder(final KubernetesSerialization serialization, final LiveControlPlane target)
         {
@@ -245,6 +268,15 @@ public final class KubeWatch implements AutoCloseable
         public void onAdd(final T object)
         {
             forward(ChurnEvent.Type.ADDED, object);
+            added.incrementAndGet();
+        }
+
+        /**
+         * @return ADDED events queued so far. Any thread.
+         */
+        long added()
+        {
+            return added.get();
         }
 
         @Override

@@ -177,9 +177,27 @@ public final class LiveControlPlane implements AutoCloseable
         listener.onRejected(message);
     }
 
+    /**
+     * Publishes the changes applied so far at once, without waiting for the window, and returns when it is done:
+     * for the first state, which traffic should not meet half-built. Any thread but the control-plane thread.
+     */
+    public void publishNow() throws Exception
+    {
+        onControlPlaneThread(() ->
+        {
+            publish();
+            return null;
+        });
+    }
+
     private void publish()
     {
         publishScheduled = false;
+        if (pendingReceipts.isEmpty())
+        {
+            // Published early by publishNow: the window's own publish has nothing left to do.
+            return;
+        }
         final Snapshot snapshot = cp.publish();
         final long now = System.nanoTime();
         publishes++;
@@ -195,7 +213,7 @@ public final class LiveControlPlane implements AutoCloseable
         final int changes = pendingReceipts.size();
         pendingReceipts.clear();
         listener.onPublish(new PublishReport(snapshot.generation, changes, cp.services().size(), cp.slices().size(),
-            oldest, changes == 0 ? 0 : newest));
+            oldest, newest));
     }
 
     /**

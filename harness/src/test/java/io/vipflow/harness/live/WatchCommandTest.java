@@ -12,6 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -103,13 +105,72 @@ class WatchCommandTest
             assertTrue(result[1].contains("\"reaction_ms\":"), result[1]);
             assertTrue(result[1].contains("\"dst\":\"10.96.0.10:80\",\"verdict\":\"DNAT\"," +
                 "\"service\":\"shop/web:http\",\"backend\":\"10.244.1.5:8080\",\"flow\":\"NEW\""), result[1]);
-            assertTrue(result[2].startsWith("vipflow watch: 1 publishes, 0 rejected; 2 changes, reaction p50 "),
+            // The first list is published as one snapshot before any packet.
+            assertTrue(result[1].startsWith("{\"event\":\"publish\""), result[1]);
+            assertTrue(result[1].contains("\"generation\":1,\"changes\":2,\"services\":1,\"slices\":1"),
+                result[1]);
+            assertTrue(result[2].startsWith("vipflow watch: ") && result[2].contains(" publishes, 0 rejected; "),
                 result[2]);
         }
         finally
         {
             server.destroy();
         }
+    }
+
+    @Test
+    void playsATraceAgainstTheWatchedServices() throws Exception
+    {
+        final KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(),
+            new HashMap<>(), new KubernetesCrudDispatcher(), false);
+        server.init(InetAddress.getLoopbackAddress(), 0);
+        try (KubernetesClient client = server.createClient())
+        {
+            client.services().inNamespace(LiveCluster.NAMESPACE)
+                .resource(LiveCluster.service("web", "10.96.0.10", 80)).create();
+            client.discovery().v1().endpointSlices().inNamespace(LiveCluster.NAMESPACE)
+                .resource(LiveCluster.slice("web-1", "web", "10.244.1.5")).create();
+            final Path trace = tmp.resolve("syns.pcap");
+            Files.write(trace, synTrace(3));
+
+            final String[] result = run("watch", "--kubeconfig", kubeconfig(client.getMasterUrl().toString())
+                .toString(), "--namespace", LiveCluster.NAMESPACE, "--trace", trace.toString());
+
+            assertEquals("0", result[0], result[2]);
+            int decisions = 0;
+            for (final String line : result[1].split("\n"))
+            {
+                if (line.startsWith("{\"index\":"))
+                {
+                    assertTrue(line.contains("\"verdict\":\"DNAT\",\"service\":\"shop/web:http\"," +
+                        "\"backend\":\"10.244.1.5:8080\""), line);
+                    decisions++;
+                }
+            }
+            assertEquals(3, decisions, result[1]);
+        }
+        finally
+        {
+            server.destroy();
+        }
+    }
+
+    /** Microsecond pcap (raw IP) of SYNs from 10.11.0.1 to 10.96.0.10:80, one per millisecond. */
+    private static byte[] synTrace(final int count)
+    {
+        final ByteBuffer b = ByteBuffer.allocate(24 + count * 56).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(0xA1B2C3D4).putShort((short)2).putShort((short)4).putInt(0).putInt(0).putInt(65535).putInt(101);
+        for (int i = 0; i < count; i++)
+        {
+            b.putInt(1_800_000_000).putInt(i * 1000).putInt(40).putInt(40);
+            b.order(ByteOrder.BIG_ENDIAN);
+            b.put((byte)0x45).put((byte)0).putShort((short)40).putInt(0).put((byte)64).put((byte)6).putShort((short)0);
+            b.putInt(0x0a0b0001).putInt(0x0a60000a);
+            b.putShort((short)(40000 + i)).putShort((short)80).putInt(1).putInt(0);
+            b.put((byte)0x50).put((byte)0x02).putShort((short)65535).putInt(0);
+            b.order(ByteOrder.LITTLE_ENDIAN);
+        }
+        return b.array();
     }
 
     @Test
