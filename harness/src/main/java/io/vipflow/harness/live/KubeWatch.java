@@ -58,8 +58,8 @@ public final class KubeWatch implements AutoCloseable
     }
 
     /**
-     * Starts both informers and waits until each has listed its objects once (all of them queued to the control
-     * plane).
+     * Starts both informers, waits until each has listed its objects once and publishes them as one snapshot
+     * (the control plane holds its publishes meanwhile), so that traffic never meets a half-listed cluster.
      *
      * @param client      connected client; it stays the caller's to close, after this watch.
      * @param namespace   namespace to follow, or null for all namespaces.
@@ -88,12 +88,14 @@ public final class KubeWatch implements AutoCloseable
         final long deadline = System.nanoTime() + syncTimeout.toNanos();
         try
         {
+            target.hold();
             CompletableFuture.allOf(serviceInformer.start().toCompletableFuture(),
                 sliceInformer.start().toCompletableFuture()).get(syncTimeout.toMillis(), TimeUnit.MILLISECONDS);
             // An informer is synced once its cache holds the list; its handlers are told on another thread a
             // little later. Wait for them too, so that the caller may publish the complete first state.
             awaitDelivered(serviceInformer, serviceForwarder, deadline);
             awaitDelivered(sliceInformer, sliceForwarder, deadline);
+            target.publishNow();
         }
         catch (final TimeoutException ex)
         {
@@ -112,6 +114,12 @@ public final class KubeWatch implements AutoCloseable
             watch.close();
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while listing Services and EndpointSlices");
+        }
+        catch (final Exception ex)
+        {
+            // The control plane's thread failed or was closed under us.
+            watch.close();
+            throw new IOException("cannot apply the first list: " + oneLine(ex));
         }
         return watch;
     }

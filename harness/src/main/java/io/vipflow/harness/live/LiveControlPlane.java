@@ -44,6 +44,7 @@ public final class LiveControlPlane implements AutoCloseable
     private final LongArrayList pendingReceipts = new LongArrayList();
     private final LongArrayList reactions = new LongArrayList();
     private boolean publishScheduled;
+    private boolean held;
     private long publishes;
     private long rejected;
 
@@ -164,7 +165,7 @@ public final class LiveControlPlane implements AutoCloseable
             return;
         }
         pendingReceipts.addLong(receivedNanos);
-        if (!publishScheduled)
+        if (!publishScheduled && !held)
         {
             publishScheduled = true;
             thread.schedule(this::publish, windowNanos, TimeUnit.NANOSECONDS);
@@ -178,13 +179,28 @@ public final class LiveControlPlane implements AutoCloseable
     }
 
     /**
-     * Publishes the changes applied so far at once, without waiting for the window, and returns when it is done:
-     * for the first state, which traffic should not meet half-built. Any thread but the control-plane thread.
+     * Holds publishes until {@link #publishNow}: changes are applied but no window opens, so that a first list
+     * that arrives in pieces (one informer after the other) is published as one snapshot. Any thread but the
+     * control-plane thread; changes submitted after this call are held.
+     */
+    public void hold() throws Exception
+    {
+        onControlPlaneThread(() ->
+        {
+            held = true;
+            return null;
+        });
+    }
+
+    /**
+     * Ends a {@link #hold} and publishes the changes applied so far at once, without waiting for the window;
+     * returns when the snapshot is published. Any thread but the control-plane thread.
      */
     public void publishNow() throws Exception
     {
         onControlPlaneThread(() ->
         {
+            held = false;
             publish();
             return null;
         });

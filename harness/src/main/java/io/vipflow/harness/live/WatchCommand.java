@@ -106,9 +106,6 @@ public final class WatchCommand implements Callable<Integer>
             try (KubeWatch watch = KubeWatch.start(client, namespace, live,
                 Duration.ofMillis((long)(syncTimeoutSeconds * 1000))))
             {
-                // The first list is all queued: publish it before any packet, which would otherwise meet an
-                // empty or half-built state.
-                live.publishNow();
                 runTraffic(classifier, live, output, end);
             }
             final long[] counts = live.counts();
