@@ -100,13 +100,19 @@ public final class WatchCommand implements Callable<Integer>
             LiveControlPlane live = new LiveControlPlane(cp, windowMillis * 1_000_000L, output);
             Classifier classifier = new Classifier(cp, ClassifierConfig.defaults()))
         {
-            final long start = System.nanoTime();
-            // "Never" stays far enough from overflow for deadline arithmetic on nanoTime.
-            final long end = start + (durationSeconds == null ? Long.MAX_VALUE / 4 : (long)(durationSeconds * 1e9));
-            try (KubeWatch watch = KubeWatch.start(client, namespace, live,
-                Duration.ofMillis((long)(syncTimeoutSeconds * 1000))))
+            final KubeWatch watch = KubeWatch.start(client, namespace, live,
+                Duration.ofMillis((long)(syncTimeoutSeconds * 1000)));
+            try
             {
+                // From the first published state on; "never" stays far enough from overflow for deadline
+                // arithmetic on nanoTime.
+                final long end = System.nanoTime() +
+                    (durationSeconds == null ? Long.MAX_VALUE / 4 : (long)(durationSeconds * 1e9));
                 runTraffic(classifier, live, output, end);
+            }
+            finally
+            {
+                watch.close();
             }
             final long[] counts = live.counts();
             final PrintWriter err = spec.commandLine().getErr();
