@@ -2,6 +2,7 @@ package io.vipflow.harness;
 
 import io.vipflow.harness.conntrack.ConntrackCommand;
 import io.vipflow.harness.demo.DemoCommand;
+import io.vipflow.harness.live.WatchCommand;
 import io.vipflow.harness.replay.ReplayCommand;
 import io.vipflow.harness.report.ReportCommand;
 import io.vipflow.harness.sched.MaglevCommand;
@@ -20,7 +21,8 @@ import java.io.UncheckedIOException;
 @Command(name = "vipflow", mixinStandardHelpOptions = true, version = "vipflow 0.1.0",
     description = "Service load-balancing decisions, replayed and explained.",
     subcommands = {ReplayCommand.class, DemoCommand.class, ScheduleCommand.class, MaglevCommand.class,
-        ConntrackCommand.class, ReportCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class})
+        ConntrackCommand.class, ReportCommand.class, SimulateCommand.class, WatchCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main implements Runnable
 {
     /** Exit code for bad input files, objects and arguments. */

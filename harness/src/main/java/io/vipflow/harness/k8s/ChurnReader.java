@@ -3,7 +3,6 @@ package io.vipflow.harness.k8s;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vipflow.service.EndpointSliceSpec;
 
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
@@ -12,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Reads a churn file: JSON Lines, each non-blank line one event
@@ -23,7 +23,8 @@ import java.util.List;
  * body; when it carries only apiVersion, kind and metadata, the event keeps just its identity.
  * <p>
  * Errors are {@link KubeFormatException}s naming the file, the line and the field: {@code churn.jsonl: line 3,
- * column 8: at 1.0 is earlier than 2.0 on line 2; events must be in time order}.
+ * column 8: at 1.0 is earlier than 2.0 on line 2; events must be in time order}. With
+ * {@link #read(Path, Consumer)} an object that breaks an API rule is handed to the caller and left out instead.
  * <p>
  * Thread contract: stateless; safe to call from any thread.
  */
@@ -43,6 +44,24 @@ public final class ChurnReader
      */
     public static List<ChurnEvent> read(final Path file) throws IOException
     {
+        return read(file, null);
+    }
+
+    /**
+     * Reads a churn file, leaving out events whose object breaks an API rule: each is handed to {@code rejected}
+     * (with the file, line, column and field) and the reading goes on, so that whoever applies the events keeps
+     * the last valid version of that object. A line that is not a well-formed event still fails the read.
+     *
+     * @param file     JSON Lines, UTF-8.
+     * @param rejected receives each refused object in file order; null to fail the read on the first one.
+     * @return the accepted events in file order.
+     * @throws KubeFormatException when a line is malformed or out of order (or an object is refused and
+     *                             {@code rejected} is null).
+     * @throws IOException         when the file cannot be read.
+     */
+    public static List<ChurnEvent> read(final Path file, final Consumer<KubeFormatException> rejected)
+        throws IOException
+    {
         final String text;
         try
         {
@@ -52,7 +71,7 @@ public final class ChurnReader
         {
             throw new KubeFormatException(file.toString(), 0, 0, file + ": not UTF-8 text");
         }
-        return parse(file.toString(), text);
+        return parse(file.toString(), text, rejected);
     }
 
     /**
@@ -64,6 +83,16 @@ public final class ChurnReader
      * @throws KubeFormatException when a line is malformed, out of order or holds an object breaking an API rule.
      */
     public static List<ChurnEvent> parse(final String source, final String text) throws KubeFormatException
+    {
+        return parse(source, text, null);
+    }
+
+    /**
+     * Reads churn events from text; see {@link #read(Path, Consumer)} for {@code rejected}.
+     */
+    public static List<ChurnEvent> parse(
+        final String source, final String text, final Consumer<KubeFormatException> rejected)
+        throws KubeFormatException
     {
         final String body = text.startsWith("\uFEFF") ? text.substring(1) : text;
         final String[] lines = body.split("\\R", -1);
@@ -99,6 +128,15 @@ public final class ChurnReader
                 {
                     events.add(event);
                 }
+            }
+            catch (final RejectedObject ex)
+            {
+                final KubeFormatException error = tree.error(source, ex.path, ex.getMessage());
+                if (rejected == null)
+                {
+                    throw error;
+                }
+                rejected.accept(error);
             }
             catch (final ObjectError ex)
             {
@@ -184,6 +222,7 @@ public final class ChurnReader
 
     /**
      * @return the event, or null when the object is of a kind that is skipped.
+     * @throws ObjectError with a path from the root of the line when the object breaks a rule.
      */
     private static ChurnEvent event(final double at, final ChurnEvent.Type type, final JsonNode root)
     {
@@ -194,28 +233,28 @@ public final class ChurnReader
         }
         try
         {
-            final ChurnEvent.Kind kind = KubeObjects.classify(object, null);
-            if (kind == null)
-            {
-                return null;
-            }
-            if (type == ChurnEvent.Type.DELETED && KubeObjects.identityOnly(object))
-            {
-                return ChurnEvent.deleted(at, kind, KubeObjects.namespace(object), KubeObjects.name(object));
-            }
-            if (kind == ChurnEvent.Kind.SERVICE)
-            {
-                return ChurnEvent.of(at, type, ServiceConverter.convert(object));
-            }
-            final EndpointSliceSpec slice = SliceConverter.convert(object);
-            return slice == null ? null : ChurnEvent.of(at, type, slice);
+            return KubeObjectConverter.event(at, type, object);
         }
         catch (final ObjectError ex)
         {
             final String path = ex.path().isEmpty() ? "object" :
                 ex.path().startsWith("[") ? "object" + ex.path() : "object." + ex.path();
-            throw ObjectError.withMessage(path, "object (" + KubeObjects.describe(object, null) + "): " +
+            throw new RejectedObject(path, "object (" + KubeObjects.describe(object, null) + "): " +
                 ex.getMessage());
+        }
+    }
+
+    /** An object that breaks an API rule inside an otherwise well-formed event. */
+    private static final class RejectedObject extends RuntimeException
+    {
+        private static final long serialVersionUID = 1L;
+
+        final String path;
+
+        RejectedObject(final String path, final String message)
+        {
+            super(message, null, false, false);
+            this.path = path;
         }
     }
 

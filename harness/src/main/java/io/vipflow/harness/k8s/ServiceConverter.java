@@ -172,6 +172,19 @@ final class ServiceConverter
             }
             ports.add(new ServicePortSpec(portName, port, protocol, nodePort));
         }
+        // Kubernetes ValidateService: port names are required when there is more than one port, so a Service
+        // with one named and one unnamed port is refused too (two unnamed ports are caught above as duplicates).
+        if (list.size() > 1)
+        {
+            for (int i = 0; i < ports.size(); i++)
+            {
+                if (ports.get(i).name().isEmpty())
+                {
+                    throw new ObjectError(JsonFields.path(JsonFields.index("spec.ports", i), "name"),
+                        "is required when the Service has more than one port");
+                }
+            }
+        }
         return ports;
     }
 

@@ -20,6 +20,13 @@ import java.util.Map;
  */
 final class SliceConverter
 {
+    /** Kubernetes ValidateEndpointSlice: at most 1000 endpoints in one slice ({@code maxEndpoints}). */
+    static final int MAX_ENDPOINTS = 1000;
+    /** Kubernetes ValidateEndpointSlice: at most 100 ports in one slice ({@code maxPorts}). */
+    static final int MAX_PORTS = 100;
+    /** Kubernetes ValidateEndpointSlice: at most 100 addresses in one endpoint ({@code maxAddresses}). */
+    static final int MAX_ADDRESSES = 100;
+
     private SliceConverter()
     {
     }
@@ -79,6 +86,12 @@ final class SliceConverter
         {
             return ports;
         }
+        // Refused rather than truncated: the API server never stores such a slice, so it is not something a
+        // cluster can hold, and keeping part of it would route to a set of endpoints nobody declared.
+        if (list.size() > MAX_PORTS)
+        {
+            throw new ObjectError("ports", "has " + list.size() + " entries; at most " + MAX_PORTS + " are allowed");
+        }
         final Map<String, Integer> byName = new HashMap<>();
         for (int i = 0; i < list.size(); i++)
         {
@@ -119,6 +132,13 @@ final class SliceConverter
         {
             return endpoints;
         }
+        // Refused rather than truncated, for the reason given in ports(): the EndpointSlice controller splits a
+        // larger Service over several slices, so a slice over the cap comes from no real cluster.
+        if (list.size() > MAX_ENDPOINTS)
+        {
+            throw new ObjectError("endpoints", "has " + list.size() + " entries; at most " + MAX_ENDPOINTS +
+                " are allowed in one slice");
+        }
         for (int i = 0; i < list.size(); i++)
         {
             final String path = JsonFields.index("endpoints", i);
@@ -139,6 +159,11 @@ final class SliceConverter
         if (addresses.isEmpty())
         {
             throw new ObjectError(addressesPath, "must hold at least one address");
+        }
+        if (addresses.size() > MAX_ADDRESSES)
+        {
+            throw new ObjectError(addressesPath, "has " + addresses.size() + " entries; at most " + MAX_ADDRESSES +
+                " are allowed");
         }
         for (int i = 0; i < addresses.size(); i++)
         {

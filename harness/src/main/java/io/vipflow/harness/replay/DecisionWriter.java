@@ -89,6 +89,12 @@ public final class DecisionWriter implements Closeable
         return ports ? Addresses.formatSocket(t.ipv6, hi, lo, port) : Addresses.format(t.ipv6, hi, lo);
     }
 
+    /** Pushes buffered lines to the stream, for a reader following the output live. */
+    public void flush() throws IOException
+    {
+        json.flush();
+    }
+
     @Override
     public void close() throws IOException
     {

@@ -8,6 +8,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,6 +50,10 @@ public final class ReplayCommand implements Callable<Integer>
         description = "TCP flows whose backend was removed: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     RemovedBackendPolicy removedBackend;
 
+    @Option(names = "--strict", description = "End with exit code 2 on a churn object that breaks an API rule, " +
+        "instead of reporting it on standard error and keeping the object's last valid version.")
+    boolean strict;
+
     @Option(names = "--decisions", required = true, paramLabel = "FILE", description = "Where to write decisions.")
     Path decisions;
 
@@ -76,8 +81,13 @@ public final class ReplayCommand implements Callable<Integer>
         }
         final ClassifierConfig config = ClassifierConfig.defaults()
             .withMidFlowPolicy(midFlow).withRemovedBackendPolicy(removedBackend);
+        final PrintWriter err = spec.commandLine().getErr();
         final ReplaySummary summary = Replayer.run(new Replayer.Options(cluster, trace, churn, nodeName, nodeIps,
-            scheduler, decisions, config));
+            scheduler, decisions, config, strict ? null : message ->
+            {
+                err.println("vipflow: rejected: " + message + " (the previous state stays)");
+                err.flush();
+            }));
         summary.print(spec.commandLine().getOut());
         spec.commandLine().getOut().flush();
         return 0;

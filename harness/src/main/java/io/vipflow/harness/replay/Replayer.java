@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Replays a packet capture against Kubernetes objects and timed churn: every packet is classified at its
@@ -27,10 +28,21 @@ import java.util.List;
  */
 public final class Replayer
 {
-    /** What to replay. */
+    /**
+     * What to replay.
+     *
+     * @param rejected receives one line for each churn object refused (the replay goes on with the object's last
+     *                 valid version); null to end the replay on the first one instead.
+     */
     public record Options(Path cluster, Path trace, Path churn, String nodeName, List<String> nodeIps,
-        String scheduler, Path decisions, ClassifierConfig config)
+        String scheduler, Path decisions, ClassifierConfig config, Consumer<String> rejected)
     {
+        /** Options that end the replay on the first refused churn object. */
+        public Options(final Path cluster, final Path trace, final Path churn, final String nodeName,
+            final List<String> nodeIps, final String scheduler, final Path decisions, final ClassifierConfig config)
+        {
+            this(cluster, trace, churn, nodeName, nodeIps, scheduler, decisions, config, null);
+        }
     }
 
     /** A churn object the control plane refused, named by file and event. */
@@ -51,7 +63,11 @@ public final class Replayer
     public static ReplaySummary run(final Options options) throws IOException
     {
         final ClusterObjects objects = KubeObjectReader.read(options.cluster());
-        final List<ChurnEvent> churn = options.churn() == null ? List.of() : ChurnReader.read(options.churn());
+        // The starting state must be valid as a whole; a churn event that breaks a rule is only left out, as a
+        // live watch leaves out a refused change, so the object keeps its last valid version.
+        final Consumer<String> rejected = options.rejected();
+        final List<ChurnEvent> churn = options.churn() == null ? List.of() : ChurnReader.read(options.churn(),
+            rejected == null ? null : ex -> rejected.accept(ex.getMessage()));
         final ControlPlane cp = new ControlPlane(options.nodeName(), options.nodeIps(), options.scheduler(), 1);
         try
         {
@@ -103,10 +119,9 @@ public final class Replayer
                 boolean changed = false;
                 while (nextEvent < churn.size() && firstNanos + churn.get(nextEvent).atNanos() <= now)
                 {
-                    apply(cp, churn.get(nextEvent), nextEvent, options.churn());
+                    changed |= apply(cp, churn.get(nextEvent), nextEvent, options);
                     summary.churnApplied();
                     nextEvent++;
-                    changed = true;
                 }
                 if (changed)
                 {
@@ -130,17 +145,27 @@ public final class Replayer
         return summary;
     }
 
-    private static void apply(final ControlPlane cp, final ChurnEvent event, final int index, final Path file)
-        throws ReplayException
+    /**
+     * @return true when the event changed the control plane's state.
+     */
+    private static boolean apply(final ControlPlane cp, final ChurnEvent event, final int index,
+        final Options options) throws ReplayException
     {
         try
         {
             ClusterApplier.apply(cp, event);
+            return true;
         }
         catch (final IllegalArgumentException ex)
         {
-            throw new ReplayException(file + ": event " + (index + 1) + " (" + event.type() + " " + event.key() +
-                " at " + event.atSeconds() + " s): " + ex.getMessage());
+            final String message = options.churn() + ": event " + (index + 1) + " (" + event.type() + " " +
+                event.key() + " at " + event.atSeconds() + " s): " + ex.getMessage();
+            if (options.rejected() == null)
+            {
+                throw new ReplayException(message);
+            }
+            options.rejected().accept(message);
+            return false;
         }
     }
 }

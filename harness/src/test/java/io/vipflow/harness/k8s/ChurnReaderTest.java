@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -112,6 +113,27 @@ class ChurnReaderTest
         final int column = bad.indexOf("\"fd00::1\"") + 1;
         assertEquals(dir.resolve("churn.jsonl") + ": line 2, column " + column + ": object (EndpointSlice n/web-1): " +
             "endpoints[0].addresses[0] 'fd00::1' is IPv6 but the slice's addressType is IPv4", ex.getMessage());
+    }
+
+    @Test
+    void shouldHandOverBadObjectsAndKeepReadingWhenAsked() throws Exception
+    {
+        final String bad = line(1.0, "MODIFIED", "fd00::1");
+        final Path file = KubeTestFiles.write(dir, "churn.jsonl",
+            line(0.5, "ADDED", "10.0.0.1") + bad + line(1.5, "MODIFIED", "10.0.0.2"));
+        final List<KubeFormatException> rejected = new ArrayList<>();
+
+        final List<ChurnEvent> events = ChurnReader.read(file, rejected::add);
+
+        assertEquals(List.of(0.5, 1.5), events.stream().map(ChurnEvent::atSeconds).toList());
+        assertEquals(1, rejected.size());
+        final int column = bad.indexOf("\"fd00::1\"") + 1;
+        assertEquals(file + ": line 2, column " + column + ": object (EndpointSlice n/web-1): " +
+            "endpoints[0].addresses[0] 'fd00::1' is IPv6 but the slice's addressType is IPv4",
+            rejected.get(0).getMessage());
+        // A line that is no well-formed event still ends the read.
+        assertThrows(KubeFormatException.class, () -> ChurnReader.parse("c", line(1.0, "BOOKMARK", "10.0.0.1"),
+            rejected::add));
     }
 
     @Test

@@ -24,13 +24,18 @@ class ReplayErrorsTest
 
     private String[] run(final Path cluster, final Path trace, final Path churn)
     {
+        return run(cluster, trace, churn, "--strict");
+    }
+
+    private String[] run(final Path cluster, final Path trace, final Path churn, final String mode)
+    {
         final PrintStream err = System.err;
         final ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try
         {
             final int code = Main.execute("replay", "--cluster", cluster.toString(), "--trace", trace.toString(),
-                "--churn", churn.toString(), "--decisions", tmp.resolve("d.jsonl").toString());
+                "--churn", churn.toString(), "--decisions", tmp.resolve("d.jsonl").toString(), mode);
             return new String[] {Integer.toString(code), captured.toString(StandardCharsets.UTF_8)};
         }
         finally
@@ -94,6 +99,25 @@ class ReplayErrorsTest
         Files.writeString(bad, churn.replace("\"10.244.9.4\"", "\"10.244.9.400\""));
         assertOneLine(run(sample.resolve("cluster.json"), sample.resolve("trace.pcap"), bad), "bad.jsonl", "line 1",
             "10.244.9.400");
+    }
+
+    @Test
+    void badChurnObjectIsReportedAndLeftOutByDefault() throws Exception
+    {
+        final Path sample = Fixtures.replaySample();
+        final Path bad = tmp.resolve("bad.jsonl");
+        final String churn = Files.readString(sample.resolve("churn.jsonl"));
+        Files.writeString(bad, churn.replace("\"10.244.9.4\"", "\"10.244.9.400\""));
+        final String[] result = run(sample.resolve("cluster.json"), sample.resolve("trace.pcap"), bad, "--node-name=");
+        assertEquals("0", result[0], result[1]);
+        final String[] lines = result[1].strip().split("\n");
+        for (final String line : lines)
+        {
+            assertTrue(line.startsWith("vipflow: rejected: ") && line.contains("10.244.9.400"), line);
+        }
+        assertTrue(lines[0].startsWith("vipflow: rejected: " + bad + ": line 1, column "), lines[0]);
+        assertTrue(lines[0].contains("'10.244.9.400' is not a valid IP address"), lines[0]);
+        assertTrue(lines[0].endsWith("(the previous state stays)"), lines[0]);
     }
 
     @Test

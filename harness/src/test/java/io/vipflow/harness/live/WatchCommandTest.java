@@ -1,0 +1,199 @@
+package io.vipflow.harness.live;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.vipflow.harness.Main;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code vipflow watch} end to end: its output lines, and one clear line when the server cannot be used. */
+class WatchCommandTest
+{
+    @TempDir
+    Path tmp;
+
+    /** Exit code, standard output, standard error. */
+    private static String[] run(final String... args)
+    {
+        final PrintStream out = System.out;
+        final PrintStream err = System.err;
+        final ByteArrayOutputStream capturedOut = new ByteArrayOutputStream();
+        final ByteArrayOutputStream capturedErr = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(capturedOut, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(capturedErr, true, StandardCharsets.UTF_8));
+        try
+        {
+            final int code = Main.execute(args);
+            return new String[] {Integer.toString(code), capturedOut.toString(StandardCharsets.UTF_8),
+                capturedErr.toString(StandardCharsets.UTF_8)};
+        }
+        finally
+        {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    private Path kubeconfig(final String server) throws Exception
+    {
+        final Path file = tmp.resolve("kubeconfig");
+        Files.writeString(file, """
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: test
+              cluster: {server: "%s"}
+            users:
+            - name: test
+              user: {token: secret}
+            contexts:
+            - name: test
+              context: {cluster: test, user: test}
+            current-context: test
+            """.formatted(server));
+        return file;
+    }
+
+    private static void assertOneLine(final String[] result, final String... fragments)
+    {
+        assertEquals("2", result[0], result[2]);
+        final String[] lines = result[2].strip().split("\n");
+        assertEquals(1, lines.length, "one line, no stack trace: " + result[2]);
+        for (final String f : fragments)
+        {
+            assertTrue(lines[0].contains(f), "'" + f + "' in: " + lines[0]);
+        }
+        assertFalse(lines[0].contains("Exception"), lines[0]);
+    }
+
+    @Test
+    void printsDecisionsAndPublishesForSyntheticTraffic() throws Exception
+    {
+        final KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(),
+            new HashMap<>(), new KubernetesCrudDispatcher(), false);
+        server.init(InetAddress.getLoopbackAddress(), 0);
+        try (KubernetesClient client = server.createClient())
+        {
+            client.services().inNamespace(LiveCluster.NAMESPACE)
+                .resource(LiveCluster.service("web", "10.96.0.10", 80)).create();
+            client.discovery().v1().endpointSlices().inNamespace(LiveCluster.NAMESPACE)
+                .resource(LiveCluster.slice("web-1", "web", "10.244.1.5")).create();
+
+            final String[] result = run("watch", "--kubeconfig", kubeconfig(client.getMasterUrl().toString())
+                .toString(), "--synthetic-rate", "200", "--duration", "1.5", "--window", "20");
+
+            assertEquals("0", result[0], result[2]);
+            assertTrue(result[1].contains("\"event\":\"publish\""), result[1]);
+            assertTrue(result[1].contains("\"reaction_ms\":"), result[1]);
+            assertTrue(result[1].contains("\"dst\":\"10.96.0.10:80\",\"verdict\":\"DNAT\"," +
+                "\"service\":\"shop/web:http\",\"backend\":\"10.244.1.5:8080\",\"flow\":\"NEW\""), result[1]);
+            // The first list is published as one snapshot before any packet.
+            assertTrue(result[1].startsWith("{\"event\":\"publish\""), result[1]);
+            assertTrue(result[1].contains("\"generation\":1,\"changes\":2,\"services\":1,\"slices\":1"),
+                result[1]);
+            assertTrue(result[2].startsWith("vipflow watch: ") && result[2].contains(" publishes, 0 rejected; "),
+                result[2]);
+        }
+        finally
+        {
+            server.destroy();
+        }
+    }
+
+    @Test
+    void playsATraceAgainstTheWatchedServices() throws Exception
+    {
+        final KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(),
+            new HashMap<>(), new KubernetesCrudDispatcher(), false);
+        server.init(InetAddress.getLoopbackAddress(), 0);
+        try (KubernetesClient client = server.createClient())
+        {
+            client.services().inNamespace(LiveCluster.NAMESPACE)
+                .resource(LiveCluster.service("web", "10.96.0.10", 80)).create();
+            client.discovery().v1().endpointSlices().inNamespace(LiveCluster.NAMESPACE)
+                .resource(LiveCluster.slice("web-1", "web", "10.244.1.5")).create();
+            final Path trace = tmp.resolve("syns.pcap");
+            Files.write(trace, synTrace(3));
+
+            final String[] result = run("watch", "--kubeconfig", kubeconfig(client.getMasterUrl().toString())
+                .toString(), "--namespace", LiveCluster.NAMESPACE, "--trace", trace.toString());
+
+            assertEquals("0", result[0], result[2]);
+            int decisions = 0;
+            for (final String line : result[1].split("\n"))
+            {
+                if (line.startsWith("{\"index\":"))
+                {
+                    assertTrue(line.contains("\"verdict\":\"DNAT\",\"service\":\"shop/web:http\"," +
+                        "\"backend\":\"10.244.1.5:8080\""), line);
+                    decisions++;
+                }
+            }
+            assertEquals(3, decisions, result[1]);
+        }
+        finally
+        {
+            server.destroy();
+        }
+    }
+
+    /** Microsecond pcap (raw IP) of SYNs from 10.11.0.1 to 10.96.0.10:80, one per millisecond. */
+    private static byte[] synTrace(final int count)
+    {
+        final ByteBuffer b = ByteBuffer.allocate(24 + count * 56).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(0xA1B2C3D4).putShort((short)2).putShort((short)4).putInt(0).putInt(0).putInt(65535).putInt(101);
+        for (int i = 0; i < count; i++)
+        {
+            b.putInt(1_800_000_000).putInt(i * 1000).putInt(40).putInt(40);
+            b.order(ByteOrder.BIG_ENDIAN);
+            b.put((byte)0x45).put((byte)0).putShort((short)40).putInt(0).put((byte)64).put((byte)6).putShort((short)0);
+            b.putInt(0x0a0b0001).putInt(0x0a60000a);
+            b.putShort((short)(40000 + i)).putShort((short)80).putInt(1).putInt(0);
+            b.put((byte)0x50).put((byte)0x02).putShort((short)65535).putInt(0);
+            b.order(ByteOrder.LITTLE_ENDIAN);
+        }
+        return b.array();
+    }
+
+    @Test
+    void unreachableServerIsOneLine() throws Exception
+    {
+        final int port;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
+        {
+            port = free.getLocalPort();
+        }
+        assertOneLine(run("watch", "--kubeconfig", kubeconfig("http://127.0.0.1:" + port).toString(),
+            "--sync-timeout", "5"), "127.0.0.1:" + port, "connection refused");
+    }
+
+    @Test
+    void badKubeconfigIsOneLine() throws Exception
+    {
+        final Path bad = tmp.resolve("bad-kubeconfig");
+        Files.writeString(bad, "clusters: [this is: not: valid");
+        assertOneLine(run("watch", "--kubeconfig", bad.toString()), "bad-kubeconfig");
+        assertOneLine(run("watch", "--kubeconfig", tmp.resolve("absent").toString()), "absent", "no such file");
+        final Path noServer = tmp.resolve("no-server");
+        Files.writeString(noServer, "apiVersion: v1\nkind: Config\n");
+        assertOneLine(run("watch", "--kubeconfig", noServer.toString()), "no-server", "current-context");
+    }
+}
