@@ -10,10 +10,28 @@ import java.util.Map;
 final class Results
 {
     final List<JmhResult> all;
+    private final List<List<JmhResult>> runs;
 
+    /** The results of one run. */
     Results(final List<JmhResult> all)
     {
-        this.all = List.copyOf(all);
+        this(List.of(List.copyOf(all)), false);
+    }
+
+    private Results(final List<List<JmhResult>> runs, final boolean unused)
+    {
+        this.runs = runs;
+        final List<JmhResult> flat = new ArrayList<>();
+        runs.forEach(flat::addAll);
+        this.all = List.copyOf(flat);
+    }
+
+    /** The results of several runs, earlier runs first: a result found in two runs is taken from the first. */
+    static Results ofRuns(final List<List<JmhResult>> runs)
+    {
+        final List<List<JmhResult>> copy = new ArrayList<>();
+        runs.forEach(r -> copy.add(List.copyOf(r)));
+        return new Results(List.copyOf(copy), false);
     }
 
     /**
@@ -32,32 +50,48 @@ final class Results
         return null;
     }
 
+    /** True when both results come from one run (compared by identity). */
+    boolean sameRun(final JmhResult a, final JmhResult b)
+    {
+        for (final List<JmhResult> run : runs)
+        {
+            boolean hasA = false;
+            boolean hasB = false;
+            for (final JmhResult r : run)
+            {
+                hasA |= r == a;
+                hasB |= r == b;
+            }
+            if (hasA || hasB)
+            {
+                return hasA && hasB;
+            }
+        }
+        return false;
+    }
+
     /**
-     * Results of one benchmark class, in run order. A benchmark measured in several of the given runs is listed
-     * once, from the first run that has it, as {@link #find} does.
+     * Results of one benchmark class, all from the first run that measured the class, so that one table never
+     * mixes rows measured at different times (or from different code).
      */
     List<JmhResult> ofClass(final String simpleClassName)
     {
-        final List<JmhResult> out = new ArrayList<>();
-        for (final JmhResult r : all)
+        for (final List<JmhResult> run : runs)
         {
-            if (r.shortName().startsWith(simpleClassName + ".") && find(r.shortName(), flatten(r.params())) == r)
+            final List<JmhResult> out = new ArrayList<>();
+            for (final JmhResult r : run)
             {
-                out.add(r);
+                if (r.shortName().startsWith(simpleClassName + "."))
+                {
+                    out.add(r);
+                }
+            }
+            if (!out.isEmpty())
+            {
+                return out;
             }
         }
-        return out;
-    }
-
-    private static String[] flatten(final Map<String, String> params)
-    {
-        final List<String> nameValues = new ArrayList<>();
-        params.forEach((name, value) ->
-        {
-            nameValues.add(name);
-            nameValues.add(value);
-        });
-        return nameValues.toArray(new String[0]);
+        return List.of();
     }
 
     private static boolean matches(final Map<String, String> params, final String... nameValues)

@@ -31,20 +31,21 @@ public final class ResultsReport
     public static void main(final String[] args)
     {
         System.setProperty("java.awt.headless", "true");
-        final List<JmhResult> all = new ArrayList<>();
+        final List<List<JmhResult>> runs = new ArrayList<>();
         Path markdown = null;
         Path charts = null;
         for (int i = 0; i + 1 < args.length; i += 2)
         {
             switch (args[i])
             {
-                case "--json": all.addAll(JmhResult.read(Path.of(args[i + 1]))); break;
+                case "--json": runs.add(JmhResult.read(Path.of(args[i + 1]))); break;
                 case "--markdown": markdown = Path.of(args[i + 1]); break;
                 case "--charts": charts = Path.of(args[i + 1]); break;
                 default: throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        final Results results = new Results(all);
+        final Results results = Results.ofRuns(runs);
+        final List<JmhResult> all = results.all;
         final StringBuilder md = new StringBuilder();
         md.append("### Targets\n\n").append(new Targets(results).markdown()).append('\n');
         for (final String flows : new String[] {"1000000", "10000"})

@@ -72,13 +72,17 @@ final class Targets
         return vipflow == null || other == null ? Double.NaN : other.cpuNorm() / vipflow.cpuNorm();
     }
 
-    /** Packets per second of two threads over one thread's, from the per-thread times per packet. */
+    /**
+     * Packets per second of two threads over one thread's, from the per-thread times per packet; NaN unless both
+     * were measured in the same run.
+     */
     static double scaling(final Results results, final String method, final String flows)
     {
         final JmhResult one = results.find("ClassifyBenchmark." + method, "impl", Pipeline.VIPFLOW, "flows", flows);
         final JmhResult two =
             results.find("ClassifyTwoThreadsBenchmark." + method, "impl", Pipeline.VIPFLOW, "flows", flows);
-        return one == null || two == null ? Double.NaN : 2 * one.score() / two.score();
+        // Only a pair measured in one run: runs made at other times saw another load on this shared machine.
+        return one == null || two == null || !results.sameRun(one, two) ? Double.NaN : 2 * one.score() / two.score();
     }
 
     /** How many times slower {@code other} is than {@code vipflow}. */

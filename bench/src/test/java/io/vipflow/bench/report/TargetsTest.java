@@ -21,13 +21,18 @@ class TargetsTest
     }
 
     @Test
-    void theFirstRunGivenWinsAndIsListedOnce()
+    void aTableTakesEveryRowFromTheFirstRunThatMeasuredItsClass()
     {
         final JmhResult newer = classify("established", Pipeline.VIPFLOW, 300);
         final JmhResult older = classify("established", Pipeline.VIPFLOW, 500);
-        final Results r = new Results(List.of(newer, older, classify("mix", Pipeline.VIPFLOW, 400)));
+        final JmhResult olderMix = classify("mix", Pipeline.VIPFLOW, 400);
+        final JmhResult lookup = new JmhResult("io.vipflow.bench.FrontendLookupBenchmark.hit", Map.of(), "avgt", 1, 9,
+            8, 10, "ns/op", 0, 9);
+        final Results r = Results.ofRuns(List.of(List.of(newer), List.of(older, olderMix, lookup)));
         assertSame(newer, r.find("ClassifyBenchmark.established", "impl", Pipeline.VIPFLOW, "flows", "1000000"));
-        assertEquals(List.of(newer, r.all.get(2)), r.ofClass("ClassifyBenchmark"));
+        assertSame(olderMix, r.find("ClassifyBenchmark.mix", "impl", Pipeline.VIPFLOW, "flows", "1000000"));
+        assertEquals(List.of(newer), r.ofClass("ClassifyBenchmark"), "no row of the older run joins the table");
+        assertEquals(List.of(lookup), r.ofClass("FrontendLookupBenchmark"));
     }
 
     @Test
@@ -48,5 +53,17 @@ class TargetsTest
         // One at a time, vipflow (500) is slower than NonBlockingHashMapLong (450): 0.9x, missed.
         assertTrue(table.contains("| 1M established: times faster than NonBlockingHashMapLong | ≥ 1.50× | 0.90× |"),
             table);
+    }
+
+    @Test
+    void scalingComparesOnlyResultsOfOneRun()
+    {
+        final JmhResult one = classify("established", Pipeline.VIPFLOW, 100);
+        final JmhResult two = new JmhResult("io.vipflow.bench.ClassifyTwoThreadsBenchmark.established",
+            Map.of("impl", Pipeline.VIPFLOW, "flows", "1000000"), "avgt", 2, 110, 109, 111, "ns/op", 0, 110);
+        assertEquals(2 * 100 / 110.0, Targets.scaling(Results.ofRuns(List.of(List.of(one, two))), "established",
+            "1000000"), 1e-9);
+        assertTrue(Double.isNaN(Targets.scaling(Results.ofRuns(List.of(List.of(one), List.of(two))), "established",
+            "1000000")), "one thread and two threads measured in different runs");
     }
 }
