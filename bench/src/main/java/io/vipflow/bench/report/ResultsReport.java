@@ -113,8 +113,11 @@ public final class ResultsReport
     {
         final StringBuilder b = new StringBuilder("### Two threads against one (vipflow; packets per second of two "
             + "threads over one thread's)\n\n| traffic | 10k flows | 1M flows |\n|---|---|---|\n");
-        for (final String m : new String[] {"established", "establishedBatch", "newFlow", "newFlowBatch", "mix",
-            "mixBatch"})
+        // The methods of the two-thread table, so that both tables come from one run.
+        final Set<String> methods = new LinkedHashSet<>();
+        results.ofClass("ClassifyTwoThreadsBenchmark").forEach(r -> methods.add(
+            r.shortName().substring(r.shortName().indexOf('.') + 1)));
+        for (final String m : methods)
         {
             b.append("| ").append(m).append(" | ")
                 .append(Results.figure(Targets.scaling(results, m, "10000"))).append("× | ")
