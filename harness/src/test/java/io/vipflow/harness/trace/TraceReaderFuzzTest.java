@@ -84,7 +84,10 @@ class TraceReaderFuzzTest
     {
         try
         {
-            final Path file = Files.createTempFile("vipflow-fuzz-", ".trace");
+            // In memory where there is a tmpfs: the fuzzer writes this file for every input.
+            final Path shm = Path.of("/dev/shm");
+            final Path file = Files.isDirectory(shm) && Files.isWritable(shm) ?
+                Files.createTempFile(shm, "vipflow-fuzz-", ".trace") : Files.createTempFile("vipflow-fuzz-", ".trace");
             file.toFile().deleteOnExit();
             return file;
         }
