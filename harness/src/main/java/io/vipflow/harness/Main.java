@@ -7,6 +7,7 @@ import io.vipflow.harness.report.ReportCommand;
 import io.vipflow.harness.sched.MaglevCommand;
 import io.vipflow.harness.sched.ScheduleCommand;
 import io.vipflow.harness.sim.SimulateCommand;
+import io.vipflow.harness.soak.SoakCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -20,7 +21,8 @@ import java.io.UncheckedIOException;
 @Command(name = "vipflow", mixinStandardHelpOptions = true, version = "vipflow 0.1.0",
     description = "Service load-balancing decisions, replayed and explained.",
     subcommands = {ReplayCommand.class, DemoCommand.class, ScheduleCommand.class, MaglevCommand.class,
-        ConntrackCommand.class, ReportCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class})
+        ConntrackCommand.class, ReportCommand.class, SimulateCommand.class, SoakCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main implements Runnable
 {
     /** Exit code for bad input files, objects and arguments. */
