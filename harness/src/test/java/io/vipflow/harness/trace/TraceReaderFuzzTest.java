@@ -4,6 +4,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +25,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TraceReaderFuzzTest
 {
     private static final int[] PCAP_MAGICS = {0xA1B2C3D4, 0xA1B23C4D, 0xD4C3B2A1, 0x4D3CB2A1};
+    /**
+     * The most a file may cost beyond four times its length. Generous because the first pass through a code path
+     * loads classes and bootstraps string concatenation (megabytes, once); a length field that drove allocation
+     * would cost up to gigabytes, far above it.
+     */
+    private static final long ALLOCATION_ALLOWANCE = 64L << 20;
+    private static final com.sun.management.ThreadMXBean THREAD =
+        (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
     /** The readers take paths; one file per JVM, rewritten for every input. */
     private static final Path FILE = tempFile();
 
@@ -48,6 +57,22 @@ class TraceReaderFuzzTest
     {
         Files.write(FILE, file);
         final long size = file.length;
+        final long allocatedBefore = THREAD.getCurrentThreadAllocatedBytes();
+        try
+        {
+            readAll(size);
+        }
+        finally
+        {
+            // Whatever a length field declares, reading a file costs heap in proportion to the file, not to the field.
+            final long allocated = THREAD.getCurrentThreadAllocatedBytes() - allocatedBefore;
+            assertTrue(allocated <= ALLOCATION_ALLOWANCE + 4 * size,
+                () -> allocated + " bytes allocated to read a file of " + size);
+        }
+    }
+
+    private static void readAll(final long size) throws IOException
+    {
         final TracePacket packet = new TracePacket();
         final int initialCapacity = packet.data.length;
         long packets = 0;
