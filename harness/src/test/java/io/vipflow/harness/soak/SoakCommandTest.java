@@ -32,7 +32,7 @@ class SoakCommandTest
         try
         {
             code = Main.execute("soak", "--duration", "12s", "--workers", "2", "--seed", "3", "--round-packets",
-                "30000", "--capacity", "8192", "--checkpoint", "4s", "--json", json.toString());
+                "20000", "--capacity", "8192", "--checkpoint", "4s", "--json", json.toString());
         }
         finally
         {
