@@ -8,6 +8,7 @@ import io.vipflow.harness.report.ReportCommand;
 import io.vipflow.harness.sched.MaglevCommand;
 import io.vipflow.harness.sched.ScheduleCommand;
 import io.vipflow.harness.sim.SimulateCommand;
+import io.vipflow.harness.soak.SoakCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -21,7 +22,7 @@ import java.io.UncheckedIOException;
 @Command(name = "vipflow", mixinStandardHelpOptions = true, version = "vipflow 0.1.0",
     description = "Service load-balancing decisions, replayed and explained.",
     subcommands = {ReplayCommand.class, DemoCommand.class, ScheduleCommand.class, MaglevCommand.class,
-        ConntrackCommand.class, ReportCommand.class, SimulateCommand.class, WatchCommand.class,
+        ConntrackCommand.class, ReportCommand.class, SimulateCommand.class, WatchCommand.class, SoakCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable
 {

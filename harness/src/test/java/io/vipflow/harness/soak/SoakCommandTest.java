@@ -1,0 +1,70 @@
+package io.vipflow.harness.soak;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vipflow.harness.Main;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A short soak through the command line: it runs in CI, so it stays within about fifteen seconds. */
+class SoakCommandTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void shortSoakPassesEveryCheck() throws Exception
+    {
+        final Path json = dir.resolve("soak.json");
+        final PrintStream saved = System.out;
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        final int code;
+        try
+        {
+            code = Main.execute("soak", "--duration", "12s", "--workers", "2", "--seed", "3", "--round-packets",
+                "20000", "--capacity", "8192", "--checkpoint", "4s", "--json", json.toString());
+        }
+        finally
+        {
+            System.setOut(saved);
+        }
+        final String text = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, text);
+        assertTrue(text.contains("PASS"), text);
+
+        final JsonNode doc = new ObjectMapper().readTree(json.toFile());
+        assertTrue(doc.get("passed").asBoolean(), text);
+        assertTrue(doc.get("rounds").size() >= 5, text);
+        assertTrue(doc.get("oracleChecked").asLong() > 100_000, text);
+        assertEquals(0, doc.get("oracleViolations").asLong(), text);
+        assertEquals(0, doc.get("counterViolations").asLong(), text);
+        assertTrue(doc.get("churnEvents").asLong() > 100, text);
+        for (final JsonNode perWorker : doc.get("checkedPerWorker"))
+        {
+            assertTrue(perWorker.asLong() > 0, "every worker classified packets: " + text);
+        }
+        // The flood overfills the small table: evictions happen, and the table never holds more than its slots.
+        assertTrue(doc.get("counters").get("evictions").asLong() > 0, text);
+        assertTrue(doc.get("counters").get("inserts").asLong() > 0, text);
+    }
+
+    @Test
+    void durationsNeedAUnit()
+    {
+        assertEquals(90_000_000_000L, SoakCommand.parseDuration("90s", "--duration"));
+        assertEquals(300_000_000_000L, SoakCommand.parseDuration("5m", "--duration"));
+        assertEquals(500_000_000L, SoakCommand.parseDuration("500ms", "--duration"));
+        assertThrows(IllegalArgumentException.class, () -> SoakCommand.parseDuration("5", "--duration"));
+        assertThrows(IllegalArgumentException.class, () -> SoakCommand.parseDuration("0s", "--duration"));
+    }
+}
