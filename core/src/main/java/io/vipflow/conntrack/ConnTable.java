@@ -169,12 +169,13 @@ public final class ConnTable implements AutoCloseable
 
     /**
      * {@link #lookup(FlowKey, long, ConnView)} that tries the slot of {@link #slotHint} first (a batch has found
-     * it already) and scans the buckets only when the hint is -1 or wrong.
+     * it already) and scans the buckets only when the hint is -1 or wrong. A hint that is no slot of this table is
+     * ignored.
      */
     public boolean lookup(final FlowKey key, final int slotHint, final long nowNanos, final ConnView view)
     {
         final int tag = ConnSlots.tagOf(key.hash);
-        if (slotHint >= 0)
+        if (isSlotOffset(slotHint))
         {
             final int bucket = slotHint - slotHint % BUCKET_BYTES;
             final int headerIndex = bucket + (slotHint - bucket - SLOT_BYTES) / SLOT_BYTES * 8;
@@ -265,12 +266,19 @@ public final class ConnTable implements AutoCloseable
 
     /**
      * Loads the first word of the cache line at {@code offset} (from {@link #firstBucket}, {@link #secondBucket}
-     * or {@link #slotHint}) and returns it; 0 for -1. Called for many packets before looking any of them up, so
+     * or {@link #slotHint}) and returns it; 0 for -1 or an offset outside the table. Called for many packets before looking any of them up, so
      * that their cache misses overlap; the caller keeps the result alive (sums it into a field).
      */
     public long touchLine(final int offset)
     {
-        return offset < 0 ? 0 : buffer.getLong(offset);
+        return offset < 0 || offset > buffer.capacity() - Long.BYTES ? 0 : buffer.getLong(offset);
+    }
+
+    /** True when {@code offset} is the start of a slot line of this table (not a header line, not outside). */
+    private boolean isSlotOffset(final int offset)
+    {
+        final int inBucket = offset % BUCKET_BYTES;
+        return offset >= SLOT_BYTES && offset < buckets * BUCKET_BYTES && inBucket != 0 && inBucket % SLOT_BYTES == 0;
     }
 
     /**

@@ -215,6 +215,13 @@ class ConnTableTest
             assertEquals(t.slotHint(first), v.slot);
             final FlowKey absent = key(99_999, 1);
             assertFalse(t.lookup(absent, t.slotHint(first), ms(1), v));
+            // Offsets that are no slot (a header line, misaligned, outside the table) are ignored, never read.
+            for (final int bad : new int[] {0, 8, t.slotHint(first) + 1, Integer.MAX_VALUE, (int)t.bytes() + 64})
+            {
+                assertTrue(t.lookup(first, bad, ms(1), v), "hint " + bad);
+                assertEquals(t.slotHint(first), v.slot);
+            }
+            assertEquals(0, t.touchLine(Integer.MAX_VALUE));
             assertEquals(-1, t.slotHint(absent));
             assertEquals(0, t.touchLine(-1));
         }
