@@ -268,7 +268,8 @@ public final class Classifier implements AutoCloseable
         final ServicePort sp = frontend.target;
         final boolean tcp = t.protocol == PacketTuple.PROTO_TCP;
         final boolean opensFlow = opensFlow(t, tcp);
-        if (connections.lookup(d.key, slotHint, nowNanos, d.view) && continueFlow(t, tcp, opensFlow, frontend, sp, nowNanos, d))
+        if (connections.lookup(d.key, slotHint, nowNanos, d.view) &&
+            continueFlow(t, tcp, opensFlow, frontend, sp, nowNanos, d))
         {
             return;
         }

@@ -244,7 +244,7 @@ public final class ConnTable implements AutoCloseable
     }
 
     /**
-     * The offset of the slot line of the first way whose tag matches the key, or -1 when none does. Reads only the
+     * The offset of the slot line of the first live way whose tag matches the key, or -1 when none does. Reads only the
      * two header lines (which {@link #touchLine} should have brought into cache) and does not touch the slot, so
      * that a batch can find every packet's slot first and then load all of them in one short loop
      * ({@link #touchLine}), keeping all those misses in flight together.
@@ -256,7 +256,8 @@ public final class ConnTable implements AutoCloseable
         final int b2 = secondBucketBase(key.hash);
         for (int c = 0; c < 2 * WAYS; c++)
         {
-            if ((int)(buffer.getLong(headerAt(b1, b2, c)) >>> 32) == tag)
+            final long header = buffer.getLong(headerAt(b1, b2, c));
+            if ((header & STATUS_MASK) == LIVE && (int)(header >>> 32) == tag)
             {
                 return slotAt(b1, b2, c);
             }
@@ -266,8 +267,9 @@ public final class ConnTable implements AutoCloseable
 
     /**
      * Loads the first word of the cache line at {@code offset} (from {@link #firstBucket}, {@link #secondBucket}
-     * or {@link #slotHint}) and returns it; 0 for -1 or an offset outside the table. Called for many packets before looking any of them up, so
-     * that their cache misses overlap; the caller keeps the result alive (sums it into a field).
+     * or {@link #slotHint}) and returns it; 0 for -1 or an offset outside the table. Called for many packets before
+     * looking any of them up, so that their cache misses overlap; the caller keeps the result alive (sums it into a
+     * field).
      */
     public long touchLine(final int offset)
     {
