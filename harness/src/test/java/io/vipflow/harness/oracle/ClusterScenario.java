@@ -332,11 +332,15 @@ final class ClusterScenario
         classifier.sweep(now, slots);
     }
 
+    private final PacketTuple[] batchTuple = new PacketTuple[1];
+    private final Decision[] batchOut = new Decision[1];
+
     /** A client-to-service packet, or now and then a backend's answer to a recent flow. */
     private void packet(final Classifier classifier, final Decision d, final int step, final int steps,
         final Coverage coverage)
     {
         final boolean reply = traffic.hasAnswered() && gen.chance(0.15);
+        boolean batched = false;
         final PacketTuple t = reply ? traffic.nextReply() :
             traffic.nextPacket(new ArrayList<>(services.values()), deletedServices);
         final Expectation e;
@@ -345,13 +349,21 @@ final class ClusterScenario
             e = model.expectReply(t, now);
             classifier.classifyReply(t, now, d);
         }
-        else
+        else if (!(batched = gen.chance(0.5)))
         {
             e = model.expect(t, now);
             classifier.classify(t, now, d);
         }
+        else
+        {
+            // The batch path (loads first, lookup from the slot it found) must decide exactly as one at a time.
+            e = model.expect(t, now);
+            batchTuple[0] = t;
+            batchOut[0] = d;
+            classifier.classifyBatch(batchTuple, 1, now, batchOut);
+        }
         final String mismatch = e.check(d);
-        log.add(String.format("t=%.3f %s%s => %s%s", now / 1e9, reply ? "reply " : "", t, d,
+        log.add(String.format("t=%.3f %s%s => %s%s", now / 1e9, reply ? "reply " : batched ? "batch " : "", t, d,
             reply && d.frontend() != null ? " via " + Expectation.frontendOf(d) : ""));
         if (mismatch != null)
         {
