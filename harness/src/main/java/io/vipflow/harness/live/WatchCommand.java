@@ -9,9 +9,9 @@ import io.vipflow.Decision;
 import io.vipflow.Verdict;
 import io.vipflow.harness.trace.TracePacket;
 import io.vipflow.harness.trace.TraceReader;
-import io.vipflow.sched.Schedulers;
 import io.vipflow.service.ControlPlane;
 import org.agrona.concurrent.UnsafeBuffer;
+import io.vipflow.harness.NodeOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -22,8 +22,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.locks.LockSupport;
 
@@ -46,16 +44,8 @@ public final class WatchCommand implements Callable<Integer>
     @Option(names = "--namespace", paramLabel = "NS", description = "Follow one namespace (default: all).")
     String namespace;
 
-    @Option(names = "--node-name", paramLabel = "NAME", defaultValue = "",
-        description = "This node, for Local traffic policies.")
-    String nodeName;
-
-    @Option(names = "--node-ip", paramLabel = "IP", description = "This node's addresses, for NodePorts.")
-    List<String> nodeIps = new ArrayList<>();
-
-    @Option(names = "--scheduler", paramLabel = "NAME", defaultValue = "maglev",
-        description = "Default scheduler (default: ${DEFAULT-VALUE}).")
-    String scheduler;
+    @CommandLine.Mixin
+    NodeOptions node;
 
     @Option(names = "--window", paramLabel = "MS", defaultValue = "100",
         description = "Changes arriving within MS milliseconds of the first pending one share a publish " +
@@ -94,7 +84,7 @@ public final class WatchCommand implements Callable<Integer>
         validate();
         final Config config = loadConfig(kubeconfig, context);
         KubeWatch.checkAccess(config, namespace);
-        final ControlPlane cp = new ControlPlane(nodeName, nodeIps, scheduler, 1);
+        final ControlPlane cp = new ControlPlane(node.nodeName, node.nodeIps, node.scheduler, 1);
         try (WatchOutput output = new WatchOutput(System.out);
             KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
             LiveControlPlane live = new LiveControlPlane(cp, windowMillis * 1_000_000L, output);
@@ -126,11 +116,7 @@ public final class WatchCommand implements Callable<Integer>
 
     private void validate()
     {
-        if (!Schedulers.NAMES.contains(scheduler))
-        {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                "unknown scheduler '" + scheduler + "' (one of " + Schedulers.NAMES + ")");
-        }
+        node.requireKnownScheduler(spec.commandLine());
         if (windowMillis < 0)
         {
             throw new CommandLine.ParameterException(spec.commandLine(), "--window must be ≥ 0");

@@ -3,15 +3,13 @@ package io.vipflow.harness.replay;
 import io.vipflow.ClassifierConfig;
 import io.vipflow.MidFlowPolicy;
 import io.vipflow.RemovedBackendPolicy;
-import io.vipflow.sched.Schedulers;
+import io.vipflow.harness.NodeOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code vipflow replay}: classify every packet of a capture against Kubernetes objects and churn. */
@@ -30,17 +28,8 @@ public final class ReplayCommand implements Callable<Integer>
         description = "JSON Lines of {\"at\": SECONDS, \"type\": ADDED|MODIFIED|DELETED, \"object\": {...}}.")
     Path churn;
 
-    @Option(names = "--node-name", paramLabel = "NAME", defaultValue = "",
-        description = "This node, for Local traffic policies.")
-    String nodeName;
-
-    @Option(names = "--node-ip", paramLabel = "IP", description = "This node's addresses, for NodePorts.")
-    List<String> nodeIps = new ArrayList<>();
-
-    @Option(names = "--scheduler", paramLabel = "NAME", defaultValue = "maglev",
-        description = "Default scheduler: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
-        completionCandidates = SchedulerNames.class)
-    String scheduler;
+    @CommandLine.Mixin
+    NodeOptions node;
 
     @Option(names = "--mid-flow", paramLabel = "POLICY", defaultValue = "SCHEDULE",
         description = "TCP packets without SYN and without an entry: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
@@ -60,30 +49,15 @@ public final class ReplayCommand implements Callable<Integer>
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** Scheduler names for the help text. */
-    static final class SchedulerNames extends ArrayList<String>
-    {
-        private static final long serialVersionUID = 1L;
-
-        SchedulerNames()
-        {
-            super(Schedulers.NAMES);
-        }
-    }
-
     @Override
     public Integer call() throws Exception
     {
-        if (!Schedulers.NAMES.contains(scheduler))
-        {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                "unknown scheduler '" + scheduler + "' (one of " + Schedulers.NAMES + ")");
-        }
+        node.requireKnownScheduler(spec.commandLine());
         final ClassifierConfig config = ClassifierConfig.defaults()
             .withMidFlowPolicy(midFlow).withRemovedBackendPolicy(removedBackend);
         final PrintWriter err = spec.commandLine().getErr();
-        final ReplaySummary summary = Replayer.run(new Replayer.Options(cluster, trace, churn, nodeName, nodeIps,
-            scheduler, decisions, config, strict ? null : message ->
+        final ReplaySummary summary = Replayer.run(new Replayer.Options(cluster, trace, churn, node.nodeName,
+            node.nodeIps, node.scheduler, decisions, config, strict ? null : message ->
             {
                 err.println("vipflow: rejected: " + message + " (the previous state stays)");
                 err.flush();

@@ -1,0 +1,48 @@
+package io.vipflow.harness;
+
+import io.vipflow.sched.Schedulers;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The options every command that runs a balancer for one node shares: which node it is (for NodePorts and Local
+ * traffic policies) and the default scheduler. A picocli mixin: {@code @Mixin NodeOptions node;}.
+ */
+public final class NodeOptions
+{
+    @Option(names = "--node-name", paramLabel = "NAME", defaultValue = "",
+        description = "This node, for Local traffic policies.")
+    public String nodeName;
+
+    @Option(names = "--node-ip", paramLabel = "IP", description = "This node's addresses, for NodePorts.")
+    public List<String> nodeIps = new ArrayList<>();
+
+    @Option(names = "--scheduler", paramLabel = "NAME", defaultValue = "maglev",
+        description = "Default scheduler: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
+        completionCandidates = SchedulerNames.class)
+    public String scheduler;
+
+    /** @throws CommandLine.ParameterException naming the choices when the scheduler is unknown */
+    public void requireKnownScheduler(final CommandLine commandLine)
+    {
+        if (!Schedulers.NAMES.contains(scheduler))
+        {
+            throw new CommandLine.ParameterException(commandLine,
+                "unknown scheduler '" + scheduler + "' (one of " + Schedulers.NAMES + ")");
+        }
+    }
+
+    /** Scheduler names for the help text. */
+    static final class SchedulerNames extends ArrayList<String>
+    {
+        private static final long serialVersionUID = 1L;
+
+        SchedulerNames()
+        {
+            super(Schedulers.NAMES);
+        }
+    }
+}
