@@ -5,8 +5,6 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.vipflow.Classifier;
 import io.vipflow.ClassifierConfig;
 import io.vipflow.service.ControlPlane;
@@ -15,17 +13,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,8 +35,9 @@ class KubeWatchTest
     private static final long WINDOW_NANOS = 50_000_000L;
 
     private final KubernetesCrudDispatcher dispatcher = new KubernetesCrudDispatcher();
-    private final List<PublishReport> publishes = new CopyOnWriteArrayList<>();
-    private final List<String> rejections = new CopyOnWriteArrayList<>();
+    private final LiveCluster.Recorder recorder = new LiveCluster.Recorder();
+    private final List<PublishReport> publishes = recorder.publishes;
+    private final List<String> rejections = recorder.rejections;
     private KubernetesMockServer server;
     private KubernetesClient client;
     private LiveControlPlane live;
@@ -52,24 +48,10 @@ class KubeWatchTest
     @BeforeEach
     void start() throws Exception
     {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
-        server.init(InetAddress.getLoopbackAddress(), 0);
+        server = LiveCluster.mockServer(dispatcher, 0);
         client = server.createClient();
         live = new LiveControlPlane(new ControlPlane("node-1", List.of(), "maglev", 1), WINDOW_NANOS,
-            new WatchListener()
-            {
-                @Override
-                public void onPublish(final PublishReport report)
-                {
-                    publishes.add(report);
-                }
-
-                @Override
-                public void onRejected(final String message)
-                {
-                    rejections.add(message);
-                }
-            });
+            recorder);
         watch = KubeWatch.start(client, LiveCluster.NAMESPACE, live, Duration.ofSeconds(10));
         classifier = new Classifier(live.controlPlane(), ClassifierConfig.defaults());
         cluster = new LiveCluster(classifier);
@@ -221,9 +203,7 @@ class KubeWatchTest
 
         // While it is away from the watch's address, the objects change (through a server on another port that
         // shares its store, which the watch never sees).
-        final KubernetesMockServer elsewhere =
-            new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
-        elsewhere.init(InetAddress.getLoopbackAddress(), 0);
+        final KubernetesMockServer elsewhere = LiveCluster.mockServer(dispatcher, 0);
         try (KubernetesClient other = elsewhere.createClient())
         {
             other.discovery().v1().endpointSlices().inNamespace(LiveCluster.NAMESPACE).resource(
@@ -240,8 +220,7 @@ class KubeWatchTest
         assertEquals("DNAT 10.244.1.5:8080", cluster.probe("10.96.0.10", 80), "nothing seen during the outage");
 
         // The server comes back on the same address with the changed objects.
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
-        server.init(InetAddress.getLoopbackAddress(), port);
+        server = LiveCluster.mockServer(dispatcher, port);
 
         cluster.await("10.96.0.10", 80, "DNAT 10.244.3.9:8080");
         cluster.await("10.96.0.20", 443, "DNAT 10.244.4.4:8080");

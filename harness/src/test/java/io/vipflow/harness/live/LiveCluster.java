@@ -12,7 +12,15 @@ import io.vipflow.Verdict;
 import io.vipflow.packet.Addresses;
 import io.vipflow.packet.PacketTuple;
 
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+
+import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -33,6 +41,34 @@ final class LiveCluster
     LiveCluster(final Classifier classifier)
     {
         this.classifier = classifier;
+    }
+
+    /** A CRUD-mode mock API server on the loopback address ({@code port} 0: any free port), started. */
+    static KubernetesMockServer mockServer(final KubernetesCrudDispatcher dispatcher, final int port)
+    {
+        final KubernetesMockServer server =
+            new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
+        server.init(InetAddress.getLoopbackAddress(), port);
+        return server;
+    }
+
+    /** A {@link WatchListener} that keeps every publish report and refusal, for the test thread to read. */
+    static final class Recorder implements WatchListener
+    {
+        final List<PublishReport> publishes = new CopyOnWriteArrayList<>();
+        final List<String> rejections = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void onPublish(final PublishReport report)
+        {
+            publishes.add(report);
+        }
+
+        @Override
+        public void onRejected(final String message)
+        {
+            rejections.add(message);
+        }
     }
 
     static Service service(final String name, final String clusterIp, final int port)

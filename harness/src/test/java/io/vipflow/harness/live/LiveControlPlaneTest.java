@@ -10,7 +10,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,8 +19,9 @@ class LiveControlPlaneTest
 {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final List<PublishReport> publishes = new CopyOnWriteArrayList<>();
-    private final List<String> rejections = new CopyOnWriteArrayList<>();
+    private final LiveCluster.Recorder recorder = new LiveCluster.Recorder();
+    private final List<PublishReport> publishes = recorder.publishes;
+    private final List<String> rejections = recorder.rejections;
     private LiveControlPlane live;
     private Classifier classifier;
     private LiveCluster cluster;
@@ -29,20 +29,7 @@ class LiveControlPlaneTest
     private void start(final long windowNanos)
     {
         live = new LiveControlPlane(new ControlPlane("node-1", List.of(), "maglev", 1), windowNanos,
-            new WatchListener()
-            {
-                @Override
-                public void onPublish(final PublishReport report)
-                {
-                    publishes.add(report);
-                }
-
-                @Override
-                public void onRejected(final String message)
-                {
-                    rejections.add(message);
-                }
-            });
+            recorder);
         classifier = new Classifier(live.controlPlane(), ClassifierConfig.defaults());
         cluster = new LiveCluster(classifier);
     }

@@ -3,8 +3,6 @@ package io.vipflow.harness.live;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.vipflow.harness.Main;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,7 +16,6 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -87,9 +84,7 @@ class WatchCommandTest
     @Test
     void printsDecisionsAndPublishesForSyntheticTraffic() throws Exception
     {
-        final KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(),
-            new HashMap<>(), new KubernetesCrudDispatcher(), false);
-        server.init(InetAddress.getLoopbackAddress(), 0);
+        final KubernetesMockServer server = LiveCluster.mockServer(new KubernetesCrudDispatcher(), 0);
         try (KubernetesClient client = server.createClient())
         {
             client.services().inNamespace(LiveCluster.NAMESPACE)
@@ -121,9 +116,7 @@ class WatchCommandTest
     @Test
     void playsATraceAgainstTheWatchedServices() throws Exception
     {
-        final KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(),
-            new HashMap<>(), new KubernetesCrudDispatcher(), false);
-        server.init(InetAddress.getLoopbackAddress(), 0);
+        final KubernetesMockServer server = LiveCluster.mockServer(new KubernetesCrudDispatcher(), 0);
         try (KubernetesClient client = server.createClient())
         {
             client.services().inNamespace(LiveCluster.NAMESPACE)
