@@ -225,6 +225,25 @@ final class SnapshotState
     /** Applies the port changes to the sorted arrays: binary searches and block copies, no per-Service walk. */
     private void mergePorts()
     {
+        final int[] slots = new int[portChanges.size()];
+        int k = 0;
+        boolean inPlace = true;
+        for (final Map.Entry<String, ServicePort[]> e : portChanges.entrySet())
+        {
+            slots[k] = Arrays.binarySearch(order, e.getKey());
+            inPlace &= slots[k++] >= 0 && e.getValue() != null;
+        }
+        if (inPlace)
+        {
+            // The usual case, Services changed but none came or went: the key order stands.
+            ports = ports.clone();
+            k = 0;
+            for (final ServicePort[] p : portChanges.values())
+            {
+                ports[slots[k++]] = p;
+            }
+            return;
+        }
         final String[] keys = new String[order.length + portChanges.size()];
         final ServicePort[][] values = new ServicePort[keys.length][];
         int n = 0;

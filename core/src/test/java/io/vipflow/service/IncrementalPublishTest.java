@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A publish compiles only the Services changed since the last one, and what it publishes is exactly what a full
@@ -79,6 +80,103 @@ class IncrementalPublishTest
         assertEquals(999, third.servicePorts().size());
         assertNull(third.frontends.lookup(false, 0, 0xffff_0000_0000L | 0x0a60000aL, 80, 6));
         assertNotNull(third.frontends.lookup(false, 0, 0xffff_0000_0000L | 0x0a60000bL, 80, 6));
+    }
+
+    @Test
+    void maglevTablesFollowTheServiceSizeUnlessASizeIsForced()
+    {
+        final List<String> three = List.of("10.244.0.1", "10.244.0.2", "10.244.0.3");
+        final ControlPlane auto = new ControlPlane("node-1", List.of(), "maglev", 0);
+        auto.upsertService(service(1, "10.96.0.1", List.of()));
+        auto.upsertSlice(slice(1, 1, three));
+        auto.upsertService(service(2, "10.96.0.2", List.of()).withScheduler("maglev", "table-size=1021"));
+        auto.upsertSlice(slice(2, 1, three));
+        final List<ServicePort> ports = auto.publish().servicePorts();
+        assertEquals(509, maglevSize(ports.get(0)), "3 backends: the smallest listed prime >= 300");
+        assertEquals(1021, maglevSize(ports.get(1)), "the Service's own flag");
+
+        final ControlPlane forced = new ControlPlane("node-1", List.of(), "maglev", "table-size=65537", 0, null);
+        forced.upsertService(service(1, "10.96.0.1", List.of()));
+        forced.upsertSlice(slice(1, 1, three));
+        assertEquals(65537, maglevSize(forced.publish().servicePorts().get(0)), "the global default flags");
+    }
+
+    private static int maglevSize(final ServicePort sp)
+    {
+        return ((io.vipflow.sched.MaglevScheduler)sp.clusterSet.scheduler()).size();
+    }
+
+    /**
+     * Snapshots share table segments with their successors: a reader holding one while the writer publishes others
+     * must still find in it exactly the Service ports it was made with (no later write leaks into it).
+     */
+    @Test
+    void aHeldSnapshotStaysConsistentWhileLaterOnesArePublished() throws Exception
+    {
+        final int services = 200;
+        final ControlPlane cp = new ControlPlane("node-1", List.of(), "maglev", 0);
+        for (int i = 0; i < services; i++)
+        {
+            cp.upsertService(service(i, "10.96." + (i / 250) + "." + (i % 250 + 1), List.of()));
+            cp.upsertSlice(slice(i, 1, List.of("10.244.0.1")));
+        }
+        cp.publish();
+        final java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        final java.util.concurrent.atomic.AtomicReference<String> failure =
+            new java.util.concurrent.atomic.AtomicReference<>();
+        final java.util.concurrent.atomic.AtomicLong checked = new java.util.concurrent.atomic.AtomicLong();
+        final Thread reader = new Thread(() ->
+        {
+            while (!stop.get() && failure.get() == null)
+            {
+                final Snapshot s = cp.current();
+                final List<ServicePort> ports = s.servicePorts();
+                if (ports.size() != services)
+                {
+                    failure.set("generation " + s.generation + ": " + ports.size() + " ports");
+                    return;
+                }
+                for (final ServicePort port : ports)
+                {
+                    final long[] vip = io.vipflow.packet.Addresses.parse(port.service.clusterIps().get(0));
+                    final Frontend f = s.frontends.lookup(false, vip[0], vip[1], 80, 6);
+                    if (f == null || f.target != port)
+                    {
+                        failure.set("generation " + s.generation + ": the frontend of " + port + " is not its port");
+                        return;
+                    }
+                    for (int b = 0; b < f.target.listedCount(); b++)
+                    {
+                        final Backend backend = f.target.listed(b);
+                        final Frontend[] replies =
+                            s.replyCandidates(false, backend.addrHi, backend.addrLo, backend.port, 6);
+                        if (s.backend(backend.id) != backend || replies == null || !List.of(replies).contains(f))
+                        {
+                            failure.set("generation " + s.generation + ": backend " + backend + " of " + port +
+                                " is not in the same snapshot's tables");
+                            return;
+                        }
+                    }
+                }
+                checked.incrementAndGet();
+            }
+        });
+        reader.start();
+        final Random r = new Random(3);
+        for (int round = 0; round < 3000 && failure.get() == null; round++)
+        {
+            final List<String> ips = new ArrayList<>();
+            for (int e = 1 + r.nextInt(5); e > 0; e--)
+            {
+                ips.add("10.244." + r.nextInt(4) + "." + (1 + r.nextInt(200)));
+            }
+            cp.upsertSlice(slice(r.nextInt(services), 1, new ArrayList<>(new TreeSet<>(ips))));
+            cp.publish();
+        }
+        stop.set(true);
+        reader.join();
+        assertNull(failure.get(), failure.get());
+        assertTrue(checked.get() > 0);
     }
 
     /** Random changes published in random batches end in the snapshot a fresh control plane makes of the result. */
