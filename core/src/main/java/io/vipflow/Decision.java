@@ -35,9 +35,13 @@ public final class Decision
     boolean parsed;
     /** Set while a batch holds this decision between its phases. */
     boolean pending;
-    /** Between a batch's phases: the offsets of the flow's two buckets, then of the slot it probably occupies. */
+    /**
+     * Between a batch's phases: the offsets of the flow's two buckets and its home slot, then of the slot it
+     * probably occupies.
+     */
     int bucket1;
     int bucket2;
+    int homeSlot;
     int slotHint;
 
     void reset()
