@@ -1,6 +1,6 @@
 package io.vipflow.conntrack;
 
-import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.UnsafeApi;
 
 import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
@@ -102,8 +102,11 @@ public final class ConnTable implements AutoCloseable
     private static final int SPINS_BEFORE_YIELD = 64;
 
     private final ConnTableMemory memory;
-    private final UnsafeBuffer buffer;
+    /** Address of the first bucket; the table's bytes are {@code [address, address + limit)}. */
+    private final long address;
+    private final int limit;
     private final int buckets;
+    private final boolean readOnly;
     private volatile RemovalListener listener = IGNORE;
 
     /**
@@ -120,8 +123,10 @@ public final class ConnTable implements AutoCloseable
     private ConnTable(final ConnTableMemory memory)
     {
         this.memory = memory;
-        this.buffer = memory.buffer;
+        this.address = memory.buffer.addressOffset();
+        this.limit = memory.buffer.capacity();
         this.buckets = memory.buckets;
+        this.readOnly = memory.readOnly;
     }
 
     /**
@@ -184,23 +189,25 @@ public final class ConnTable implements AutoCloseable
         final int home = ConnTableLayout.homeWay(tag);
         // The home way first. Its header word and its slot line are both addressed by the hash alone, so the
         // processor has both loads in flight together (the branch on the header is predicted, not waited for).
-        int skip = home;
+        // The rest is a method of its own so that this part stays small enough to inline into the caller.
         final int atHome = readLive(ConnTableLayout.headerIndex(b1, home), ConnTableLayout.slot(b1, home), tag, key,
             nowNanos, view);
-        if (atHome == FOUND)
-        {
-            return true;
-        }
-        if (atHome == CHANGED)
-        {
-            skip = -1;
-        }
-        if (ConnTableLayout.isSlot(slotHint, buckets) && slotHint != ConnTableLayout.slot(b1, home) &&
+        return atHome == FOUND ||
+            lookupElsewhere(key, tag, b1, atHome == CHANGED ? -1 : home, slotHint, nowNanos, view);
+    }
+
+    /** The rest of {@link #lookup}: the hinted slot, then every way of both buckets but {@code skip}. */
+    private boolean lookupElsewhere(final FlowKey key, final int tag, final int b1, final int skipWay,
+        final int slotHint, final long nowNanos, final ConnView view)
+    {
+        int skip = skipWay;
+        if (ConnTableLayout.isSlot(slotHint, buckets) &&
+            slotHint != ConnTableLayout.slot(b1, ConnTableLayout.homeWay(tag)) &&
             readLive(ConnTableLayout.headerOfSlot(slotHint), slotHint, tag, key, nowNanos, view) == FOUND)
         {
             return true;
         }
-        final int b2 = ConnTableLayout.secondBucket(hash, buckets);
+        final int b2 = ConnTableLayout.secondBucket(key.hash, buckets);
         final int candidates = b1 == b2 ? WAYS : 2 * WAYS;
         for (int c = 0; c < candidates; c++)
         {
@@ -231,7 +238,7 @@ public final class ConnTable implements AutoCloseable
     private int readLive(final int headerIndex, final int slot, final int tag, final FlowKey key, final long nowNanos,
         final ConnView view)
     {
-        final long header = buffer.getLongAcquire(headerIndex);
+        final long header = getLongAcquire(headerIndex);
         if ((header & STATUS_MASK) != LIVE || (int)(header >>> 32) != tag || !keyEquals(slot, key))
         {
             return NOT_HERE;
@@ -239,11 +246,11 @@ public final class ConnTable implements AutoCloseable
         // Seqlock read: the acquire load of the header above keeps these loads after it; the acquire fence keeps
         // them before the header's second load, so an unchanged header proves they belong to one entry. Between the
         // two, the loads need no ordering of their own.
-        final long meta = buffer.getLong(slot + META);
-        final int backendId = buffer.getInt(slot + BACKEND);
-        final long created = buffer.getLong(slot + CREATED_AT);
+        final long meta = getLong(slot + META);
+        final int backendId = getInt(slot + BACKEND);
+        final long created = getLong(slot + CREATED_AT);
         VarHandle.acquireFence();
-        if (buffer.getLongVolatile(headerIndex) != header)
+        if (getLongVolatile(headerIndex) != header)
         {
             return CHANGED;
         }
@@ -285,14 +292,14 @@ public final class ConnTable implements AutoCloseable
         final int tag = ConnSlots.tagOf(key.hash);
         final int b1 = ConnTableLayout.firstBucket(key.hash, buckets);
         final int home = ConnTableLayout.homeWay(tag);
-        if (liveWithTag(buffer.getLong(ConnTableLayout.headerIndex(b1, home)), tag))
+        if (liveWithTag(getLong(ConnTableLayout.headerIndex(b1, home)), tag))
         {
             return ConnTableLayout.slot(b1, home);
         }
         final int b2 = ConnTableLayout.secondBucket(key.hash, buckets);
         for (int c = 0; c < 2 * WAYS; c++)
         {
-            if (liveWithTag(buffer.getLong(ConnTableLayout.headerAt(b1, b2, c)), tag))
+            if (liveWithTag(getLong(ConnTableLayout.headerAt(b1, b2, c)), tag))
             {
                 return ConnTableLayout.slotAt(b1, b2, c);
             }
@@ -313,7 +320,7 @@ public final class ConnTable implements AutoCloseable
      */
     public long touchLine(final int offset)
     {
-        return offset < 0 || offset > buffer.capacity() - Long.BYTES ? 0 : buffer.getLong(offset);
+        return offset < 0 || offset > limit - Long.BYTES ? 0 : getLong(offset);
     }
 
     /**
@@ -358,7 +365,7 @@ public final class ConnTable implements AutoCloseable
             for (int c = 0; c < candidates; c++)
             {
                 final int headerIndex = ConnTableLayout.headerAt(b1, b2, c);
-                final long header = buffer.getLongAcquire(headerIndex);
+                final long header = getLongAcquire(headerIndex);
                 final long status = header & STATUS_MASK;
                 if (status == EMPTY)
                 {
@@ -443,7 +450,7 @@ public final class ConnTable implements AutoCloseable
             final int headerIndex = ConnTableLayout.headerAt(b1, b2, freeWay);
             final long version = ConnSlots.nextVersion(freeHeader);
             final long busy = ((long)tag << 32) | (version << 8) | BUSY;
-            if (!buffer.compareAndSetLong(headerIndex, freeHeader, busy))
+            if (!compareAndSetLong(headerIndex, freeHeader, busy))
             {
                 continue;
             }
@@ -457,17 +464,17 @@ public final class ConnTable implements AutoCloseable
                 continue;
             }
             final int slot = ConnTableLayout.slotAt(b1, b2, freeWay);
-            buffer.putLong(slot + SRC_HI, key.srcHi);
-            buffer.putLong(slot + SRC_LO, key.srcLo);
-            buffer.putLong(slot + DST_HI, key.dstHi);
-            buffer.putLong(slot + DST_LO, key.dstLo);
-            buffer.putLong(slot + PORTS, ConnSlots.packPorts(key));
+            putLong(slot + SRC_HI, key.srcHi);
+            putLong(slot + SRC_LO, key.srcLo);
+            putLong(slot + DST_HI, key.dstHi);
+            putLong(slot + DST_LO, key.dstLo);
+            putLong(slot + PORTS, ConnSlots.packPorts(key));
             final long meta = ConnSlots.packMeta(state, version, expiryNanos);
-            buffer.putLong(slot + META, meta);
-            buffer.putInt(slot + BACKEND, backendId);
-            buffer.putLong(slot + CREATED_AT, nowNanos);
+            putLong(slot + META, meta);
+            putInt(slot + BACKEND, backendId);
+            putLong(slot + CREATED_AT, nowNanos);
             final long live = (busy & ~STATUS_MASK) | LIVE;
-            buffer.putLongRelease(headerIndex, live);
+            putLongRelease(headerIndex, live);
             view.set(slot, headerIndex, live, meta, backendId, nowNanos);
             return CREATED;
         }
@@ -494,7 +501,7 @@ public final class ConnTable implements AutoCloseable
             final int headerIndex = ConnTableLayout.headerAt(b1, b2, c);
             while (true)
             {
-                final long header = buffer.getLongAcquire(headerIndex);
+                final long header = getLongAcquire(headerIndex);
                 if ((header & STATUS_MASK) == EMPTY || (int)(header >>> 32) != tag)
                 {
                     break;
@@ -503,7 +510,7 @@ public final class ConnTable implements AutoCloseable
                 {
                     if (c < mine)
                     {
-                        buffer.putLongRelease(myIndex, ConnSlots.emptied(myHeader));
+                        putLongRelease(myIndex, ConnSlots.emptied(myHeader));
                         return RACE_RETRY;
                     }
                     awaitChange(headerIndex, header);
@@ -512,7 +519,7 @@ public final class ConnTable implements AutoCloseable
                 final int match = matchLive(headerIndex, ConnTableLayout.slotAt(b1, b2, c), header, key, nowNanos, view);
                 if (match == MATCH_LIVE)
                 {
-                    buffer.putLongRelease(myIndex, ConnSlots.emptied(myHeader));
+                    putLongRelease(myIndex, ConnSlots.emptied(myHeader));
                     return RACE_LOST;
                 }
                 if (match == MATCH_CHANGED)
@@ -535,11 +542,11 @@ public final class ConnTable implements AutoCloseable
         final long nowNanos, final ConnView view)
     {
         final boolean equal = keyEquals(slot, key);
-        final long meta = buffer.getLongVolatile(slot + META);
-        final int backendId = buffer.getInt(slot + BACKEND);
-        final long created = buffer.getLong(slot + CREATED_AT);
+        final long meta = getLongVolatile(slot + META);
+        final int backendId = getInt(slot + BACKEND);
+        final long created = getLong(slot + CREATED_AT);
         VarHandle.acquireFence();
-        if (buffer.getLongVolatile(headerIndex) != header)
+        if (getLongVolatile(headerIndex) != header)
         {
             return MATCH_CHANGED;
         }
@@ -565,14 +572,14 @@ public final class ConnTable implements AutoCloseable
         long bestExpiry = Long.MAX_VALUE;
         for (int c = 0; c < candidates; c++)
         {
-            final long header = buffer.getLongAcquire(ConnTableLayout.headerAt(b1, b2, c));
+            final long header = getLongAcquire(ConnTableLayout.headerAt(b1, b2, c));
             if ((header & STATUS_MASK) != LIVE)
             {
                 return -1;
             }
             final int slot = ConnTableLayout.slotAt(b1, b2, c);
-            final long meta = buffer.getLongVolatile(slot + META);
-            final long expiry = ConnSlots.expiryNanos(meta, buffer.getLong(slot + CREATED_AT));
+            final long meta = getLongVolatile(slot + META);
+            final long expiry = ConnSlots.expiryNanos(meta, getLong(slot + CREATED_AT));
             final int state = ConnSlots.stateOf(meta);
             final int rank;
             if (ConnSlots.expired(meta, nowNanos))
@@ -606,12 +613,12 @@ public final class ConnTable implements AutoCloseable
             return NO_VICTIM;
         }
         final int headerIndex = ConnTableLayout.headerAt(b1, b2, best);
-        final long header = buffer.getLongAcquire(headerIndex);
+        final long header = getLongAcquire(headerIndex);
         final int slot = ConnTableLayout.slotAt(b1, b2, best);
-        final long meta = buffer.getLongVolatile(slot + META);
-        final int backendId = buffer.getInt(slot + BACKEND);
+        final long meta = getLongVolatile(slot + META);
+        final int backendId = getInt(slot + BACKEND);
         VarHandle.acquireFence();
-        if ((header & STATUS_MASK) != LIVE || buffer.getLongVolatile(headerIndex) != header)
+        if ((header & STATUS_MASK) != LIVE || getLongVolatile(headerIndex) != header)
         {
             return -1;
         }
@@ -629,16 +636,17 @@ public final class ConnTable implements AutoCloseable
     public boolean update(final ConnView view, final int backendId, final int newState, final long newExpiryNanos)
     {
         checkWritable();
+        checkView(view);
         final long oldMeta = view.meta;
         final long newMeta = ConnSlots.packMeta(newState, (oldMeta >>> 40) & ConnSlots.META_VERSION_MASK,
             newExpiryNanos);
         if (newMeta == oldMeta)
         {
             // Nothing to write; still fail for a stale view, so callers never take a dead entry for a live one.
-            return buffer.getLongVolatile(view.slot + META) == oldMeta &&
-                buffer.getLongVolatile(view.headerIndex) == view.header && backendOrStore(view, backendId);
+            return getLongVolatile(view.slot + META) == oldMeta &&
+                getLongVolatile(view.headerIndex) == view.header && backendOrStore(view, backendId);
         }
-        if (!buffer.compareAndSetLong(view.slot + META, oldMeta, newMeta))
+        if (!compareAndSetLong(view.slot + META, oldMeta, newMeta))
         {
             return false;
         }
@@ -650,7 +658,7 @@ public final class ConnTable implements AutoCloseable
     {
         if (backendId != view.backendId)
         {
-            buffer.putIntRelease(view.slot + BACKEND, backendId);
+            putIntRelease(view.slot + BACKEND, backendId);
             view.backendId = backendId;
         }
         return true;
@@ -660,6 +668,7 @@ public final class ConnTable implements AutoCloseable
     public boolean delete(final ConnView view)
     {
         checkWritable();
+        checkView(view);
         return retire(view, RemovalListener.DELETED);
     }
 
@@ -671,11 +680,11 @@ public final class ConnTable implements AutoCloseable
     {
         final long meta = view.meta;
         if (ConnSlots.stateOf(meta) == ConnState.DEAD ||
-            !buffer.compareAndSetLong(view.slot + META, meta, ConnSlots.withState(meta, ConnState.DEAD)))
+            !compareAndSetLong(view.slot + META, meta, ConnSlots.withState(meta, ConnState.DEAD)))
         {
             return false;
         }
-        buffer.putLongRelease(view.headerIndex, ConnSlots.emptied(view.header));
+        putLongRelease(view.headerIndex, ConnSlots.emptied(view.header));
         listener.onRemoved(view.backendId, ConnSlots.stateOf(meta), cause);
         return true;
     }
@@ -698,16 +707,16 @@ public final class ConnTable implements AutoCloseable
             final int base = ConnTableLayout.bucketOfSlotNumber(slotNo);
             final int way = ConnTableLayout.wayOfSlotNumber(slotNo);
             final int headerIndex = ConnTableLayout.headerIndex(base, way);
-            final long header = buffer.getLongAcquire(headerIndex);
+            final long header = getLongAcquire(headerIndex);
             if ((header & STATUS_MASK) != LIVE)
             {
                 continue;
             }
             final int slot = ConnTableLayout.slot(base, way);
-            final long meta = buffer.getLongVolatile(slot + META);
-            final int backendId = buffer.getInt(slot + BACKEND);
+            final long meta = getLongVolatile(slot + META);
+            final int backendId = getInt(slot + BACKEND);
             VarHandle.acquireFence();
-            if (buffer.getLongVolatile(headerIndex) != header)
+            if (getLongVolatile(headerIndex) != header)
             {
                 continue;
             }
@@ -742,7 +751,7 @@ public final class ConnTable implements AutoCloseable
         {
             for (int way = 0; way < WAYS; way++)
             {
-                if ((buffer.getLongAcquire(ConnTableLayout.headerIndex(ConnTableLayout.bucket(b), way)) & STATUS_MASK) == LIVE)
+                if ((getLongAcquire(ConnTableLayout.headerIndex(ConnTableLayout.bucket(b), way)) & STATUS_MASK) == LIVE)
                 {
                     count++;
                 }
@@ -757,20 +766,20 @@ public final class ConnTable implements AutoCloseable
         final int base = ConnTableLayout.bucketOfSlotNumber(slotNo);
         final int way = ConnTableLayout.wayOfSlotNumber(slotNo);
         final int headerIndex = ConnTableLayout.headerIndex(base, way);
-        final long header = buffer.getLongAcquire(headerIndex);
+        final long header = getLongAcquire(headerIndex);
         if ((header & STATUS_MASK) != LIVE)
         {
             return false;
         }
         final int slot = ConnTableLayout.slot(base, way);
-        final long ports = buffer.getLong(slot + PORTS);
-        keyOut.set((int)(ports >>> 32) & 0x1FF, buffer.getLong(slot + SRC_HI), buffer.getLong(slot + SRC_LO),
-            (int)(ports >>> 16) & 0xFFFF, buffer.getLong(slot + DST_HI), buffer.getLong(slot + DST_LO),
+        final long ports = getLong(slot + PORTS);
+        keyOut.set((int)(ports >>> 32) & 0x1FF, getLong(slot + SRC_HI), getLong(slot + SRC_LO),
+            (int)(ports >>> 16) & 0xFFFF, getLong(slot + DST_HI), getLong(slot + DST_LO),
             (int)ports & 0xFFFF);
-        view.set(slot, headerIndex, header, buffer.getLongVolatile(slot + META), buffer.getInt(slot + BACKEND),
-            buffer.getLong(slot + CREATED_AT));
+        view.set(slot, headerIndex, header, getLongVolatile(slot + META), getInt(slot + BACKEND),
+            getLong(slot + CREATED_AT));
         VarHandle.acquireFence();
-        return buffer.getLongVolatile(headerIndex) == header && view.state() != ConnState.DEAD;
+        return getLongVolatile(headerIndex) == header && view.state() != ConnState.DEAD;
     }
 
     /**
@@ -784,13 +793,13 @@ public final class ConnTable implements AutoCloseable
             for (int way = 0; way < WAYS; way++)
             {
                 final int headerIndex = ConnTableLayout.headerIndex(ConnTableLayout.bucket(b), way);
-                final long header = buffer.getLongVolatile(headerIndex);
+                final long header = getLongVolatile(headerIndex);
                 final long status = header & STATUS_MASK;
                 final int slot = ConnTableLayout.slot(ConnTableLayout.bucket(b), way);
-                if (status == BUSY || (status == LIVE && ConnSlots.stateOf(buffer.getLong(slot + META)) ==
+                if (status == BUSY || (status == LIVE && ConnSlots.stateOf(getLong(slot + META)) ==
                     ConnState.DEAD))
                 {
-                    buffer.putLongVolatile(headerIndex, ConnSlots.emptied(header));
+                    putLongVolatile(headerIndex, ConnSlots.emptied(header));
                 }
             }
         }
@@ -798,17 +807,17 @@ public final class ConnTable implements AutoCloseable
 
     private boolean keyEquals(final int slot, final FlowKey key)
     {
-        return buffer.getLong(slot + SRC_LO) == key.srcLo &&
-            buffer.getLong(slot + PORTS) == ConnSlots.packPorts(key) &&
-            buffer.getLong(slot + DST_LO) == key.dstLo &&
-            buffer.getLong(slot + SRC_HI) == key.srcHi &&
-            buffer.getLong(slot + DST_HI) == key.dstHi;
+        return getLong(slot + SRC_LO) == key.srcLo &&
+            getLong(slot + PORTS) == ConnSlots.packPorts(key) &&
+            getLong(slot + DST_LO) == key.dstLo &&
+            getLong(slot + SRC_HI) == key.srcHi &&
+            getLong(slot + DST_HI) == key.dstHi;
     }
 
     private void awaitChange(final int headerIndex, final long header)
     {
         int spins = 0;
-        while (buffer.getLongAcquire(headerIndex) == header)
+        while (getLongAcquire(headerIndex) == header)
         {
             if (++spins < SPINS_BEFORE_YIELD)
             {
@@ -821,12 +830,84 @@ public final class ConnTable implements AutoCloseable
         }
     }
 
+    /*
+     * Raw accessors over the table's memory, without Agrona's per-access bounds check: every offset passed here comes
+     * from ConnTableLayout for this table's bucket count, or is checked against the table first (a lookup hint by
+     * isSlot, a view by checkView, touchLine by its own test), so a check per access only cost instructions on the
+     * per-packet path (and made the lookup too large for the JIT to inline).
+     */
+
+    private long getLong(final int offset)
+    {
+        return UnsafeApi.getLong(null, address + offset);
+    }
+
+    private int getInt(final int offset)
+    {
+        return UnsafeApi.getInt(null, address + offset);
+    }
+
+    private long getLongAcquire(final int offset)
+    {
+        return UnsafeApi.getLongAcquire(null, address + offset);
+    }
+
+    private long getLongVolatile(final int offset)
+    {
+        return UnsafeApi.getLongVolatile(null, address + offset);
+    }
+
+    private void putLong(final int offset, final long value)
+    {
+        UnsafeApi.putLong(null, address + offset, value);
+    }
+
+    private void putInt(final int offset, final int value)
+    {
+        UnsafeApi.putInt(null, address + offset, value);
+    }
+
+    private void putIntRelease(final int offset, final int value)
+    {
+        UnsafeApi.putIntRelease(null, address + offset, value);
+    }
+
+    private void putLongRelease(final int offset, final long value)
+    {
+        UnsafeApi.putLongRelease(null, address + offset, value);
+    }
+
+    private void putLongVolatile(final int offset, final long value)
+    {
+        UnsafeApi.putLongVolatile(null, address + offset, value);
+    }
+
+    private boolean compareAndSetLong(final int offset, final long expected, final long value)
+    {
+        return UnsafeApi.compareAndSetLong(null, address + offset, expected, value);
+    }
+
+    /** A view is only ever filled by a table; one from a larger table must not reach outside this one. */
+    private void checkView(final ConnView view)
+    {
+        if (view.slot < ConnTableLayout.LINE || view.slot > limit - ConnTableLayout.LINE || view.headerIndex < 0 ||
+            view.headerIndex > limit - Long.BYTES)
+        {
+            throw new IllegalArgumentException("connection view not read from this table: slot " + view.slot);
+        }
+    }
+
     private void checkWritable()
     {
-        if (memory.readOnly)
+        if (readOnly)
         {
-            throw new IllegalStateException("connection table opened for inspection only: " + memory.file);
+            throw readOnlyTable();
         }
+    }
+
+    private IllegalStateException readOnlyTable()
+    {
+        return new IllegalStateException("connection table opened for inspection only: " + memory.file);
     }
 
     /** Frees the memory (or unmaps the file) now. No thread may use the table during or after this call. */

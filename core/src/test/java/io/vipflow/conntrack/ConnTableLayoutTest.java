@@ -9,6 +9,7 @@ import static io.vipflow.conntrack.ConnTableTest.key;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The layout's arithmetic and the home-way placement that gives a lookup one level of dependent misses. */
@@ -63,6 +64,26 @@ class ConnTableLayoutTest
                 final int home = ConnTableLayout.homeWay(ConnSlots.tagOf(k.hash));
                 assertTrue(home >= 0 && home < ConnTableLayout.WAYS);
             }
+        }
+    }
+
+    /** The table reads and writes without a bounds check per access, so a view from a larger table is refused. */
+    @Test
+    void aViewReadFromALargerTableIsRefusedInsteadOfWrittenOutsideTheTable()
+    {
+        try (ConnTable small = new ConnTable(1); ConnTable large = new ConnTable(100_000))
+        {
+            final ConnView v = new ConnView();
+            int i = 0;
+            do
+            {
+                assertEquals(ConnTable.CREATED, large.getOrCreate(key(++i, 40000), 1, ConnState.UDP, EXPIRY, 0, v));
+            }
+            while (v.slot < small.bytes());
+            final ConnView far = v;
+            assertThrows(IllegalArgumentException.class, () -> small.update(far, 1, ConnState.UDP, EXPIRY));
+            assertThrows(IllegalArgumentException.class, () -> small.delete(far));
+            assertTrue(large.update(v, 1, ConnState.UDP, 2 * EXPIRY), "the table it came from still takes it");
         }
     }
 
