@@ -428,7 +428,7 @@ public final class Classifier implements AutoCloseable
             d.set(Verdict.DROP, Reason.NO_LOCAL_ENDPOINTS);
             return;
         }
-        if (!admission.tryAcquire(nowNanos))
+        if (!admission.tryAcquire(nowNanos, d.admissionLease))
         {
             d.set(Verdict.DROP, Reason.RATE_LIMITED);
             count(d, ClassifierStats.FLOOD_DROPS);
