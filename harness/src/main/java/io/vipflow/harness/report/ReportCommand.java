@@ -1,5 +1,6 @@
 package io.vipflow.harness.report;
 
+import io.vipflow.harness.output.Outputs;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,6 +33,7 @@ public final class ReportCommand implements Callable<Integer>
     @Override
     public Integer call() throws IOException
     {
+        new Outputs().input("--from", from).output("--out", out);
         final String json;
         try
         {

@@ -2,6 +2,8 @@ package io.vipflow.harness.soak;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.vipflow.harness.output.OutputFile;
+import io.vipflow.harness.output.Outputs;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -71,6 +73,7 @@ public final class SoakCommand implements Callable<Integer>
         {
             throw new CommandLine.ParameterException(spec.commandLine(), ex.getMessage());
         }
+        new Outputs().output("--json", json);
         final PrintWriter out = spec.commandLine().getOut();
         out.printf("soak: %s, %d workers, seed %d, %,d packets a round, table capacity %,d%n", duration,
             options.workers(), seed, roundPackets, capacity);
@@ -133,7 +136,8 @@ public final class SoakCommand implements Callable<Integer>
         doc.put("verdicts", totals.verdicts());
         doc.put("counters", totals.counters());
         doc.put("rounds", totals.rounds());
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), doc);
+        OutputFile.writeString(file, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .writeValueAsString(doc));
     }
 
     /** "90s", "5m", "1h", "500ms", or an ISO-8601 duration ("PT5M"). */
