@@ -16,9 +16,11 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code vipflow watch} end to end: its output lines, and one clear line when the server cannot be used. */
@@ -176,6 +178,29 @@ class WatchCommandTest
         }
         assertOneLine(run("watch", "--kubeconfig", kubeconfig("http://127.0.0.1:" + port).toString(),
             "--sync-timeout", "5"), "127.0.0.1:" + port, "connection refused");
+    }
+
+    @Test
+    void aServerThatNeverSendsTheBodyOfTheFirstRequestEndsWithinTheSyncTimeout() throws Exception
+    {
+        try (StallingServer server = new StallingServer(request -> false))
+        {
+            final String[] result = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> run("watch",
+                "--kubeconfig", kubeconfig(server.url()).toString(), "--sync-timeout", "1", "--duration", "1"));
+            assertOneLine(result, server.url(), "no answer", "within 1 s", "waiting for the Services list");
+        }
+    }
+
+    @Test
+    void aServerThatNeverSendsTheBodyOfTheFullListEndsWithinTheSyncTimeout() throws Exception
+    {
+        // The access check (limit=1) is answered; the informers' full lists stall.
+        try (StallingServer server = new StallingServer(request -> request.contains("limit=1")))
+        {
+            final String[] result = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> run("watch",
+                "--kubeconfig", kubeconfig(server.url()).toString(), "--sync-timeout", "1", "--duration", "1"));
+            assertOneLine(result, server.url(), "within 1 s", "list");
+        }
     }
 
     @Test
