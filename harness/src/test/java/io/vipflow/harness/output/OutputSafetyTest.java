@@ -1,12 +1,11 @@
 package io.vipflow.harness.output;
 
 import io.vipflow.harness.CliRun;
+import io.vipflow.harness.TestCaptures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,13 +30,6 @@ class OutputSafetyTest
     @TempDir
     Path dir;
 
-    /** A pcap header and no packets: a valid, empty capture. */
-    static byte[] emptyPcap()
-    {
-        return ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN).putInt(0xA1B2C3D4).putShort((short)2)
-            .putShort((short)4).putInt(0).putInt(0).putInt(65535).putInt(1).array();
-    }
-
     private Path cluster() throws IOException
     {
         return Files.writeString(dir.resolve("cluster.json"), CLUSTER);
@@ -45,7 +37,7 @@ class OutputSafetyTest
 
     private Path trace() throws IOException
     {
-        return Files.write(dir.resolve("t.pcap"), emptyPcap());
+        return Files.write(dir.resolve("t.pcap"), TestCaptures.empty());
     }
 
     private CliRun replay(final Path cluster, final Path trace, final Path decisions)
@@ -79,7 +71,7 @@ class OutputSafetyTest
         final Path trace = trace();
         final CliRun run = replay(cluster(), trace, trace);
         assertRefused(run, "--decisions " + trace, "is the same file as the input --trace");
-        assertArrayEquals(emptyPcap(), Files.readAllBytes(trace));
+        assertArrayEquals(TestCaptures.empty(), Files.readAllBytes(trace));
         assertEquals(List.of("cluster.json", "t.pcap"), names());
     }
 
@@ -153,7 +145,7 @@ class OutputSafetyTest
     {
         final Path out = dir.resolve("d.jsonl");
         Files.writeString(out, "earlier\n");
-        final Path cut = Files.write(dir.resolve("t.pcap"), java.util.Arrays.copyOf(emptyPcap(), 30));
+        final Path cut = Files.write(dir.resolve("t.pcap"), java.util.Arrays.copyOf(TestCaptures.empty(), 30));
         Files.write(cut, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14}, 
             java.nio.file.StandardOpenOption.APPEND);
         final CliRun run = replay(cluster(), cut, out);
