@@ -25,7 +25,7 @@ import org.agrona.DirectBuffer;
  * in off-heap tables shared by all threads; creating a flow's entry is atomic, so two packets of one new flow
  * racing on two threads get the same backend. One thread at a time may call {@link #sweep}.
  * <p>
- * Every backend's active and inactive counts (SEMANTICS.md §3) follow its entries exactly: they change only with
+ * Every backend's active and inactive counts (docs/SEMANTICS.md §3) follow its entries exactly: they change only with
  * a successful CAS on the entry (creation, state change, removal), so concurrent packets never count twice.
  * <p>
  * Times are nanoseconds on the caller's clock: packet capture time for a replay, {@link System#nanoTime()}
@@ -314,7 +314,7 @@ public final class Classifier implements AutoCloseable
         }
     }
 
-    /** TCP SYN without RST, SCTP INIT, or any UDP packet may create an entry (SEMANTICS.md §3). */
+    /** TCP SYN without RST, SCTP INIT, or any UDP packet may create an entry (docs/SEMANTICS.md §3). */
     private static boolean opensFlow(final PacketTuple t, final boolean tcp)
     {
         if (tcp)
@@ -339,7 +339,7 @@ public final class Classifier implements AutoCloseable
         final Backend backend = sp.backend(view.backendId());
         if (backend == null)
         {
-            // The backend left the slices (SEMANTICS.md §4): it must never see this flow again.
+            // The backend left the slices (docs/SEMANTICS.md §4): it must never see this flow again.
             connections.delete(view);
             d.rescheduled = true;
             count(d, ClassifierStats.RESCHEDULES);
@@ -474,7 +474,7 @@ public final class Classifier implements AutoCloseable
         d.set(Verdict.DNAT, Reason.NONE);
     }
 
-    /** ClientIP affinity first (SEMANTICS.md §5), then the scheduler. */
+    /** ClientIP affinity first (docs/SEMANTICS.md §5), then the scheduler. */
     private Backend choose(final PacketTuple t, final ServicePort sp, final BackendSet set,
         final boolean localPolicy, final long nowNanos, final Decision d)
     {
@@ -495,7 +495,7 @@ public final class Classifier implements AutoCloseable
 
     /**
      * One step of the incremental sweeper: visits at most {@code maxSlots} slots, removing expired entries and
-     * the UDP entries of backends that are no longer listed (SEMANTICS.md §4: stale UDP entries are purged). TCP
+     * the UDP entries of backends that are no longer listed (docs/SEMANTICS.md §4: stale UDP entries are purged). TCP
      * and SCTP entries of removed backends stay until their next packet, which meets the removed-backend policy,
      * or their timeout, so a decision never depends on whether the sweeper has reached the slot. One thread at a
      * time.

@@ -6,7 +6,7 @@ import io.vipflow.sched.ConnCounters;
 import io.vipflow.service.ControlPlane;
 
 /**
- * Keeps every backend's active and inactive counts (SEMANTICS.md §3: active = TCP ESTABLISHED, inactive = any
+ * Keeps every backend's active and inactive counts (docs/SEMANTICS.md §3: active = TCP ESTABLISHED, inactive = any
  * other entry) and the entry counters in step with the connection table. The table calls {@link #onRemoved} from
  * whichever thread won the removal, exactly once per entry; the classifier calls {@link #recount} after each
  * creation or state change it won. Any thread.

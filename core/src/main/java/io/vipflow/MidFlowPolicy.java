@@ -3,7 +3,7 @@ package io.vipflow;
 /**
  * What to do with a TCP packet that is not a SYN (or an SCTP packet that is not an INIT) and has no
  * connection entry: a flow that began before this process, or whose entry expired or was dropped
- * (SEMANTICS.md §3 leaves this to the balancer).
+ * (docs/SEMANTICS.md §3 leaves this to the balancer).
  */
 public enum MidFlowPolicy
 {

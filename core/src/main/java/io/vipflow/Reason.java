@@ -8,7 +8,7 @@ public enum Reason
     MALFORMED("malformed"),
     /** The frame's link type is not one the parser knows. */
     UNSUPPORTED_LINK("unsupported-link"),
-    /** The Service has no usable endpoint at all (SEMANTICS.md §2 rule 4): REJECT. */
+    /** The Service has no usable endpoint at all (docs/SEMANTICS.md §2 rule 4): REJECT. */
     NO_ENDPOINTS("no-endpoints"),
     /** Local traffic policy with endpoints elsewhere but none on this node (§2 rule 5): DROP. */
     NO_LOCAL_ENDPOINTS("no-local-endpoints"),

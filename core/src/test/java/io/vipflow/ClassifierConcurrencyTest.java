@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 /**
- * SEMANTICS.md §3: two packets of the same new flow racing on two threads get the same backend. With the
+ * docs/SEMANTICS.md §3: two packets of the same new flow racing on two threads get the same backend. With the
  * random scheduler every thread would pick differently if get-or-create were not atomic.
  */
 class ClassifierConcurrencyTest

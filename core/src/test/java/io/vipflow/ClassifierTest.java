@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Every decision path of the classifier, each against the SEMANTICS.md rule it implements. */
+/** Every decision path of the classifier, each against the docs/SEMANTICS.md rule (§1-§5) it implements. */
 class ClassifierTest
 {
     private static final int SYN = 0x02;

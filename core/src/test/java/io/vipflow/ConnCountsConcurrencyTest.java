@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Every backend's active and inactive counts (SEMANTICS.md §3) stay exact while several threads classify
+ * Every backend's active and inactive counts (docs/SEMANTICS.md §3) stay exact while several threads classify
  * interleaved packets of the same flows: at the end, and again after everything has expired and been swept, each
  * listed backend's counters equal a recount of the connection table.
  * <p>
@@ -152,7 +152,7 @@ class ConnCountsConcurrencyTest
         {
             eps.add(ep("10.244.0.3", true, true, false, "node-a"));
         }
-        // Terminating but still serving in version 1: no new flows, existing ones stay (SEMANTICS.md §4).
+        // Terminating but still serving in version 1: no new flows, existing ones stay (docs/SEMANTICS.md §4).
         eps.add(version == 1 ? ep("10.244.0.4", false, true, true, "node-a") : ep("10.244.0.4", true, true, false,
             "node-a"));
         if (version == 2)

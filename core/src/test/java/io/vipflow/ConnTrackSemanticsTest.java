@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Connection tracking as SEMANTICS.md §3-§4 describe it: replies, counts, purge, admission, persistence. */
+/** Connection tracking as docs/SEMANTICS.md §3-§4 describe it: replies, counts, purge, admission, persistence. */
 class ConnTrackSemanticsTest
 {
     private static final int SYN = 0x02;

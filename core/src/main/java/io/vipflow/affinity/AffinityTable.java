@@ -6,7 +6,7 @@ import io.vipflow.conntrack.ConnView;
 import io.vipflow.conntrack.FlowKey;
 
 /**
- * ClientIP session affinity (SEMANTICS.md §5; IPVS persistence with a /32 or /128 mask under kube-proxy): the
+ * ClientIP session affinity (docs/SEMANTICS.md §5; IPVS persistence with a /32 or /128 mask under kube-proxy): the
  * backend of a client's last new connection to a Service port, remembered until {@code timeout} after that
  * connection. The timer restarts on each new connection, not on each packet.
  * <p>

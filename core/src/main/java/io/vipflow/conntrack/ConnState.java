@@ -2,7 +2,7 @@ package io.vipflow.conntrack;
 
 /**
  * Connection states kept in an entry, and the TCP input-direction transitions of IPVS
- * ({@code net/netfilter/ipvs/ip_vs_proto_tcp.c}, {@code tcp_states}, the INPUT rows; SEMANTICS.md §3).
+ * ({@code net/netfilter/ipvs/ip_vs_proto_tcp.c}, {@code tcp_states}, the INPUT rows; docs/SEMANTICS.md §3).
  * <p>
  * TCP states use IPVS's numbering; UDP, SCTP and affinity entries have one state each.
  */

@@ -6,7 +6,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * How long an entry lives after its last packet, per state, in nanoseconds. Defaults are IPVS's
  * ({@code tcp_timeouts} in {@code ip_vs_proto_tcp.c}, {@code udp_timeouts} in {@code ip_vs_proto_udp.c};
- * SEMANTICS.md §3). Immutable; share freely.
+ * docs/SEMANTICS.md §3). Immutable; share freely.
  */
 public final class ConnTimeouts
 {

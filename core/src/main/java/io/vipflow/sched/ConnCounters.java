@@ -5,7 +5,7 @@ import java.lang.invoke.VarHandle;
 
 /**
  * Live connection counts of one backend (IPVS {@code activeconns} / {@code inactconns}): active = TCP entries in
- * ESTABLISHED, inactive = every other entry, UDP included (SEMANTICS.md §3). They drive the lc family of
+ * ESTABLISHED, inactive = every other entry, UDP included (docs/SEMANTICS.md §3). They drive the lc family of
  * schedulers.
  * <p>
  * Written by any data-plane thread with atomic adds ({@code getAndAdd}, full fence) whenever an entry is created,

@@ -23,9 +23,9 @@ public final class Backend
     public final boolean terminating;
     public final String nodeName;
     public final String zone;
-    /** In the cluster set of SEMANTICS.md §2: may take new flows under a Cluster traffic policy. */
+    /** In the cluster set of docs/SEMANTICS.md §2: may take new flows under a Cluster traffic policy. */
     public final boolean inClusterSet;
-    /** In the local set of SEMANTICS.md §2: may take new flows under a Local traffic policy. */
+    /** In the local set of docs/SEMANTICS.md §2: may take new flows under a Local traffic policy. */
     public final boolean inLocalSet;
     /** Live connection counts; the same object for as long as the backend keeps its id. */
     public final ConnCounters counters;

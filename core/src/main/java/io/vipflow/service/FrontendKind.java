@@ -1,6 +1,6 @@
 package io.vipflow.service;
 
-/** How a packet reached a Service (SEMANTICS.md §1). ClusterIP is internal traffic, the rest external. */
+/** How a packet reached a Service (docs/SEMANTICS.md §1). ClusterIP is internal traffic, the rest external. */
 public enum FrontendKind
 {
     CLUSTER_IP(false), EXTERNAL_IP(true), LOAD_BALANCER(true), NODE_PORT(true);

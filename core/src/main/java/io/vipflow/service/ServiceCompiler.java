@@ -70,7 +70,7 @@ final class ServiceCompiler
     }
 
     /**
-     * SEMANTICS.md §2 (kube-proxy {@code CategorizeEndpoints}): the cluster set is the ready endpoints, or, when
+     * docs/SEMANTICS.md §2 (kube-proxy {@code CategorizeEndpoints}): the cluster set is the ready endpoints, or, when
      * none is ready, the serving and terminating ones; the local set applies the same rule to this node's
      * endpoints. Every listed endpoint keeps an id, whatever its conditions, so its flows stay.
      */
@@ -153,7 +153,7 @@ final class ServiceCompiler
             factory.create(destinations, previous));
     }
 
-    /** The slice port with the Service port's name and protocol: how targetPort names resolve (SEMANTICS.md §2). */
+    /** The slice port with the Service port's name and protocol: how targetPort names resolve (docs/SEMANTICS.md §2). */
     private static EndpointPortSpec matchingPort(final EndpointSliceSpec slice, final ServicePortSpec portSpec)
     {
         for (final EndpointPortSpec p : slice.ports())

@@ -64,7 +64,7 @@ public final class ServicePort
         return localPolicy(external) ? localSet : clusterSet;
     }
 
-    /** True when the traffic policy for this kind of frontend is Local (SEMANTICS.md §2 rule 3). */
+    /** True when the traffic policy for this kind of frontend is Local (docs/SEMANTICS.md §2 rule 3). */
     public boolean localPolicy(final boolean external)
     {
         return external ? service.externalTrafficLocal() : service.internalTrafficLocal();

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class ConnStateTest
 {
-    // SEMANTICS.md §3, the IPVS input-direction table; columns NO ES SS SR FW TW CL CW LA LI SA.
+    // docs/SEMANTICS.md §3, the IPVS input-direction table; columns NO ES SS SR FW TW CL CW LA LI SA.
     private static final String[] COLUMNS = {"NO", "ES", "SS", "SR", "FW", "TW", "CL", "CW", "LA", "LI", "SA"};
     private static final String SYN = "SR ES ES SR SR SR SR SR SR SR SR";
     private static final String FIN = "CL CW SS TW TW TW CL CW LA LI TW";

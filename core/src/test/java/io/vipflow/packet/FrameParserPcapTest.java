@@ -4,18 +4,19 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 import static java.nio.ByteOrder.LITTLE_ENDIAN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Parses every packet of the shared replay sample in place, straight out of the file's bytes, which exercises
- * non-zero offsets on real traffic.
+ * Parses every packet of the replay sample's capture in place, straight out of the file's bytes, which exercises
+ * non-zero offsets on a whole capture. The file is the one {@code vipflow sample} writes (clients in
+ * 10.244.7.0/24, HTTP to 10.96.100.10:80, DNS to 10.96.100.53:53); the harness checks that this copy stays equal
+ * to what the sample's definition produces.
  */
 class FrameParserPcapTest
 {
@@ -33,10 +34,12 @@ class FrameParserPcapTest
     @Test
     void everyPacketOfTheReplaySampleIsAServiceFlowFromTheClientSubnet() throws IOException
     {
-        final Path pcap = findFixture("replay-sample/trace.pcap");
-        assumeTrue(null != pcap, "replay sample not found above " + Path.of("").toAbsolutePath());
-
-        final byte[] file = Files.readAllBytes(pcap);
+        final byte[] file;
+        try (InputStream in = FrameParserPcapTest.class.getResourceAsStream("/replay-sample/trace.pcap"))
+        {
+            assertNotNull(in, "replay-sample/trace.pcap on the test class path");
+            file = in.readAllBytes();
+        }
         final ByteBuffer le = ByteBuffer.wrap(file).order(LITTLE_ENDIAN);
         assertEquals(PCAP_MAGIC, le.getInt(0));
         final int linkType = le.getInt(LINK_TYPE_OFFSET);
@@ -76,21 +79,6 @@ class FrameParserPcapTest
             record = frame + captured;
         }
 
-        assertEquals(802, packets);
         assertTrue(tcp > 0 && tcp < packets, "both TCP and UDP flows, got " + tcp + " TCP of " + packets);
-    }
-
-    /** Looks for {@code shared/fixtures/<name>} in the working directory and each of its parents. */
-    private static Path findFixture(final String name)
-    {
-        for (Path dir = Path.of("").toAbsolutePath(); null != dir; dir = dir.getParent())
-        {
-            final Path candidate = dir.resolve("shared").resolve("fixtures").resolve(name);
-            if (Files.isRegularFile(candidate))
-            {
-                return candidate;
-            }
-        }
-        return null;
     }
 }

@@ -41,7 +41,7 @@ class MaglevTableTest
         assertArrayEquals(new char[] {1, 0, 1, 0, 2, 1, 1}, t);
     }
 
-    /** SEMANTICS.md §6: weights 1:2 at M = 65537 give 21846 and 43691 slots. */
+    /** docs/SEMANTICS.md §6: weights 1:2 at M = 65537 give 21846 and 43691 slots. */
     @Test
     void weightsOneToTwo()
     {

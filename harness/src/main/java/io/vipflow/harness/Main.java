@@ -5,6 +5,7 @@ import io.vipflow.harness.demo.DemoCommand;
 import io.vipflow.harness.live.WatchCommand;
 import io.vipflow.harness.replay.ReplayCommand;
 import io.vipflow.harness.report.ReportCommand;
+import io.vipflow.harness.sample.SampleCommand;
 import io.vipflow.harness.sched.MaglevCommand;
 import io.vipflow.harness.sched.ScheduleCommand;
 import io.vipflow.harness.sim.SimulateCommand;
@@ -33,7 +34,7 @@ import java.util.Locale;
         "4:internal error (a bug: please report the line)"},
     subcommands = {ReplayCommand.class, DemoCommand.class, ScheduleCommand.class, MaglevCommand.class,
         ConntrackCommand.class, ReportCommand.class, SimulateCommand.class, WatchCommand.class, SoakCommand.class,
-        CommandLine.HelpCommand.class})
+        SampleCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable
 {
     /** Exit code when a run completed and found violations. */

@@ -1,9 +1,13 @@
 package io.vipflow.harness;
 
-import java.nio.file.Files;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.file.Path;
 
-/** Finds the shared fixtures: {@code shared/fixtures} in the working directory or any folder above it. */
+/**
+ * The replay sample under {@code src/test/resources/replay-sample}: the files {@code vipflow sample} writes
+ * ({@link io.vipflow.harness.sample.ReplaySample}), kept in the repository so tests read them as a user would.
+ */
 public final class Fixtures
 {
     private Fixtures()
@@ -12,16 +16,18 @@ public final class Fixtures
 
     public static Path replaySample()
     {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null)
+        final URL url = Fixtures.class.getResource("/replay-sample/cluster.json");
+        if (url == null)
         {
-            final Path candidate = dir.resolve("shared").resolve("fixtures").resolve("replay-sample");
-            if (Files.isDirectory(candidate))
-            {
-                return candidate;
-            }
-            dir = dir.getParent();
+            throw new IllegalStateException("replay-sample/cluster.json is not on the test class path");
         }
-        throw new IllegalStateException("no shared/fixtures/replay-sample above " + Path.of("").toAbsolutePath());
+        try
+        {
+            return Path.of(url.toURI()).getParent();
+        }
+        catch (final URISyntaxException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
     }
 }

@@ -4,7 +4,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What SEMANTICS.md §2 makes of one Service port in one address family: every listed backend and the two
+ * What docs/SEMANTICS.md §2 makes of one Service port in one address family: every listed backend and the two
  * sets that may take new flows. Backends are named {@code ip:port} or {@code [v6]:port}.
  *
  * @param listed  every backend listed in the Service's slices for this port, with the endpoint's node name,

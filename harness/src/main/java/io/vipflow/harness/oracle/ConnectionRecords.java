@@ -4,7 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The model's connection entries (SEMANTICS.md §3) and session-affinity records (§5): two HashMaps of
+ * The model's connection entries (docs/SEMANTICS.md §3) and session-affinity records (§5): two HashMaps of
  * records with absolute expiry times. An entry whose expiry is at or before "now" does not exist.
  * <p>
  * A backend is identified by its name plus an incarnation number: a backend that leaves the slices and comes

@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * SEMANTICS.md §2 for the reference model: which endpoints are listed for a Service port, and which of them
+ * docs/SEMANTICS.md §2 for the reference model: which endpoints are listed for a Service port, and which of them
  * may take a new flow. Straight from the spec, one rule per step.
  */
 final class EndpointSelection

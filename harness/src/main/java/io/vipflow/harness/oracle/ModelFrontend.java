@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One (address, port, protocol) at which a Service port is reachable (SEMANTICS.md §1), as the model sees it.
+ * One (address, port, protocol) at which a Service port is reachable (docs/SEMANTICS.md §1), as the model sees it.
  *
  * @param kind         how the packet reaches the Service
  * @param address      canonical frontend address

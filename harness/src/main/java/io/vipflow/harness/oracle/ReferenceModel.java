@@ -22,7 +22,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * A deliberately simple, single-threaded reference model of SEMANTICS.md: what the classifier must do with a
+ * A deliberately simple, single-threaded reference model of docs/SEMANTICS.md §1-§5: what the classifier must do with a
  * packet, re-derived from the Service and EndpointSlice records alone. It shares no code with the classifier's
  * compiled tables; clarity is its only goal.
  * <p>
@@ -33,7 +33,7 @@ import java.util.TreeMap;
  * {@link #expectReply} and {@code classifyReply} instead, and are committed the same way.
  * <p>
  * The classifier's sweeps need no counterpart here: the sweeper removes expired entries, which the model treats
- * as absent already, and UDP entries of backends no longer listed, which SEMANTICS-CHOICES.md "Churn" says are
+ * as absent already, and UDP entries of backends no longer listed, which docs/SEMANTICS-CHOICES.md "Churn" says are
  * treated as purged anyway (every UDP packet opens a flow).
  */
 public final class ReferenceModel

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * SEMANTICS.md §3 "Replies (backend → client) match the reverse tuple", as SEMANTICS-CHOICES.md "Replies"
+ * docs/SEMANTICS.md §3 "Replies (backend → client) match the reverse tuple", as docs/SEMANTICS-CHOICES.md "Replies"
  * settles it, for the reference model: for each frontend through which a flow could have reached the backend
  * (a frontend of a Service port that lists it, whatever its conditions), the client-to-frontend entry is looked
  * up; a live entry that names that backend makes the packet a REPLY through that frontend, and its timer restarts
@@ -20,7 +20,7 @@ import java.util.Map;
  * <p>
  * When one client port has live flows to the answering backend through several frontends, the reply tuple
  * cannot tell them apart: the answer is equally right through any of them (a kernel conntrack would have
- * remapped the second flow's port on the reply-tuple clash; vipflow does not), and SEMANTICS-CHOICES.md fixes no
+ * remapped the second flow's port on the reply-tuple clash; vipflow does not), and docs/SEMANTICS-CHOICES.md fixes no
  * order. The model therefore accepts every one of them and restarts the timer of the one the classifier names.
  * (The classifier takes the first in the order frontends are claimed: Service key, port, IPv4 before IPv6,
  * clusterIPs, externalIPs, load-balancer IPs, node ports; nothing documents that order, so the model does not pin

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The TCP input-direction state table of SEMANTICS.md §3, transcribed from the text of the spec (not from
+ * The TCP input-direction state table of docs/SEMANTICS.md §3, transcribed from the text of the spec (not from
  * core) so that the model and the classifier are checked against each other. States use the
  * {@link ConnState} numbers only as labels.
  */

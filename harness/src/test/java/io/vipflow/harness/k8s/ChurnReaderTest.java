@@ -2,6 +2,7 @@ package io.vipflow.harness.k8s;
 
 import io.vipflow.service.EndpointSliceSpec;
 import io.vipflow.service.EndpointSpec;
+import io.vipflow.harness.sample.ReplaySample;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,7 +25,7 @@ class ChurnReaderTest
     Path dir;
 
     @Test
-    void shouldConvertSharedChurnFixture() throws Exception
+    void shouldConvertTheReplaySampleChurn() throws Exception
     {
         final List<ChurnEvent> events = ChurnReader.read(KubeTestFiles.replaySample().resolve("churn.jsonl"));
 
@@ -57,6 +58,7 @@ class ChurnReaderTest
         assertEquals(ChurnEvent.Kind.SERVICE, deleted.kind());
         assertEquals("kube-system/coredns", deleted.key());
         assertEquals(List.of("10.96.100.53"), deleted.service().clusterIps(), "a full object is converted");
+        assertEquals(ReplaySample.churn(), events, "the file says what the sample's definition says");
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.vipflow.service.Protocol;
 import io.vipflow.service.ServicePortSpec;
 import io.vipflow.service.ServiceSpec;
 import io.vipflow.service.ServiceType;
+import io.vipflow.harness.sample.ReplaySample;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,7 +26,7 @@ class KubeObjectReaderTest
     Path dir;
 
     @Test
-    void shouldConvertSharedClusterFixture() throws Exception
+    void shouldConvertTheReplaySampleCluster() throws Exception
     {
         final ClusterObjects objects = KubeObjectReader.read(KubeTestFiles.replaySample().resolve("cluster.json"));
 
@@ -66,6 +67,7 @@ class KubeObjectReaderTest
         assertEquals(List.of(new EndpointPortSpec("dns", 5353, Protocol.UDP)), corednsSlice.ports());
         assertEquals(List.of(new EndpointSpec(List.of("10.244.8.53"), true, true, false, "node-x", "zone-a")),
             corednsSlice.endpoints());
+        assertEquals(ReplaySample.cluster(), objects, "the file says what the sample's definition says");
     }
 
     @Test

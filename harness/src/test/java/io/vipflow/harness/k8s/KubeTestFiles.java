@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Locates the shared fixtures and writes inline test inputs to files.
+ * Locates the replay sample and writes inline test inputs to files.
  */
 final class KubeTestFiles
 {
@@ -15,21 +15,11 @@ final class KubeTestFiles
     }
 
     /**
-     * @return {@code shared/fixtures/replay-sample}, found by walking up from the working directory.
+     * @return the replay sample the project writes itself ({@code src/test/resources/replay-sample}).
      */
     static Path replaySample()
     {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null)
-        {
-            final Path candidate = dir.resolve("shared").resolve("fixtures").resolve("replay-sample");
-            if (Files.isDirectory(candidate))
-            {
-                return candidate;
-            }
-            dir = dir.getParent();
-        }
-        throw new IllegalStateException("no shared/fixtures/replay-sample above " + Path.of("").toAbsolutePath());
+        return io.vipflow.harness.Fixtures.replaySample();
     }
 
     static Path write(final Path dir, final String name, final String text)

@@ -258,7 +258,7 @@ final class ClusterScenario
         publish("upsert " + s);
     }
 
-    /** Publishes and checks that the classifier's endpoint selection equals the model's (SEMANTICS.md §2). */
+    /** Publishes and checks that the classifier's endpoint selection equals the model's (docs/SEMANTICS.md §2). */
     private void publish(final String change)
     {
         log.add(String.format("t=%.3f %s", now / 1e9, change));

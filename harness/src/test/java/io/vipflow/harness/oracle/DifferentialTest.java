@@ -113,7 +113,7 @@ class DifferentialTest
     }
 
     /**
-     * SEMANTICS-CHOICES.md "Churn": an SCTP association whose backend was removed follows the removed-backend
+     * docs/SEMANTICS-CHOICES.md "Churn": an SCTP association whose backend was removed follows the removed-backend
      * policy like TCP, and the sweeper purges UDP entries only, so the decision for the next DATA chunk is the same
      * whether or not the sweeper has reached the slot. Regression: SCTP entries used to be purged by the sweeper,
      * after which the chunk met the mid-flow policy instead.

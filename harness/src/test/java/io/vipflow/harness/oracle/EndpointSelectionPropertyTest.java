@@ -30,7 +30,7 @@ import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.lists;
 
 /**
- * Endpoint selection alone (SEMANTICS.md §2): random endpoint condition mixes across slices and families give
+ * Endpoint selection alone (docs/SEMANTICS.md §2): random endpoint condition mixes across slices and families give
  * the classifier the same listed backends, cluster sets and local sets as the model, and both obey the rules.
  * <p>
  * Each endpoint is one integer: bit 0 ready, bit 1 serving, bit 2 terminating, bits 3-4 node (this node, another,

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vipflow.harness.Fixtures;
 import io.vipflow.harness.Main;
+import io.vipflow.harness.sample.ReplaySample;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,14 +26,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Replays the shared capture (802 packets, store/frontend over TCP and coredns over UDP) with its churn: at
+ * Replays the replay sample ({@link ReplaySample}: store/frontend over TCP and coredns over UDP) with its churn: at
  * 2.0 s 10.244.8.1 starts terminating and 10.244.9.4 is added, at 3.5 s 10.244.8.1 is removed, at 4.0 s the
- * coredns Service is deleted. The assertions are SEMANTICS.md §3-§4 read against every decision.
+ * coredns Service is deleted. The assertions are docs/SEMANTICS.md §3-§4 read against every decision.
  */
 class ReplayFixtureTest
 {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String REMOVED = "10.244.8.1:8080";
+    private static final String REMOVED = ReplaySample.DRAINED_ENDPOINT + ":8080";
 
     @TempDir
     Path tmp;
@@ -58,7 +59,7 @@ class ReplayFixtureTest
     void everyPacketGetsOneDecisionInTraceOrder() throws IOException
     {
         final List<JsonNode> ds = replay("trace.pcap", null);
-        assertEquals(802, ds.size());
+        assertEquals(ReplaySample.PACKETS, ds.size());
         double lastTime = 0;
         for (int i = 0; i < ds.size(); i++)
         {
@@ -96,8 +97,8 @@ class ReplayFixtureTest
             final double at = d.get("time").asDouble() - start;
             final String flow = d.get("proto").asText() + " " + d.get("src").asText() + " " + d.get("dst").asText();
             final String verdict = d.get("verdict").asText();
-            final boolean dns = d.get("dst").asText().equals("10.96.100.53:53");
-            if (dns && at >= 4.0)
+            final boolean dns = d.get("dst").asText().equals(ReplaySample.DNS_VIP + ":53");
+            if (dns && at >= ReplaySample.SERVICE_DELETED_AT)
             {
                 // The coredns Service is deleted: its frontend stops matching.
                 assertEquals("PASS", verdict, d.toString());
@@ -109,18 +110,18 @@ class ReplayFixtureTest
             {
                 assertEquals("backend-removed", d.get("reason").asText());
                 assertEquals(REMOVED, backendOfFlow.get(flow), "only flows of the removed pod are dropped");
-                assertTrue(at >= 3.5);
+                assertTrue(at >= ReplaySample.REMOVED_AT);
                 backendOfFlow.remove(flow);
                 removedDrops++;
                 continue;
             }
             assertEquals("DNAT", verdict, d.toString());
             final String backend = d.get("backend").asText();
-            if (at >= 3.5)
+            if (at >= ReplaySample.REMOVED_AT)
             {
                 assertNotEquals(REMOVED, backend, "a removed backend never receives a packet again: " + d);
             }
-            if (at >= 2.0 && d.get("flow").asText().equals("NEW"))
+            if (at >= ReplaySample.TERMINATING_AT && d.get("flow").asText().equals("NEW"))
             {
                 assertNotEquals(REMOVED, backend, "a terminating endpoint takes no new flows: " + d);
             }
@@ -140,7 +141,8 @@ class ReplayFixtureTest
         assertTrue(newSeen.size() > 100);
         final long terminatingEstablished = ds.stream().filter(d -> d.has("backend") &&
             d.get("backend").asText().equals(REMOVED) && d.get("flow").asText().equals("ESTABLISHED") &&
-            d.get("time").asDouble() - start >= 2.0 && d.get("time").asDouble() - start < 3.5).count();
+            d.get("time").asDouble() - start >= ReplaySample.TERMINATING_AT &&
+            d.get("time").asDouble() - start < ReplaySample.REMOVED_AT).count();
         assertTrue(terminatingEstablished > 0, "flows of the terminating pod keep going to it while it drains");
     }
 
@@ -148,7 +150,7 @@ class ReplayFixtureTest
     void clientIpAffinitySendsEachClientsNewConnectionsToOneBackend() throws IOException
     {
         final String cluster = Files.readString(Fixtures.replaySample().resolve("cluster.json"))
-            .replace("\"sessionAffinity\": \"None\"", "\"sessionAffinity\": \"ClientIP\"");
+            .replaceAll("\"sessionAffinity\"\\s*:\\s*\"None\"", "\"sessionAffinity\": \"ClientIP\"");
         final Path file = tmp.resolve("affinity.json");
         Files.writeString(file, cluster);
         final List<JsonNode> ds = replay("trace.pcap", file.toString(), "--scheduler", "rr");
@@ -166,7 +168,7 @@ class ReplayFixtureTest
             final String backend = d.get("backend").asText();
             final String previous = backendOfClient.put(client, backend);
             final double at = d.get("time").asDouble() - start;
-            if (previous != null && !(previous.equals(REMOVED) && at >= 2.0))
+            if (previous != null && !(previous.equals(REMOVED) && at >= ReplaySample.TERMINATING_AT))
             {
                 assertEquals(previous, backend, "affinity: " + d);
                 checked++;
@@ -179,7 +181,7 @@ class ReplayFixtureTest
     void packetsOfNoServicePass() throws IOException
     {
         final String cluster = Files.readString(Fixtures.replaySample().resolve("cluster.json"))
-            .replace("10.96.100.10", "10.96.100.99");
+            .replace(ReplaySample.WEB_VIP, "10.96.100.99");
         final Path file = tmp.resolve("moved.json");
         Files.writeString(file, cluster);
         for (final JsonNode d : replay("trace.pcap", file.toString()))

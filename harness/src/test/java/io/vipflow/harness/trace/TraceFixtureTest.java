@@ -1,5 +1,7 @@
 package io.vipflow.harness.trace;
 
+import io.vipflow.harness.Fixtures;
+import io.vipflow.harness.sample.ReplaySample;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -14,14 +16,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * The shared replay sample holds the same 802 packets as classic pcap and as pcapng; both must read identically.
+ * The replay sample holds the same packets as classic pcap and as pcapng; both must read identically, and hold as
+ * many packets as {@link ReplaySample} defines.
  */
 class TraceFixtureTest
 {
-    private static final int PACKET_COUNT = 802;
+    private static final int PACKET_COUNT = ReplaySample.PACKETS;
 
     @Test
     void pcapAndPcapngHoldTheSamePackets() throws IOException
@@ -107,17 +109,8 @@ class TraceFixtureTest
         return packets;
     }
 
-    /** Walks up from the working directory to the first ancestor holding the shared fixtures. */
     static Path fixtureDirectory()
     {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent())
-        {
-            final Path candidate = dir.resolve("shared").resolve("fixtures").resolve("replay-sample");
-            if (Files.isDirectory(candidate))
-            {
-                return candidate;
-            }
-        }
-        return fail("no shared/fixtures/replay-sample above " + Path.of("").toAbsolutePath());
+        return Fixtures.replaySample();
     }
 }
