@@ -120,7 +120,7 @@ public final class WatchCommand implements Callable<Integer>
 
     private void validate()
     {
-        node.requireKnownScheduler(spec.commandLine());
+        node.validate(spec.commandLine());
         if (windowMillis < 0)
         {
             throw new CommandLine.ParameterException(spec.commandLine(), "--window must be ≥ 0");

@@ -53,7 +53,7 @@ public final class ReplayCommand implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
-        node.requireKnownScheduler(spec.commandLine());
+        node.validate(spec.commandLine());
         new Outputs().input("--cluster", cluster).input("--trace", trace).input("--churn", churn)
             .output("--decisions", decisions);
         final ClassifierConfig config = ClassifierConfig.defaults()

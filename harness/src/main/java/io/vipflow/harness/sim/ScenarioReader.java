@@ -315,7 +315,7 @@ public final class ScenarioReader
     private static FleetPlan fleet(final ScenarioFields f, final double duration) throws ScenarioFormatException
     {
         f.allow("instances", "change", "at");
-        final int instances = (int)f.whole("instances", 1, 64);
+        final int instances = (int)f.whole("instances", 1, FleetPlan.MAX_INSTANCES);
         final String change = f.string("change", "none");
         final int delta;
         switch (change)

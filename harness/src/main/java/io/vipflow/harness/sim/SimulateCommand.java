@@ -102,6 +102,11 @@ public final class SimulateCommand implements Callable<Integer>
             }
             if (fleet != null)
             {
+                if (fleet < 1 || fleet > FleetPlan.MAX_INSTANCES)
+                {
+                    throw new IllegalArgumentException("--fleet " + fleet + ": from 1 to " +
+                        FleetPlan.MAX_INSTANCES + " balancer instances (each holds its own connection table)");
+                }
                 s = s.withFleet(s.fleet().change() != 0 ? new FleetPlan(fleet, s.fleet().change(),
                     s.fleet().atSeconds()) : new FleetPlan(fleet, 1, s.durationSeconds() / 2));
             }

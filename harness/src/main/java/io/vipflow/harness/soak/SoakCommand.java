@@ -2,6 +2,7 @@ package io.vipflow.harness.soak;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.vipflow.conntrack.ConnTable;
 import io.vipflow.harness.output.OutputFile;
 import io.vipflow.harness.output.Outputs;
 import picocli.CommandLine;
@@ -58,6 +59,9 @@ public final class SoakCommand implements Callable<Integer>
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Largest table one soak allocates; the soak's point is a table the flood overfills. */
+    static final int MAX_CAPACITY = 1 << 24;
+
     @Override
     public Integer call() throws IOException
     {
@@ -66,6 +70,12 @@ public final class SoakCommand implements Callable<Integer>
         try
         {
             checkpointNanos = parseDuration(checkpoint, "--checkpoint");
+            if (capacity < 1 || capacity > MAX_CAPACITY)
+            {
+                throw new IllegalArgumentException("--capacity " + capacity + ": from 1 to " + MAX_CAPACITY +
+                    " entries (the table is direct memory, about " + ConnTable.BUCKET_BYTES * 4 / 3 /
+                    ConnTable.WAYS + " bytes an entry, within the JVM's limit: -XX:MaxDirectMemorySize or -Xmx)");
+            }
             options = new Soak.Options(parseDuration(duration, "--duration"),
                 workers == null ? Runtime.getRuntime().availableProcessors() : workers, seed, roundPackets, capacity);
         }
