@@ -67,6 +67,16 @@ public final class Main implements Runnable
     {
         final CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> report(ex, commandLine.getErr()));
+        // A bad argument: one line naming it, and where the usage is, instead of the whole usage text.
+        cli.setParameterExceptionHandler((ex, args1) ->
+        {
+            final CommandLine at = ex.getCommandLine();
+            final String name = at.getCommandSpec().qualifiedName();
+            at.getErr().println(name + ": " + ex.getMessage().replaceAll("\\s*\\R\\s*", " ").strip() +
+                " (see '" + name + " --help')");
+            at.getErr().flush();
+            return EXIT_BAD_INPUT;
+        });
         try
         {
             return cli.execute(args);

@@ -165,6 +165,7 @@ public final class KubeObjectReader
         private final List<ServiceSpec> services = new ArrayList<>();
         private final List<EndpointSliceSpec> slices = new ArrayList<>();
         private final Map<String, String> seen = new HashMap<>();
+        private final ServiceIpRules ipRules = new ServiceIpRules();
         private int skipped;
 
         Collector(final String source)
@@ -243,6 +244,15 @@ public final class KubeObjectReader
                 {
                     final ServiceSpec service = ServiceConverter.convert(node);
                     unique("Service " + service.key(), tree.position(path));
+                    try
+                    {
+                        ipRules.admit(service);
+                    }
+                    catch (final IllegalArgumentException ex)
+                    {
+                        throw ObjectError.withMessage(node.path("spec").has("clusterIPs") ? "spec.clusterIPs" :
+                            "spec.clusterIP", ex.getMessage());
+                    }
                     services.add(service);
                     return;
                 }

@@ -8,6 +8,7 @@ import io.vipflow.harness.k8s.ChurnEvent;
 import io.vipflow.harness.k8s.ChurnReader;
 import io.vipflow.harness.k8s.ClusterObjects;
 import io.vipflow.harness.k8s.KubeObjectReader;
+import io.vipflow.harness.k8s.ServiceIpRules;
 import io.vipflow.harness.output.OutputFile;
 import io.vipflow.harness.trace.TracePacket;
 import io.vipflow.harness.trace.TraceReader;
@@ -80,15 +81,18 @@ public final class Replayer
         // half-written file in place of an earlier good one.
         try (OutputFile out = OutputFile.open(options.decisions()))
         {
-            final ReplaySummary summary = replay(options, cp, churn, out.stream());
+            final ReplaySummary summary = replay(options, cp, objects, churn, out.stream());
             out.commit();
             return summary;
         }
     }
 
-    private static ReplaySummary replay(final Options options, final ControlPlane cp, final List<ChurnEvent> churn,
-        final OutputStream out) throws IOException
+    private static ReplaySummary replay(final Options options, final ControlPlane cp, final ClusterObjects objects,
+        final List<ChurnEvent> churn, final OutputStream out) throws IOException
     {
+        // The reader checked the file's Services against each other; churn is checked against them.
+        final ServiceIpRules ipRules = new ServiceIpRules();
+        objects.services().forEach(ipRules::admit);
         final ReplaySummary summary = new ReplaySummary();
         try (TraceReader trace = TraceReader.open(options.trace());
             DecisionWriter writer = new DecisionWriter(out);
@@ -110,7 +114,7 @@ public final class Replayer
                 boolean changed = false;
                 while (nextEvent < churn.size() && firstNanos + churn.get(nextEvent).atNanos() <= now)
                 {
-                    changed |= apply(cp, churn.get(nextEvent), nextEvent, options);
+                    changed |= apply(cp, ipRules, churn.get(nextEvent), nextEvent, options);
                     summary.churnApplied();
                     nextEvent++;
                 }
@@ -139,18 +143,19 @@ public final class Replayer
     /**
      * @return true when the event changed the control plane's state.
      */
-    private static boolean apply(final ControlPlane cp, final ChurnEvent event, final int index,
-        final Options options) throws ReplayException
+    private static boolean apply(final ControlPlane cp, final ServiceIpRules ipRules, final ChurnEvent event,
+        final int index, final Options options) throws ReplayException
     {
         try
         {
+            ipRules.admit(event);
             ClusterApplier.apply(cp, event);
             return true;
         }
         catch (final IllegalArgumentException ex)
         {
             final String message = options.churn() + ": event " + (index + 1) + " (" + event.type() + " " +
-                event.key() + " at " + event.atSeconds() + " s): " + ex.getMessage();
+                (event.kind() == ChurnEvent.Kind.SERVICE ? "Service " : "EndpointSlice ") + event.key() + " at " + event.atSeconds() + " s): " + ex.getMessage();
             if (options.rejected() == null)
             {
                 throw new ReplayException(message);

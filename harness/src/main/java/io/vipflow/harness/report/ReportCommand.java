@@ -5,6 +5,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.nio.charset.CharacterCodingException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,6 +43,10 @@ public final class ReportCommand implements Callable<Integer>
         catch (final NoSuchFileException ex)
         {
             throw new IOException(from + ": no such file", ex);
+        }
+        catch (final CharacterCodingException ex)
+        {
+            throw new IOException(from + ": not UTF-8 text", ex);
         }
         final RunReport report;
         try

@@ -99,4 +99,78 @@ class ReplayInputsTest
             "{\"kind\": \"List\", \"items\": [{\"apiVersion\": \"v1\", \"kind\": \"Pod\"}]}");
         assertOneLine(replay(pods, syns()), 2, "pods.json", "holds no Services or EndpointSlices");
     }
+
+    private static String service(final String name, final String spec)
+    {
+        return "{\"apiVersion\": \"v1\", \"kind\": \"Service\", \"metadata\": {\"name\": \"" + name +
+            "\", \"namespace\": \"shop\"}, \"spec\": " + spec + "}";
+    }
+
+    private Path cluster(final String... objects) throws IOException
+    {
+        return Files.writeString(dir.resolve("cluster.json"), "{\"kind\": \"List\", \"items\": [\n" +
+            String.join(",\n", objects) + "]}\n");
+    }
+
+    @Test
+    void aMissingTraceOrADirectoryAsTraceIsNamed() throws IOException
+    {
+        final Path cluster = cluster(service("web", "{\"clusterIP\": \"10.96.0.80\", \"ports\": [{\"port\": 80}]}"));
+        assertOneLine(replay(cluster, dir.resolve("nope.pcap")), 2, dir.resolve("nope.pcap") + ": no such file");
+        final Path sub = Files.createDirectory(dir.resolve("captures"));
+        assertOneLine(replay(cluster, sub), 2, sub + ": is a directory");
+        assertFalse(Files.exists(dir.resolve("d.jsonl")));
+    }
+
+    @Test
+    void anIpv4MappedClusterIpIsRefusedWithTheServiceAndField() throws IOException
+    {
+        assertOneLine(replay(cluster(service("web", "{\"clusterIP\": \"::ffff:10.96.0.80\", \"ports\": " +
+            "[{\"port\": 80}]}")), syns()), 2, "cluster.json: line 2", "Service shop/web",
+            "spec.clusterIP '::ffff:10.96.0.80' is an IPv4-mapped IPv6 address");
+    }
+
+    @Test
+    void aTargetPortOutOfRangeIsRefusedWithTheServiceAndField() throws IOException
+    {
+        assertOneLine(replay(cluster(service("web", "{\"clusterIP\": \"10.96.0.80\", \"ports\": " +
+            "[{\"port\": 80, \"targetPort\": 65536}]}")), syns()), 2, "cluster.json: line 2", "Service shop/web",
+            "spec.ports[0].targetPort 65536 out of range 1..65535");
+        assertOneLine(replay(cluster(service("web", "{\"clusterIP\": \"10.96.0.80\", \"ports\": " +
+            "[{\"port\": 80, \"targetPort\": \"Not_A_Name\"}]}")), syns()), 2, "spec.ports[0].targetPort " +
+            "'Not_A_Name' is neither a port number nor a port name");
+    }
+
+    @Test
+    void aServiceTakingAnothersClusterIpIsRefused() throws IOException
+    {
+        final String web = service("web", "{\"clusterIP\": \"10.96.0.80\", \"ports\": [{\"port\": 80}]}");
+        assertOneLine(replay(cluster(web, service("api", "{\"clusterIP\": \"10.96.0.80\", \"ports\": " +
+            "[{\"port\": 81}]}")), syns()), 2, "cluster.json: line 3", "Service shop/api",
+            "spec.clusterIP", "'10.96.0.80' is already allocated to Service shop/web");
+
+        final Path churn = Files.writeString(dir.resolve("churn.jsonl"), "{\"at\": 0, \"type\": \"ADDED\", " +
+            "\"object\": " + service("api", "{\"clusterIP\": \"10.96.0.80\", \"ports\": [{\"port\": 81}]}") +
+            "}\n");
+        final Path cluster = cluster(web);
+        assertOneLine(replay(cluster, syns(), "--churn", churn.toString(), "--strict"), 2, "churn.jsonl: event 1",
+            "ADDED Service shop/api", "spec.clusterIPs[0] '10.96.0.80' is already allocated to Service shop/web");
+        // Without --strict the event is left out and the replay goes on with the earlier state.
+        final CliRun lenient = replay(cluster, syns(), "--churn", churn.toString());
+        assertEquals(0, lenient.code(), lenient.err());
+        assertTrue(lenient.err().contains("vipflow: rejected: ") && lenient.err().contains("already allocated"),
+            lenient.err());
+    }
+
+    @Test
+    void aChurnEventChangingAClusterIpIsRefused() throws IOException
+    {
+        final Path churn = Files.writeString(dir.resolve("churn.jsonl"), "{\"at\": 0, \"type\": \"MODIFIED\", " +
+            "\"object\": " + service("web", "{\"clusterIP\": \"10.96.0.99\", \"ports\": [{\"port\": 80}]}") +
+            "}\n");
+        assertOneLine(replay(cluster(service("web", "{\"clusterIP\": \"10.96.0.80\", \"ports\": " +
+            "[{\"port\": 80}]}")), syns(), "--churn", churn.toString(), "--strict"), 2, "churn.jsonl: event 1",
+            "MODIFIED Service shop/web", "spec.clusterIPs[0] '10.96.0.99' would replace '10.96.0.80'", "immutable");
+        assertFalse(Files.exists(dir.resolve("d.jsonl")));
+    }
 }
