@@ -59,8 +59,23 @@ public final class Main implements Runnable
     {
         // First, before any Chronicle Map class loads (conntrack dump): it must never send usage data.
         System.setProperty("chronicle.analytics.disable", "true");
-        System.exit(execute(args));
+        final int code = execute(args);
+        if (abandonedWork)
+        {
+            // A thread is stuck where it cannot be interrupted (a Chronicle lock spin), and a library's exit
+            // hook would wait for it: end without the hooks. Commands that set this write no files.
+            System.out.flush();
+            System.err.flush();
+            Runtime.getRuntime().halt(code);
+        }
+        System.exit(code);
     }
+
+    /**
+     * Set by a command that gave up waiting for a thread it cannot stop, so that the process ends without
+     * running shutdown hooks that would wait for that thread.
+     */
+    public static volatile boolean abandonedWork;
 
     /** Runs a command line and returns its exit code (for tests). */
     public static int execute(final String... args)

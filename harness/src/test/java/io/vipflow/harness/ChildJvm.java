@@ -1,14 +1,15 @@
 package io.vipflow.harness;
 
 import java.io.File;
+import java.lang.management.ManagementFactory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Starts {@code vipflow} in a JVM of its own with this test's class path, for what only a separate process
- * shows: signals, shutdown hooks and the exit code of {@link Main#main}.
+ * Starts {@code vipflow} (or another main class) in a JVM of its own with this test's class path, for what only a
+ * separate process shows: signals, shutdown hooks, a process killed while holding a lock.
  */
 public final class ChildJvm
 {
@@ -21,15 +22,27 @@ public final class ChildJvm
      */
     public static Process start(final Path log, final String... args) throws IOException
     {
+        return startMain(log, Main.class, args);
+    }
+
+    /** Starts {@code main}'s {@code main} method in a JVM of its own. */
+    public static Process startMain(final Path log, final Class<?> main, final String... args) throws IOException
+    {
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx512m");
-        command.add("--add-exports");
-        command.add("java.base/jdk.internal.misc=ALL-UNNAMED");
+        // The module flags this JVM runs with (Agrona's and Chronicle's), as surefire passes them.
+        for (final String arg : ManagementFactory.getRuntimeMXBean().getInputArguments())
+        {
+            if (arg.startsWith("--add-") || arg.startsWith("-Dchronicle."))
+            {
+                command.add(arg);
+            }
+        }
         command.add("-cp");
         command.add(System.getProperty("java.class.path").replace(File.pathSeparator + File.pathSeparator,
             File.pathSeparator));
-        command.add(Main.class.getName());
+        command.add(main.getName());
         command.addAll(List.of(args));
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
