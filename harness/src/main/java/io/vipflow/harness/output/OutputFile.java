@@ -111,12 +111,6 @@ public final class OutputFile implements Closeable
         return stream;
     }
 
-    /** @return the file the output will replace. */
-    public Path target()
-    {
-        return target;
-    }
-
     /**
      * Flushes, closes and moves the complete output into place (atomically where the file system can).
      *
