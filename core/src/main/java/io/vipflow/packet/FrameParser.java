@@ -194,15 +194,66 @@ public final class FrameParser
         }
 
         final int end = offset + capturedLength;
-        // The link header is read in a method of its own, which keeps this one small enough for the JIT to inline
-        // into its caller on the per-packet path.
-        final long link = linkHeader(buffer, array, offset, capturedLength, linkType);
-        if (link < 0)
+        int cursor = offset;
+        int etherType;
+        switch (linkType)
         {
-            return (int)-link;
+            case LinkType.ETHERNET:
+                if (capturedLength < ETHERNET_HEADER_LENGTH)
+                {
+                    return MALFORMED;
+                }
+                etherType = u16(buffer, array, offset + ETHERNET_TYPE_OFFSET);
+                cursor += ETHERNET_HEADER_LENGTH;
+                break;
+
+            case LinkType.LINUX_SLL:
+                if (capturedLength < SLL_HEADER_LENGTH)
+                {
+                    return MALFORMED;
+                }
+                etherType = u16(buffer, array, offset + SLL_PROTOCOL_OFFSET);
+                cursor += SLL_HEADER_LENGTH;
+                break;
+
+            case LinkType.LINUX_SLL2:
+                if (capturedLength < SLL2_HEADER_LENGTH)
+                {
+                    return MALFORMED;
+                }
+                etherType = u16(buffer, array, offset + SLL2_PROTOCOL_OFFSET);
+                cursor += SLL2_HEADER_LENGTH;
+                break;
+
+            case LinkType.IPV4:
+                etherType = ETHERTYPE_IPV4;
+                break;
+
+            case LinkType.IPV6:
+                etherType = ETHERTYPE_IPV6;
+                break;
+
+            case LinkType.RAW:
+            case LinkType.RAW_DLT_12:
+            case LinkType.RAW_DLT_14:
+            {
+                // Nothing but the version nibble tells the family, and raw IP cannot carry anything else.
+                if (capturedLength < 1)
+                {
+                    return MALFORMED;
+                }
+                final int version = u8(buffer, array, offset) >>> 4;
+                if (4 != version && 6 != version)
+                {
+                    return MALFORMED;
+                }
+                etherType = 4 == version ? ETHERTYPE_IPV4 : ETHERTYPE_IPV6;
+                break;
+            }
+
+            default:
+                return UNSUPPORTED_LINK;
         }
-        int cursor = (int)(link >>> 32);
-        int etherType = (int)link;
 
         // Cooked captures can keep tags too, so every link type peels them. Each tag consumes captured bytes,
         // which bounds the loop however deep the stack.
@@ -227,77 +278,6 @@ public final class FrameParser
             default:
                 return NOT_IP;
         }
-    }
-
-    /**
-     * The link header of a frame: {@code cursor << 32 | etherType} (the offset just past it and the type of what it
-     * carries), or minus a result code.
-     */
-    private static long linkHeader(
-        final DirectBuffer buffer, final byte[] array, final int offset, final int capturedLength, final int linkType)
-    {
-        int cursor = offset;
-        int etherType;
-        switch (linkType)
-        {
-            case LinkType.ETHERNET:
-                if (capturedLength < ETHERNET_HEADER_LENGTH)
-                {
-                    return -MALFORMED;
-                }
-                etherType = u16(buffer, array, offset + ETHERNET_TYPE_OFFSET);
-                cursor += ETHERNET_HEADER_LENGTH;
-                break;
-
-            case LinkType.LINUX_SLL:
-                if (capturedLength < SLL_HEADER_LENGTH)
-                {
-                    return -MALFORMED;
-                }
-                etherType = u16(buffer, array, offset + SLL_PROTOCOL_OFFSET);
-                cursor += SLL_HEADER_LENGTH;
-                break;
-
-            case LinkType.LINUX_SLL2:
-                if (capturedLength < SLL2_HEADER_LENGTH)
-                {
-                    return -MALFORMED;
-                }
-                etherType = u16(buffer, array, offset + SLL2_PROTOCOL_OFFSET);
-                cursor += SLL2_HEADER_LENGTH;
-                break;
-
-            case LinkType.IPV4:
-                etherType = ETHERTYPE_IPV4;
-                break;
-
-            case LinkType.IPV6:
-                etherType = ETHERTYPE_IPV6;
-                break;
-
-            case LinkType.RAW:
-            case LinkType.RAW_DLT_12:
-            case LinkType.RAW_DLT_14:
-            {
-                // Nothing but the version nibble tells the family, and raw IP cannot carry anything else.
-                if (capturedLength < 1)
-                {
-                    return -MALFORMED;
-                }
-                final int version = u8(buffer, array, offset) >>> 4;
-                if (4 != version && 6 != version)
-                {
-                    return -MALFORMED;
-                }
-                etherType = 4 == version ? ETHERTYPE_IPV4 : ETHERTYPE_IPV6;
-                break;
-            }
-
-            default:
-                return -UNSUPPORTED_LINK;
-        }
-
-        return (long)cursor << 32 | etherType;
     }
 
     private static int parseIpv4(
