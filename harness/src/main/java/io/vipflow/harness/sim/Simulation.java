@@ -147,16 +147,23 @@ public final class Simulation
         }
         final double expected = options.packets() > 0 ? options.packets() : scenario.expectedPackets();
         final long warmup = Math.min(options.warmup(), (long)expected);
-        // Every scheduler's code is compiled before any is measured, so no run pays for the JIT's warm-up.
+        // Every scheduler's code is compiled before any is measured, so no run pays for the JIT's warm-up. The
+        // warm-up traffic is thinned to span the whole scenario, so every phase of the churn is compiled too.
+        final Scenario thinned = warmup > 0 ? scenario.scaledTo(warmup) : scenario;
         for (int i = 0; warmup > 0 && i < scenario.schedulers().size(); i++)
         {
             final String scheduler = scenario.schedulers().get(i);
-            new SchedulerSession(scenario, options, cluster, marks, scheduler, null, warmup, WARMUP_LABEL + scheduler)
+            new SchedulerSession(thinned, options, cluster, marks, scheduler, null, warmup, WARMUP_LABEL + scheduler)
                 .run();
         }
         final List<SchedulerRun> runs = new ArrayList<>();
         for (final String scheduler : scenario.schedulers())
         {
+            if (warmup > 0)
+            {
+                // Each measured run starts from a collected heap, so none pays for garbage an earlier run left.
+                System.gc();
+            }
             runs.add(new SchedulerSession(scenario, options, cluster, marks, scheduler,
                 decisionsFile(options.decisions(), scheduler, scenario.schedulers().size()),
                 options.packets() > 0 ? options.packets() : Long.MAX_VALUE, scheduler).run());
