@@ -1,5 +1,6 @@
 package io.vipflow;
 
+import io.vipflow.conntrack.AdmissionLimiter;
 import io.vipflow.conntrack.ConnView;
 import io.vipflow.conntrack.FlowKey;
 import io.vipflow.packet.PacketTuple;
@@ -22,6 +23,8 @@ public final class Decision
     final FlowKey affinityKey = new FlowKey();
     final ConnView view = new ConnView();
     final ConnView affinityView = new ConnView();
+    /** New-flow admissions this thread has taken from the shared limit and not used yet. */
+    final AdmissionLimiter.Lease admissionLease = new AdmissionLimiter.Lease();
     /** This thread's counts not yet added to the shared {@link ClassifierStats}. */
     final long[] tally = new long[ClassifierStats.TALLIED];
 
@@ -35,9 +38,13 @@ public final class Decision
     boolean parsed;
     /** Set while a batch holds this decision between its phases. */
     boolean pending;
-    /** Between a batch's phases: the offsets of the flow's two buckets, then of the slot it probably occupies. */
+    /**
+     * Between a batch's phases: the offsets of the flow's two buckets and its home slot, then of the slot it
+     * probably occupies.
+     */
     int bucket1;
     int bucket2;
+    int homeSlot;
     int slotHint;
 
     void reset()

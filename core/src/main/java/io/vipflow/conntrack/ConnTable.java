@@ -1,6 +1,6 @@
 package io.vipflow.conntrack;
 
-import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.UnsafeApi;
 
 import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
@@ -8,24 +8,28 @@ import java.nio.file.Path;
 /**
  * An off-heap, fixed-capacity, set-associative table of flows: the connection table.
  * <p>
- * A flow's hash picks one bucket of {@link #WAYS} slots. A bucket is one control cache line of {@link #WAYS}
- * header words followed by {@link #WAYS} slot cache lines:
- * <pre>
- *  bucket (576 bytes)
- *  +---------------------------------------------------------------+
- *  | header[0] | header[1] | ... | header[7]        (64 bytes)     |  one long per way:
- *  +---------------------------------------------------------------+    bits 63..32 tag (hash high half, never 0)
- *  | slot 0 (64 bytes)                                             |    bits 31..8  version (bumped on every claim
- *  | ...                                                           |                and every removal)
- *  | slot 7 (64 bytes)                                             |    bits  7..0  status EMPTY / BUSY / LIVE
- *  +---------------------------------------------------------------+
- *  slot: 0 srcHi | 8 srcLo | 16 dstHi | 24 dstLo | 32 ports: family+protocol(9) srcPort(16) dstPort(16)
- *        40 meta: state(8) version(16) expiry millis(40) | 48 backendId (int) | 56 created nanos
- * </pre>
- * 72 bytes per flow (a slot line and a header word); the table allocates {@code capacity / 0.75} slots.
- * A lookup reads one header line, then only the slot whose tag matches, so a hit costs two cache lines. No
- * probing past the bucket means a removed slot goes straight back to EMPTY: there are no tombstones and no
- * rehash, and a full bucket is handled by eviction ({@link #getOrCreate}).
+ * A flow's hash names two buckets of {@link #WAYS} ways and a home way in the first
+ * ({@link ConnTableLayout} draws the layout). A bucket is one line of {@link #WAYS} header words (status, version
+ * and tag of each way) followed by {@link #WAYS} slot lines (key, meta, backend, creation time). 72 bytes per flow
+ * (a slot line and a header word); the table allocates {@code capacity / 0.75} slots. No probing past the two
+ * buckets means a removed slot goes straight back to EMPTY: there are no tombstones and no rehash, and a full bucket
+ * is handled by eviction ({@link #getOrCreate}).
+ * <p>
+ * Cache lines per operation, and how many wait for an earlier one ("levels": loads whose addresses come from the
+ * hash alone are issued together, one level):
+ * <ul>
+ * <li>hit in the home way (most flows: a new entry takes its home way when it is free): the home header line and
+ * the home slot line, both addressed by the hash: 2 lines, 1 level;</li>
+ * <li>hit elsewhere: those 2, the second bucket's header line (also from the hash), then the matching slot line,
+ * chosen by the tags read: 3 or 4 lines, 2 levels;</li>
+ * <li>miss: the two header lines and the home slot line: 3 lines, 1 level (a key compare reads no other slot line
+ * unless its 32-bit tag matches);</li>
+ * <li>insert after a miss: the same lines again (now cached), written: the claimed header word and the slot line
+ * (the home slot line when it is free, which the miss has already loaded); eviction reads slot lines of a full
+ * bucket until it meets an expired entry.</li>
+ * </ul>
+ * A batch ({@link #firstBucket}, {@link #secondBucket}, {@link #homeSlot}, {@link #slotHint}, {@link #touchLine})
+ * loads the first level of many lookups together and then the second level of those that need it.
  * <p>
  * Concurrency: any number of threads may call every method at once; there are no locks.
  * <ul>
@@ -50,18 +54,18 @@ import java.nio.file.Path;
  */
 public final class ConnTable implements AutoCloseable
 {
-    public static final int WAYS = 8;
-    public static final int SLOT_BYTES = 64;
-    public static final int BUCKET_BYTES = SLOT_BYTES * (WAYS + 1);
+    public static final int WAYS = ConnTableLayout.WAYS;
+    public static final int SLOT_BYTES = ConnTableLayout.LINE;
+    public static final int BUCKET_BYTES = ConnTableLayout.BUCKET_BYTES;
 
-    static final int SRC_HI = 0;
-    static final int SRC_LO = 8;
-    static final int DST_HI = 16;
-    static final int DST_LO = 24;
-    static final int PORTS = 32;
-    static final int META = 40;
-    static final int BACKEND = 48;
-    static final int CREATED_AT = 56;
+    static final int SRC_LO = ConnTableLayout.SRC_LO;
+    private static final int SRC_HI = ConnTableLayout.SRC_HI;
+    private static final int DST_HI = ConnTableLayout.DST_HI;
+    private static final int DST_LO = ConnTableLayout.DST_LO;
+    private static final int PORTS = ConnTableLayout.PORTS;
+    private static final int META = ConnTableLayout.META;
+    private static final int BACKEND = ConnTableLayout.BACKEND;
+    private static final int CREATED_AT = ConnTableLayout.CREATED_AT;
 
     static final long EMPTY = 0;
     static final long BUSY = 1;
@@ -98,8 +102,11 @@ public final class ConnTable implements AutoCloseable
     private static final int SPINS_BEFORE_YIELD = 64;
 
     private final ConnTableMemory memory;
-    private final UnsafeBuffer buffer;
+    /** Address of the first bucket; the table's bytes are {@code [address, address + limit)}. */
+    private final long address;
+    private final int limit;
     private final int buckets;
+    private final boolean readOnly;
     private volatile RemovalListener listener = IGNORE;
 
     /**
@@ -125,8 +132,10 @@ public final class ConnTable implements AutoCloseable
     private ConnTable(final ConnTableMemory memory)
     {
         this.memory = memory;
-        this.buffer = memory.buffer;
+        this.address = memory.buffer.addressOffset();
+        this.limit = memory.buffer.capacity();
         this.buckets = memory.buckets;
+        this.readOnly = memory.readOnly;
     }
 
     /**
@@ -165,7 +174,7 @@ public final class ConnTable implements AutoCloseable
     /** Off-heap bytes used by the buckets. */
     public long bytes()
     {
-        return (long)buckets * BUCKET_BYTES;
+        return ConnTableLayout.bytes(buckets);
     }
 
     /**
@@ -185,28 +194,47 @@ public final class ConnTable implements AutoCloseable
      */
     public boolean lookup(final FlowKey key, final int slotHint, final long nowNanos, final ConnView view)
     {
-        final int tag = ConnSlots.tagOf(key.hash);
-        if (isSlotOffset(slotHint))
+        final long hash = key.hash;
+        final int tag = ConnSlots.tagOf(hash);
+        final int b1 = ConnTableLayout.firstBucket(hash, buckets);
+        final int home = ConnTableLayout.homeWay(tag);
+        // The home way first. Its header word and its slot line are both addressed by the hash alone, so the
+        // processor has both loads in flight together (the branch on the header is predicted, not waited for).
+        // The rest is a method of its own so that this part stays small enough to inline into the caller.
+        final int atHome = readLive(ConnTableLayout.headerIndex(b1, home), ConnTableLayout.slot(b1, home), tag, key,
+            nowNanos, view);
+        return atHome == FOUND ||
+            lookupElsewhere(key, tag, b1, atHome == CHANGED ? -1 : home, slotHint, nowNanos, view);
+    }
+
+    /** The rest of {@link #lookup}: the hinted slot, then every way of both buckets but {@code skip}. */
+    private boolean lookupElsewhere(final FlowKey key, final int tag, final int b1, final int skipWay,
+        final int slotHint, final long nowNanos, final ConnView view)
+    {
+        int skip = skipWay;
+        if (ConnTableLayout.isSlot(slotHint, buckets) &&
+            slotHint != ConnTableLayout.slot(b1, ConnTableLayout.homeWay(tag)) &&
+            readLive(ConnTableLayout.headerOfSlot(slotHint), slotHint, tag, key, nowNanos, view) == FOUND)
         {
-            final int bucket = slotHint - slotHint % BUCKET_BYTES;
-            final int headerIndex = bucket + (slotHint - bucket - SLOT_BYTES) / SLOT_BYTES * 8;
-            if (readLive(headerIndex, slotHint, tag, key, nowNanos, view) == FOUND)
-            {
-                return true;
-            }
+            return true;
         }
-        final int b1 = bucketBase(key.hash);
-        final int b2 = secondBucketBase(key.hash);
+        final int b2 = ConnTableLayout.secondBucket(key.hash, buckets);
         final int candidates = b1 == b2 ? WAYS : 2 * WAYS;
         for (int c = 0; c < candidates; c++)
         {
-            final int found = readLive(headerAt(b1, b2, c), slotAt(b1, b2, c), tag, key, nowNanos, view);
+            if (c == skip)
+            {
+                continue;
+            }
+            final int found = readLive(ConnTableLayout.headerAt(b1, b2, c), ConnTableLayout.slotAt(b1, b2, c), tag,
+                key, nowNanos, view);
             if (found == FOUND)
             {
                 return true;
             }
             if (found == CHANGED)
             {
+                skip = -1;
                 c = -1; // the slot changed under us: scan both buckets again
             }
         }
@@ -221,16 +249,19 @@ public final class ConnTable implements AutoCloseable
     private int readLive(final int headerIndex, final int slot, final int tag, final FlowKey key, final long nowNanos,
         final ConnView view)
     {
-        final long header = buffer.getLongAcquire(headerIndex);
+        final long header = getLongAcquire(headerIndex);
         if ((header & STATUS_MASK) != LIVE || (int)(header >>> 32) != tag || !keyEquals(slot, key))
         {
             return NOT_HERE;
         }
-        final long meta = buffer.getLongVolatile(slot + META);
-        final int backendId = buffer.getInt(slot + BACKEND);
-        final long created = buffer.getLong(slot + CREATED_AT);
+        // Seqlock read: the acquire load of the header above keeps these loads after it; the acquire fence keeps
+        // them before the header's second load, so an unchanged header proves they belong to one entry. Between the
+        // two, the loads need no ordering of their own.
+        final long meta = getLong(slot + META);
+        final int backendId = getInt(slot + BACKEND);
+        final long created = getLong(slot + CREATED_AT);
         VarHandle.acquireFence();
-        if (buffer.getLongVolatile(headerIndex) != header)
+        if (getLongVolatile(headerIndex) != header)
         {
             return CHANGED;
         }
@@ -245,35 +276,51 @@ public final class ConnTable implements AutoCloseable
     /** Offset of the key's first bucket (its header line), for {@link #touchLine}. */
     public int firstBucket(final FlowKey key)
     {
-        return bucketBase(key.hash);
+        return ConnTableLayout.firstBucket(key.hash, buckets);
+    }
+
+    /** Offset of the key's home slot line (its home way in the first bucket), for {@link #touchLine}. */
+    public int homeSlot(final FlowKey key)
+    {
+        return ConnTableLayout.slot(ConnTableLayout.firstBucket(key.hash, buckets),
+            ConnTableLayout.homeWay(ConnSlots.tagOf(key.hash)));
     }
 
     /** Offset of the key's second bucket (its header line), for {@link #touchLine}. */
     public int secondBucket(final FlowKey key)
     {
-        return secondBucketBase(key.hash);
+        return ConnTableLayout.secondBucket(key.hash, buckets);
     }
 
     /**
-     * The offset of the slot line of the first live way whose tag matches the key, or -1 when none does. Reads only the
-     * two header lines (which {@link #touchLine} should have brought into cache) and does not touch the slot, so
+     * The offset of the slot line of a live way whose tag matches the key (the home way if it does, else the first
+     * that does), or -1 when none does. Reads only the two header lines (which {@link #touchLine} should have brought into cache) and does not touch the slot, so
      * that a batch can find every packet's slot first and then load all of them in one short loop
      * ({@link #touchLine}), keeping all those misses in flight together.
      */
     public int slotHint(final FlowKey key)
     {
         final int tag = ConnSlots.tagOf(key.hash);
-        final int b1 = bucketBase(key.hash);
-        final int b2 = secondBucketBase(key.hash);
+        final int b1 = ConnTableLayout.firstBucket(key.hash, buckets);
+        final int home = ConnTableLayout.homeWay(tag);
+        if (liveWithTag(getLong(ConnTableLayout.headerIndex(b1, home)), tag))
+        {
+            return ConnTableLayout.slot(b1, home);
+        }
+        final int b2 = ConnTableLayout.secondBucket(key.hash, buckets);
         for (int c = 0; c < 2 * WAYS; c++)
         {
-            final long header = buffer.getLong(headerAt(b1, b2, c));
-            if ((header & STATUS_MASK) == LIVE && (int)(header >>> 32) == tag)
+            if (liveWithTag(getLong(ConnTableLayout.headerAt(b1, b2, c)), tag))
             {
-                return slotAt(b1, b2, c);
+                return ConnTableLayout.slotAt(b1, b2, c);
             }
         }
         return -1;
+    }
+
+    private static boolean liveWithTag(final long header, final int tag)
+    {
+        return (header & STATUS_MASK) == LIVE && (int)(header >>> 32) == tag;
     }
 
     /**
@@ -284,14 +331,7 @@ public final class ConnTable implements AutoCloseable
      */
     public long touchLine(final int offset)
     {
-        return offset < 0 || offset > buffer.capacity() - Long.BYTES ? 0 : buffer.getLong(offset);
-    }
-
-    /** True when {@code offset} is the start of a slot line of this table (not a header line, not outside). */
-    private boolean isSlotOffset(final int offset)
-    {
-        final int inBucket = offset % BUCKET_BYTES;
-        return offset >= SLOT_BYTES && offset < buckets * BUCKET_BYTES && inBucket != 0 && inBucket % SLOT_BYTES == 0;
+        return offset < 0 || offset > limit - Long.BYTES ? 0 : getLong(offset);
     }
 
     /**
@@ -314,13 +354,19 @@ public final class ConnTable implements AutoCloseable
     {
         checkWritable();
         final int tag = ConnSlots.tagOf(key.hash);
-        final int b1 = bucketBase(key.hash);
-        final int b2 = secondBucketBase(key.hash);
+        final int b1 = ConnTableLayout.firstBucket(key.hash, buckets);
+        final int b2 = ConnTableLayout.secondBucket(key.hash, buckets);
+        final int home = ConnTableLayout.homeWay(tag);
         final int candidates = b1 == b2 ? WAYS : 2 * WAYS;
         retry:
         while (true)
         {
-            // The new entry goes to the emptier of the two buckets (two choices keep buckets from overflowing).
+            // The new entry goes to its home way when that is free, so that its lookups need one level of misses,
+            // unless its first bucket is already half full and fuller than the second; otherwise to the emptier of
+            // the two buckets (two choices keep buckets from overflowing: taking the home way regardless left 36 of
+            // 100,000 flows without a way at the design load, this rule 3, the emptier bucket alone none).
+            boolean homeFree = false;
+            long homeHeader = 0;
             int free1 = -1;
             int free2 = -1;
             long freeHeader1 = 0;
@@ -329,11 +375,16 @@ public final class ConnTable implements AutoCloseable
             int used2 = 0;
             for (int c = 0; c < candidates; c++)
             {
-                final int headerIndex = headerAt(b1, b2, c);
-                final long header = buffer.getLongAcquire(headerIndex);
+                final int headerIndex = ConnTableLayout.headerAt(b1, b2, c);
+                final long header = getLongAcquire(headerIndex);
                 final long status = header & STATUS_MASK;
                 if (status == EMPTY)
                 {
+                    if (c == home)
+                    {
+                        homeFree = true;
+                        homeHeader = header;
+                    }
                     if (c < WAYS && free1 < 0)
                     {
                         free1 = c;
@@ -363,7 +414,7 @@ public final class ConnTable implements AutoCloseable
                     awaitChange(headerIndex, header);
                     continue retry;
                 }
-                final int match = matchLive(headerIndex, slotAt(b1, b2, c), header, key, nowNanos, view);
+                final int match = matchLive(headerIndex, ConnTableLayout.slotAt(b1, b2, c), header, key, nowNanos, view);
                 if (match == MATCH_LIVE)
                 {
                     return EXISTING;
@@ -379,7 +430,12 @@ public final class ConnTable implements AutoCloseable
             }
             int freeWay;
             long freeHeader;
-            if (free1 >= 0 && (free2 < 0 || used1 <= used2))
+            if (homeFree && (free2 < 0 || used1 < WAYS / 2 || used1 <= used2))
+            {
+                freeWay = home;
+                freeHeader = homeHeader;
+            }
+            else if (free1 >= 0 && (free2 < 0 || used1 <= used2))
             {
                 freeWay = free1;
                 freeHeader = freeHeader1;
@@ -402,10 +458,10 @@ public final class ConnTable implements AutoCloseable
                 }
                 freeHeader = ConnSlots.emptied(view.header);
             }
-            final int headerIndex = headerAt(b1, b2, freeWay);
+            final int headerIndex = ConnTableLayout.headerAt(b1, b2, freeWay);
             final long version = ConnSlots.nextVersion(freeHeader);
             final long busy = ((long)tag << 32) | (version << 8) | BUSY;
-            if (!buffer.compareAndSetLong(headerIndex, freeHeader, busy))
+            if (!compareAndSetLong(headerIndex, freeHeader, busy))
             {
                 continue;
             }
@@ -418,18 +474,18 @@ public final class ConnTable implements AutoCloseable
             {
                 continue;
             }
-            final int slot = slotAt(b1, b2, freeWay);
-            buffer.putLong(slot + SRC_HI, key.srcHi);
-            buffer.putLong(slot + SRC_LO, key.srcLo);
-            buffer.putLong(slot + DST_HI, key.dstHi);
-            buffer.putLong(slot + DST_LO, key.dstLo);
-            buffer.putLong(slot + PORTS, ConnSlots.packPorts(key));
+            final int slot = ConnTableLayout.slotAt(b1, b2, freeWay);
+            putLong(slot + SRC_HI, key.srcHi);
+            putLong(slot + SRC_LO, key.srcLo);
+            putLong(slot + DST_HI, key.dstHi);
+            putLong(slot + DST_LO, key.dstLo);
+            putLong(slot + PORTS, ConnSlots.packPorts(key));
             final long meta = ConnSlots.packMeta(state, version, expiryNanos);
-            buffer.putLong(slot + META, meta);
-            buffer.putInt(slot + BACKEND, backendId);
-            buffer.putLong(slot + CREATED_AT, nowNanos);
+            putLong(slot + META, meta);
+            putInt(slot + BACKEND, backendId);
+            putLong(slot + CREATED_AT, nowNanos);
             final long live = (busy & ~STATUS_MASK) | LIVE;
-            buffer.putLongRelease(headerIndex, live);
+            putLongRelease(headerIndex, live);
             view.set(slot, headerIndex, live, meta, backendId, nowNanos);
             return CREATED;
         }
@@ -446,17 +502,17 @@ public final class ConnTable implements AutoCloseable
     private int resolveRace(final int b1, final int b2, final int candidates, final int mine, final long myHeader,
         final int tag, final FlowKey key, final long nowNanos, final ConnView view)
     {
-        final int myIndex = headerAt(b1, b2, mine);
+        final int myIndex = ConnTableLayout.headerAt(b1, b2, mine);
         for (int c = 0; c < candidates; c++)
         {
             if (c == mine)
             {
                 continue;
             }
-            final int headerIndex = headerAt(b1, b2, c);
+            final int headerIndex = ConnTableLayout.headerAt(b1, b2, c);
             while (true)
             {
-                final long header = buffer.getLongAcquire(headerIndex);
+                final long header = getLongAcquire(headerIndex);
                 if ((header & STATUS_MASK) == EMPTY || (int)(header >>> 32) != tag)
                 {
                     break;
@@ -465,16 +521,16 @@ public final class ConnTable implements AutoCloseable
                 {
                     if (c < mine)
                     {
-                        buffer.putLongRelease(myIndex, ConnSlots.emptied(myHeader));
+                        putLongRelease(myIndex, ConnSlots.emptied(myHeader));
                         return RACE_RETRY;
                     }
                     awaitChange(headerIndex, header);
                     continue;
                 }
-                final int match = matchLive(headerIndex, slotAt(b1, b2, c), header, key, nowNanos, view);
+                final int match = matchLive(headerIndex, ConnTableLayout.slotAt(b1, b2, c), header, key, nowNanos, view);
                 if (match == MATCH_LIVE)
                 {
-                    buffer.putLongRelease(myIndex, ConnSlots.emptied(myHeader));
+                    putLongRelease(myIndex, ConnSlots.emptied(myHeader));
                     return RACE_LOST;
                 }
                 if (match == MATCH_CHANGED)
@@ -497,11 +553,11 @@ public final class ConnTable implements AutoCloseable
         final long nowNanos, final ConnView view)
     {
         final boolean equal = keyEquals(slot, key);
-        final long meta = buffer.getLongVolatile(slot + META);
-        final int backendId = buffer.getInt(slot + BACKEND);
-        final long created = buffer.getLong(slot + CREATED_AT);
+        final long meta = getLongVolatile(slot + META);
+        final int backendId = getInt(slot + BACKEND);
+        final long created = getLong(slot + CREATED_AT);
         VarHandle.acquireFence();
-        if (buffer.getLongVolatile(headerIndex) != header)
+        if (getLongVolatile(headerIndex) != header)
         {
             return MATCH_CHANGED;
         }
@@ -527,14 +583,14 @@ public final class ConnTable implements AutoCloseable
         long bestExpiry = Long.MAX_VALUE;
         for (int c = 0; c < candidates; c++)
         {
-            final long header = buffer.getLongAcquire(headerAt(b1, b2, c));
+            final long header = getLongAcquire(ConnTableLayout.headerAt(b1, b2, c));
             if ((header & STATUS_MASK) != LIVE)
             {
                 return -1;
             }
-            final int slot = slotAt(b1, b2, c);
-            final long meta = buffer.getLongVolatile(slot + META);
-            final long expiry = ConnSlots.expiryNanos(meta, buffer.getLong(slot + CREATED_AT));
+            final int slot = ConnTableLayout.slotAt(b1, b2, c);
+            final long meta = getLongVolatile(slot + META);
+            final long expiry = ConnSlots.expiryNanos(meta, getLong(slot + CREATED_AT));
             final int state = ConnSlots.stateOf(meta);
             final int rank;
             if (ConnSlots.expired(meta, nowNanos))
@@ -567,13 +623,13 @@ public final class ConnTable implements AutoCloseable
         {
             return NO_VICTIM;
         }
-        final int headerIndex = headerAt(b1, b2, best);
-        final long header = buffer.getLongAcquire(headerIndex);
-        final int slot = slotAt(b1, b2, best);
-        final long meta = buffer.getLongVolatile(slot + META);
-        final int backendId = buffer.getInt(slot + BACKEND);
+        final int headerIndex = ConnTableLayout.headerAt(b1, b2, best);
+        final long header = getLongAcquire(headerIndex);
+        final int slot = ConnTableLayout.slotAt(b1, b2, best);
+        final long meta = getLongVolatile(slot + META);
+        final int backendId = getInt(slot + BACKEND);
         VarHandle.acquireFence();
-        if ((header & STATUS_MASK) != LIVE || buffer.getLongVolatile(headerIndex) != header)
+        if ((header & STATUS_MASK) != LIVE || getLongVolatile(headerIndex) != header)
         {
             return -1;
         }
@@ -591,16 +647,17 @@ public final class ConnTable implements AutoCloseable
     public boolean update(final ConnView view, final int backendId, final int newState, final long newExpiryNanos)
     {
         checkWritable();
+        checkView(view);
         final long oldMeta = view.meta;
         final long newMeta = ConnSlots.packMeta(newState, (oldMeta >>> 40) & ConnSlots.META_VERSION_MASK,
             newExpiryNanos);
         if (newMeta == oldMeta)
         {
             // Nothing to write; still fail for a stale view, so callers never take a dead entry for a live one.
-            return buffer.getLongVolatile(view.slot + META) == oldMeta &&
-                buffer.getLongVolatile(view.headerIndex) == view.header && backendOrStore(view, backendId);
+            return getLongVolatile(view.slot + META) == oldMeta &&
+                getLongVolatile(view.headerIndex) == view.header && backendOrStore(view, backendId);
         }
-        if (!buffer.compareAndSetLong(view.slot + META, oldMeta, newMeta))
+        if (!compareAndSetLong(view.slot + META, oldMeta, newMeta))
         {
             return false;
         }
@@ -612,7 +669,7 @@ public final class ConnTable implements AutoCloseable
     {
         if (backendId != view.backendId)
         {
-            buffer.putIntRelease(view.slot + BACKEND, backendId);
+            putIntRelease(view.slot + BACKEND, backendId);
             view.backendId = backendId;
         }
         return true;
@@ -622,6 +679,7 @@ public final class ConnTable implements AutoCloseable
     public boolean delete(final ConnView view)
     {
         checkWritable();
+        checkView(view);
         return retire(view, RemovalListener.DELETED);
     }
 
@@ -633,11 +691,11 @@ public final class ConnTable implements AutoCloseable
     {
         final long meta = view.meta;
         if (ConnSlots.stateOf(meta) == ConnState.DEAD ||
-            !buffer.compareAndSetLong(view.slot + META, meta, ConnSlots.withState(meta, ConnState.DEAD)))
+            !compareAndSetLong(view.slot + META, meta, ConnSlots.withState(meta, ConnState.DEAD)))
         {
             return false;
         }
-        buffer.putLongRelease(view.headerIndex, ConnSlots.emptied(view.header));
+        putLongRelease(view.headerIndex, ConnSlots.emptied(view.header));
         listener.onRemoved(view.backendId, ConnSlots.stateOf(meta), cause);
         return true;
     }
@@ -657,19 +715,19 @@ public final class ConnTable implements AutoCloseable
         int slotNo = fromSlot;
         for (int n = 0; n < maxSlots && slotNo < total; n++, slotNo++)
         {
-            final int base = (slotNo / WAYS) * BUCKET_BYTES;
-            final int way = slotNo % WAYS;
-            final int headerIndex = base + way * 8;
-            final long header = buffer.getLongAcquire(headerIndex);
+            final int base = ConnTableLayout.bucketOfSlotNumber(slotNo);
+            final int way = ConnTableLayout.wayOfSlotNumber(slotNo);
+            final int headerIndex = ConnTableLayout.headerIndex(base, way);
+            final long header = getLongAcquire(headerIndex);
             if ((header & STATUS_MASK) != LIVE)
             {
                 continue;
             }
-            final int slot = base + SLOT_BYTES * (way + 1);
-            final long meta = buffer.getLongVolatile(slot + META);
-            final int backendId = buffer.getInt(slot + BACKEND);
+            final int slot = ConnTableLayout.slot(base, way);
+            final long meta = getLongVolatile(slot + META);
+            final int backendId = getInt(slot + BACKEND);
             VarHandle.acquireFence();
-            if (buffer.getLongVolatile(headerIndex) != header)
+            if (getLongVolatile(headerIndex) != header)
             {
                 continue;
             }
@@ -704,7 +762,7 @@ public final class ConnTable implements AutoCloseable
         {
             for (int way = 0; way < WAYS; way++)
             {
-                if ((buffer.getLongAcquire(b * BUCKET_BYTES + way * 8) & STATUS_MASK) == LIVE)
+                if ((getLongAcquire(ConnTableLayout.headerIndex(ConnTableLayout.bucket(b), way)) & STATUS_MASK) == LIVE)
                 {
                     count++;
                 }
@@ -716,23 +774,23 @@ public final class ConnTable implements AutoCloseable
     /** Reads one slot by number into the key and view if it holds a live entry; for dumps and tests. */
     public boolean readSlot(final int slotNo, final FlowKey keyOut, final ConnView view)
     {
-        final int base = (slotNo / WAYS) * BUCKET_BYTES;
-        final int way = slotNo % WAYS;
-        final int headerIndex = base + way * 8;
-        final long header = buffer.getLongAcquire(headerIndex);
+        final int base = ConnTableLayout.bucketOfSlotNumber(slotNo);
+        final int way = ConnTableLayout.wayOfSlotNumber(slotNo);
+        final int headerIndex = ConnTableLayout.headerIndex(base, way);
+        final long header = getLongAcquire(headerIndex);
         if ((header & STATUS_MASK) != LIVE)
         {
             return false;
         }
-        final int slot = base + SLOT_BYTES * (way + 1);
-        final long ports = buffer.getLong(slot + PORTS);
-        keyOut.set((int)(ports >>> 32) & 0x1FF, buffer.getLong(slot + SRC_HI), buffer.getLong(slot + SRC_LO),
-            (int)(ports >>> 16) & 0xFFFF, buffer.getLong(slot + DST_HI), buffer.getLong(slot + DST_LO),
+        final int slot = ConnTableLayout.slot(base, way);
+        final long ports = getLong(slot + PORTS);
+        keyOut.set((int)(ports >>> 32) & 0x1FF, getLong(slot + SRC_HI), getLong(slot + SRC_LO),
+            (int)(ports >>> 16) & 0xFFFF, getLong(slot + DST_HI), getLong(slot + DST_LO),
             (int)ports & 0xFFFF);
-        view.set(slot, headerIndex, header, buffer.getLongVolatile(slot + META), buffer.getInt(slot + BACKEND),
-            buffer.getLong(slot + CREATED_AT));
+        view.set(slot, headerIndex, header, getLongVolatile(slot + META), getInt(slot + BACKEND),
+            getLong(slot + CREATED_AT));
         VarHandle.acquireFence();
-        return buffer.getLongVolatile(headerIndex) == header && view.state() != ConnState.DEAD;
+        return getLongVolatile(headerIndex) == header && view.state() != ConnState.DEAD;
     }
 
     /**
@@ -745,14 +803,14 @@ public final class ConnTable implements AutoCloseable
         {
             for (int way = 0; way < WAYS; way++)
             {
-                final int headerIndex = b * BUCKET_BYTES + way * 8;
-                final long header = buffer.getLongVolatile(headerIndex);
+                final int headerIndex = ConnTableLayout.headerIndex(ConnTableLayout.bucket(b), way);
+                final long header = getLongVolatile(headerIndex);
                 final long status = header & STATUS_MASK;
-                final int slot = b * BUCKET_BYTES + SLOT_BYTES * (way + 1);
-                if (status == BUSY || (status == LIVE && ConnSlots.stateOf(buffer.getLong(slot + META)) ==
+                final int slot = ConnTableLayout.slot(ConnTableLayout.bucket(b), way);
+                if (status == BUSY || (status == LIVE && ConnSlots.stateOf(getLong(slot + META)) ==
                     ConnState.DEAD))
                 {
-                    buffer.putLongVolatile(headerIndex, ConnSlots.emptied(header));
+                    putLongVolatile(headerIndex, ConnSlots.emptied(header));
                 }
             }
         }
@@ -760,17 +818,17 @@ public final class ConnTable implements AutoCloseable
 
     private boolean keyEquals(final int slot, final FlowKey key)
     {
-        return buffer.getLong(slot + SRC_LO) == key.srcLo &&
-            buffer.getLong(slot + PORTS) == ConnSlots.packPorts(key) &&
-            buffer.getLong(slot + DST_LO) == key.dstLo &&
-            buffer.getLong(slot + SRC_HI) == key.srcHi &&
-            buffer.getLong(slot + DST_HI) == key.dstHi;
+        return getLong(slot + SRC_LO) == key.srcLo &&
+            getLong(slot + PORTS) == ConnSlots.packPorts(key) &&
+            getLong(slot + DST_LO) == key.dstLo &&
+            getLong(slot + SRC_HI) == key.srcHi &&
+            getLong(slot + DST_HI) == key.dstHi;
     }
 
     private void awaitChange(final int headerIndex, final long header)
     {
         int spins = 0;
-        while (buffer.getLongAcquire(headerIndex) == header)
+        while (getLongAcquire(headerIndex) == header)
         {
             if (++spins < SPINS_BEFORE_YIELD)
             {
@@ -783,39 +841,84 @@ public final class ConnTable implements AutoCloseable
         }
     }
 
-    private int bucketBase(final long hash)
-    {
-        // Lemire's multiply-shift maps the low 32 hash bits onto [0, buckets) without a division.
-        return (int)(((hash & 0xFFFF_FFFFL) * buckets) >>> 32) * BUCKET_BYTES;
-    }
-
-    /**
-     * The key's second bucket, from a remix of the hash so that it is independent of the first bucket and of the
-     * tag (which are the hash's low and high halves).
+    /*
+     * Raw accessors over the table's memory, without Agrona's per-access bounds check: every offset passed here comes
+     * from ConnTableLayout for this table's bucket count, or is checked against the table first (a lookup hint by
+     * isSlot, a view by checkView, touchLine by its own test), so a check per access only cost instructions on the
+     * per-packet path (and made the lookup too large for the JIT to inline).
      */
-    private int secondBucketBase(final long hash)
+
+    private long getLong(final int offset)
     {
-        final long h2 = FlowHash.mix(hash ^ 0x9E3779B97F4A7C15L);
-        return (int)(((h2 & 0xFFFF_FFFFL) * buckets) >>> 32) * BUCKET_BYTES;
+        return UnsafeApi.getLong(null, address + offset);
     }
 
-    /** Header word of candidate {@code c}: ways 0..7 of the first bucket, then 8..15 of the second. */
-    private static int headerAt(final int b1, final int b2, final int c)
+    private int getInt(final int offset)
     {
-        return (c < WAYS ? b1 : b2) + (c & (WAYS - 1)) * 8;
+        return UnsafeApi.getInt(null, address + offset);
     }
 
-    private static int slotAt(final int b1, final int b2, final int c)
+    private long getLongAcquire(final int offset)
     {
-        return (c < WAYS ? b1 : b2) + SLOT_BYTES * ((c & (WAYS - 1)) + 1);
+        return UnsafeApi.getLongAcquire(null, address + offset);
+    }
+
+    private long getLongVolatile(final int offset)
+    {
+        return UnsafeApi.getLongVolatile(null, address + offset);
+    }
+
+    private void putLong(final int offset, final long value)
+    {
+        UnsafeApi.putLong(null, address + offset, value);
+    }
+
+    private void putInt(final int offset, final int value)
+    {
+        UnsafeApi.putInt(null, address + offset, value);
+    }
+
+    private void putIntRelease(final int offset, final int value)
+    {
+        UnsafeApi.putIntRelease(null, address + offset, value);
+    }
+
+    private void putLongRelease(final int offset, final long value)
+    {
+        UnsafeApi.putLongRelease(null, address + offset, value);
+    }
+
+    private void putLongVolatile(final int offset, final long value)
+    {
+        UnsafeApi.putLongVolatile(null, address + offset, value);
+    }
+
+    private boolean compareAndSetLong(final int offset, final long expected, final long value)
+    {
+        return UnsafeApi.compareAndSetLong(null, address + offset, expected, value);
+    }
+
+    /** A view is only ever filled by a table; one from a larger table must not reach outside this one. */
+    private void checkView(final ConnView view)
+    {
+        if (view.slot < ConnTableLayout.LINE || view.slot > limit - ConnTableLayout.LINE || view.headerIndex < 0 ||
+            view.headerIndex > limit - Long.BYTES)
+        {
+            throw new IllegalArgumentException("connection view not read from this table: slot " + view.slot);
+        }
     }
 
     private void checkWritable()
     {
-        if (memory.readOnly)
+        if (readOnly)
         {
-            throw new IllegalStateException("connection table opened for inspection only: " + memory.file);
+            throw readOnlyTable();
         }
+    }
+
+    private IllegalStateException readOnlyTable()
+    {
+        return new IllegalStateException("connection table opened for inspection only: " + memory.file);
     }
 
     /** Frees the memory (or unmaps the file) now. No thread may use the table during or after this call. */

@@ -51,8 +51,8 @@ final class ConnTableMemory
             throw new IllegalArgumentException("capacity must be positive: " + capacity);
         }
         final long slots = (long)Math.ceil(capacity / 0.75);
-        final long bucketCount = Math.max(1, (slots + ConnTable.WAYS - 1) / ConnTable.WAYS);
-        if (bucketCount * ConnTable.BUCKET_BYTES > Integer.MAX_VALUE - FILE_HEADER_BYTES)
+        final long bucketCount = Math.max(1, (slots + ConnTableLayout.WAYS - 1) / ConnTableLayout.WAYS);
+        if (bucketCount * ConnTableLayout.BUCKET_BYTES > Integer.MAX_VALUE - FILE_HEADER_BYTES)
         {
             throw new IllegalArgumentException("capacity too large for one buffer: " + capacity);
         }
@@ -62,7 +62,7 @@ final class ConnTableMemory
     static ConnTableMemory anonymous(final int capacity)
     {
         final int buckets = bucketsFor(capacity);
-        final int bytes = buckets * ConnTable.BUCKET_BYTES;
+        final int bytes = buckets * ConnTableLayout.BUCKET_BYTES;
         // Over-allocate one line so the first bucket starts on a cache-line boundary.
         final ByteBuffer memory = ByteBuffer.allocateDirect(bytes + BitUtil.CACHE_LINE_LENGTH);
         final long address = new UnsafeBuffer(memory).addressOffset();
@@ -83,7 +83,7 @@ final class ConnTableMemory
                 return map(file, false);
             }
             final int buckets = bucketsFor(capacity);
-            final long size = FILE_HEADER_BYTES + (long)buckets * ConnTable.BUCKET_BYTES;
+            final long size = FILE_HEADER_BYTES + (long)buckets * ConnTableLayout.BUCKET_BYTES;
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                 StandardOpenOption.WRITE))
             {
@@ -91,8 +91,8 @@ final class ConnTableMemory
                 final UnsafeBuffer b = new UnsafeBuffer(header);
                 b.putInt(8, LAYOUT_VERSION);
                 b.putInt(12, buckets);
-                b.putInt(16, ConnTable.WAYS);
-                b.putInt(20, ConnTable.SLOT_BYTES);
+                b.putInt(16, ConnTableLayout.WAYS);
+                b.putInt(20, ConnTableLayout.LINE);
                 b.putLongRelease(0, MAGIC); // the magic goes last: a file without it was never finished
                 header.force();
                 IoUtil.unmap(header);
@@ -137,14 +137,14 @@ final class ConnTableMemory
                 throw new IOException("not a connection table (bad magic at byte 0)");
             }
             final int buckets = whole.getInt(12);
-            if (whole.getInt(8) != LAYOUT_VERSION || whole.getInt(16) != ConnTable.WAYS ||
-                whole.getInt(20) != ConnTable.SLOT_BYTES || buckets < 1 ||
-                FILE_HEADER_BYTES + (long)buckets * ConnTable.BUCKET_BYTES != size)
+            if (whole.getInt(8) != LAYOUT_VERSION || whole.getInt(16) != ConnTableLayout.WAYS ||
+                whole.getInt(20) != ConnTableLayout.LINE || buckets < 1 ||
+                FILE_HEADER_BYTES + (long)buckets * ConnTableLayout.BUCKET_BYTES != size)
             {
                 IoUtil.unmap(mapping);
                 throw new IOException("connection table layout does not match this version (byte 8)");
             }
-            final UnsafeBuffer buckets0 = new UnsafeBuffer(mapping, FILE_HEADER_BYTES, buckets * ConnTable.BUCKET_BYTES);
+            final UnsafeBuffer buckets0 = new UnsafeBuffer(mapping, FILE_HEADER_BYTES, buckets * ConnTableLayout.BUCKET_BYTES);
             return new ConnTableMemory(buckets0, buckets, file, readOnly, mapping);
         }
     }
