@@ -43,9 +43,10 @@ public final class Simulation
     /** Violations kept as examples per scheduler. */
     public static final int EXAMPLES = 10;
     /**
-     * Packets each scheduler replays before the measured runs. Without it the first scheduler's run also pays for
-     * compiling the shared classify, generator and oracle code, which showed as a p99 new-flow cost three times the
-     * others' and a lower packet rate. Enough for the JIT's optimising tier to compile the per-packet paths.
+     * Packets each scheduler replays, untimed, before the measured runs. Without it the first scheduler's run also
+     * paid for compiling the shared classify, generator and oracle code: in the demo its p99 new-flow cost was about
+     * ten times the others' and its packet rate about half. Enough for the JIT's optimising tier to compile the
+     * per-packet paths.
      */
     public static final long WARMUP_PACKETS = 100_000;
     /** Prefix of the progress label of a warm-up pass. */
@@ -176,7 +177,8 @@ public final class Simulation
         }
         if (warmup > 0)
         {
-            notes.add("each scheduler replayed its first " + warmup + " packets untimed before the measured runs");
+            notes.add("before the measured runs each scheduler replayed " + warmup + " packets spread over the " +
+                "scenario, untimed");
         }
         notes.add(options.workers() + " data-plane worker" + (options.workers() == 1 ? "" : "s") +
             (options.oracle() ? "; every decision checked against the reference model" : "; oracle off"));
