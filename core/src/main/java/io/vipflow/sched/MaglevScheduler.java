@@ -42,11 +42,17 @@ public final class MaglevScheduler implements Scheduler
         this.toDestination = toDestination;
     }
 
-    /** Builds a table of {@code size} slots (a prime), reusing what {@code previous} allows. */
-    public static MaglevScheduler create(final List<Destination> destinations, final int size,
+    /**
+     * Builds a table of {@code forcedSize} slots (a prime), or, with 0, of the size {@link MaglevTable#sizeFor}
+     * gives for the eligible destinations, reusing what {@code previous} allows.
+     */
+    public static MaglevScheduler create(final List<Destination> destinations, final int forcedSize,
         final Scheduler previous)
     {
-        MaglevTable.requirePrime(size);
+        if (forcedSize != 0)
+        {
+            MaglevTable.requirePrime(forcedSize);
+        }
         final int[] eligible = Weights.positiveIndexes(destinations);
         final Integer[] order = IntStream.of(eligible).boxed().toArray(Integer[]::new);
         Arrays.sort(order, Comparator.comparing(i -> destinations.get(i).name()));
@@ -68,6 +74,8 @@ public final class MaglevScheduler implements Scheduler
         {
             throw new IllegalArgumentException("Maglev indexes at most " + MaglevTable.MAX_BACKENDS + " backends");
         }
+        final int size = forcedSize != 0 ? forcedSize :
+            MaglevTable.sizeFor(n, previous instanceof MaglevScheduler ? ((MaglevScheduler)previous).size() : 0);
         final MaglevScheduler p = previous instanceof MaglevScheduler && ((MaglevScheduler)previous).table != null &&
             ((MaglevScheduler)previous).table.length == size ? (MaglevScheduler)previous : null;
         if (p != null && Arrays.equals(p.names, names) && Arrays.equals(p.weights, weights))

@@ -20,13 +20,21 @@ import java.util.stream.IntStream;
  * proportional within a slot (weights 1:2 at M = 65537 give 21846 and 43691 slots).
  * <p>
  * The fill costs O(M log M) expected (each backend's next candidate is advanced in place; no M x N permutation
- * matrix is built). Control plane only. Entries are chars (backend indexes up to 65534), so a table of 65537
- * slots is 128 KiB.
+ * matrix is built). Control plane only. Entries are chars (backend indexes up to 65534), so a table of M slots
+ * is 2·M bytes: 2 KiB at 1,021 (up to 10 backends by {@link #sizeFor}), 128 KiB at 65,537.
  */
 public final class MaglevTable
 {
-    /** Table size used by Katran and Envoy. */
+    /** Table size used by Katran and Envoy; what {@code table-size} gave every Service before sizes followed N. */
     public static final int DEFAULT_SIZE = 65537;
+    /**
+     * The sizes an unforced table takes (primes near powers of two, then the paper's large table); the smallest is
+     * the floor. Each step about doubles M, so the hysteresis of {@link #sizeFor} spans a factor of two in N.
+     */
+    static final int[] AUTO_SIZES = {251, 509, 1021, 2039, 4093, 8191, 16381, 32749, 65521, 131071, 262139, 524287,
+        655373};
+    /** Slots per backend an unforced table aims at: the paper's M >> N, with M >= 100·N (§3.4, §5.3). */
+    static final int SLOTS_PER_BACKEND = 100;
     /** Largest table size accepted (the paper's large table). */
     public static final int MAX_SIZE = 655373;
     /** Largest backend count a table can index. */
@@ -82,6 +90,39 @@ public final class MaglevTable
             byRank[i] = (char)(int)order[byRank[i]];
         }
         return byRank;
+    }
+
+    /**
+     * The table size for {@code backends} backends when no size is forced: the smallest of {@link #AUTO_SIZES} at
+     * least {@link #SLOTS_PER_BACKEND}·N (the largest when none is). The paper keeps M much larger than N so that
+     * every backend's share stays within about 1 % of M/N (Eisenbud et al., NSDI 2016, §3.4: "M > 100·N"); a
+     * fixed 65,537 spends 128 KiB on a Service of one pod.
+     * <p>
+     * Hysteresis: a table that already has the next larger listed size keeps it, so a Service whose count moves
+     * back and forth across a boundary is not rebuilt at a new size each time; it shrinks only when N falls to
+     * half the boundary. A change of size moves almost every slot (the permutations depend on M), so it
+     * disrupts flows that no connection entry pins, like a change of most backends would.
+     *
+     * @param backends     the backends the table indexes (at least 1)
+     * @param previousSize the size of the table this one replaces, or 0
+     */
+    public static int sizeFor(final int backends, final int previousSize)
+    {
+        int target = AUTO_SIZES.length - 1;
+        for (int i = 0; i < AUTO_SIZES.length; i++)
+        {
+            if (AUTO_SIZES[i] >= (long)SLOTS_PER_BACKEND * backends)
+            {
+                target = i;
+                break;
+            }
+        }
+        if (previousSize == AUTO_SIZES[target] ||
+            target + 1 < AUTO_SIZES.length && previousSize == AUTO_SIZES[target + 1])
+        {
+            return previousSize;
+        }
+        return AUTO_SIZES[target];
     }
 
     static int offset(final String name, final int size)

@@ -18,7 +18,8 @@ import java.util.List;
  * <li>{@code dh}: {@code dh-fallback}, {@code dh-port} (vipflow's, mirroring sh; the kernel's dh has none).</li>
  * <li>{@code mh}: {@code mh-fallback}, {@code mh-port}, {@code table-size=P} with P one of the kernel's primes
  * 251, 509, 1021, 2039, 4093 (default), 8191, 16381, 32749, 65521, 131071.</li>
- * <li>{@code maglev}: {@code table-size=P}, any prime up to 655373 (default 65537).</li>
+ * <li>{@code maglev}: {@code table-size=P}, any prime up to 655373; without it the size follows the backend count
+ * ({@link MaglevTable#sizeFor}: the smallest listed prime at least 100·N, 251 at least).</li>
  * <li>{@code ring-hash}: {@code ring-size=R}, minimum points on the ring, 1..8388608 (default 1024).</li>
  * <li>{@code least-request}: {@code choices=N}, destinations drawn per pick, 2..16 (default 2).</li>
  * </ul>
@@ -89,8 +90,11 @@ public final class Schedulers
             case "random": return (d, previous) -> RandomScheduler.create(d, previous, seed);
             case "maglev":
             {
-                final int size = f.integer("table-size", MaglevTable.DEFAULT_SIZE, 2, MaglevTable.MAX_SIZE);
-                MaglevTable.requirePrime(size);
+                final int size = f.integer("table-size", 0, 2, MaglevTable.MAX_SIZE);
+                if (size != 0)
+                {
+                    MaglevTable.requirePrime(size);
+                }
                 return (d, previous) -> MaglevScheduler.create(d, size, previous);
             }
             case "ring-hash":

@@ -3,48 +3,57 @@ package io.vipflow.service;
 import io.vipflow.conntrack.FlowHash;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * Exact-match map from (address, port, protocol) to a value: open addressing with linear probing over parallel
- * arrays, built once and never written after. Lookups are allocation-free and safe from any thread once the
- * map is published.
+ * Exact-match map from (address, port, protocol) to a value, persistent: a new version is made from the previous
+ * one by an {@link Editor}, which copies only the segments it changes and the directory, so a publish that changes
+ * k keys costs O(k · segment + directory) and every unchanged segment is shared between the two versions.
+ * <p>
+ * Layout: the key's hash picks a segment by its bits 40 and up, and a slot inside the segment by its low bits;
+ * each segment is open addressing with linear probing over parallel arrays (keys three longs a slot: hi, lo, port
+ * and protocol, so a probe touches one cache line), at most half full. The directory is two arrays of segment
+ * references, so a lookup costs two loads more than a single flat table. Hand-written because the data plane
+ * needs allocation-free lookups on primitive keys, which the persistent maps of the usual libraries (hash tries
+ * over boxed keys) do not give.
+ * <p>
+ * Thread contract: a published version is never written again; lookups are allocation-free and safe from any
+ * thread once it is published. An {@link Editor} belongs to the one control-plane thread.
  *
  * @param <V> the value type
  */
 final class AddressPortMap<V>
 {
-    /** Keys interleaved, three longs a slot (hi, lo, port and protocol), so a probe touches one cache line. */
-    private final long[] keys;
-    private final Object[] values;
-    private final int mask;
-    private final List<V> all;
+    /** Average entries per segment above which an edit re-splits the whole map (into four times the segments). */
+    private static final int MAX_AVERAGE = 64;
+    /** Average entries per segment a full build aims at. */
+    private static final int TARGET_AVERAGE = 16;
+    private static final int MIN_SEGMENT_SLOTS = 8;
+    private static final int SEGMENT_SHIFT = 40;
+    private static final AddressPortMap<?> EMPTY = new AddressPortMap<>(new long[][] {new long[MIN_SEGMENT_SLOTS * 3]},
+        new Object[][] {new Object[MIN_SEGMENT_SLOTS]}, new int[1], 0);
 
-    /** Builds from parallel lists of keys and values; keys must be distinct. */
-    AddressPortMap(final long[] hi, final long[] lo, final int[] port, final int[] protocol, final List<V> vals)
+    private final long[][] keys;
+    private final Object[][] values;
+    private final int[] counts;
+    private final int segmentMask;
+    private final int size;
+    private volatile List<V> all;
+
+    private AddressPortMap(final long[][] keys, final Object[][] values, final int[] counts, final int size)
     {
-        int capacity = 8;
-        while (capacity < vals.size() * 2)
-        {
-            capacity <<= 1;
-        }
-        keys = new long[capacity * 3];
-        values = new Object[capacity];
-        mask = capacity - 1;
-        for (int k = 0; k < vals.size(); k++)
-        {
-            final int pp = portProto(port[k], protocol[k]);
-            int i = index(hi[k], lo[k], pp);
-            while (values[i] != null)
-            {
-                i = (i + 1) & mask;
-            }
-            keys[i * 3] = hi[k];
-            keys[i * 3 + 1] = lo[k];
-            keys[i * 3 + 2] = pp;
-            values[i] = vals.get(k);
-        }
-        all = List.copyOf(new ArrayList<>(vals));
+        this.keys = keys;
+        this.values = values;
+        this.counts = counts;
+        this.segmentMask = values.length - 1;
+        this.size = size;
+    }
+
+    @SuppressWarnings("unchecked")
+    static <V> AddressPortMap<V> empty()
+    {
+        return (AddressPortMap<V>)EMPTY;
     }
 
     /** The value for the key, or null. */
@@ -52,9 +61,12 @@ final class AddressPortMap<V>
     V get(final long hi, final long lo, final int port, final int protocol)
     {
         final int pp = portProto(port, protocol);
-        int i = index(hi, lo, pp);
-        final long[] k = keys;
-        final Object[] vs = values;
+        final long h = hash(hi, lo, pp);
+        final int s = (int)(h >>> SEGMENT_SHIFT) & segmentMask;
+        final long[] k = keys[s];
+        final Object[] vs = values[s];
+        final int mask = vs.length - 1;
+        int i = (int)h & mask;
         Object v;
         while ((v = vs[i]) != null)
         {
@@ -68,14 +80,241 @@ final class AddressPortMap<V>
         return null;
     }
 
-    List<V> values()
+    int size()
     {
-        return all;
+        return size;
     }
 
-    private int index(final long hi, final long lo, final int portProto)
+    /** Every value, in no particular order; built at the first call (for tools, never on the data plane). */
+    @SuppressWarnings("unchecked")
+    List<V> values()
     {
-        return (int)FlowHash.mix(lo ^ Long.rotateLeft(hi, 29) ^ ((long)portProto << 40)) & mask;
+        List<V> a = all;
+        if (a == null)
+        {
+            final List<V> out = new ArrayList<>(size);
+            for (final Object[] segment : values)
+            {
+                for (final Object v : segment)
+                {
+                    if (v != null)
+                    {
+                        out.add((V)v);
+                    }
+                }
+            }
+            a = List.copyOf(out);
+            all = a;
+        }
+        return a;
+    }
+
+    /** An editor that starts from this version and leaves it untouched. */
+    Editor<V> edit()
+    {
+        return new Editor<>(this);
+    }
+
+    /**
+     * Makes the next version: puts and removes apply to private copies of the segments they touch; {@link #done}
+     * hands back the new version. Control-plane thread only; not reusable after {@link #done}.
+     */
+    static final class Editor<V>
+    {
+        private final AddressPortMap<V> base;
+        private long[][] keys;
+        private Object[][] values;
+        private int[] counts;
+        private boolean[] copied;
+        private int size;
+
+        private Editor(final AddressPortMap<V> base)
+        {
+            this.base = base;
+            this.size = base.size;
+        }
+
+        /** Adds or replaces; the value must not be null. */
+        void put(final long hi, final long lo, final int port, final int protocol, final V value)
+        {
+            if (value == null)
+            {
+                throw new IllegalArgumentException("null value");
+            }
+            final int pp = portProto(port, protocol);
+            final long h = hash(hi, lo, pp);
+            final int s = writable(h);
+            final int at = find(keys[s], values[s], h, hi, lo, pp);
+            if (values[s][at] == null)
+            {
+                if ((counts[s] + 1) * 2 > values[s].length)
+                {
+                    grow(s);
+                    put(hi, lo, port, protocol, value);
+                    return;
+                }
+                counts[s]++;
+                size++;
+                keys[s][at * 3] = hi;
+                keys[s][at * 3 + 1] = lo;
+                keys[s][at * 3 + 2] = pp;
+                values[s][at] = value;
+                if (size > values.length * MAX_AVERAGE)
+                {
+                    resplit();
+                }
+                return;
+            }
+            values[s][at] = value;
+        }
+
+        /** Removes the key if present. */
+        void remove(final long hi, final long lo, final int port, final int protocol)
+        {
+            final int pp = portProto(port, protocol);
+            final long h = hash(hi, lo, pp);
+            final int peek = keys == null ? (int)(h >>> SEGMENT_SHIFT) & base.segmentMask :
+                (int)(h >>> SEGMENT_SHIFT) & (values.length - 1);
+            final Object[][] vals = values == null ? base.values : values;
+            final long[][] ks = keys == null ? base.keys : keys;
+            if (vals[peek][find(ks[peek], vals[peek], h, hi, lo, pp)] == null)
+            {
+                return;
+            }
+            final int s = writable(h);
+            final long[] k = keys[s];
+            final Object[] v = values[s];
+            final int mask = v.length - 1;
+            int hole = find(k, v, h, hi, lo, pp);
+            counts[s]--;
+            size--;
+            // Backward-shift deletion: later entries of the probe run move up unless their home lies after the
+            // hole (cyclically), so no tombstones are needed and lookups stop at the first empty slot.
+            int j = hole;
+            while (true)
+            {
+                j = (j + 1) & mask;
+                if (v[j] == null)
+                {
+                    break;
+                }
+                final int home = (int)hash(k[j * 3], k[j * 3 + 1], (int)k[j * 3 + 2]) & mask;
+                final boolean movable = hole <= j ? home <= hole || home > j : home <= hole && home > j;
+                if (movable)
+                {
+                    System.arraycopy(k, j * 3, k, hole * 3, 3);
+                    v[hole] = v[j];
+                    hole = j;
+                }
+            }
+            v[hole] = null;
+            k[hole * 3] = 0;
+            k[hole * 3 + 1] = 0;
+            k[hole * 3 + 2] = 0;
+        }
+
+        /** The new version (the base itself when nothing was written). */
+        AddressPortMap<V> done()
+        {
+            if (keys == null)
+            {
+                return base;
+            }
+            return new AddressPortMap<>(keys, values, counts, size);
+        }
+
+        /** Spreads the entries over enough segments for {@link #TARGET_AVERAGE} a segment. */
+        private void resplit()
+        {
+            int segments = 1;
+            while (segments * TARGET_AVERAGE < size)
+            {
+                segments <<= 1;
+            }
+            final long[][] oldKeys = keys;
+            final Object[][] oldValues = values;
+            keys = new long[segments][];
+            values = new Object[segments][];
+            counts = new int[segments];
+            copied = new boolean[segments];
+            Arrays.fill(copied, true);
+            for (int s = 0; s < segments; s++)
+            {
+                keys[s] = new long[TARGET_AVERAGE * 2 * 3];
+                values[s] = new Object[TARGET_AVERAGE * 2];
+            }
+            size = 0;
+            for (int s = 0; s < oldValues.length; s++)
+            {
+                reinsert(oldKeys[s], oldValues[s]);
+            }
+        }
+
+        @SuppressWarnings("unchecked")
+        private void reinsert(final long[] k, final Object[] v)
+        {
+            for (int i = 0; i < v.length; i++)
+            {
+                if (v[i] != null)
+                {
+                    final int pp = (int)k[i * 3 + 2];
+                    put(k[i * 3], k[i * 3 + 1], pp & 0xFFFF, pp >>> 16, (V)v[i]);
+                }
+            }
+        }
+
+        /** The segment for the hash, copied on its first write in this edit. */
+        private int writable(final long h)
+        {
+            if (keys == null)
+            {
+                keys = base.keys.clone();
+                values = base.values.clone();
+                counts = base.counts.clone();
+                copied = new boolean[values.length];
+            }
+            final int s = (int)(h >>> SEGMENT_SHIFT) & (values.length - 1);
+            if (!copied[s])
+            {
+                keys[s] = keys[s].clone();
+                values[s] = values[s].clone();
+                copied[s] = true;
+            }
+            return s;
+        }
+
+        private void grow(final int s)
+        {
+            final long[] k = keys[s];
+            final Object[] v = values[s];
+            keys[s] = new long[k.length * 2];
+            values[s] = new Object[v.length * 2];
+            size -= counts[s];
+            counts[s] = 0;
+            reinsert(k, v);
+        }
+    }
+
+    /** The slot holding the key, or the empty slot where it would go. */
+    private static int find(final long[] k, final Object[] v, final long h, final long hi, final long lo, final int pp)
+    {
+        final int mask = v.length - 1;
+        int i = (int)h & mask;
+        while (v[i] != null)
+        {
+            final int at = i * 3;
+            if (k[at + 1] == lo && k[at + 2] == pp && k[at] == hi)
+            {
+                return i;
+            }
+            i = (i + 1) & mask;
+        }
+        return i;
+    }
+
+    private static long hash(final long hi, final long lo, final int portProto)
+    {
+        return FlowHash.mix(lo ^ Long.rotateLeft(hi, 29) ^ ((long)portProto << 40));
     }
 
     private static int portProto(final int port, final int protocol)

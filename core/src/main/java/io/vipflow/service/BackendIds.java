@@ -10,8 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -19,6 +19,8 @@ import java.util.TreeMap;
 /**
  * Ids of Service ports and backends, and the connection counters that go with backend ids. An id lives while
  * its key is in use and is never handed out again; connection entries refer to backends by id.
+ * Ids are released by key when the one Service that uses the key is recompiled without it or removed, so the
+ * bookkeeping of a publish is proportional to the Services it recompiles.
  * <p>
  * With a file, the registry is saved at every publish that changes it (written to a temporary file, then
  * renamed) and loaded at start, so that a restarted process gives every backend the id its persisted
@@ -31,7 +33,8 @@ final class BackendIds
     private final Map<String, Integer> servicePortIds = new HashMap<>();
     private final Map<String, Integer> backendIds = new HashMap<>();
     private final Map<Integer, ConnCounters> countersById = new HashMap<>();
-    private final Set<String> used = new HashSet<>();
+    /** Keys loaded from the file that no publish has asked for yet; dropped at the end of the first publish. */
+    private Set<String> loadedUnclaimed = new HashSet<>();
     private int nextServicePortId = 1;
     private int nextBackendId = 1;
     private boolean dirty;
@@ -45,15 +48,9 @@ final class BackendIds
         }
     }
 
-    /** Starts a publish: ids not used by its end are dropped. */
-    void beginPublish()
-    {
-        used.clear();
-    }
-
     int servicePortId(final String key)
     {
-        used.add(key);
+        claim(key);
         return servicePortIds.computeIfAbsent(key, k ->
         {
             dirty = true;
@@ -63,7 +60,7 @@ final class BackendIds
 
     int backendId(final String key)
     {
-        used.add(key);
+        claim(key);
         return backendIds.computeIfAbsent(key, k ->
         {
             dirty = true;
@@ -71,23 +68,55 @@ final class BackendIds
         });
     }
 
-    /** Marks a key as still in use without asking for its id (for Services whose compiled form is reused). */
-    void keep(final String key)
-    {
-        used.add(key);
-    }
-
     ConnCounters counters(final int backendId)
     {
         return countersById.computeIfAbsent(backendId, k -> new ConnCounters());
     }
 
-    /** Ends a publish: forgets ids not used since {@link #beginPublish}, and saves when anything changed. */
+    /**
+     * Forgets the ids of keys no longer in use (a Service port or backend that left): their ids are never handed
+     * out again. O(1) a key: every key belongs to one Service, so the caller knows which keys a recompiled or
+     * removed Service gave up.
+     */
+    void releaseServicePort(final String key)
+    {
+        dirty |= servicePortIds.remove(key) != null;
+    }
+
+    /** As {@link #releaseServicePort}, for a backend key; its connection counters go too. */
+    void releaseBackend(final String key)
+    {
+        final Integer id = backendIds.remove(key);
+        if (id != null)
+        {
+            dirty = true;
+            countersById.remove(id);
+        }
+    }
+
+    private void claim(final String key)
+    {
+        if (loadedUnclaimed != null)
+        {
+            loadedUnclaimed.remove(key);
+        }
+    }
+
+    /**
+     * Ends a publish: saves when anything changed since the last save. The first one also forgets the loaded ids
+     * that no Service asked for.
+     */
     void endPublish()
     {
-        dirty |= servicePortIds.keySet().retainAll(used);
-        dirty |= backendIds.keySet().retainAll(used);
-        countersById.keySet().retainAll(backendIds.values());
+        if (loadedUnclaimed != null)
+        {
+            for (final String key : loadedUnclaimed)
+            {
+                releaseServicePort(key);
+                releaseBackend(key);
+            }
+            loadedUnclaimed = null;
+        }
         if (dirty && file != null)
         {
             save();
@@ -142,8 +171,16 @@ final class BackendIds
             {
                 switch (parts[0])
                 {
-                    case "S" -> servicePortIds.put(parts[2], Integer.parseInt(parts[1]));
-                    case "B" -> backendIds.put(parts[2], Integer.parseInt(parts[1]));
+                    case "S" ->
+                    {
+                        servicePortIds.put(parts[2], Integer.parseInt(parts[1]));
+                        loadedUnclaimed.add(parts[2]);
+                    }
+                    case "B" ->
+                    {
+                        backendIds.put(parts[2], Integer.parseInt(parts[1]));
+                        loadedUnclaimed.add(parts[2]);
+                    }
                     case "N" ->
                     {
                         nextServicePortId = Integer.parseInt(parts[1]);

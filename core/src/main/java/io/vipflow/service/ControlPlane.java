@@ -6,9 +6,12 @@ import io.vipflow.sched.Schedulers;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -27,14 +30,20 @@ public final class ControlPlane
 {
     private final String nodeName;
     private final List<long[]> nodeIps;
-    private final String defaultScheduler;
+    private final SchedulerFactory defaultFactory;
     private final long seed;
-    private final Map<String, ServiceSpec> services = new TreeMap<>();
+    private final Map<String, ServiceSpec> services = new HashMap<>();
     private final Map<String, TreeMap<String, EndpointSliceSpec>> slicesByService = new HashMap<>();
     private final Map<String, EndpointSliceSpec> slices = new HashMap<>();
     private final Map<String, ServiceCompiler.Compiled> compiled = new HashMap<>();
+    /** Keys of the Services whose spec or slices changed since the last publish. */
+    private final Set<String> dirty = new HashSet<>();
     private final BackendIds ids;
+    private final ServiceCompiler compiler;
+    private final SnapshotState state = new SnapshotState();
     private long generation;
+    private long compiles;
+    private long visits;
     private volatile Snapshot current = Snapshot.empty();
 
     /**
@@ -46,7 +55,7 @@ public final class ControlPlane
     public ControlPlane(final String nodeName, final List<String> nodeIps, final String defaultScheduler,
         final long seed)
     {
-        this(nodeName, nodeIps, defaultScheduler, seed, null);
+        this(nodeName, nodeIps, defaultScheduler, null, seed, null);
     }
 
     /**
@@ -57,6 +66,17 @@ public final class ControlPlane
     public ControlPlane(final String nodeName, final List<String> nodeIps, final String defaultScheduler,
         final long seed, final Path idFile)
     {
+        this(nodeName, nodeIps, defaultScheduler, null, seed, idFile);
+    }
+
+    /**
+     * @param defaultSchedulerFlags flags for the default scheduler (as a Service's own, e.g. {@code table-size=65537}
+     *                              to give every Maglev Service without a scheduler of its own that size), or null
+     * @param idFile                where backend ids are kept, or null
+     */
+    public ControlPlane(final String nodeName, final List<String> nodeIps, final String defaultScheduler,
+        final String defaultSchedulerFlags, final long seed, final Path idFile)
+    {
         this.ids = new BackendIds(idFile);
         this.nodeName = nodeName == null ? "" : nodeName;
         this.nodeIps = new ArrayList<>();
@@ -64,9 +84,10 @@ public final class ControlPlane
         {
             this.nodeIps.add(Addresses.parse(ip));
         }
-        Schedulers.factory(defaultScheduler, seed);
-        this.defaultScheduler = defaultScheduler;
+        this.defaultFactory = Schedulers.factory(defaultScheduler, defaultSchedulerFlags, seed);
         this.seed = seed;
+        this.compiler = new ServiceCompiler(this.nodeName, this.nodeIps, ids::servicePortId, ids::backendId,
+            ids::counters);
     }
 
     /** The latest published snapshot. Any thread. */
@@ -79,13 +100,22 @@ public final class ControlPlane
     public void upsertService(final ServiceSpec spec)
     {
         validate(spec);
-        services.put(spec.key(), spec);
+        if (!spec.equals(services.put(spec.key(), spec)))
+        {
+            dirty.add(spec.key());
+        }
     }
 
     /** Removes a Service; its frontends stop matching at the next publish. Control-plane thread only. */
     public boolean deleteService(final String namespace, final String name)
     {
-        return services.remove(namespace + "/" + name) != null;
+        final String key = namespace + "/" + name;
+        if (services.remove(key) == null)
+        {
+            return false;
+        }
+        dirty.add(key);
+        return true;
     }
 
     /** Adds or replaces an EndpointSlice. Control-plane thread only. */
@@ -104,11 +134,16 @@ public final class ControlPlane
             }
         }
         final EndpointSliceSpec old = slices.put(slice.key(), slice);
+        if (slice.equals(old))
+        {
+            return;
+        }
         if (old != null && !old.serviceKey().equals(slice.serviceKey()))
         {
             removeFromService(old);
         }
         slicesByService.computeIfAbsent(slice.serviceKey(), k -> new TreeMap<>()).put(slice.name(), slice);
+        dirty.add(slice.serviceKey());
     }
 
     /** Removes an EndpointSlice. Control-plane thread only. */
@@ -125,6 +160,7 @@ public final class ControlPlane
 
     private void removeFromService(final EndpointSliceSpec old)
     {
+        dirty.add(old.serviceKey());
         final TreeMap<String, EndpointSliceSpec> bySlice = slicesByService.get(old.serviceKey());
         if (bySlice != null)
         {
@@ -149,79 +185,85 @@ public final class ControlPlane
     }
 
     /**
-     * Compiles the held state and publishes it with one volatile store. Services whose spec and slices are
-     * unchanged since the last publish keep their compiled form (and their scheduler tables). Control-plane
+     * Compiles what changed since the last publish and publishes the result with one volatile store. Only the
+     * Services marked by a mutator since then are visited and recompiled; every other Service keeps its compiled
+     * form (and its scheduler tables), and the snapshot's tables are new versions that share their unchanged parts
+     * with the previous snapshot's, so the cost follows the size of the change, not of the cluster. Control-plane
      * thread only.
      */
     public Snapshot publish()
     {
-        ids.beginPublish();
-        final ServiceCompiler compiler =
-            new ServiceCompiler(nodeName, nodeIps, ids::servicePortId, ids::backendId, ids::counters);
-        final Map<Integer, ServicePort> previousPorts = new HashMap<>();
-        for (final ServicePort sp : current.servicePorts())
+        state.begin(current);
+        final List<String> changed = new ArrayList<>(dirty);
+        Collections.sort(changed);
+        dirty.clear();
+        for (final String key : changed)
         {
-            previousPorts.put(sp.id, sp);
-        }
-        final List<ServicePort> ports = new ArrayList<>();
-        final List<Frontend> frontends = new ArrayList<>();
-        final Map<String, ServiceCompiler.Compiled> next = new HashMap<>();
-        for (final ServiceSpec spec : services.values())
-        {
-            final TreeMap<String, EndpointSliceSpec> bySlice = slicesByService.get(spec.key());
-            final List<EndpointSliceSpec> serviceSlices = bySlice == null ? List.of() : List.copyOf(bySlice.values());
-            ServiceCompiler.Compiled c = compiled.get(spec.key());
-            if (c == null || !c.spec().equals(spec) || !c.slices().equals(serviceSlices))
+            visits++;
+            final ServiceCompiler.Compiled old = compiled.get(key);
+            final ServiceSpec spec = services.get(key);
+            ServiceCompiler.Compiled next = null;
+            if (spec != null)
             {
-                final String schedulerName = spec.scheduler() != null ? spec.scheduler() : defaultScheduler;
-                final SchedulerFactory factory = Schedulers.factory(schedulerName,
-                    spec.scheduler() != null ? spec.schedulerFlags() : null, seed);
-                c = compiler.compile(spec, serviceSlices, factory, previousPorts);
+                final TreeMap<String, EndpointSliceSpec> bySlice = slicesByService.get(key);
+                final SchedulerFactory factory = spec.scheduler() == null ? defaultFactory :
+                    Schedulers.factory(spec.scheduler(), spec.schedulerFlags(), seed);
+                next = compiler.compile(spec, bySlice == null ? List.of() : bySlice.values(), factory, old);
+                compiles++;
+                compiled.put(key, next);
             }
             else
             {
-                markUsed(c);
+                compiled.remove(key);
             }
-            next.put(spec.key(), c);
-            ports.addAll(c.ports());
-            frontends.addAll(c.frontends());
+            state.replace(key, old, next);
+            releaseIds(old, next);
         }
-        compiled.clear();
-        compiled.putAll(next);
         ids.endPublish();
-        final Map<String, Frontend> byKey = new HashMap<>();
-        final List<Frontend> distinct = new ArrayList<>();
-        final List<String> conflicts = new ArrayList<>();
-        for (final Frontend f : frontends)
-        {
-            final String key = f.protocol + "|" + Addresses.formatSocket(f.ipv6, f.addrHi, f.addrLo, f.port);
-            final Frontend first = byKey.putIfAbsent(key, f);
-            if (first == null)
-            {
-                distinct.add(f);
-            }
-            else
-            {
-                conflicts.add(f + " conflicts with " + first);
-            }
-        }
-        final Snapshot snapshot = new Snapshot(++generation, new FrontendTable(distinct), ports, conflicts);
+        final Snapshot snapshot = state.done(++generation);
         current = snapshot;
         return snapshot;
     }
 
-    private void markUsed(final ServiceCompiler.Compiled c)
+    /** Forgets the ids {@code old} held that {@code next} no longer uses; O(size of the two). */
+    private void releaseIds(final ServiceCompiler.Compiled old, final ServiceCompiler.Compiled next)
     {
-        for (final ServicePort sp : c.ports())
+        if (old == null)
         {
-            final String portKey = c.spec().key() + "|" + sp.port.protocol() + "/" + sp.port.port() + "|" +
-                (sp.ipv6 ? 6 : 4);
-            ids.keep(portKey);
-            for (int i = 0; i < sp.listedCount(); i++)
+            return;
+        }
+        final Set<String> kept = new HashSet<>();
+        if (next != null)
+        {
+            kept.addAll(next.portKeys());
+            kept.addAll(next.backendKeys());
+        }
+        for (final String k : old.portKeys())
+        {
+            if (!kept.contains(k))
             {
-                ids.keep(portKey + "|" + sp.listed(i).name);
+                ids.releaseServicePort(k);
             }
         }
+        for (final String k : old.backendKeys())
+        {
+            if (!kept.contains(k))
+            {
+                ids.releaseBackend(k);
+            }
+        }
+    }
+
+    /** Services compiled since this control plane was made (each publish compiles only the changed ones). */
+    long compileCount()
+    {
+        return compiles;
+    }
+
+    /** Services a publish has looked at since this control plane was made. */
+    long visitCount()
+    {
+        return visits;
     }
 
     private static void validate(final ServiceSpec spec)

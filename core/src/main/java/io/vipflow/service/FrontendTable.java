@@ -3,30 +3,19 @@ package io.vipflow.service;
 import java.util.List;
 
 /**
- * Exact-match map from (address, port, protocol) to {@link Frontend}. Built once per snapshot and never
- * written after; lookups are allocation-free and safe from any thread once the snapshot is published.
+ * Exact-match map from (address, port, protocol) to {@link Frontend}, one version per snapshot. A version is never
+ * written after it is made (the next snapshot's version shares its unchanged parts, see {@link AddressPortMap});
+ * lookups are allocation-free and safe from any thread once the snapshot is published.
  */
 public final class FrontendTable
 {
+    static final FrontendTable EMPTY = new FrontendTable(AddressPortMap.empty());
+
     private final AddressPortMap<Frontend> map;
 
-    /** Builds from frontends with distinct keys (the caller resolves conflicts first). */
-    FrontendTable(final List<Frontend> frontends)
+    FrontendTable(final AddressPortMap<Frontend> map)
     {
-        final int n = frontends.size();
-        final long[] hi = new long[n];
-        final long[] lo = new long[n];
-        final int[] port = new int[n];
-        final int[] protocol = new int[n];
-        for (int i = 0; i < n; i++)
-        {
-            final Frontend f = frontends.get(i);
-            hi[i] = f.addrHi;
-            lo[i] = f.addrLo;
-            port[i] = f.port;
-            protocol[i] = AddressPortMap.familyProtocol(f.protocol, f.ipv6);
-        }
-        map = new AddressPortMap<>(hi, lo, port, protocol, frontends);
+        this.map = map;
     }
 
     /** The frontend for a destination, or null when the packet belongs to no Service. */
@@ -36,9 +25,20 @@ public final class FrontendTable
         return map.get(dstHi, dstLo, dstPort, AddressPortMap.familyProtocol(protocol, ipv6));
     }
 
-    /** Every frontend, in build order. */
+    /** Every frontend, in no particular order (for tools; built at the first call). */
     public List<Frontend> all()
     {
         return map.values();
+    }
+
+    /** The number of frontends. */
+    public int size()
+    {
+        return map.size();
+    }
+
+    AddressPortMap<Frontend> map()
+    {
+        return map;
     }
 }

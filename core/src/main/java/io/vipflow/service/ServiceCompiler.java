@@ -7,6 +7,7 @@ import io.vipflow.sched.Scheduler;
 import io.vipflow.sched.SchedulerFactory;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,9 +20,14 @@ import java.util.function.ToIntFunction;
  */
 final class ServiceCompiler
 {
-    /** What compiling one Service produced; reused as long as its inputs are equal. */
-    record Compiled(ServiceSpec spec, List<EndpointSliceSpec> slices, List<ServicePort> ports,
-        List<Frontend> frontends)
+    /**
+     * What compiling one Service produced, kept until the Service or one of its slices changes.
+     *
+     * @param portKeys    the id keys of its Service ports, parallel to {@code ports}
+     * @param backendKeys the id keys of its listed backends, every port's in turn
+     */
+    record Compiled(ServiceSpec spec, List<ServicePort> ports, List<Frontend> frontends, List<String> portKeys,
+        List<String> backendKeys)
     {
     }
 
@@ -41,11 +47,16 @@ final class ServiceCompiler
         this.backendIds = backendIds;
     }
 
-    Compiled compile(final ServiceSpec spec, final List<EndpointSliceSpec> slices, final SchedulerFactory scheduler,
-        final Map<Integer, ServicePort> previous)
+    /**
+     * @param previous the Service's last compiled form, or null: its schedulers hand their state to the new ones
+     */
+    Compiled compile(final ServiceSpec spec, final Collection<EndpointSliceSpec> slices,
+        final SchedulerFactory scheduler, final Compiled previous)
     {
         final List<ServicePort> ports = new ArrayList<>();
         final List<Frontend> frontends = new ArrayList<>();
+        final List<String> portKeys = new ArrayList<>();
+        final List<String> backendKeys = new ArrayList<>();
         if (spec.type() != ServiceType.EXTERNAL_NAME)
         {
             for (final ServicePortSpec portSpec : spec.ports())
@@ -59,14 +70,30 @@ final class ServiceCompiler
                     final String portKey = spec.key() + "|" + portSpec.protocol() + "/" + portSpec.port() + "|" +
                         (ipv6 ? 6 : 4);
                     final int id = servicePortIds.applyAsInt(portKey);
-                    final ServicePort sp =
-                        compilePort(id, portKey, spec, portSpec, ipv6, slices, scheduler, previous.get(id));
+                    final ServicePort sp = compilePort(id, portKey, spec, portSpec, ipv6, slices, scheduler,
+                        previousPort(previous, id), backendKeys);
                     ports.add(sp);
+                    portKeys.add(portKey);
                     addFrontends(spec, portSpec, sp, frontends);
                 }
             }
         }
-        return new Compiled(spec, slices, ports, frontends);
+        return new Compiled(spec, ports, frontends, portKeys, backendKeys);
+    }
+
+    private static ServicePort previousPort(final Compiled previous, final int id)
+    {
+        if (previous != null)
+        {
+            for (final ServicePort sp : previous.ports())
+            {
+                if (sp.id == id)
+                {
+                    return sp;
+                }
+            }
+        }
+        return null;
     }
 
     /**
@@ -75,8 +102,8 @@ final class ServiceCompiler
      * endpoints. Every listed endpoint keeps an id, whatever its conditions, so its flows stay.
      */
     private ServicePort compilePort(final int id, final String portKey, final ServiceSpec spec,
-        final ServicePortSpec portSpec, final boolean ipv6, final List<EndpointSliceSpec> slices,
-        final SchedulerFactory scheduler, final ServicePort previous)
+        final ServicePortSpec portSpec, final boolean ipv6, final Collection<EndpointSliceSpec> slices,
+        final SchedulerFactory scheduler, final ServicePort previous, final List<String> backendKeys)
     {
         // An address may appear in several slices while they are being rebalanced; the first slice by name
         // wins, as slices are handed over in name order.
@@ -109,7 +136,9 @@ final class ServiceCompiler
             final EndpointSpec e = l.endpoint;
             final boolean inCluster = anyReady ? e.ready() : e.serving() && e.terminating();
             final boolean inLocal = isLocal(l) && (anyLocalReady ? e.ready() : e.serving() && e.terminating());
-            final int backendId = backendIds.applyAsInt(portKey + "|" + entry.getKey());
+            final String backendKey = portKey + "|" + entry.getKey();
+            backendKeys.add(backendKey);
+            final int backendId = backendIds.applyAsInt(backendKey);
             finalList.add(new Backend(backendId, ipv6, l.addr[0], l.addr[1], l.port, e, inCluster, inLocal,
                 counters.apply(backendId)));
         }

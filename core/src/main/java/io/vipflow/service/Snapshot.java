@@ -1,93 +1,61 @@
 package io.vipflow.service;
 
 import io.vipflow.sched.ConnCounters;
-import org.agrona.collections.Int2ObjectHashMap;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Everything the data plane reads, compiled from one consistent state of Services and EndpointSlices.
  * Immutable: the control plane builds a new snapshot and publishes it with one volatile store, so a reader
- * sees either the old state whole or the new one whole.
+ * sees either the old state whole or the new one whole. Consecutive snapshots share the parts that did not
+ * change (compiled Service ports, table segments); nothing a published snapshot holds is written again.
  */
 public final class Snapshot
 {
     /** Publication count, starting at 1 for the first published snapshot (0 for the initial empty one). */
     public final long generation;
     public final FrontendTable frontends;
-    private final List<ServicePort> servicePorts;
+    /** The Service ports of each Service that has any, in Service-key order. */
+    private final ServicePort[][] portsByService;
     private final List<String> conflicts;
-    private final Int2ObjectHashMap<Backend> backendsById = new Int2ObjectHashMap<>();
+    private final AddressPortMap<Backend> backendsById;
     private final AddressPortMap<Frontend[]> replyCandidates;
+    private volatile List<ServicePort> servicePorts;
 
-    Snapshot(final long generation, final FrontendTable frontends, final List<ServicePort> servicePorts,
-        final List<String> conflicts)
+    Snapshot(final long generation, final FrontendTable frontends, final ServicePort[][] portsByService,
+        final List<String> conflicts, final AddressPortMap<Backend> backendsById,
+        final AddressPortMap<Frontend[]> replyCandidates)
     {
         this.generation = generation;
         this.frontends = frontends;
-        this.servicePorts = List.copyOf(servicePorts);
+        this.portsByService = portsByService;
         this.conflicts = List.copyOf(conflicts);
-        for (final ServicePort sp : servicePorts)
-        {
-            for (int i = 0; i < sp.listedCount(); i++)
-            {
-                backendsById.put(sp.listed(i).id, sp.listed(i));
-            }
-        }
-        this.replyCandidates = buildReplyCandidates(frontends.all());
+        this.backendsById = backendsById;
+        this.replyCandidates = replyCandidates;
     }
 
     static Snapshot empty()
     {
-        return new Snapshot(0, new FrontendTable(List.of()), List.of(), List.of());
+        return new Snapshot(0, FrontendTable.EMPTY, new ServicePort[0][], List.of(), AddressPortMap.empty(),
+            AddressPortMap.empty());
     }
 
-    /**
-     * For reply packets (backend to client): the frontends through which a flow could have reached the
-     * backend at (address, port, protocol). Each is a candidate key for the connection-table lookup.
-     */
-    private static AddressPortMap<Frontend[]> buildReplyCandidates(final List<Frontend> frontends)
-    {
-        final Map<String, List<Frontend>> byBackend = new LinkedHashMap<>();
-        final Map<String, Backend> backendOfKey = new LinkedHashMap<>();
-        for (final Frontend f : frontends)
-        {
-            final ServicePort sp = f.target;
-            for (int i = 0; i < sp.listedCount(); i++)
-            {
-                final Backend b = sp.listed(i);
-                final String key = f.protocol + "|" + b.ipv6 + "|" + b.name;
-                byBackend.computeIfAbsent(key, k -> new ArrayList<>()).add(f);
-                backendOfKey.putIfAbsent(key, b);
-            }
-        }
-        final int n = byBackend.size();
-        final long[] hi = new long[n];
-        final long[] lo = new long[n];
-        final int[] port = new int[n];
-        final int[] protocol = new int[n];
-        final List<Frontend[]> values = new ArrayList<>(n);
-        int i = 0;
-        for (final Map.Entry<String, List<Frontend>> e : byBackend.entrySet())
-        {
-            final Backend b = backendOfKey.get(e.getKey());
-            hi[i] = b.addrHi;
-            lo[i] = b.addrLo;
-            port[i] = b.port;
-            protocol[i] = AddressPortMap.familyProtocol(e.getValue().get(0).protocol, b.ipv6);
-            values.add(e.getValue().toArray(new Frontend[0]));
-            i++;
-        }
-        return new AddressPortMap<>(hi, lo, port, protocol, values);
-    }
-
-    /** Every compiled Service port, ordered by Service key, port and family. */
+    /** Every compiled Service port, ordered by Service key, port and family (built at the first call). */
     public List<ServicePort> servicePorts()
     {
-        return servicePorts;
+        List<ServicePort> all = servicePorts;
+        if (all == null)
+        {
+            final List<ServicePort> out = new ArrayList<>();
+            for (final ServicePort[] ports : portsByService)
+            {
+                out.addAll(List.of(ports));
+            }
+            all = List.copyOf(out);
+            servicePorts = all;
+        }
+        return all;
     }
 
     /** Frontends claimed by more than one Service port; the first Service by key keeps each one. */
@@ -99,13 +67,13 @@ public final class Snapshot
     /** A listed backend by id, or null when no Service port lists it. Allocation-free. */
     public Backend backend(final int backendId)
     {
-        return backendsById.get(backendId);
+        return backendsById.get(0, backendId, 0, 0);
     }
 
     /** The connection counters of a listed backend, or null. Allocation-free. */
     public ConnCounters counters(final int backendId)
     {
-        final Backend b = backendsById.get(backendId);
+        final Backend b = backend(backendId);
         return b == null ? null : b.counters;
     }
 
@@ -114,5 +82,15 @@ public final class Snapshot
         final int protocol)
     {
         return replyCandidates.get(srcHi, srcLo, srcPort, AddressPortMap.familyProtocol(protocol, ipv6));
+    }
+
+    AddressPortMap<Backend> backendsById()
+    {
+        return backendsById;
+    }
+
+    AddressPortMap<Frontend[]> replyCandidates()
+    {
+        return replyCandidates;
     }
 }

@@ -41,7 +41,8 @@ enum GateSet
      */
     QUICK(
         ".*",
-        params("flows", "10000", "services", "100", "backends", "10", "tableSize", "65537", "mebibytes", "1"),
+        params("flows", "10000", "services", "100", "backends", "10", "tableSize", "65537", "mebibytes", "1",
+            "cluster", "100x10"),
         0, 1, "100ms", 1, "100ms");
 
     private final String include;

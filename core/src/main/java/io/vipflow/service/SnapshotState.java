@@ -1,0 +1,272 @@
+package io.vipflow.service;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * What the control plane keeps between publishes to make each snapshot from the previous one in proportion to the
+ * Services that changed: which Services claim each frontend address (the first by key wins; the others are
+ * conflicts), which winning frontends can carry each backend's replies, and the Service ports in Service-key order.
+ * A publish goes {@link #begin}, {@link #replace} once per changed Service, {@link #done}.
+ * <p>
+ * Thread contract: control-plane thread only. The snapshots it makes are immutable and share the unchanged parts
+ * of their tables with the previous snapshot ({@link AddressPortMap}).
+ */
+final class SnapshotState
+{
+    /** A frontend or reply key: address, port, and {@link AddressPortMap#familyProtocol}. */
+    private record SocketKey(long hi, long lo, int port, int protocol)
+    {
+        static SocketKey of(final Frontend f)
+        {
+            return new SocketKey(f.addrHi, f.addrLo, f.port, AddressPortMap.familyProtocol(f.protocol, f.ipv6));
+        }
+
+        static SocketKey reply(final Frontend f, final Backend b)
+        {
+            return new SocketKey(b.addrHi, b.addrLo, b.port, AddressPortMap.familyProtocol(f.protocol, b.ipv6));
+        }
+    }
+
+    /** Per frontend key: the claiming Services by key, each with its frontends at that key in compile order. */
+    private final Map<SocketKey, TreeMap<String, List<Frontend>>> claims = new HashMap<>();
+    /** Per reply key: the winning frontends whose Service port lists that backend. */
+    private final Map<SocketKey, List<Frontend>> replies = new HashMap<>();
+    private final Set<SocketKey> conflicted = new HashSet<>();
+    /** Keys of the Services that have ports, sorted, and their ports. */
+    private String[] order = new String[0];
+    private ServicePort[][] ports = new ServicePort[0][];
+
+    private Snapshot previous;
+    private AddressPortMap.Editor<Backend> byId;
+    private final Set<SocketKey> touched = new HashSet<>();
+    private final TreeMap<String, ServicePort[]> portChanges = new TreeMap<>();
+
+    /** Starts the next snapshot from the last published one. */
+    void begin(final Snapshot last)
+    {
+        previous = last;
+        byId = last.backendsById().edit();
+        touched.clear();
+        portChanges.clear();
+    }
+
+    /** One Service changed: {@code old} (null when new) is replaced by {@code next} (null when removed). */
+    void replace(final String serviceKey, final ServiceCompiler.Compiled old, final ServiceCompiler.Compiled next)
+    {
+        if (old != null)
+        {
+            for (final Frontend f : old.frontends())
+            {
+                final SocketKey k = SocketKey.of(f);
+                final TreeMap<String, List<Frontend>> byService = claims.get(k);
+                if (byService != null)
+                {
+                    byService.remove(serviceKey);
+                }
+                touched.add(k);
+            }
+            for (final ServicePort sp : old.ports())
+            {
+                for (int i = 0; i < sp.listedCount(); i++)
+                {
+                    byId.remove(0, sp.listed(i).id, 0, 0);
+                }
+            }
+        }
+        if (next != null)
+        {
+            for (final Frontend f : next.frontends())
+            {
+                final SocketKey k = SocketKey.of(f);
+                claims.computeIfAbsent(k, x -> new TreeMap<>()).computeIfAbsent(serviceKey, x -> new ArrayList<>(1))
+                    .add(f);
+                touched.add(k);
+            }
+            for (final ServicePort sp : next.ports())
+            {
+                for (int i = 0; i < sp.listedCount(); i++)
+                {
+                    byId.put(0, sp.listed(i).id, 0, 0, sp.listed(i));
+                }
+            }
+        }
+        portChanges.put(serviceKey, next == null || next.ports().isEmpty() ? null :
+            next.ports().toArray(new ServicePort[0]));
+    }
+
+    /** The snapshot with every {@link #replace} applied. */
+    Snapshot done(final long generation)
+    {
+        final AddressPortMap<Frontend> before = previous.frontends.map();
+        final AddressPortMap.Editor<Frontend> frontends = before.edit();
+        final AddressPortMap.Editor<Frontend[]> replyEdit = previous.replyCandidates().edit();
+        final Set<SocketKey> touchedReplies = new HashSet<>();
+        boolean conflictsChanged = false;
+        for (final SocketKey k : touched)
+        {
+            final TreeMap<String, List<Frontend>> byService = claims.get(k);
+            Frontend winner = null;
+            int claimants = 0;
+            if (byService != null && byService.isEmpty())
+            {
+                claims.remove(k);
+            }
+            else if (byService != null)
+            {
+                winner = byService.firstEntry().getValue().get(0);
+                for (final List<Frontend> l : byService.values())
+                {
+                    claimants += l.size();
+                }
+            }
+            final Frontend was = before.get(k.hi, k.lo, k.port, k.protocol);
+            if (was != winner)
+            {
+                if (was != null)
+                {
+                    replies(was, false, touchedReplies);
+                    frontends.remove(k.hi, k.lo, k.port, k.protocol);
+                }
+                if (winner != null)
+                {
+                    replies(winner, true, touchedReplies);
+                    frontends.put(k.hi, k.lo, k.port, k.protocol, winner);
+                }
+            }
+            if (claimants > 1)
+            {
+                conflicted.add(k);
+                conflictsChanged = true;
+            }
+            else if (conflicted.remove(k))
+            {
+                conflictsChanged = true;
+            }
+        }
+        for (final SocketKey k : touchedReplies)
+        {
+            final List<Frontend> l = replies.get(k);
+            if (l == null || l.isEmpty())
+            {
+                replies.remove(k);
+                replyEdit.remove(k.hi, k.lo, k.port, k.protocol);
+            }
+            else
+            {
+                replyEdit.put(k.hi, k.lo, k.port, k.protocol, l.toArray(new Frontend[0]));
+            }
+        }
+        if (!portChanges.isEmpty())
+        {
+            mergePorts();
+        }
+        final Snapshot s = new Snapshot(generation, new FrontendTable(frontends.done()), ports,
+            conflictsChanged ? conflicts() : previous.conflicts(), byId.done(), replyEdit.done());
+        previous = null;
+        byId = null;
+        return s;
+    }
+
+    private void replies(final Frontend f, final boolean add, final Set<SocketKey> touchedReplies)
+    {
+        final ServicePort sp = f.target;
+        for (int i = 0; i < sp.listedCount(); i++)
+        {
+            final SocketKey k = SocketKey.reply(f, sp.listed(i));
+            if (add)
+            {
+                replies.computeIfAbsent(k, x -> new ArrayList<>(1)).add(f);
+            }
+            else
+            {
+                final List<Frontend> l = replies.get(k);
+                if (l != null)
+                {
+                    l.remove(f);
+                }
+            }
+            touchedReplies.add(k);
+        }
+    }
+
+    /** Every frontend that lost its address to another, as "loser conflicts with winner", sorted. */
+    private List<String> conflicts()
+    {
+        final List<String> out = new ArrayList<>();
+        for (final SocketKey k : conflicted)
+        {
+            Frontend winner = null;
+            for (final List<Frontend> l : claims.get(k).values())
+            {
+                for (final Frontend f : l)
+                {
+                    if (winner == null)
+                    {
+                        winner = f;
+                    }
+                    else
+                    {
+                        out.add(f + " conflicts with " + winner);
+                    }
+                }
+            }
+        }
+        out.sort(null);
+        return out;
+    }
+
+    /** Applies the port changes to the sorted arrays: binary searches and block copies, no per-Service walk. */
+    private void mergePorts()
+    {
+        final int[] slots = new int[portChanges.size()];
+        int k = 0;
+        boolean inPlace = true;
+        for (final Map.Entry<String, ServicePort[]> e : portChanges.entrySet())
+        {
+            slots[k] = Arrays.binarySearch(order, e.getKey());
+            inPlace &= slots[k++] >= 0 && e.getValue() != null;
+        }
+        if (inPlace)
+        {
+            // The usual case, Services changed but none came or went: the key order stands.
+            ports = ports.clone();
+            k = 0;
+            for (final ServicePort[] p : portChanges.values())
+            {
+                ports[slots[k++]] = p;
+            }
+            return;
+        }
+        final String[] keys = new String[order.length + portChanges.size()];
+        final ServicePort[][] values = new ServicePort[keys.length][];
+        int n = 0;
+        int i = 0;
+        for (final Map.Entry<String, ServicePort[]> e : portChanges.entrySet())
+        {
+            final int found = Arrays.binarySearch(order, i, order.length, e.getKey());
+            final int at = found >= 0 ? found : -found - 1;
+            System.arraycopy(order, i, keys, n, at - i);
+            System.arraycopy(ports, i, values, n, at - i);
+            n += at - i;
+            if (e.getValue() != null)
+            {
+                keys[n] = e.getKey();
+                values[n] = e.getValue();
+                n++;
+            }
+            i = found >= 0 ? found + 1 : at;
+        }
+        System.arraycopy(order, i, keys, n, order.length - i);
+        System.arraycopy(ports, i, values, n, order.length - i);
+        n += order.length - i;
+        order = Arrays.copyOf(keys, n);
+        ports = Arrays.copyOf(values, n);
+    }
+}

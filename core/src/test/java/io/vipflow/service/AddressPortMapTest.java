@@ -1,0 +1,73 @@
+package io.vipflow.service;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+class AddressPortMapTest
+{
+    /** Puts and removes in many versions agree with a HashMap, and every older version keeps its contents. */
+    @Test
+    void versionsAgreeWithAPlainMapAndStayUnchanged()
+    {
+        final Random r = new Random(5);
+        AddressPortMap<String> map = AddressPortMap.empty();
+        final Map<Long, String> model = new HashMap<>();
+        final List<AddressPortMap<String>> versions = new ArrayList<>();
+        final List<Map<Long, String>> models = new ArrayList<>();
+        for (int version = 0; version < 60; version++)
+        {
+            final AddressPortMap.Editor<String> e = map.edit();
+            // Early versions grow fast (through several re-splits), later ones mostly churn.
+            final int ops = version < 20 ? 1 + r.nextInt(4000) : 1 + r.nextInt(50);
+            for (int op = 0; op < ops; op++)
+            {
+                final long key = r.nextInt(version < 20 ? 1 << 16 : 1 << 12);
+                if (r.nextInt(3) == 0)
+                {
+                    e.remove(key >>> 8, key, (int)(key & 0xFFFF), 6);
+                    model.remove(key);
+                }
+                else
+                {
+                    final String v = "v" + version + "-" + op;
+                    e.put(key >>> 8, key, (int)(key & 0xFFFF), 6, v);
+                    model.put(key, v);
+                }
+            }
+            map = e.done();
+            versions.add(map);
+            models.add(new HashMap<>(model));
+        }
+        for (int v = 0; v < versions.size(); v++)
+        {
+            final AddressPortMap<String> m = versions.get(v);
+            final Map<Long, String> expected = models.get(v);
+            assertEquals(expected.size(), m.size(), "version " + v);
+            assertEquals(expected.size(), m.values().size(), "version " + v);
+            for (long key = 0; key < 1 << 16; key++)
+            {
+                assertEquals(expected.get(key), m.get(key >>> 8, key, (int)(key & 0xFFFF), 6), "version " + v);
+            }
+            assertEquals(null, m.get(0, 1, 1, 17), "another protocol is another key");
+        }
+    }
+
+    @Test
+    void anEditThatWritesNothingGivesTheSameVersion()
+    {
+        final AddressPortMap.Editor<String> e = AddressPortMap.<String>empty().edit();
+        e.put(1, 2, 3, 6, "x");
+        final AddressPortMap<String> m = e.done();
+        final AddressPortMap.Editor<String> none = m.edit();
+        none.remove(9, 9, 9, 6);
+        assertSame(m, none.done());
+    }
+}
