@@ -367,6 +367,8 @@ public final class ConnTable implements AutoCloseable
             // 100,000 flows without a way at the design load, this rule 3, the emptier bucket alone none).
             boolean homeFree = false;
             long homeHeader = 0;
+            int reuse = -1;
+            long reuseHeader = 0;
             int free1 = -1;
             int free2 = -1;
             long freeHeader1 = 0;
@@ -425,12 +427,21 @@ public final class ConnTable implements AutoCloseable
                 }
                 if (match == MATCH_EXPIRED && retire(view, RemovalListener.EXPIRED))
                 {
-                    continue retry;
+                    // The key's own expired entry is gone: claim its way at once rather than scan both buckets
+                    // again (a creator that raced us is met by resolveRace like any other).
+                    reuse = c;
+                    reuseHeader = ConnSlots.emptied(view.header);
+                    break;
                 }
             }
             int freeWay;
             long freeHeader;
-            if (homeFree && (free2 < 0 || used1 < WAYS / 2 || used1 <= used2))
+            if (reuse >= 0)
+            {
+                freeWay = reuse;
+                freeHeader = reuseHeader;
+            }
+            else if (homeFree && (free2 < 0 || used1 < WAYS / 2 || used1 <= used2))
             {
                 freeWay = home;
                 freeHeader = homeHeader;

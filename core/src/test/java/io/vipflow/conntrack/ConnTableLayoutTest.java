@@ -123,6 +123,35 @@ class ConnTableLayoutTest
         }
     }
 
+    /** A flow whose entry has expired gets its new entry in the same way, with its removal counted once. */
+    @Test
+    void aFlowCreatedAgainAfterItsEntryExpiredTakesTheSameWay()
+    {
+        try (ConnTable t = new ConnTable(1000))
+        {
+            final int[] removals = new int[1];
+            t.removalListener((backendId, state, cause) ->
+            {
+                assertEquals(ConnTable.RemovalListener.EXPIRED, cause);
+                assertEquals(ConnState.SYN_RECV, state);
+                removals[0]++;
+            });
+            final ConnView v = new ConnView();
+            for (int i = 0; i < 200; i++)
+            {
+                final FlowKey k = key(i, 40000);
+                assertEquals(ConnTable.CREATED, t.getOrCreate(k, 1, ConnState.SYN_RECV, 1_000_000, 0, v));
+                final int slot = v.slot;
+                assertEquals(ConnTable.CREATED, t.getOrCreate(k, 2, ConnState.SYN_RECV, 10_000_000, 5_000_000, v));
+                assertEquals(slot, v.slot, "flow " + i);
+                assertTrue(t.lookup(k, 5_000_000, v));
+                assertEquals(2, v.backendId());
+            }
+            assertEquals(200, removals[0]);
+            assertEquals(200, t.countLive());
+        }
+    }
+
     /**
      * At the table's design load (capacity flows in capacity / 0.75 slots) more than half the flows sit in their home
      * way, which a lookup reads together with its header. Placing every flow first-come in its home slot would leave,
