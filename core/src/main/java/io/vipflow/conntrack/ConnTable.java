@@ -55,7 +55,6 @@ import java.nio.file.Path;
 public final class ConnTable implements AutoCloseable
 {
     public static final int WAYS = ConnTableLayout.WAYS;
-    public static final int SLOT_BYTES = ConnTableLayout.LINE;
     public static final int BUCKET_BYTES = ConnTableLayout.BUCKET_BYTES;
 
     static final int SRC_LO = ConnTableLayout.SRC_LO;
@@ -496,6 +495,7 @@ public final class ConnTable implements AutoCloseable
             putInt(slot + BACKEND, backendId);
             putLong(slot + CREATED_AT, nowNanos);
             final long live = (busy & ~STATUS_MASK) | LIVE;
+            // Release: a reader that sees LIVE (with acquire) sees every store above.
             putLongRelease(headerIndex, live);
             view.set(slot, headerIndex, live, meta, backendId, nowNanos);
             return CREATED;
@@ -664,7 +664,8 @@ public final class ConnTable implements AutoCloseable
             newExpiryNanos);
         if (newMeta == oldMeta)
         {
-            // Nothing to write; still fail for a stale view, so callers never take a dead entry for a live one.
+            // Nothing to write; still fail for a stale view, so callers never take a dead entry for a live one. The
+            // loads are volatile so that they are this call's own reads, never values the JIT kept from the lookup.
             return getLongVolatile(view.slot + META) == oldMeta &&
                 getLongVolatile(view.headerIndex) == view.header && backendOrStore(view, backendId);
         }
@@ -706,6 +707,7 @@ public final class ConnTable implements AutoCloseable
         {
             return false;
         }
+        // Release: the slot is handed back (to the next claimer's CAS) only after the meta CAS above.
         putLongRelease(view.headerIndex, ConnSlots.emptied(view.header));
         listener.onRemoved(view.backendId, ConnSlots.stateOf(meta), cause);
         return true;
