@@ -1,5 +1,6 @@
 package io.vipflow.harness;
 
+import io.vipflow.packet.Addresses;
 import io.vipflow.sched.Schedulers;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
@@ -25,13 +26,28 @@ public final class NodeOptions
         completionCandidates = SchedulerNames.class)
     public String scheduler;
 
-    /** @throws CommandLine.ParameterException naming the choices when the scheduler is unknown */
-    public void requireKnownScheduler(final CommandLine commandLine)
+    /**
+     * @throws CommandLine.ParameterException naming the option and the value when the scheduler is unknown or a
+     *                                        node address is not an IP address.
+     */
+    public void validate(final CommandLine commandLine)
     {
         if (!Schedulers.NAMES.contains(scheduler))
         {
             throw new CommandLine.ParameterException(commandLine,
                 "unknown scheduler '" + scheduler + "' (one of " + Schedulers.NAMES + ")");
+        }
+        for (final String ip : nodeIps)
+        {
+            try
+            {
+                Addresses.parse(ip);
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new CommandLine.ParameterException(commandLine, "--node-ip '" + ip +
+                    "' is not an IPv4 or IPv6 address (" + ex.getMessage() + ")");
+            }
         }
     }
 

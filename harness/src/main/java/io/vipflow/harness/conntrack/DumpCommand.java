@@ -20,6 +20,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code vipflow conntrack dump}: prints the live entries of a connection table file, which another process may be
@@ -46,6 +51,14 @@ public final class DumpCommand implements Callable<Integer>
     @Option(names = "--json", description = "JSON Lines instead of text.")
     boolean json;
 
+    @Option(names = "--wait", paramLabel = "S", defaultValue = "5",
+        description = "Seconds to wait for a Chronicle table's header and each segment lock (default: " +
+            "${DEFAULT-VALUE}).")
+    double waitSeconds;
+
+    private static final int OPENING = 0;
+    private static final int READING = 1;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -59,6 +72,10 @@ public final class DumpCommand implements Callable<Integer>
             err.flush();
             return Main.EXIT_BAD_INPUT;
         }
+        if (!(waitSeconds > 0))
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--wait must be > 0");
+        }
         final long now = nowNanos != null ? nowNanos : epochNanos();
         final OutputStream out = new BufferedOutputStream(System.out);
         try
@@ -71,6 +88,13 @@ public final class DumpCommand implements Callable<Integer>
             {
                 dumpTable(out, now);
             }
+        }
+        catch (final InternalError ex)
+        {
+            // A fault while reading the mapped file: another process truncated it under the dump.
+            err.println("vipflow: " + file + ": the file shrank while it was read (truncated by another process?)");
+            err.flush();
+            return Main.EXIT_BAD_INPUT;
         }
         catch (final UncheckedIOException | IllegalStateException | IllegalArgumentException ex)
         {
@@ -104,24 +128,48 @@ public final class DumpCommand implements Callable<Integer>
         }
     }
 
-    /** Entries are copied out under each segment's lock and written after, so a slow reader never holds a lock. */
+    /**
+     * Entries are copied out under each segment's lock and written after, so a slow reader never holds a lock.
+     * Chronicle Map waits about a minute for an incomplete header or a held lock and cannot be interrupted, so
+     * the reading runs on a daemon thread under {@code --wait}: on time-out the dump ends with the cause, and the
+     * thread ends with the JVM.
+     */
     private void dumpChronicle(final OutputStream out, final long now) throws IOException
     {
         final List<FlowKey> keys = new ArrayList<>();
         final List<long[]> values = new ArrayList<>();
-        try (ChronicleConnTable table = ChronicleConnTable.inspect(file))
+        final AtomicInteger stage = new AtomicInteger(OPENING);
+        final FutureTask<Void> read = new FutureTask<>(() ->
         {
-            table.forEach((key, view) ->
+            try (ChronicleConnTable table = ChronicleConnTable.inspect(file))
             {
-                keys.add(new FlowKey().set(key.protocol, key.srcHi, key.srcLo, key.srcPort, key.dstHi, key.dstLo,
-                    key.dstPort));
-                values.add(new long[] {view.backendId(), view.state(), view.expiryNanos(), view.createdNanos()});
-            });
-        }
-        catch (final RuntimeException ex)
+                stage.set(READING);
+                table.forEach((key, view) ->
+                {
+                    keys.add(new FlowKey().set(key.protocol, key.srcHi, key.srcLo, key.srcPort, key.dstHi,
+                        key.dstLo, key.dstPort));
+                    values.add(new long[] {view.backendId(), view.state(), view.expiryNanos(),
+                        view.createdNanos()});
+                });
+            }
+            return null;
+        });
+        final Thread reader = new Thread(read, "chronicle-dump");
+        reader.setDaemon(true);
+        reader.start();
+        try
         {
-            final Throwable cause = ex instanceof UncheckedIOException ? ex.getCause() : ex;
+            awaitUnlessStalled(read, reader, stage);
+        }
+        catch (final ExecutionException ex)
+        {
+            final Throwable cause = ex.getCause() instanceof UncheckedIOException u ? u.getCause() : ex.getCause();
             throw new IllegalStateException("not a Chronicle connection table (" + problem(cause) + ")", ex);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading", ex);
         }
         try (DumpWriter writer = new DumpWriter(out, json, now))
         {
@@ -132,6 +180,74 @@ public final class DumpCommand implements Callable<Integer>
             }
             writer.summary();
         }
+    }
+
+    /**
+     * Waits for the read while it makes progress: Chronicle Map compiles its generated classes on first use,
+     * which takes seconds on a busy machine and is not a stall; spinning on a lock or pausing for a header is,
+     * and ends the wait after {@code --wait} of it.
+     */
+    private void awaitUnlessStalled(final FutureTask<Void> read, final Thread reader, final AtomicInteger stage)
+        throws ExecutionException, InterruptedException
+    {
+        final long limit = (long)(waitSeconds * 1e9);
+        long progressAt = System.nanoTime();
+        while (true)
+        {
+            try
+            {
+                read.get(100, TimeUnit.MILLISECONDS);
+                return;
+            }
+            catch (final TimeoutException ex)
+            {
+                final StackTraceElement[] stack = reader.getStackTrace();
+                if (!lockWait(stack) && !headerWait(stack))
+                {
+                    progressAt = System.nanoTime();
+                }
+                else if (System.nanoTime() - progressAt > limit)
+                {
+                    Main.abandonedWork = true;
+                    final String wait = new java.math.BigDecimal(Double.toString(waitSeconds)).stripTrailingZeros()
+                        .toPlainString();
+                    throw new IllegalStateException(lockWait(stack) ?
+                        "a segment lock was held for more than " + wait + " s: a stale lock, left by a writer " +
+                            "killed while holding it (opening the table for writing recovers it), or a writer " +
+                            "stuck inside a segment" :
+                        (stage.get() == OPENING ? "the table did not open" : "the entries could not be read") +
+                            " within " + wait + " s: an incomplete header (its writer is still creating it or was " +
+                            "killed while creating it) or not a Chronicle table");
+                }
+            }
+        }
+    }
+
+    /** Waiting for a header another process has not finished: Chronicle pauses in a loop named for it. */
+    private static boolean headerWait(final StackTraceElement[] stack)
+    {
+        for (final StackTraceElement frame : stack)
+        {
+            if (frame.getClassName().startsWith("net.openhft.") &&
+                frame.getMethodName().matches("(?i).*(wait|pause|ready).*"))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Chronicle's segment locks spin in methods named for them ({@code tryUpdateLockMillis}, ...). */
+    private static boolean lockWait(final StackTraceElement[] stack)
+    {
+        for (final StackTraceElement frame : stack)
+        {
+            if (frame.getClassName().startsWith("net.openhft.") && frame.getMethodName().contains("Lock"))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String problem(final Throwable ex)

@@ -1,5 +1,6 @@
 package io.vipflow.harness.demo;
 
+import io.vipflow.harness.output.Outputs;
 import io.vipflow.harness.sim.Scenario;
 import io.vipflow.harness.sim.ScenarioReader;
 import io.vipflow.harness.sim.SimulateCommand;
@@ -69,6 +70,7 @@ public final class DemoCommand implements Callable<Integer>
         {
             throw new CommandLine.ParameterException(spec.commandLine(), ex.getMessage());
         }
+        new Outputs().output("--report", report);
         final Simulation.Options options = Simulation.Options.of(scenario).withPackets(packets).withWorkers(workers)
             .withProgress(noProgress ? ProgressSink.Factory.NONE : SimulateCommand.progressBars());
         return SimulateCommand.run(options, spec.commandLine().getOut(), report, null, null);

@@ -202,14 +202,24 @@ final class JsonFields
      */
     static int ipFamily(final String address, final String path)
     {
+        final long[] parsed;
         try
         {
-            return (int)Addresses.parse(address)[2];
+            parsed = Addresses.parse(address);
         }
         catch (final IllegalArgumentException ex)
         {
             throw new ObjectError(path, "'" + address + "' is not a valid IP address");
         }
+        // An IPv4-mapped IPv6 address (::ffff:a.b.c.d) matches no packet as written, IPv4 or IPv6; the API
+        // server's IP validation refuses it (KEP-4858, k8s.io/apimachinery/pkg/util/validation/ip.go,
+        // IsValidIP).
+        if (parsed[2] == 6 && parsed[0] == 0 && (parsed[1] >>> 32) == 0xFFFFL)
+        {
+            throw new ObjectError(path, "'" + address + "' is an IPv4-mapped IPv6 address, which matches no " +
+                "packet; write the IPv4 address itself");
+        }
+        return (int)parsed[2];
     }
 
     /**

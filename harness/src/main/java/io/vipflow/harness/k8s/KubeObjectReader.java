@@ -27,7 +27,8 @@ import java.util.Map;
  * {@code {} or {@code [} is JSON, anything else YAML.
  * <p>
  * Objects of other kinds are skipped and counted ({@link ClusterObjects#skipped()}), as are EndpointSlices with
- * addressType FQDN. Anything malformed, and anything the API server would refuse, fails the whole read with a
+ * addressType FQDN; a file with no Service and no EndpointSlice is an error. YAML anchors, aliases and merge keys
+ * are resolved ({@link YamlAnchors}). Anything malformed, and anything the API server would refuse, fails the whole read with a
  * {@link KubeFormatException} naming the file, the position of the offending field and the rule broken.
  * <p>
  * Thread contract: stateless; safe to call from any thread.
@@ -40,10 +41,7 @@ public final class KubeObjectReader
         .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
         .build();
 
-    private static final YAMLFactory YAML = YAMLFactory.builder()
-        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-        .loaderOptions(yamlLoaderOptions())
-        .build();
+    private static final YAMLFactory YAML = AnchoredYamlFactory.create(yamlLoaderOptions());
 
     private KubeObjectReader()
     {
@@ -111,7 +109,15 @@ public final class KubeObjectReader
         {
             closeQuietly(parser);
         }
-        return collector.result();
+        final ClusterObjects objects = collector.result();
+        if (objects.services().isEmpty() && objects.slices().isEmpty())
+        {
+            // Replaying against nothing would pass every packet without a word: say what the file lacks.
+            throw new KubeFormatException(source, 0, 0, source + ": holds no Services or EndpointSlices" +
+                (objects.skipped() > 0 ? " (" + objects.skipped() + " objects of other kinds or FQDN slices)" :
+                    " (the file is empty)"));
+        }
+        return objects;
     }
 
     private static boolean isJson(final String text)
@@ -159,6 +165,7 @@ public final class KubeObjectReader
         private final List<ServiceSpec> services = new ArrayList<>();
         private final List<EndpointSliceSpec> slices = new ArrayList<>();
         private final Map<String, String> seen = new HashMap<>();
+        private final ServiceIpRules ipRules = new ServiceIpRules();
         private int skipped;
 
         Collector(final String source)
@@ -237,6 +244,15 @@ public final class KubeObjectReader
                 {
                     final ServiceSpec service = ServiceConverter.convert(node);
                     unique("Service " + service.key(), tree.position(path));
+                    try
+                    {
+                        ipRules.admit(service);
+                    }
+                    catch (final IllegalArgumentException ex)
+                    {
+                        throw ObjectError.withMessage(node.path("spec").has("clusterIPs") ? "spec.clusterIPs" :
+                            "spec.clusterIP", ex.getMessage());
+                    }
                     services.add(service);
                     return;
                 }

@@ -2,15 +2,19 @@ package io.vipflow.harness.k8s;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -48,7 +52,7 @@ final class LocatedTree
     static LocatedTree read(final JsonParser parser, final int document, final int lineOffset) throws IOException
     {
         final Map<String, JsonLocation> locations = new HashMap<>();
-        final JsonNode root = readValue(parser, "", locations);
+        final JsonNode root = readValue(parser, "", locations, new YamlAnchors());
         return new LocatedTree(root, locations, document, lineOffset);
     }
 
@@ -166,21 +170,66 @@ final class LocatedTree
             .replaceAll(", from `[^`]*`", "");
     }
 
-    private static JsonNode readValue(
-        final JsonParser parser, final String path, final Map<String, JsonLocation> locations) throws IOException
+    private static JsonNode readValue(final JsonParser parser, final String path,
+        final Map<String, JsonLocation> locations, final YamlAnchors anchors) throws IOException
     {
         locations.put(path, parser.currentTokenLocation());
+        final String anchor = YamlAnchors.anchor(parser);
+        final JsonNode node = readNode(parser, path, locations, anchors);
+        if (anchor != null)
+        {
+            anchors.define(anchor, node);
+        }
+        return node;
+    }
+
+    private static JsonNode readNode(final JsonParser parser, final String path,
+        final Map<String, JsonLocation> locations, final YamlAnchors anchors) throws IOException
+    {
         final JsonToken token = parser.currentToken();
+        try
+        {
+            if (YamlAnchors.isAlias(parser))
+            {
+                return anchors.resolve(parser);
+            }
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new JsonParseException(parser, ex.getMessage(), parser.currentTokenLocation());
+        }
         switch (token)
         {
             case START_OBJECT:
             {
                 final ObjectNode node = NODES.objectNode();
+                final List<JsonNode> merges = new ArrayList<>();
+                JsonLocation mergeAt = null;
                 while (parser.nextToken() == JsonToken.FIELD_NAME)
                 {
                     final String field = parser.currentName();
                     parser.nextToken();
-                    node.set(field, readValue(parser, JsonFields.path(path, field), locations));
+                    final JsonNode value = readValue(parser, JsonFields.path(path, field), locations, anchors);
+                    if (YamlAnchors.MERGE_KEY.equals(field) && parser instanceof YAMLParser)
+                    {
+                        merges.add(value);
+                        mergeAt = locations.get(JsonFields.path(path, field));
+                    }
+                    else
+                    {
+                        node.set(field, value);
+                    }
+                }
+                try
+                {
+                    for (final JsonNode merge : merges)
+                    {
+                        YamlAnchors.merge(node, merge);
+                    }
+                }
+                catch (final IllegalArgumentException ex)
+                {
+                    throw new JsonParseException(parser, ex.getMessage(), mergeAt);
                 }
                 return node;
             }
@@ -189,7 +238,7 @@ final class LocatedTree
                 final ArrayNode node = NODES.arrayNode();
                 while (parser.nextToken() != JsonToken.END_ARRAY)
                 {
-                    node.add(readValue(parser, JsonFields.index(path, node.size()), locations));
+                    node.add(readValue(parser, JsonFields.index(path, node.size()), locations, anchors));
                 }
                 return node;
             }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Converts a {@code v1 Service} object tree into a {@link ServiceSpec}, applying the API defaults and refusing what
@@ -21,6 +22,8 @@ import java.util.Map;
  */
 final class ServiceConverter
 {
+    private static final Pattern IANA_SERVICE_NAME = Pattern.compile("[a-z0-9]([a-z0-9-]*[a-z0-9])?");
+
     /** Annotation choosing the scheduler for one Service. */
     static final String SCHEDULER_ANNOTATION = "vipflow.io/scheduler";
     /** Annotation with that scheduler's flags, comma-separated ({@code sh-fallback,sh-port}). */
@@ -122,6 +125,33 @@ final class ServiceConverter
         }
     }
 
+    /**
+     * ServicePort.targetPort is a port number or a port name: kubernetes pkg/apis/core/validation/validation.go,
+     * {@code validateServicePort} through {@code ValidatePortNumOrName} (1..65535, or an IANA service name). The
+     * backends' ports come from the EndpointSlices; the field is checked so that a Service the API server
+     * refuses is refused here too.
+     */
+    private static void targetPort(final JsonNode entry, final String path)
+    {
+        final JsonNode value = JsonFields.get(entry, "targetPort");
+        if (value == null || value.isNull())
+        {
+            return;
+        }
+        if (value.isTextual())
+        {
+            final String name = value.textValue();
+            if (!IANA_SERVICE_NAME.matcher(name).matches() || name.length() > 15 || name.contains("--") ||
+                name.chars().noneMatch(Character::isLetter))
+            {
+                throw new ObjectError(JsonFields.path(path, "targetPort"), "'" + name + "' is neither a port " +
+                    "number nor a port name (at most 15 lower-case letters, digits and inner hyphens, one letter)");
+            }
+            return;
+        }
+        JsonFields.integer(entry, path, "targetPort", 1, 65535, 0);
+    }
+
     private static List<ServicePortSpec> ports(final JsonNode spec, final ServiceType type)
     {
         final JsonNode list = JsonFields.array(spec, "spec", "ports");
@@ -148,6 +178,7 @@ final class ServiceConverter
             }
             final int port = (int)JsonFields.integer(entry, path, "port", 1, 65535, 0);
             final int nodePort = (int)JsonFields.integer(entry, path, "nodePort", 0, 65535, 0);
+            targetPort(entry, path);
             // ServiceSpec validation: nodePort may only be set when type is NodePort or LoadBalancer.
             if (nodePort != 0 && !type.hasNodePorts())
             {

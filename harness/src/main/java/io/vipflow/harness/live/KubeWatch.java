@@ -29,9 +29,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Follows the API server's Services and {@code discovery.k8s.io/v1} EndpointSlices with one informer each and
@@ -100,8 +102,8 @@ public final class KubeWatch implements AutoCloseable
         catch (final TimeoutException ex)
         {
             watch.close();
-            throw new IOException("no answer from the API server at " + client.getMasterUrl() + " within " +
-                syncTimeout.toSeconds() + " s");
+            throw new IOException("no complete list of Services and EndpointSlices from the API server at " +
+                client.getMasterUrl() + " within " + seconds(syncTimeout) + " s (--sync-timeout sets the limit)");
         }
         catch (final ExecutionException ex)
         {
@@ -145,28 +147,61 @@ public final class KubeWatch implements AutoCloseable
      * @param namespace namespace to follow, or null for all namespaces.
      * @throws IOException with one line naming the server and the reason.
      */
-    public static void checkAccess(final Config config, final String namespace) throws IOException
+    public static void checkAccess(final Config config, final String namespace, final Duration timeout)
+        throws IOException
     {
         final Config once = new ConfigBuilder(config).withRequestRetryBackoffLimit(0).build();
         final ListOptions one = new ListOptionsBuilder().withLimit(1L).build();
-        try (KubernetesClient client = new KubernetesClientBuilder().withConfig(once).build())
+        final AtomicReference<String> waitingFor = new AtomicReference<>("the connection");
+        final KubernetesClient client = new KubernetesClientBuilder().withConfig(once).build();
+        // The client's request timeout ends at the response headers: a server that sends them and then stalls
+        // the body would hold the list forever. The whole exchange runs on its own thread under one deadline.
+        final FutureTask<Void> lists = new FutureTask<>(() ->
         {
-            if (namespace == null)
-            {
-                client.services().inAnyNamespace().list(one);
-                client.discovery().v1().endpointSlices().inAnyNamespace().list(one);
-            }
-            else
-            {
-                client.services().inNamespace(namespace).list(one);
-                client.discovery().v1().endpointSlices().inNamespace(namespace).list(one);
-            }
+            waitingFor.set("the Services list");
+            (namespace == null ? client.services().inAnyNamespace() : client.services().inNamespace(namespace))
+                .list(one);
+            waitingFor.set("the EndpointSlices list");
+            (namespace == null ? client.discovery().v1().endpointSlices().inAnyNamespace() :
+                client.discovery().v1().endpointSlices().inNamespace(namespace)).list(one);
+            return null;
+        });
+        // A daemon: a list stuck in a read the client cannot cancel must not keep the JVM alive.
+        final Thread lister = new Thread(lists, "api-access-check");
+        lister.setDaemon(true);
+        lister.start();
+        try
+        {
+            lists.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         }
-        catch (final KubernetesClientException ex)
+        catch (final TimeoutException ex)
         {
+            throw new IOException("no answer from the API server at " + config.getMasterUrl() + " within " +
+                seconds(timeout) + " s (waiting for " + waitingFor.get() + "; --sync-timeout sets the limit)");
+        }
+        catch (final ExecutionException ex)
+        {
+            final Throwable cause = ex.getCause();
             throw new IOException("cannot list Services and EndpointSlices at " + config.getMasterUrl() + ": " +
-                reason(ex));
+                (cause instanceof KubernetesClientException k ? reason(k) : oneLine(cause)));
         }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while listing Services and EndpointSlices at " +
+                config.getMasterUrl());
+        }
+        finally
+        {
+            lists.cancel(true);
+            client.close();
+        }
+    }
+
+    /** A timeout as the user gave it: "1", "0.5", "10". */
+    static String seconds(final Duration timeout)
+    {
+        return java.math.BigDecimal.valueOf(timeout.toMillis(), 3).stripTrailingZeros().toPlainString();
     }
 
     /**

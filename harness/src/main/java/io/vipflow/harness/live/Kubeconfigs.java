@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
+import java.nio.charset.CharacterCodingException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +40,10 @@ final class Kubeconfigs
         catch (final JacksonException ex)
         {
             throw new IOException(file + ": not a usable kubeconfig: " + KubeWatch.oneLine(ex));
+        }
+        catch (final CharacterCodingException ex)
+        {
+            throw new IOException(file + ": not a usable kubeconfig: not UTF-8 text");
         }
         if (root == null || !root.isObject())
         {

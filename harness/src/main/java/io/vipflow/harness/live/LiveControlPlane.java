@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vipflow.harness.k8s.ChurnEvent;
 import io.vipflow.harness.k8s.KubeObjectConverter;
 import io.vipflow.harness.k8s.ObjectRejectedException;
+import io.vipflow.harness.k8s.ServiceIpRules;
 import io.vipflow.harness.replay.ClusterApplier;
 import io.vipflow.service.ControlPlane;
 import io.vipflow.service.Snapshot;
@@ -36,6 +37,8 @@ import java.util.concurrent.TimeUnit;
 public final class LiveControlPlane implements AutoCloseable
 {
     private final ControlPlane cp;
+    // The API server enforces these; checked again so a refused change keeps the last valid state here too.
+    private final ServiceIpRules ipRules = new ServiceIpRules();
     private final long windowNanos;
     private final WatchListener listener;
     private final ScheduledExecutorService thread;
@@ -155,6 +158,7 @@ public final class LiveControlPlane implements AutoCloseable
         }
         try
         {
+            ipRules.admit(event);
             ClusterApplier.apply(cp, event);
         }
         catch (final IllegalArgumentException ex)

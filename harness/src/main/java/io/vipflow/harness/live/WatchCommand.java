@@ -72,7 +72,8 @@ public final class WatchCommand implements Callable<Integer>
     Double durationSeconds;
 
     @Option(names = "--sync-timeout", paramLabel = "S", defaultValue = "10",
-        description = "How long to wait for the first list of objects (default: ${DEFAULT-VALUE}).")
+        description = "Seconds to wait for the server: the first request and the first lists as a whole, the " +
+            "headers of every later request (default: ${DEFAULT-VALUE}).")
     double syncTimeoutSeconds;
 
     @CommandLine.Spec
@@ -82,16 +83,19 @@ public final class WatchCommand implements Callable<Integer>
     public Integer call() throws Exception
     {
         validate();
+        final Duration syncTimeout = Duration.ofMillis((long)(syncTimeoutSeconds * 1000));
         final Config config = loadConfig(kubeconfig, context);
-        KubeWatch.checkAccess(config, namespace);
+        // Every request's headers within the sync timeout; the first request and list are bounded end to end.
+        config.setRequestTimeout((int)Math.min(Integer.MAX_VALUE, syncTimeout.toMillis()));
+        config.setConnectionTimeout((int)Math.min(Integer.MAX_VALUE, syncTimeout.toMillis()));
+        KubeWatch.checkAccess(config, namespace, syncTimeout);
         final ControlPlane cp = new ControlPlane(node.nodeName, node.nodeIps, node.scheduler, 1);
         try (WatchOutput output = new WatchOutput(System.out);
             KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
             LiveControlPlane live = new LiveControlPlane(cp, windowMillis * 1_000_000L, output);
             Classifier classifier = new Classifier(cp, ClassifierConfig.defaults()))
         {
-            final KubeWatch watch = KubeWatch.start(client, namespace, live,
-                Duration.ofMillis((long)(syncTimeoutSeconds * 1000)));
+            final KubeWatch watch = KubeWatch.start(client, namespace, live, syncTimeout);
             try
             {
                 // From the first published state on; "never" stays far enough from overflow for deadline
@@ -116,7 +120,7 @@ public final class WatchCommand implements Callable<Integer>
 
     private void validate()
     {
-        node.requireKnownScheduler(spec.commandLine());
+        node.validate(spec.commandLine());
         if (windowMillis < 0)
         {
             throw new CommandLine.ParameterException(spec.commandLine(), "--window must be ≥ 0");

@@ -37,8 +37,14 @@ final class ConnectionRecords
     {
     }
 
+    /** Records held before the first purge of expired ones: a short run keeps them all (path statistics). */
+    static final int PURGE_FLOOR = 1 << 16;
+
     private final Map<String, Conn> connections = new HashMap<>();
     private final Map<String, Affinity> affinities = new HashMap<>();
+    // Records held after the last purge; the next runs when twice as many are held, so each record costs O(1)
+    // amortised and the maps hold at most about twice the live records (or the floor).
+    private int heldAfterPurge;
 
     /** §3: a flow is keyed by (protocol, client address, client port, frontend address, frontend port). */
     static String flowKey(final int protocol, final String src, final int srcPort, final String dst,
@@ -69,6 +75,29 @@ final class ConnectionRecords
     void removeConnection(final String flowKey)
     {
         connections.remove(flowKey);
+    }
+
+    /**
+     * Forgets expired records, as the classifier's sweeper removes expired entries, once the maps have doubled
+     * since the last purge. An expired record decides nothing (a packet finds no entry either way); only the
+     * path statistics tell an expired entry from none, so short runs, below {@link #PURGE_FLOOR}, keep them.
+     */
+    void forgetExpiredIfGrown(final long nowNanos)
+    {
+        final int held = held();
+        if (held < Math.max(PURGE_FLOOR, 2L * heldAfterPurge))
+        {
+            return;
+        }
+        connections.values().removeIf(c -> c.expiry() <= nowNanos);
+        affinities.values().removeIf(a -> a.expiry() <= nowNanos);
+        heldAfterPurge = held();
+    }
+
+    /** Connection and affinity records held. */
+    int held()
+    {
+        return connections.size() + affinities.size();
     }
 
     /** Live connection entries right now (expired ones excluded). */

@@ -71,6 +71,7 @@ public final class ReferenceModel
         long affinityExpiry;
         List<ReplyLookup.Match> replies = List.of();
         final List<String> paths = new ArrayList<>();
+        long nowNanos;
     }
 
     /**
@@ -168,6 +169,7 @@ public final class ReferenceModel
     public Expectation expect(final PacketTuple t, final long nowNanos)
     {
         final Plan plan = new Plan();
+        plan.nowNanos = nowNanos;
         return pend(decide(t, nowNanos, plan), plan);
     }
 
@@ -179,6 +181,7 @@ public final class ReferenceModel
     public Expectation expectReply(final PacketTuple t, final long nowNanos)
     {
         final Plan plan = new Plan();
+        plan.nowNanos = nowNanos;
         plan.replies = ReplyLookup.matches(t, nowNanos, frontends.values(), selections, records,
             (portKey, c) -> isListed(portKey, c.portKey(), c.backend(), c.incarnation()), config.timeouts());
         plan.paths.add(plan.replies.isEmpty() ? "reply-miss" : plan.replies.size() == 1 ? "reply-hit" :
@@ -256,6 +259,13 @@ public final class ReferenceModel
         {
             pathCounts.merge(path, 1L, Long::sum);
         }
+        records.forgetExpiredIfGrown(plan.nowNanos);
+    }
+
+    /** Connection and affinity records held, expired ones included until they are forgotten. */
+    int heldRecords()
+    {
+        return records.held();
     }
 
     private Expectation decide(final PacketTuple t, final long nowNanos, final Plan plan)

@@ -4,6 +4,7 @@ import io.vipflow.ClassifierConfig;
 import io.vipflow.MidFlowPolicy;
 import io.vipflow.RemovedBackendPolicy;
 import io.vipflow.harness.NodeOptions;
+import io.vipflow.harness.output.Outputs;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -52,7 +53,9 @@ public final class ReplayCommand implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
-        node.requireKnownScheduler(spec.commandLine());
+        node.validate(spec.commandLine());
+        new Outputs().input("--cluster", cluster).input("--trace", trace).input("--churn", churn)
+            .output("--decisions", decisions);
         final ClassifierConfig config = ClassifierConfig.defaults()
             .withMidFlowPolicy(midFlow).withRemovedBackendPolicy(removedBackend);
         final PrintWriter err = spec.commandLine().getErr();

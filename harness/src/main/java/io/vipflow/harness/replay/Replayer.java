@@ -8,17 +8,16 @@ import io.vipflow.harness.k8s.ChurnEvent;
 import io.vipflow.harness.k8s.ChurnReader;
 import io.vipflow.harness.k8s.ClusterObjects;
 import io.vipflow.harness.k8s.KubeObjectReader;
+import io.vipflow.harness.k8s.ServiceIpRules;
+import io.vipflow.harness.output.OutputFile;
 import io.vipflow.harness.trace.TracePacket;
 import io.vipflow.harness.trace.TraceReader;
 import io.vipflow.service.ControlPlane;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -78,28 +77,24 @@ public final class Replayer
             throw new ReplayException(options.cluster() + ": " + ex.getMessage());
         }
         cp.publish();
-        // Decisions go to a temporary file that replaces the target only when the whole trace was read, so a
-        // bad trace never leaves a half-written file in place of an earlier good one.
-        final Path target = options.decisions().toAbsolutePath();
-        final Path partial = target.resolveSibling(target.getFileName() + ".partial");
-        try
+        // Decisions replace the target only when the whole trace was read, so a bad trace never leaves a
+        // half-written file in place of an earlier good one.
+        try (OutputFile out = OutputFile.open(options.decisions()))
         {
-            final ReplaySummary summary = replay(options, cp, churn, partial);
-            Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            final ReplaySummary summary = replay(options, cp, objects, churn, out.stream());
+            out.commit();
             return summary;
-        }
-        finally
-        {
-            Files.deleteIfExists(partial);
         }
     }
 
-    private static ReplaySummary replay(final Options options, final ControlPlane cp, final List<ChurnEvent> churn,
-        final Path decisions) throws IOException
+    private static ReplaySummary replay(final Options options, final ControlPlane cp, final ClusterObjects objects,
+        final List<ChurnEvent> churn, final OutputStream out) throws IOException
     {
+        // The reader checked the file's Services against each other; churn is checked against them.
+        final ServiceIpRules ipRules = new ServiceIpRules();
+        objects.services().forEach(ipRules::admit);
         final ReplaySummary summary = new ReplaySummary();
         try (TraceReader trace = TraceReader.open(options.trace());
-            OutputStream out = new BufferedOutputStream(Files.newOutputStream(decisions), 1 << 16);
             DecisionWriter writer = new DecisionWriter(out);
             Classifier classifier = new Classifier(cp, options.config()))
         {
@@ -119,7 +114,7 @@ public final class Replayer
                 boolean changed = false;
                 while (nextEvent < churn.size() && firstNanos + churn.get(nextEvent).atNanos() <= now)
                 {
-                    changed |= apply(cp, churn.get(nextEvent), nextEvent, options);
+                    changed |= apply(cp, ipRules, churn.get(nextEvent), nextEvent, options);
                     summary.churnApplied();
                     nextEvent++;
                 }
@@ -148,18 +143,19 @@ public final class Replayer
     /**
      * @return true when the event changed the control plane's state.
      */
-    private static boolean apply(final ControlPlane cp, final ChurnEvent event, final int index,
-        final Options options) throws ReplayException
+    private static boolean apply(final ControlPlane cp, final ServiceIpRules ipRules, final ChurnEvent event,
+        final int index, final Options options) throws ReplayException
     {
         try
         {
+            ipRules.admit(event);
             ClusterApplier.apply(cp, event);
             return true;
         }
         catch (final IllegalArgumentException ex)
         {
             final String message = options.churn() + ": event " + (index + 1) + " (" + event.type() + " " +
-                event.key() + " at " + event.atSeconds() + " s): " + ex.getMessage();
+                (event.kind() == ChurnEvent.Kind.SERVICE ? "Service " : "EndpointSlice ") + event.key() + " at " + event.atSeconds() + " s): " + ex.getMessage();
             if (options.rejected() == null)
             {
                 throw new ReplayException(message);

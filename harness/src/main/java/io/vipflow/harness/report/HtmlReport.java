@@ -1,12 +1,13 @@
 package io.vipflow.harness.report;
 
+import io.vipflow.harness.output.OutputFile;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -47,27 +48,7 @@ public final class HtmlReport
      */
     public static void write(final RunReport report, final Path out) throws IOException
     {
-        final Path absolute = out.toAbsolutePath();
-        final Path dir = absolute.getParent();
-        Files.createDirectories(dir);
-        // Written beside the target (same file system, so the move can be atomic) with the umask's permissions.
-        final Path tmp = dir.resolve(absolute.getFileName() + ".tmp");
-        try
-        {
-            Files.writeString(tmp, render(report), StandardCharsets.UTF_8);
-            try
-            {
-                Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            }
-            catch (final IOException ex)
-            {
-                Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
-        finally
-        {
-            Files.deleteIfExists(tmp);
-        }
+        OutputFile.writeString(out, render(report));
     }
 
     /**

@@ -1,9 +1,11 @@
 package io.vipflow.harness.report;
 
+import io.vipflow.harness.output.Outputs;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.nio.charset.CharacterCodingException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,6 +34,7 @@ public final class ReportCommand implements Callable<Integer>
     @Override
     public Integer call() throws IOException
     {
+        new Outputs().input("--from", from).output("--out", out);
         final String json;
         try
         {
@@ -40,6 +43,10 @@ public final class ReportCommand implements Callable<Integer>
         catch (final NoSuchFileException ex)
         {
             throw new IOException(from + ": no such file", ex);
+        }
+        catch (final CharacterCodingException ex)
+        {
+            throw new IOException(from + ": not UTF-8 text", ex);
         }
         final RunReport report;
         try

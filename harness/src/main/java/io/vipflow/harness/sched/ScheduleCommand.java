@@ -55,6 +55,9 @@ public final class ScheduleCommand implements Callable<Integer>
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Most picks one run prints: one line of names, held in memory until printed. */
+    static final int MAX_PICKS = 1_000_000;
+
     @Override
     public Integer call()
     {
@@ -68,6 +71,11 @@ public final class ScheduleCommand implements Callable<Integer>
                 throw new IllegalArgumentException("--count-as must be none, active or inactive: '" + countAs + "'");
             }
             count = BackendSpecs.number(picks, "--picks");
+            if (count > MAX_PICKS)
+            {
+                throw new IllegalArgumentException("--picks " + count + ": at most " + MAX_PICKS +
+                    " (the picks are printed as one line)");
+            }
             destinations = BackendSpecs.backends(backends);
             if (connections != null)
             {

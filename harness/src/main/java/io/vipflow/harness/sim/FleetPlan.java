@@ -11,12 +11,15 @@ package io.vipflow.harness.sim;
  */
 public record FleetPlan(int instances, int change, double atSeconds)
 {
+    /** Most instances a fleet may start with: each holds its own connection table and control plane. */
+    public static final int MAX_INSTANCES = 64;
+
     public FleetPlan
     {
-        if (instances < 1 || change < -1 || change > 1 || (change == -1 && instances < 2) || !(atSeconds >= 0))
+        if (instances < 1 || instances > MAX_INSTANCES || change < -1 || change > 1 || (change == -1 && instances < 2) || !(atSeconds >= 0))
         {
-            throw new IllegalArgumentException("fleet needs ≥ 1 instance (≥ 2 to remove one), a change of -1, 0 or " +
-                "+1 and a time ≥ 0");
+            throw new IllegalArgumentException("fleet needs 1 to " + MAX_INSTANCES + " instances (≥ 2 to remove " +
+                "one), a change of -1, 0 or +1 and a time ≥ 0");
         }
     }
 

@@ -44,6 +44,10 @@ public record Scenario(String name, String description, long seed, double durati
         {
             throw new IllegalArgumentException("at least one scheduler is needed");
         }
+        if (new java.util.HashSet<>(schedulers).size() < schedulers.size())
+        {
+            throw new IllegalArgumentException("schedulers " + schedulers + " name one twice");
+        }
         for (final String s : schedulers)
         {
             if (!Schedulers.NAMES.contains(s))

@@ -10,11 +10,11 @@ import io.vipflow.harness.gen.TrafficModel;
 import io.vipflow.sched.Schedulers;
 import io.vipflow.service.Protocol;
 
+import java.nio.charset.CharacterCodingException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -48,7 +48,16 @@ public final class ScenarioReader
         final Path file = Path.of(nameOrPath);
         if (Files.isRegularFile(file))
         {
-            return parse(file.getFileName().toString(), Files.readString(file, StandardCharsets.UTF_8));
+            final String text;
+            try
+            {
+                text = Files.readString(file, StandardCharsets.UTF_8);
+            }
+            catch (final CharacterCodingException ex)
+            {
+                throw new ScenarioFormatException(file.toString(), 0, 0, "", "not UTF-8 text");
+            }
+            return parse(file.getFileName().toString(), text);
         }
         final String name = nameOrPath.endsWith(".yaml") ? nameOrPath.substring(0, nameOrPath.length() - 5) :
             nameOrPath;
@@ -56,7 +65,7 @@ public final class ScenarioReader
         {
             if (in == null || name.contains("/"))
             {
-                throw new NoSuchFileException(nameOrPath + ": no such file, and not a shipped scenario (" +
+                throw new IOException(nameOrPath + ": no such file, and not a shipped scenario (" +
                     String.join(", ", SHIPPED) + ")");
             }
             return parse(name + ".yaml", new String(in.readAllBytes(), StandardCharsets.UTF_8));
@@ -80,7 +89,7 @@ public final class ScenarioReader
         final List<ChurnAction> churn = new ArrayList<>();
         for (final ScenarioFields step : top.objects("churn"))
         {
-            churn.add(action(step, cluster.nodes(), serviceNames));
+            churn.add(action(step, cluster.nodes(), serviceNames, duration));
         }
         final List<String> schedulers = top.strings("schedulers", List.of("maglev"));
         for (int i = 0; i < schedulers.size(); i++)
@@ -90,12 +99,16 @@ public final class ScenarioReader
                 throw tree.error("schedulers[" + i + "]", "unknown scheduler '" + schedulers.get(i) + "' (one of " +
                     Schedulers.NAMES + ")");
             }
+            if (schedulers.indexOf(schedulers.get(i)) < i)
+            {
+                throw tree.error("schedulers[" + i + "]", "'" + schedulers.get(i) + "' is listed twice");
+            }
         }
         if (schedulers.isEmpty())
         {
             throw top.error("schedulers", "at least one scheduler is needed");
         }
-        final TrafficModel traffic = top.has("traffic") ? traffic(top.object("traffic"), serviceNames) :
+        final TrafficModel traffic = top.has("traffic") ? traffic(top.object("traffic"), serviceNames, duration) :
             TrafficModel.defaults();
         final FleetPlan fleet = top.has("fleet") ? fleet(top.object("fleet"), duration) : FleetPlan.single();
         try
@@ -176,11 +189,15 @@ public final class ScenarioReader
             (int)f.whole("sessionAffinitySeconds", 0, 0, 86_400));
     }
 
-    private static ChurnAction action(final ScenarioFields f, final int nodes, final Set<String> services)
-        throws ScenarioFormatException
+    private static ChurnAction action(final ScenarioFields f, final int nodes, final Set<String> services,
+        final double duration) throws ScenarioFormatException
     {
         f.allow("at", "rollingUpdate", "scale", "crashLoop", "nodeFailure", "addService", "removeService");
         final double at = f.number("at", 0, MAX_SECONDS);
+        if (at >= duration)
+        {
+            throw f.error("at", at + " is not before the scenario's end (durationSeconds " + duration + ")");
+        }
         final String kind = f.oneOf("rollingUpdate", "scale", "crashLoop", "nodeFailure", "addService",
             "removeService");
         final ScenarioFields a = f.object(kind);
@@ -238,7 +255,8 @@ public final class ScenarioReader
         return name;
     }
 
-    private static TrafficModel traffic(final ScenarioFields f, final Set<String> services)
+    private static TrafficModel traffic(final ScenarioFields f, final Set<String> services,
+        final double duration)
         throws ScenarioFormatException
     {
         f.allow("packetsPerSecond", "clients", "clientZipf", "serviceZipf", "mix", "ipv6Share", "http", "longLived",
@@ -280,7 +298,7 @@ public final class ScenarioReader
         final List<TrafficModel.Attack> attacks = new ArrayList<>();
         for (final ScenarioFields a : f.objects("attacks"))
         {
-            attacks.add(attack(a, services));
+            attacks.add(attack(a, services, duration));
         }
         return new TrafficModel(f.number("packetsPerSecond", d.packetsPerSecond(), 1e-3, 1e9),
             (int)f.whole("clients", d.clients(), 1, TrafficGenerator.MAX_CLIENTS),
@@ -293,7 +311,8 @@ public final class ScenarioReader
             n == null ? d.dnsRetryShare() : n.number("retryShare", d.dnsRetryShare(), 0, 1), attacks);
     }
 
-    private static TrafficModel.Attack attack(final ScenarioFields f, final Set<String> services)
+    private static TrafficModel.Attack attack(final ScenarioFields f, final Set<String> services,
+        final double duration)
         throws ScenarioFormatException
     {
         f.allow("synFlood", "scan");
@@ -301,6 +320,10 @@ public final class ScenarioReader
         final ScenarioFields a = f.object(kind);
         a.allow("from", "to", "ratio", "service", "sources");
         final double from = a.number("from", 0, MAX_SECONDS);
+        if (from >= duration)
+        {
+            throw a.error("from", from + " is not before the scenario's end (durationSeconds " + duration + ")");
+        }
         final double to = a.number("to", 0, MAX_SECONDS);
         if (to <= from)
         {
@@ -315,7 +338,7 @@ public final class ScenarioReader
     private static FleetPlan fleet(final ScenarioFields f, final double duration) throws ScenarioFormatException
     {
         f.allow("instances", "change", "at");
-        final int instances = (int)f.whole("instances", 1, 64);
+        final int instances = (int)f.whole("instances", 1, FleetPlan.MAX_INSTANCES);
         final String change = f.string("change", "none");
         final int delta;
         switch (change)
@@ -329,6 +352,11 @@ public final class ScenarioReader
         {
             throw f.error("change", "removing an instance needs at least 2");
         }
-        return new FleetPlan(instances, delta, delta == 0 ? 0 : f.number("at", duration / 2, 0, MAX_SECONDS));
+        final double at = delta == 0 ? 0 : f.number("at", duration / 2, 0, MAX_SECONDS);
+        if (delta != 0 && at >= duration)
+        {
+            throw f.error("at", at + " is not before the scenario's end (durationSeconds " + duration + ")");
+        }
+        return new FleetPlan(instances, delta, at);
     }
 }

@@ -2,6 +2,8 @@ package io.vipflow.harness.sim;
 
 import io.vipflow.harness.gen.GeneratedCluster;
 import io.vipflow.harness.gen.KubeJson;
+import io.vipflow.harness.output.OutputFile;
+import io.vipflow.harness.output.Outputs;
 import io.vipflow.harness.report.HtmlReport;
 import io.vipflow.harness.report.Progress;
 import io.vipflow.harness.report.RunReport;
@@ -13,7 +15,6 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,6 +31,9 @@ import java.util.concurrent.Callable;
         "Shipped scenarios: rolling-update-50, node-failure, crash-loop, syn-flood-rollout, fleet-scale-out."})
 public final class SimulateCommand implements Callable<Integer>
 {
+    private static final String CLUSTER_FILE = "cluster.json";
+    private static final String CHURN_FILE = "churn.jsonl";
+
     @Option(names = "--scenario", required = true, paramLabel = "FILE.yaml|NAME",
         description = "Scenario file, or the name of a shipped scenario.")
     String scenario;
@@ -98,6 +102,11 @@ public final class SimulateCommand implements Callable<Integer>
             }
             if (fleet != null)
             {
+                if (fleet < 1 || fleet > FleetPlan.MAX_INSTANCES)
+                {
+                    throw new IllegalArgumentException("--fleet " + fleet + ": from 1 to " +
+                        FleetPlan.MAX_INSTANCES + " balancer instances (each holds its own connection table)");
+                }
                 s = s.withFleet(s.fleet().change() != 0 ? new FleetPlan(fleet, s.fleet().change(),
                     s.fleet().atSeconds()) : new FleetPlan(fleet, 1, s.durationSeconds() / 2));
             }
@@ -110,6 +119,7 @@ public final class SimulateCommand implements Callable<Integer>
         {
             throw new CommandLine.ParameterException(spec.commandLine(), ex.getMessage());
         }
+        checkOutputs(s);
         if (kubeObjects != null)
         {
             writeKubeObjects(s, kubeObjects);
@@ -118,6 +128,25 @@ public final class SimulateCommand implements Callable<Integer>
             .withDecisions(decisions).withOracle(!noOracle).withProgress(noProgress ? ProgressSink.Factory.NONE :
                 progressBars());
         return run(options, spec.commandLine().getOut(), report, json, summary);
+    }
+
+    /** Refuses, before any work, an output that is the scenario file, another output or not a regular file. */
+    private void checkOutputs(final Scenario s) throws IOException
+    {
+        final Path scenarioFile = Path.of(scenario);
+        final Outputs outputs = new Outputs().input("--scenario", Files.isRegularFile(scenarioFile) ?
+            scenarioFile : null);
+        outputs.output("--report", report);
+        outputs.output("--json", json);
+        outputs.output("--summary", summary);
+        for (final String scheduler : s.schedulers())
+        {
+            outputs.output("--decisions", Simulation.decisionsFile(decisions, scheduler, s.schedulers().size()));
+        }
+        if (kubeObjects != null)
+        {
+            outputs.directory("--kube-objects", kubeObjects, CLUSTER_FILE, CHURN_FILE);
+        }
     }
 
     /**
@@ -146,11 +175,11 @@ public final class SimulateCommand implements Callable<Integer>
         out.print(TerminalSummary.render(result));
         if (summary != null)
         {
-            Files.writeString(summary, SummaryText.render(result), StandardCharsets.UTF_8);
+            OutputFile.writeString(summary, SummaryText.render(result));
         }
         if (json != null)
         {
-            Files.writeString(json, result.toJson(), StandardCharsets.UTF_8);
+            OutputFile.writeString(json, result.toJson());
         }
         if (report != null)
         {
@@ -179,10 +208,9 @@ public final class SimulateCommand implements Callable<Integer>
         {
             throw new ScenarioFormatException(s.name(), 0, 0, "", ex.getMessage());
         }
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve("cluster.json"), KubeJson.clusterFile(cluster.initial()), StandardCharsets.UTF_8);
-        Files.writeString(dir.resolve("churn.jsonl"), KubeJson.churnFile(cluster.events(), cluster.initial().slices()),
-            StandardCharsets.UTF_8);
+        OutputFile.writeString(dir.resolve(CLUSTER_FILE), KubeJson.clusterFile(cluster.initial()));
+        OutputFile.writeString(dir.resolve(CHURN_FILE), KubeJson.churnFile(cluster.events(),
+            cluster.initial().slices()));
     }
 
     /** One labelled bar per scheduler on standard error. */

@@ -7,15 +7,13 @@ import io.vipflow.harness.gen.GeneratedCluster;
 import io.vipflow.harness.gen.TrafficGenerator;
 import io.vipflow.harness.k8s.ChurnEvent;
 import io.vipflow.harness.oracle.OracleRun;
+import io.vipflow.harness.output.OutputFile;
 import io.vipflow.harness.replay.DecisionWriter;
 import io.vipflow.harness.report.ChurnMark;
 import io.vipflow.harness.report.RunReport;
 import io.vipflow.harness.report.SchedulerRun;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -203,7 +201,7 @@ public final class Simulation
         return z ^ (z >>> 31);
     }
 
-    static Path decisionsFile(final Path file, final String scheduler, final int schedulers)
+    public static Path decisionsFile(final Path file, final String scheduler, final int schedulers)
     {
         if (file == null || schedulers == 1)
         {
@@ -277,9 +275,8 @@ public final class Simulation
             final long duration = Math.round(scenario.durationSeconds() * 1e9);
             final long bucket = bucketNanos(duration);
             final List<Long> markTimes = marks.stream().map(ChurnMark::atNanos).toList();
-            try (OutputStream out = decisions == null ? null :
-                    new BufferedOutputStream(Files.newOutputStream(decisions), 1 << 16);
-                DecisionWriter writer = out == null ? null : new DecisionWriter(out);
+            try (OutputFile out = decisions == null ? null : OutputFile.open(decisions);
+                DecisionWriter writer = out == null ? null : new DecisionWriter(out.stream());
                 Fleet fleet = new Fleet(scheduler, scenario.seed(), config, plan.instances(), cluster.initial());
                 ProgressSink progress = options.progress().start(label, Math.min(packetLimit, (long)expected)))
             {
@@ -289,8 +286,14 @@ public final class Simulation
                     subSeed(scenario.seed(), 2), scenario.durationSeconds(), packetLimit);
                 final long start = System.nanoTime();
                 replay(fleet, oracles, recorder, traffic, progress);
-                return recorder.finish(scheduler, System.nanoTime() - start,
+                final SchedulerRun run = recorder.finish(scheduler, System.nanoTime() - start,
                     oracles.isEmpty() ? null : OracleRun.merge(oracles, EXAMPLES));
+                if (out != null)
+                {
+                    writer.close();
+                    out.commit();
+                }
+                return run;
             }
         }
 

@@ -2,16 +2,22 @@ package io.vipflow.harness.sim;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.vipflow.harness.k8s.AnchoredYamlFactory;
+import io.vipflow.harness.k8s.YamlAnchors;
+
+import org.yaml.snakeyaml.LoaderOptions;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,6 +29,8 @@ import java.util.Map;
  */
 final class YamlTree
 {
+    private static final AnchoredYamlFactory YAML = AnchoredYamlFactory.create(new LoaderOptions());
+
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     final String source;
@@ -39,14 +47,14 @@ final class YamlTree
     static YamlTree parse(final String source, final String text) throws ScenarioFormatException
     {
         final Map<String, JsonLocation> locations = new HashMap<>();
-        try (JsonParser parser = new YAMLFactory().createParser(text))
+        try (JsonParser parser = YAML.createParser(text))
         {
             final JsonToken first = parser.nextToken();
             if (first == null)
             {
                 throw new ScenarioFormatException(source, 0, 0, "", "the file is empty");
             }
-            final JsonNode root = read(parser, "", locations);
+            final JsonNode root = read(parser, "", locations, new YamlAnchors());
             if (parser.nextToken() != null)
             {
                 final JsonLocation at = parser.currentTokenLocation();
@@ -71,21 +79,58 @@ final class YamlTree
         }
     }
 
-    private static JsonNode read(final JsonParser p, final String path, final Map<String, JsonLocation> locations)
-        throws IOException
+    private static JsonNode read(final JsonParser p, final String path, final Map<String, JsonLocation> locations,
+        final YamlAnchors anchors) throws IOException
     {
         locations.put(path, p.currentTokenLocation());
+        final String anchor = YamlAnchors.anchor(p);
+        final JsonNode node;
+        try
+        {
+            node = readNode(p, path, locations, anchors);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new JsonParseException(p, ex.getMessage(), locations.get(path));
+        }
+        if (anchor != null)
+        {
+            anchors.define(anchor, node);
+        }
+        return node;
+    }
+
+    private static JsonNode readNode(final JsonParser p, final String path,
+        final Map<String, JsonLocation> locations, final YamlAnchors anchors) throws IOException
+    {
+        if (YamlAnchors.isAlias(p))
+        {
+            return anchors.resolve(p);
+        }
         final JsonToken token = p.currentToken();
         if (token == JsonToken.START_OBJECT)
         {
             final ObjectNode object = NODES.objectNode();
+            final List<JsonNode> merges = new ArrayList<>();
             while (p.nextToken() == JsonToken.FIELD_NAME)
             {
                 final String name = p.currentName();
                 final String child = path.isEmpty() ? name : path + "." + name;
                 locations.put(child + "#key", p.currentTokenLocation());
                 p.nextToken();
-                object.set(name, read(p, child, locations));
+                final JsonNode value = read(p, child, locations, anchors);
+                if (YamlAnchors.MERGE_KEY.equals(name))
+                {
+                    merges.add(value);
+                }
+                else
+                {
+                    object.set(name, value);
+                }
+            }
+            for (final JsonNode merge : merges)
+            {
+                YamlAnchors.merge(object, merge);
             }
             return object;
         }
@@ -95,7 +140,7 @@ final class YamlTree
             int i = 0;
             while (p.nextToken() != JsonToken.END_ARRAY)
             {
-                array.add(read(p, path + "[" + i++ + "]", locations));
+                array.add(read(p, path + "[" + i++ + "]", locations, anchors));
             }
             return array;
         }

@@ -2,6 +2,9 @@ package io.vipflow.harness.soak;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.vipflow.conntrack.ConnTable;
+import io.vipflow.harness.output.OutputFile;
+import io.vipflow.harness.output.Outputs;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -56,6 +59,9 @@ public final class SoakCommand implements Callable<Integer>
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Largest table one soak allocates; the soak's point is a table the flood overfills. */
+    static final int MAX_CAPACITY = 1 << 24;
+
     @Override
     public Integer call() throws IOException
     {
@@ -64,6 +70,12 @@ public final class SoakCommand implements Callable<Integer>
         try
         {
             checkpointNanos = parseDuration(checkpoint, "--checkpoint");
+            if (capacity < 1 || capacity > MAX_CAPACITY)
+            {
+                throw new IllegalArgumentException("--capacity " + capacity + ": from 1 to " + MAX_CAPACITY +
+                    " entries (the table is direct memory, about " + ConnTable.BUCKET_BYTES * 4 / 3 /
+                    ConnTable.WAYS + " bytes an entry, within the JVM's limit: -XX:MaxDirectMemorySize or -Xmx)");
+            }
             options = new Soak.Options(parseDuration(duration, "--duration"),
                 workers == null ? Runtime.getRuntime().availableProcessors() : workers, seed, roundPackets, capacity);
         }
@@ -71,6 +83,7 @@ public final class SoakCommand implements Callable<Integer>
         {
             throw new CommandLine.ParameterException(spec.commandLine(), ex.getMessage());
         }
+        new Outputs().output("--json", json);
         final PrintWriter out = spec.commandLine().getOut();
         out.printf("soak: %s, %d workers, seed %d, %,d packets a round, table capacity %,d%n", duration,
             options.workers(), seed, roundPackets, capacity);
@@ -133,7 +146,8 @@ public final class SoakCommand implements Callable<Integer>
         doc.put("verdicts", totals.verdicts());
         doc.put("counters", totals.counters());
         doc.put("rounds", totals.rounds());
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), doc);
+        OutputFile.writeString(file, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .writeValueAsString(doc));
     }
 
     /** "90s", "5m", "1h", "500ms", or an ISO-8601 duration ("PT5M"). */

@@ -1,5 +1,6 @@
 package io.vipflow.harness.trace;
 
+import java.nio.file.Files;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -35,6 +36,14 @@ final class TraceInput implements Closeable
     TraceInput(final Path path) throws IOException
     {
         this.path = path;
+        if (Files.isDirectory(path))
+        {
+            throw new IOException(path + ": is a directory, not a capture");
+        }
+        if (!Files.exists(path))
+        {
+            throw new IOException(path + ": no such file");
+        }
         this.channel = FileChannel.open(path, StandardOpenOption.READ);
         try
         {

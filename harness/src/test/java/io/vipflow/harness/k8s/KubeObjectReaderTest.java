@@ -17,6 +17,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class KubeObjectReaderTest
@@ -337,11 +338,80 @@ class KubeObjectReaderTest
     }
 
     @Test
-    void shouldReadEmptyFileAsEmptyCluster() throws Exception
+    void shouldRefuseAFileWithoutServicesOrSlices() throws Exception
     {
-        final ClusterObjects objects = KubeObjectReader.read(KubeTestFiles.write(dir, "empty.yaml", "\n# nothing\n"));
+        final Path empty = KubeTestFiles.write(dir, "empty.yaml", "\n# nothing\n");
+        assertEquals(empty + ": holds no Services or EndpointSlices (the file is empty)",
+            assertThrows(KubeFormatException.class, () -> KubeObjectReader.read(empty)).getMessage());
+        final Path pods = KubeTestFiles.write(dir, "pods.json", "{\"apiVersion\": \"v1\", \"kind\": \"Pod\", " +
+            "\"metadata\": {\"name\": \"p\", \"namespace\": \"n\"}}");
+        assertEquals(pods + ": holds no Services or EndpointSlices (1 objects of other kinds or FQDN slices)",
+            assertThrows(KubeFormatException.class, () -> KubeObjectReader.read(pods)).getMessage());
+    }
 
-        assertEquals(new ClusterObjects(List.of(), List.of(), 0), objects);
+    @Test
+    void shouldResolveAnchorsAliasesAndMergeKeys() throws Exception
+    {
+        final String yaml = """
+            apiVersion: v1
+            kind: List
+            items:
+            - apiVersion: v1
+              kind: Service
+              metadata: &meta {name: web, namespace: &ns shop}
+              spec: {clusterIP: 10.96.0.80, ports: [&http {name: http, port: 80}]}
+            - apiVersion: discovery.k8s.io/v1
+              kind: EndpointSlice
+              metadata:
+                <<: *meta
+                name: web-1
+                labels: {kubernetes.io/service-name: web}
+              addressType: IPv4
+              ports: [{name: http, port: 8080}]
+              endpoints: [{addresses: [10.244.1.5]}]
+            - apiVersion: v1
+              kind: Service
+              metadata: {name: api, namespace: *ns}
+              spec: {clusterIP: 10.96.0.81, ports: [*http]}
+            """;
+        final ClusterObjects objects = KubeObjectReader.read(KubeTestFiles.write(dir, "anchors.yaml", yaml));
+
+        assertEquals(List.of("shop/web", "shop/api"), objects.services().stream().map(ServiceSpec::key).toList());
+        assertEquals(80, objects.services().get(1).ports().get(0).port());
+        assertEquals("shop/web-1", objects.slices().get(0).key());
+        assertEquals("web", objects.slices().get(0).serviceName());
+    }
+
+    @Test
+    void shouldRefuseAnUndefinedAliasWithItsPosition() throws Exception
+    {
+        final Path file = KubeTestFiles.write(dir, "alias.yaml", """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: web, namespace: *ns}
+            spec: {clusterIP: 10.96.0.80, ports: [{port: 80}]}
+            """);
+        final KubeFormatException ex = assertThrows(KubeFormatException.class, () -> KubeObjectReader.read(file));
+        assertTrue(ex.getMessage().startsWith(file + ": line 3, column "), ex.getMessage());
+        assertTrue(ex.getMessage().contains("alias *ns names no anchor &ns"), ex.getMessage());
+    }
+
+    @Test
+    void shouldRefuseAliasesThatExpandWithoutBound() throws Exception
+    {
+        final StringBuilder yaml = new StringBuilder("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for (int i = 1; i < 9; i++)
+        {
+            yaml.append("a").append(i).append(": &a").append(i).append(" [");
+            for (int j = 0; j < 10; j++)
+            {
+                yaml.append(j == 0 ? "" : ", ").append("*a").append(i - 1);
+            }
+            yaml.append("]\n");
+        }
+        final Path file = KubeTestFiles.write(dir, "laughs.yaml", yaml.toString());
+        final KubeFormatException ex = assertThrows(KubeFormatException.class, () -> KubeObjectReader.read(file));
+        assertTrue(ex.getMessage().contains("aliases stand for more than"), ex.getMessage());
     }
 
     private ServiceSpec service(final String specAndStatus) throws Exception

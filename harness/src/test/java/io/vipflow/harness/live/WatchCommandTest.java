@@ -4,21 +4,22 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.vipflow.harness.Main;
+import io.vipflow.harness.TestCaptures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code vipflow watch} end to end: its output lines, and one clear line when the server cannot be used. */
@@ -124,7 +125,7 @@ class WatchCommandTest
             client.discovery().v1().endpointSlices().inNamespace(LiveCluster.NAMESPACE)
                 .resource(LiveCluster.slice("web-1", "web", "10.244.1.5")).create();
             final Path trace = tmp.resolve("syns.pcap");
-            Files.write(trace, synTrace(3));
+            Files.write(trace, TestCaptures.syns(3, 0x0a60000a, 80));
 
             final String[] result = run("watch", "--kubeconfig", kubeconfig(client.getMasterUrl().toString())
                 .toString(), "--namespace", LiveCluster.NAMESPACE, "--trace", trace.toString());
@@ -148,24 +149,6 @@ class WatchCommandTest
         }
     }
 
-    /** Microsecond pcap (raw IP) of SYNs from 10.11.0.1 to 10.96.0.10:80, one per millisecond. */
-    private static byte[] synTrace(final int count)
-    {
-        final ByteBuffer b = ByteBuffer.allocate(24 + count * 56).order(ByteOrder.LITTLE_ENDIAN);
-        b.putInt(0xA1B2C3D4).putShort((short)2).putShort((short)4).putInt(0).putInt(0).putInt(65535).putInt(101);
-        for (int i = 0; i < count; i++)
-        {
-            b.putInt(1_800_000_000).putInt(i * 1000).putInt(40).putInt(40);
-            b.order(ByteOrder.BIG_ENDIAN);
-            b.put((byte)0x45).put((byte)0).putShort((short)40).putInt(0).put((byte)64).put((byte)6).putShort((short)0);
-            b.putInt(0x0a0b0001).putInt(0x0a60000a);
-            b.putShort((short)(40000 + i)).putShort((short)80).putInt(1).putInt(0);
-            b.put((byte)0x50).put((byte)0x02).putShort((short)65535).putInt(0);
-            b.order(ByteOrder.LITTLE_ENDIAN);
-        }
-        return b.array();
-    }
-
     @Test
     void unreachableServerIsOneLine() throws Exception
     {
@@ -176,6 +159,29 @@ class WatchCommandTest
         }
         assertOneLine(run("watch", "--kubeconfig", kubeconfig("http://127.0.0.1:" + port).toString(),
             "--sync-timeout", "5"), "127.0.0.1:" + port, "connection refused");
+    }
+
+    @Test
+    void aServerThatNeverSendsTheBodyOfTheFirstRequestEndsWithinTheSyncTimeout() throws Exception
+    {
+        try (StallingServer server = new StallingServer(request -> false))
+        {
+            final String[] result = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> run("watch",
+                "--kubeconfig", kubeconfig(server.url()).toString(), "--sync-timeout", "1", "--duration", "1"));
+            assertOneLine(result, server.url(), "no answer", "within 1 s", "waiting for the Services list");
+        }
+    }
+
+    @Test
+    void aServerThatNeverSendsTheBodyOfTheFullListEndsWithinTheSyncTimeout() throws Exception
+    {
+        // The access check (limit=1) is answered; the informers' full lists stall.
+        try (StallingServer server = new StallingServer(request -> request.contains("limit=1")))
+        {
+            final String[] result = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> run("watch",
+                "--kubeconfig", kubeconfig(server.url()).toString(), "--sync-timeout", "1", "--duration", "1"));
+            assertOneLine(result, server.url(), "within 1 s", "list");
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.vipflow.harness.sched;
 
+import io.vipflow.harness.CliRun;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

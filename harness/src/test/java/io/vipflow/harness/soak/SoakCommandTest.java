@@ -45,7 +45,7 @@ class SoakCommandTest
         final JsonNode doc = new ObjectMapper().readTree(json.toFile());
         assertTrue(doc.get("passed").asBoolean(), text);
         assertTrue(doc.get("rounds").size() >= 5, text);
-        assertTrue(doc.get("oracleChecked").asLong() >= 5 * 20_000L, text);   // every packet of the five rounds
+        assertTrue(doc.get("oracleChecked").asLong() >= 100_000, text);
         assertEquals(0, doc.get("oracleViolations").asLong(), text);
         assertEquals(0, doc.get("counterViolations").asLong(), text);
         assertTrue(doc.get("churnEvents").asLong() > 100, text);

@@ -1,15 +1,13 @@
-package io.vipflow.harness.sched;
-
-import io.vipflow.harness.Main;
+package io.vipflow.harness;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 /** Runs the command line with standard output and error captured. */
-record CliRun(int code, String out, String err)
+public record CliRun(int code, String out, String err)
 {
-    static CliRun of(final String... args)
+    public static CliRun of(final String... args)
     {
         final PrintStream out = System.out;
         final PrintStream err = System.err;
