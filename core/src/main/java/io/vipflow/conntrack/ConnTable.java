@@ -293,9 +293,9 @@ public final class ConnTable implements AutoCloseable
 
     /**
      * The offset of the slot line of a live way whose tag matches the key (the home way if it does, else the first
-     * that does), or -1 when none does. Reads only the two header lines (which {@link #touchLine} should have brought into cache) and does not touch the slot, so
-     * that a batch can find every packet's slot first and then load all of them in one short loop
-     * ({@link #touchLine}), keeping all those misses in flight together.
+     * that does), or -1 when none does. Reads only the two header lines (which {@link #touchLine} should have
+     * brought into cache) and does not touch the slot, so that a batch can find every packet's slot first and then
+     * load all of them in one short loop ({@link #touchLine}), keeping all those misses in flight together.
      */
     public int slotHint(final FlowKey key)
     {
@@ -415,7 +415,8 @@ public final class ConnTable implements AutoCloseable
                     awaitChange(headerIndex, header);
                     continue retry;
                 }
-                final int match = matchLive(headerIndex, ConnTableLayout.slotAt(b1, b2, c), header, key, nowNanos, view);
+                final int match = matchLive(headerIndex, ConnTableLayout.slotAt(b1, b2, c), header, key, nowNanos,
+                    view);
                 if (match == MATCH_LIVE)
                 {
                     return EXISTING;
@@ -538,7 +539,8 @@ public final class ConnTable implements AutoCloseable
                     awaitChange(headerIndex, header);
                     continue;
                 }
-                final int match = matchLive(headerIndex, ConnTableLayout.slotAt(b1, b2, c), header, key, nowNanos, view);
+                final int match = matchLive(headerIndex, ConnTableLayout.slotAt(b1, b2, c), header, key, nowNanos,
+                    view);
                 if (match == MATCH_LIVE)
                 {
                     putLongRelease(myIndex, ConnSlots.emptied(myHeader));
