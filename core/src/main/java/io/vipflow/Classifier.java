@@ -146,11 +146,11 @@ public final class Classifier implements AutoCloseable
     /**
      * Classifies {@code count} parsed packets as a batch, overlapping their memory accesses: all are hashed and
      * their buckets' header lines and home slot lines loaded first, then the slot lines of flows not in their home
-     * way, then each is decided. Loads of different
-     * packets do not depend on each other, so the processor keeps many cache misses in flight at once instead of
-     * waiting for each in turn; with a table larger than the caches this is several times faster than one packet
-     * at a time. Decisions are the same as {@link #classify} on each packet in order (packets of one flow in a
-     * batch are decided in order), all against one snapshot. {@code out[i]} receives packet {@code i}.
+     * way, then each is decided. Loads of different packets do not depend on each other, so the processor keeps
+     * many cache misses in flight at once instead of waiting for each in turn; with a table larger than the caches
+     * this is several times faster than one packet at a time. Decisions are the same as {@link #classify} on each
+     * packet in order (packets of one flow in a batch are decided in order), all against one snapshot.
+     * {@code out[i]} receives packet {@code i}.
      */
     public void classifyBatch(final PacketTuple[] tuples, final int count, final long nowNanos, final Decision[] out)
     {

@@ -68,9 +68,6 @@ public class ControlPlaneBenchmark
     private int nextAddress;
     private final String[][] rolling = new String[ROLLING_SLICES][ROLLING_ENDPOINTS / ROLLING_SLICES];
     private int nextRolling;
-    private ControlPlane unpublished;
-    private long heapBefore;
-    private long specBytes;
 
     @Setup(Level.Trial)
     public void setUpTrial()
@@ -84,17 +81,28 @@ public class ControlPlaneBenchmark
         System.out.printf("%n%s first publish %.1f ms%n", cluster, (System.nanoTime() - start) / 1e6);
     }
 
-    /** A fresh control plane holding the whole cluster, for the next {@code fullPublish}. */
-    @Setup(Level.Iteration)
-    public void setUpIteration()
+    /**
+     * A fresh control plane holding the whole cluster, not yet published, for {@code fullPublish} and
+     * {@code retainedHeap}; made before each iteration, with the heap in use before and after it.
+     */
+    @State(Scope.Benchmark)
+    public static class Fresh
     {
-        unpublished = null;
-        System.gc();
-        final long empty = usedHeap();
-        unpublished = load();
-        System.gc();
-        heapBefore = usedHeap();
-        specBytes = heapBefore - empty;
+        ControlPlane unpublished;
+        long heapBefore;
+        long specBytes;
+
+        @Setup(Level.Iteration)
+        public void setUp(final ControlPlaneBenchmark b)
+        {
+            unpublished = null;
+            System.gc();
+            final long empty = usedHeap();
+            unpublished = b.load();
+            System.gc();
+            heapBefore = usedHeap();
+            specBytes = heapBefore - empty;
+        }
     }
 
     private ControlPlane load()
@@ -140,9 +148,9 @@ public class ControlPlaneBenchmark
     @BenchmarkMode(Mode.SingleShotTime)
     @Warmup(iterations = 1)
     @Measurement(iterations = 3)
-    public Snapshot fullPublish()
+    public Snapshot fullPublish(final Fresh fresh)
     {
-        return unpublished.publish();
+        return fresh.unpublished.publish();
     }
 
     @Benchmark
@@ -191,15 +199,15 @@ public class ControlPlaneBenchmark
     @BenchmarkMode(Mode.SingleShotTime)
     @Warmup(iterations = 0)
     @Measurement(iterations = 1)
-    public Snapshot retainedHeap(final Retained retained)
+    public Snapshot retainedHeap(final Fresh fresh, final Retained retained)
     {
-        final Snapshot s = unpublished.publish();
+        final Snapshot s = fresh.unpublished.publish();
         System.gc();
-        final long compiled = usedHeap() - heapBefore;
+        final long compiled = usedHeap() - fresh.heapBefore;
         retained.bytesPerService = compiled / (services + 1);
         retained.bytesPerEndpoint = compiled / ((long)services * endpoints + ROLLING_ENDPOINTS);
         System.out.printf("%n%s: compiled state %,d bytes, Service and slice objects %,d bytes%n", cluster,
-            compiled, specBytes);
+            compiled, fresh.specBytes);
         return s;
     }
 

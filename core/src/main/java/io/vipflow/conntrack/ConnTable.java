@@ -113,10 +113,19 @@ public final class ConnTable implements AutoCloseable
      *
      * @param capacity the number of flows to hold; the table allocates {@code capacity / 0.75} slots rounded up
      *                 to whole buckets, so that buckets rarely fill
+     * @throws IllegalStateException when the JVM was started without the option Agrona needs
+     *                               ({@code --add-exports java.base/jdk.internal.misc=ALL-UNNAMED}); so do
+     *                               {@link #mapped} and {@link #inspect}
      */
     public ConnTable(final int capacity)
     {
-        this(ConnTableMemory.anonymous(capacity));
+        this(anonymousMemory(capacity));
+    }
+
+    private static ConnTableMemory anonymousMemory(final int capacity)
+    {
+        AgronaAccess.require();
+        return ConnTableMemory.anonymous(capacity);
     }
 
     private ConnTable(final ConnTableMemory memory)
@@ -136,6 +145,7 @@ public final class ConnTable implements AutoCloseable
      */
     public static ConnTable mapped(final Path file, final int capacity)
     {
+        AgronaAccess.require();
         final ConnTable table = new ConnTable(ConnTableMemory.mapped(file, capacity));
         table.recoverAfterCrash();
         return table;
@@ -144,6 +154,7 @@ public final class ConnTable implements AutoCloseable
     /** Maps a table file read-only, for dumps while another process runs it. Mutators throw. */
     public static ConnTable inspect(final Path file)
     {
+        AgronaAccess.require();
         return new ConnTable(ConnTableMemory.inspect(file));
     }
 
@@ -282,9 +293,9 @@ public final class ConnTable implements AutoCloseable
 
     /**
      * The offset of the slot line of a live way whose tag matches the key (the home way if it does, else the first
-     * that does), or -1 when none does. Reads only the two header lines (which {@link #touchLine} should have brought into cache) and does not touch the slot, so
-     * that a batch can find every packet's slot first and then load all of them in one short loop
-     * ({@link #touchLine}), keeping all those misses in flight together.
+     * that does), or -1 when none does. Reads only the two header lines (which {@link #touchLine} should have
+     * brought into cache) and does not touch the slot, so that a batch can find every packet's slot first and then
+     * load all of them in one short loop ({@link #touchLine}), keeping all those misses in flight together.
      */
     public int slotHint(final FlowKey key)
     {
@@ -404,7 +415,8 @@ public final class ConnTable implements AutoCloseable
                     awaitChange(headerIndex, header);
                     continue retry;
                 }
-                final int match = matchLive(headerIndex, ConnTableLayout.slotAt(b1, b2, c), header, key, nowNanos, view);
+                final int match = matchLive(headerIndex, ConnTableLayout.slotAt(b1, b2, c), header, key, nowNanos,
+                    view);
                 if (match == MATCH_LIVE)
                 {
                     return EXISTING;
@@ -527,7 +539,8 @@ public final class ConnTable implements AutoCloseable
                     awaitChange(headerIndex, header);
                     continue;
                 }
-                final int match = matchLive(headerIndex, ConnTableLayout.slotAt(b1, b2, c), header, key, nowNanos, view);
+                final int match = matchLive(headerIndex, ConnTableLayout.slotAt(b1, b2, c), header, key, nowNanos,
+                    view);
                 if (match == MATCH_LIVE)
                 {
                     putLongRelease(myIndex, ConnSlots.emptied(myHeader));

@@ -144,7 +144,8 @@ final class ConnTableMemory
                 IoUtil.unmap(mapping);
                 throw new IOException("connection table layout does not match this version (byte 8)");
             }
-            final UnsafeBuffer buckets0 = new UnsafeBuffer(mapping, FILE_HEADER_BYTES, buckets * ConnTableLayout.BUCKET_BYTES);
+            final UnsafeBuffer buckets0 =
+                new UnsafeBuffer(mapping, FILE_HEADER_BYTES, buckets * ConnTableLayout.BUCKET_BYTES);
             return new ConnTableMemory(buckets0, buckets, file, readOnly, mapping);
         }
     }

@@ -193,31 +193,34 @@ public final class ControlPlane
      */
     public Snapshot publish()
     {
-        state.begin(current);
         final List<String> changed = new ArrayList<>(dirty);
         Collections.sort(changed);
-        dirty.clear();
-        for (final String key : changed)
+        // Compile first: a Service that cannot be compiled (more backends than its scheduler takes) throws here,
+        // before any state is touched, and stays marked.
+        final ServiceCompiler.Compiled[] next = new ServiceCompiler.Compiled[changed.size()];
+        for (int i = 0; i < next.length; i++)
         {
             visits++;
-            final ServiceCompiler.Compiled old = compiled.get(key);
+            final String key = changed.get(i);
             final ServiceSpec spec = services.get(key);
-            ServiceCompiler.Compiled next = null;
             if (spec != null)
             {
                 final TreeMap<String, EndpointSliceSpec> bySlice = slicesByService.get(key);
                 final SchedulerFactory factory = spec.scheduler() == null ? defaultFactory :
                     Schedulers.factory(spec.scheduler(), spec.schedulerFlags(), seed);
-                next = compiler.compile(spec, bySlice == null ? List.of() : bySlice.values(), factory, old);
+                next[i] = compiler.compile(spec, bySlice == null ? List.of() : bySlice.values(), factory,
+                    compiled.get(key));
                 compiles++;
-                compiled.put(key, next);
             }
-            else
-            {
-                compiled.remove(key);
-            }
-            state.replace(key, old, next);
-            releaseIds(old, next);
+        }
+        dirty.clear();
+        state.begin(current);
+        for (int i = 0; i < next.length; i++)
+        {
+            final String key = changed.get(i);
+            final ServiceCompiler.Compiled old = next[i] == null ? compiled.remove(key) : compiled.put(key, next[i]);
+            state.replace(key, old, next[i]);
+            releaseIds(old, next[i]);
         }
         ids.endPublish();
         final Snapshot snapshot = state.done(++generation);

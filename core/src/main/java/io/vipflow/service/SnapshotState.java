@@ -1,5 +1,7 @@
 package io.vipflow.service;
 
+import io.vipflow.conntrack.FlowHash;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -31,6 +33,12 @@ final class SnapshotState
         static SocketKey reply(final Frontend f, final Backend b)
         {
             return new SocketKey(b.addrHi, b.addrLo, b.port, AddressPortMap.familyProtocol(f.protocol, b.ipv6));
+        }
+
+        @Override
+        public int hashCode()
+        {
+            return (int)FlowHash.mix(lo ^ Long.rotateLeft(hi, 29) ^ ((long)port << 40) ^ ((long)protocol << 56));
         }
     }
 

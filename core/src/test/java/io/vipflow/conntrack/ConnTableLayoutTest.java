@@ -59,8 +59,8 @@ class ConnTableLayoutTest
                 k.set(6, 0, 0x0000_ffff_0b00_0000L + i * 7919L, 1024 + i % 60000, 0, 0x0000_ffff_0a60_000aL, 80);
                 final int b1 = ConnTableLayout.firstBucket(k.hash, buckets);
                 final int b2 = ConnTableLayout.secondBucket(k.hash, buckets);
-                assertTrue(b1 >= 0 && b1 < buckets * ConnTableLayout.BUCKET_BYTES && b1 % ConnTableLayout.BUCKET_BYTES == 0);
-                assertTrue(b2 >= 0 && b2 < buckets * ConnTableLayout.BUCKET_BYTES && b2 % ConnTableLayout.BUCKET_BYTES == 0);
+                assertTrue(b1 >= 0 && b1 < ConnTableLayout.bucket(buckets) && b1 % ConnTableLayout.BUCKET_BYTES == 0);
+                assertTrue(b2 >= 0 && b2 < ConnTableLayout.bucket(buckets) && b2 % ConnTableLayout.BUCKET_BYTES == 0);
                 final int home = ConnTableLayout.homeWay(ConnSlots.tagOf(k.hash));
                 assertTrue(home >= 0 && home < ConnTableLayout.WAYS);
             }
@@ -164,7 +164,7 @@ class ConnTableLayoutTest
         assertAtHome(100_000, 100_000, 0.5); // 55 % measured
     }
 
-    /** With the table twice the flows, as the classify benchmarks size it, three flows in four sit at home (77 % measured). */
+    /** With the table twice the flows (as the classify benchmarks size it) three in four sit at home: 77 %. */
     @Test
     void atHalfTheDesignLoadThreeFlowsInFourLieInTheirHomeWay()
     {

@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,10 +36,13 @@ class WatchScaleRun
     private static final long WINDOW_NANOS = 20_000_000L;
     private static final int ENDPOINTS = 10;
     private static final int CHANGES = 300;
+    /** Held so that the level set on it stays: the mock server logs every request at INFO otherwise. */
+    private static final Logger MOCK_SERVER_LOG = Logger.getLogger("io.fabric8.mockwebserver");
 
     @Test
     void watchAtScale() throws Exception
     {
+        MOCK_SERVER_LOG.setLevel(Level.WARNING);
         final int services = Integer.getInteger("vipflow.scale.services", 10_000);
         final KubernetesCrudDispatcher dispatcher = new KubernetesCrudDispatcher();
         final KubernetesMockServer server = LiveCluster.mockServer(dispatcher, 0);
