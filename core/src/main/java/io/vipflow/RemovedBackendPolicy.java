@@ -1,10 +1,10 @@
 package io.vipflow;
 
 /**
- * What happens to a TCP flow or SCTP association whose backend has left the EndpointSlices (docs/SEMANTICS.md §4), when
- * its next packet is not a SYN or INIT. In both cases the removed backend never receives another packet. UDP flows
- * are always treated as if their entry had been purged: the packet is scheduled afresh (stale UDP entries are the
- * classic Kubernetes bug).
+ * What happens to a TCP flow or SCTP association whose backend has left the EndpointSlices
+ * (docs/SEMANTICS.md §4), when its next packet is not a SYN or INIT. In both cases the removed backend never
+ * receives another packet. UDP flows are always treated as if their entry had been purged: the packet is scheduled
+ * afresh (stale UDP entries are the classic Kubernetes bug).
  */
 public enum RemovedBackendPolicy
 {

@@ -113,10 +113,19 @@ public final class ConnTable implements AutoCloseable
      *
      * @param capacity the number of flows to hold; the table allocates {@code capacity / 0.75} slots rounded up
      *                 to whole buckets, so that buckets rarely fill
+     * @throws IllegalStateException when the JVM was started without the option Agrona needs
+     *                               ({@code --add-exports java.base/jdk.internal.misc=ALL-UNNAMED}); so do
+     *                               {@link #mapped} and {@link #inspect}
      */
     public ConnTable(final int capacity)
     {
-        this(ConnTableMemory.anonymous(capacity));
+        this(anonymousMemory(capacity));
+    }
+
+    private static ConnTableMemory anonymousMemory(final int capacity)
+    {
+        AgronaAccess.require();
+        return ConnTableMemory.anonymous(capacity);
     }
 
     private ConnTable(final ConnTableMemory memory)
@@ -136,6 +145,7 @@ public final class ConnTable implements AutoCloseable
      */
     public static ConnTable mapped(final Path file, final int capacity)
     {
+        AgronaAccess.require();
         final ConnTable table = new ConnTable(ConnTableMemory.mapped(file, capacity));
         table.recoverAfterCrash();
         return table;
@@ -144,6 +154,7 @@ public final class ConnTable implements AutoCloseable
     /** Maps a table file read-only, for dumps while another process runs it. Mutators throw. */
     public static ConnTable inspect(final Path file)
     {
+        AgronaAccess.require();
         return new ConnTable(ConnTableMemory.inspect(file));
     }
 

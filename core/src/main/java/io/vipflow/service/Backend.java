@@ -3,6 +3,10 @@ package io.vipflow.service;
 import io.vipflow.packet.Addresses;
 import io.vipflow.sched.ConnCounters;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+
 /**
  * One endpoint address and port behind one Service port, as compiled into a {@link Snapshot}. Immutable.
  * <p>
@@ -29,6 +33,8 @@ public final class Backend
     public final boolean inLocalSet;
     /** Live connection counts; the same object for as long as the backend keeps its id. */
     public final ConnCounters counters;
+    /** Built with the snapshot, on the control plane, so that reading it costs the data plane nothing. */
+    private final InetSocketAddress socketAddress;
 
     Backend(final int id, final boolean ipv6, final long addrHi, final long addrLo, final int port,
         final EndpointSpec endpoint, final boolean inClusterSet, final boolean inLocalSet, final ConnCounters counters)
@@ -47,6 +53,53 @@ public final class Backend
         this.zone = endpoint.zone();
         this.inClusterSet = inClusterSet;
         this.inLocalSet = inLocalSet;
+        this.socketAddress = new InetSocketAddress(inetAddress(ipv6, addrHi, addrLo), port);
+    }
+
+    /**
+     * @return the backend's address and port; an {@link java.net.Inet4Address} for IPv4 backends, an
+     *         {@link java.net.Inet6Address} for IPv6 ones. No name lookup is involved.
+     */
+    public InetSocketAddress socketAddress()
+    {
+        return socketAddress;
+    }
+
+    /**
+     * @return a new array with the address in network byte order: 4 bytes for IPv4, 16 for IPv6. It allocates:
+     *         for the data plane, {@link #addrHi} and {@link #addrLo} hold the same address without allocating.
+     */
+    public byte[] addressBytes()
+    {
+        return socketAddress.getAddress().getAddress();
+    }
+
+    private static InetAddress inetAddress(final boolean ipv6, final long hi, final long lo)
+    {
+        final byte[] bytes = new byte[ipv6 ? 16 : 4];
+        if (ipv6)
+        {
+            for (int i = 0; i < 8; i++)
+            {
+                bytes[i] = (byte)(hi >>> (56 - 8 * i));
+                bytes[8 + i] = (byte)(lo >>> (56 - 8 * i));
+            }
+        }
+        else
+        {
+            for (int i = 0; i < 4; i++)
+            {
+                bytes[i] = (byte)(lo >>> (24 - 8 * i));   // the low 32 bits of an IPv4-mapped address
+            }
+        }
+        try
+        {
+            return InetAddress.getByAddress(bytes);
+        }
+        catch (final UnknownHostException ex)
+        {
+            throw new IllegalStateException("an address of 4 or 16 bytes is always valid", ex);
+        }
     }
 
     /** May this backend take a new flow arriving under the given policy set? */

@@ -182,7 +182,9 @@ final class ServiceCompiler
             factory.create(destinations, previous));
     }
 
-    /** The slice port with the Service port's name and protocol: how targetPort names resolve (docs/SEMANTICS.md §2). */
+    /**
+     * The slice port with the Service port's name and protocol: how targetPort names resolve (docs/SEMANTICS.md §2).
+     */
     private static EndpointPortSpec matchingPort(final EndpointSliceSpec slice, final ServicePortSpec portSpec)
     {
         for (final EndpointPortSpec p : slice.ports())

@@ -81,6 +81,63 @@ public record ServiceSpec(
             List.of(), List.of(ports), 0, false, false, null, null);
     }
 
+    /**
+     * A NodePort Service: reachable at its ClusterIP on each port's {@code port}, and at every address of this node
+     * on each port's {@code nodePort}.
+     *
+     * @param clusterIp the ClusterIP, or null for a NodePort Service without one.
+     * @param ports     the ports, each with its node port (1..65535).
+     */
+    public static ServiceSpec nodePort(final String namespace, final String name, final String clusterIp,
+        final ServicePortSpec... ports)
+    {
+        return builder(namespace, name).type(ServiceType.NODE_PORT).clusterIps(ipList(clusterIp)).ports(ports)
+            .build();
+    }
+
+    /**
+     * A LoadBalancer Service: as {@link #nodePort}, and reachable at each load-balancer ingress address.
+     *
+     * @param clusterIp       the ClusterIP, or null for none.
+     * @param loadBalancerIps {@code status.loadBalancer.ingress[].ip}.
+     * @param ports           the ports; a node port of 0 means the Service allocates none.
+     */
+    public static ServiceSpec loadBalancer(final String namespace, final String name, final String clusterIp,
+        final List<String> loadBalancerIps, final ServicePortSpec... ports)
+    {
+        return builder(namespace, name).type(ServiceType.LOAD_BALANCER).clusterIps(ipList(clusterIp))
+            .loadBalancerIps(loadBalancerIps).ports(ports).build();
+    }
+
+    /**
+     * An ExternalName Service: a DNS alias with no address of its own, so it has no frontend and the classifier
+     * passes every packet (docs/SEMANTICS.md §1).
+     */
+    public static ServiceSpec externalName(final String namespace, final String name)
+    {
+        return builder(namespace, name).type(ServiceType.EXTERNAL_NAME).build();
+    }
+
+    /**
+     * A builder for a Service with any of the optional fields (external IPs, source ranges, traffic policies,
+     * affinity, scheduler). It starts as a ClusterIP Service without addresses or ports.
+     */
+    public static ServiceSpecBuilder builder(final String namespace, final String name)
+    {
+        return new ServiceSpecBuilder(namespace, name);
+    }
+
+    /** A builder holding this Service's fields, to derive a changed copy. */
+    public ServiceSpecBuilder toBuilder()
+    {
+        return new ServiceSpecBuilder(this);
+    }
+
+    private static List<String> ipList(final String ip)
+    {
+        return ip == null ? List.of() : List.of(ip);
+    }
+
     public ServiceSpec withAffinity(final int timeoutSeconds)
     {
         return new ServiceSpec(namespace, name, type, clusterIps, externalIps, loadBalancerIps,

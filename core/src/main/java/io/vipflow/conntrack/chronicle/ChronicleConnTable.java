@@ -125,10 +125,7 @@ public final class ChronicleConnTable implements AutoCloseable
                 // Chronicle would initialise an empty file as a new map: an inspector must never write.
                 throw new IOException("empty file");
             }
-            // No close-on-exit hook: an inspector has nothing to flush, and the hook would wait at JVM exit for a
-            // lock a stuck read holds, so SIGTERM could not end the process.
-            return new ChronicleConnTable(builder(1).skipCloseOnExitHook(true).createPersistedTo(file.toFile()),
-                file, true);
+            return new ChronicleConnTable(builder(1).createPersistedTo(file.toFile()), file, true);
         }
         catch (final IOException ex)
         {

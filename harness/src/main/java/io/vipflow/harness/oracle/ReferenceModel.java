@@ -22,8 +22,8 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * A deliberately simple, single-threaded reference model of docs/SEMANTICS.md §1-§5: what the classifier must do with a
- * packet, re-derived from the Service and EndpointSlice records alone. It shares no code with the classifier's
+ * A deliberately simple, single-threaded reference model of docs/SEMANTICS.md §1-§5: what the classifier must do
+ * with a packet, re-derived from the Service and EndpointSlice records alone. It shares no code with the classifier's
  * compiled tables; clarity is its only goal.
  * <p>
  * Use: apply every control-plane change to the model as it is published to the classifier; for each packet

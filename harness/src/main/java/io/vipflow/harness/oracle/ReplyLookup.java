@@ -12,11 +12,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * docs/SEMANTICS.md §3 "Replies (backend → client) match the reverse tuple", as docs/SEMANTICS-CHOICES.md "Replies"
- * settles it, for the reference model: for each frontend through which a flow could have reached the backend
- * (a frontend of a Service port that lists it, whatever its conditions), the client-to-frontend entry is looked
- * up; a live entry that names that backend makes the packet a REPLY through that frontend, and its timer restarts
- * in its current state (the TCP state does not change: vipflow follows the input-direction table only).
+ * docs/SEMANTICS.md §3 "Replies" (a backend's answer matches its flow's reversed tuple), as
+ * docs/SEMANTICS-CHOICES.md "Replies" settles it, for the reference model: for each frontend through which a flow
+ * could have reached the backend (a frontend of a Service port that lists it, whatever its conditions), the
+ * client-to-frontend entry is looked up; a live entry that names that backend makes the packet a REPLY through that
+ * frontend, and its timer restarts in its current state (the TCP state does not change: vipflow follows the
+ * input-direction table only).
  * <p>
  * When one client port has live flows to the answering backend through several frontends, the reply tuple
  * cannot tell them apart: the answer is equally right through any of them (a kernel conntrack would have

@@ -6,16 +6,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The TCP input-direction state table of docs/SEMANTICS.md §3, transcribed from the text of the spec (not from
+ * The TCP input-direction state table of docs/SEMANTICS.md §3, transcribed from the spec's table (not from
  * core) so that the model and the classifier are checked against each other. States use the
  * {@link ConnState} numbers only as labels.
  */
 final class TcpTransitions
 {
-    /** §3: "columns NO ES SS SR FW TW CL CW LA LI SA". */
+    /** §3: the table's columns. */
     private static final List<String> COLUMNS = List.of("NO", "ES", "SS", "SR", "FW", "TW", "CL", "CW", "LA", "LI", "SA");
 
-    /** §3, one row per event, copied verbatim. */
+    /** §3, one row per flag, as the table gives them. */
     private static final List<String> SYN = row("SR ES ES SR SR SR SR SR SR SR SR");
     private static final List<String> FIN = row("CL CW SS TW TW TW CL CW LA LI TW");
     private static final List<String> ACK = row("ES ES SS ES FW TW CL CW CL LI ES");

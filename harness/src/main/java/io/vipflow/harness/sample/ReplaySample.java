@@ -88,8 +88,9 @@ public final class ReplaySample
         .getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NOTHING = new byte[0];
     /** Four-space indents, {@code "name": value}: the way {@code kubectl get -o json} prints. */
-    private static final DefaultPrettyPrinter KUBECTL_STYLE = new DefaultPrettyPrinter(Separators.createDefaultInstance()
-        .withObjectFieldValueSpacing(Separators.Spacing.AFTER).withArrayEmptySeparator("").withObjectEmptySeparator(""))
+    private static final DefaultPrettyPrinter KUBECTL_STYLE = new DefaultPrettyPrinter(
+        Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+            .withArrayEmptySeparator("").withObjectEmptySeparator(""))
         .withObjectIndenter(new DefaultIndenter("    ", "\n")).withArrayIndenter(new DefaultIndenter("    ", "\n"));
 
     private ReplaySample()
@@ -103,7 +104,8 @@ public final class ReplaySample
             frontendSlice(endpoint(DRAINED_ENDPOINT, "node-x", true), endpoint("10.244.8.2", "node-x", true),
                 endpoint("10.244.9.3", "node-y", true)),
             new EndpointSliceSpec("kube-system", "coredns-x9y8z", "coredns", false,
-                List.of(new EndpointPortSpec("dns", 5353, Protocol.UDP)), List.of(endpoint("10.244.8.53", "node-x", true)))),
+                List.of(new EndpointPortSpec("dns", 5353, Protocol.UDP)),
+                List.of(endpoint("10.244.8.53", "node-x", true)))),
             0);
     }
 
@@ -111,11 +113,12 @@ public final class ReplaySample
     public static List<ChurnEvent> churn()
     {
         return List.of(
-            ChurnEvent.of(TERMINATING_AT, ChurnEvent.Type.MODIFIED, frontendSlice(endpoint(DRAINED_ENDPOINT, "node-x", false),
+            ChurnEvent.of(TERMINATING_AT, ChurnEvent.Type.MODIFIED, frontendSlice(
+                endpoint(DRAINED_ENDPOINT, "node-x", false), endpoint("10.244.8.2", "node-x", true),
+                endpoint("10.244.9.3", "node-y", true), endpoint(ADDED_ENDPOINT, "node-y", true))),
+            ChurnEvent.of(REMOVED_AT, ChurnEvent.Type.MODIFIED, frontendSlice(
                 endpoint("10.244.8.2", "node-x", true), endpoint("10.244.9.3", "node-y", true),
                 endpoint(ADDED_ENDPOINT, "node-y", true))),
-            ChurnEvent.of(REMOVED_AT, ChurnEvent.Type.MODIFIED, frontendSlice(endpoint("10.244.8.2", "node-x", true),
-                endpoint("10.244.9.3", "node-y", true), endpoint(ADDED_ENDPOINT, "node-y", true))),
             ChurnEvent.of(SERVICE_DELETED_AT, ChurnEvent.Type.DELETED, coredns()));
     }
 
@@ -156,8 +159,8 @@ public final class ReplaySample
     {
         Files.createDirectories(dir);
         final ObjectMapper json = new ObjectMapper();
-        final String cluster = json.writer(KUBECTL_STYLE).writeValueAsString(json.readTree(KubeJson.clusterFile(cluster())))
-            + "\n";
+        final String cluster =
+            json.writer(KUBECTL_STYLE).writeValueAsString(json.readTree(KubeJson.clusterFile(cluster()))) + "\n";
         Files.writeString(dir.resolve("cluster.json"), cluster, StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("churn.jsonl"), KubeJson.churnFile(churn(), cluster().slices()),
             StandardCharsets.UTF_8);
@@ -173,7 +176,8 @@ public final class ReplaySample
 
     private static ServiceSpec coredns()
     {
-        return ServiceSpec.clusterIp("kube-system", "coredns", DNS_VIP, new ServicePortSpec("dns", 53, Protocol.UDP, 0));
+        return ServiceSpec.clusterIp("kube-system", "coredns", DNS_VIP,
+            new ServicePortSpec("dns", 53, Protocol.UDP, 0));
     }
 
     private static EndpointSliceSpec frontendSlice(final EndpointSpec... endpoints)

@@ -12,7 +12,8 @@ import java.util.concurrent.Callable;
     description = "Write a small replay case: trace.pcap, trace.pcapng, cluster.json and churn.jsonl.")
 public final class SampleCommand implements Callable<Integer>
 {
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder to write the four files to.")
+    @Option(names = "--out", required = true, paramLabel = "DIR",
+        description = "Folder to write the four files to.")
     Path out;
 
     @CommandLine.Spec
@@ -22,8 +23,8 @@ public final class SampleCommand implements Callable<Integer>
     public Integer call() throws Exception
     {
         ReplaySample.write(out);
-        spec.commandLine().getOut().println("wrote " + out.resolve("cluster.json") + ", churn.jsonl, trace.pcap and trace.pcapng (" +
-            ReplaySample.PACKETS + " packets)");
+        spec.commandLine().getOut().println("wrote " + out.resolve("cluster.json") + ", churn.jsonl, trace.pcap and " +
+            "trace.pcapng (" + ReplaySample.PACKETS + " packets)");
         spec.commandLine().getOut().flush();
         return 0;
     }

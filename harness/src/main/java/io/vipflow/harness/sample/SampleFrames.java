@@ -48,7 +48,8 @@ public final class SampleFrames
     {
         final ByteBuffer l4 = ByteBuffer.allocate(TCP_HEADER + payload.length).order(ByteOrder.BIG_ENDIAN);
         l4.putShort((short)srcPort).putShort((short)dstPort).putInt(seq).putInt(ack);
-        l4.put((byte)(TCP_HEADER / 4 << 4)).put((byte)flags).putShort((short)64240).putShort((short)0).putShort((short)0);
+        l4.put((byte)(TCP_HEADER / 4 << 4)).put((byte)flags).putShort((short)64240)
+            .putShort((short)0).putShort((short)0);                          // checksum (filled in below), urgent
         l4.put(payload);
         final byte[] segment = l4.array();
         putChecksum(segment, 16, src, dst, PROTO_TCP);
@@ -70,7 +71,8 @@ public final class SampleFrames
 
     private static byte[] frame(final int src, final int dst, final int protocol, final byte[] l4)
     {
-        final ByteBuffer b = ByteBuffer.allocate(ETHERNET_HEADER + IPV4_HEADER + l4.length).order(ByteOrder.BIG_ENDIAN);
+        final ByteBuffer b = ByteBuffer.allocate(ETHERNET_HEADER + IPV4_HEADER + l4.length)
+            .order(ByteOrder.BIG_ENDIAN);
         b.put(GATEWAY_MAC).put(CLIENT_MAC).putShort((short)ETHERTYPE_IPV4);
         final int ip = b.position();
         b.put((byte)0x45).put((byte)0).putShort((short)(IPV4_HEADER + l4.length))
@@ -82,7 +84,8 @@ public final class SampleFrames
     }
 
     /** The TCP/UDP checksum over the pseudo-header and the segment (RFC 793 section 3.1, RFC 768). */
-    private static void putChecksum(final byte[] segment, final int at, final int src, final int dst, final int protocol)
+    private static void putChecksum(final byte[] segment, final int at, final int src, final int dst,
+        final int protocol)
     {
         long pseudo = (src >>> 16) + (src & 0xffff) + (dst >>> 16) + (dst & 0xffff) + protocol + segment.length;
         int checksum = fold(sum(segment, 0, segment.length, pseudo));

@@ -40,6 +40,15 @@ public final class Simulation
 {
     /** Violations kept as examples per scheduler. */
     public static final int EXAMPLES = 10;
+    /**
+     * Packets each scheduler replays, untimed, before the measured runs. Without it the first scheduler's run also
+     * paid for compiling the shared classify, generator and oracle code: in the demo its p99 new-flow cost was about
+     * ten times the others' and its packet rate about half. Enough for the JIT's optimising tier to compile the
+     * per-packet paths.
+     */
+    public static final long WARMUP_PACKETS = 100_000;
+    /** Prefix of the progress label of a warm-up pass. */
+    public static final String WARMUP_LABEL = "warm-up ";
     private static final int RING = 1 << 14;
     private static final int PROGRESS_STEP = 1 << 16;
 
@@ -55,52 +64,60 @@ public final class Simulation
      * @param oracle    check every decision against the reference model.
      * @param progress  progress display.
      * @param step      how workers classify ({@link ClassifyStep#DIRECT} but in tests).
+     * @param warmup    packets each scheduler replays, untimed and unrecorded, before the first measured run
+     *                  (at most the run's own packet count); 0 for none.
      */
     public record Options(Scenario scenario, int workers, long packets, Path decisions, boolean oracle,
-        ProgressSink.Factory progress, ClassifyStep step)
+        ProgressSink.Factory progress, ClassifyStep step, long warmup)
     {
         public Options
         {
-            if (workers < 1 || packets < 0)
+            if (workers < 1 || packets < 0 || warmup < 0)
             {
-                throw new IllegalArgumentException("workers must be ≥ 1 and packets ≥ 0");
+                throw new IllegalArgumentException("workers must be ≥ 1, packets and warmup ≥ 0");
             }
         }
 
-        /** One worker, the scenario's rate, oracle on, no files, no progress. */
+        /** One worker, the scenario's rate, oracle on, no files, no progress, {@link #WARMUP_PACKETS} warm-up. */
         public static Options of(final Scenario scenario)
         {
-            return new Options(scenario, 1, 0, null, true, ProgressSink.Factory.NONE, ClassifyStep.DIRECT);
+            return new Options(scenario, 1, 0, null, true, ProgressSink.Factory.NONE, ClassifyStep.DIRECT,
+                WARMUP_PACKETS);
         }
 
         public Options withWorkers(final int n)
         {
-            return new Options(scenario, n, packets, decisions, oracle, progress, step);
+            return new Options(scenario, n, packets, decisions, oracle, progress, step, warmup);
         }
 
         public Options withPackets(final long n)
         {
-            return new Options(scenario, workers, n, decisions, oracle, progress, step);
+            return new Options(scenario, workers, n, decisions, oracle, progress, step, warmup);
         }
 
         public Options withDecisions(final Path file)
         {
-            return new Options(scenario, workers, packets, file, oracle, progress, step);
+            return new Options(scenario, workers, packets, file, oracle, progress, step, warmup);
         }
 
         public Options withOracle(final boolean on)
         {
-            return new Options(scenario, workers, packets, decisions, on, progress, step);
+            return new Options(scenario, workers, packets, decisions, on, progress, step, warmup);
         }
 
         public Options withProgress(final ProgressSink.Factory factory)
         {
-            return new Options(scenario, workers, packets, decisions, oracle, factory, step);
+            return new Options(scenario, workers, packets, decisions, oracle, factory, step, warmup);
         }
 
         public Options withStep(final ClassifyStep s)
         {
-            return new Options(scenario, workers, packets, decisions, oracle, progress, s);
+            return new Options(scenario, workers, packets, decisions, oracle, progress, s, warmup);
+        }
+
+        public Options withWarmup(final long n)
+        {
+            return new Options(scenario, workers, packets, decisions, oracle, progress, step, n);
         }
     }
 
@@ -127,17 +144,40 @@ public final class Simulation
                 " behind ECMP"));
             marks.sort(Comparator.comparingLong(ChurnMark::atNanos));
         }
+        final double expected = options.packets() > 0 ? options.packets() : scenario.expectedPackets();
+        final long warmup = Math.min(options.warmup(), (long)expected);
+        // Every scheduler's code is compiled before any is measured, so no run pays for the JIT's warm-up. The
+        // warm-up traffic is thinned to span most of the scenario, so the phases of its churn are compiled too; the
+        // rate aims a quarter over the count, since a thin Poisson stream can fall short of what scaledTo aims at.
+        final Scenario thinned = warmup > 0 ? scenario.scaledTo(warmup + warmup / 4) : scenario;
+        for (int i = 0; warmup > 0 && i < scenario.schedulers().size(); i++)
+        {
+            final String scheduler = scenario.schedulers().get(i);
+            new SchedulerSession(thinned, options, cluster, marks, scheduler, null, warmup, WARMUP_LABEL + scheduler)
+                .run();
+        }
         final List<SchedulerRun> runs = new ArrayList<>();
         for (final String scheduler : scenario.schedulers())
         {
+            if (warmup > 0)
+            {
+                // Each measured run starts from a collected heap, so none pays for garbage an earlier run left.
+                System.gc();
+            }
             runs.add(new SchedulerSession(scenario, options, cluster, marks, scheduler,
-                decisionsFile(options.decisions(), scheduler, scenario.schedulers().size())).run());
+                decisionsFile(options.decisions(), scheduler, scenario.schedulers().size()),
+                options.packets() > 0 ? options.packets() : Long.MAX_VALUE, scheduler).run());
         }
         final List<String> notes = new ArrayList<>();
         notes.add(scenario.description());
         if (fleet.isFleet())
         {
             notes.add(fleet.describe() + "; ECMP is hash(5-tuple) mod instances, so a change moves most flows");
+        }
+        if (warmup > 0)
+        {
+            notes.add("before the measured runs each scheduler replayed " + warmup + " packets spread over most " +
+                "of the scenario, untimed");
         }
         notes.add(options.workers() + " data-plane worker" + (options.workers() == 1 ? "" : "s") +
             (options.oracle() ? "; every decision checked against the reference model" : "; oracle off"));
@@ -190,10 +230,19 @@ public final class Simulation
         private final List<ChurnMark> marks;
         private final String scheduler;
         private final Path decisions;
+        private final long packetLimit;
+        private final String label;
 
+        /**
+         * @param packetLimit packets to generate at most.
+         * @param label       the progress label.
+         */
         SchedulerSession(final Scenario scenario, final Options options, final GeneratedCluster cluster,
-            final List<ChurnMark> marks, final String scheduler, final Path decisions)
+            final List<ChurnMark> marks, final String scheduler, final Path decisions, final long packetLimit,
+            final String label)
         {
+            this.packetLimit = packetLimit;
+            this.label = label;
             this.scenario = scenario;
             this.options = options;
             this.cluster = cluster;
@@ -229,13 +278,12 @@ public final class Simulation
             try (OutputFile out = decisions == null ? null : OutputFile.open(decisions);
                 DecisionWriter writer = out == null ? null : new DecisionWriter(out.stream());
                 Fleet fleet = new Fleet(scheduler, scenario.seed(), config, plan.instances(), cluster.initial());
-                ProgressSink progress = options.progress().start(scheduler, (long)expected))
+                ProgressSink progress = options.progress().start(label, Math.min(packetLimit, (long)expected)))
             {
                 final RunRecorder recorder = new RunRecorder(writer, bucket, (int)((duration + bucket - 1) / bucket),
                     markTimes);
                 final TrafficGenerator traffic = new TrafficGenerator(scenario.traffic(), cluster.services(),
-                    subSeed(scenario.seed(), 2), scenario.durationSeconds(),
-                    options.packets() > 0 ? options.packets() : Long.MAX_VALUE);
+                    subSeed(scenario.seed(), 2), scenario.durationSeconds(), packetLimit);
                 final long start = System.nanoTime();
                 replay(fleet, oracles, recorder, traffic, progress);
                 final SchedulerRun run = recorder.finish(scheduler, System.nanoTime() - start,

@@ -42,8 +42,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The reply paths of the reference model (docs/SEMANTICS.md §3 "Replies", docs/SEMANTICS-CHOICES.md "Replies"), on the
- * model alone: which answers are replies, through which frontend, and what they do to the flow's timer.
+ * The reply paths of the reference model (docs/SEMANTICS.md §3 "Replies", docs/SEMANTICS-CHOICES.md "Replies"),
+ * on the model alone: which answers are replies, through which frontend, and what they do to the flow's timer.
  */
 class ReferenceModelReplyTest
 {

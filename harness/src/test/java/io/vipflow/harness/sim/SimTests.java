@@ -19,9 +19,10 @@ final class SimTests
         return schedulers.length == 0 ? s : s.withSchedulers(List.of(schedulers));
     }
 
+    /** A run without the warm-up pass: these tests look at decisions and counts, never at timed figures. */
     static RunReport run(final Scenario scenario, final long packets) throws IOException
     {
-        return Simulation.run(Simulation.Options.of(scenario).withPackets(packets));
+        return Simulation.run(Simulation.Options.of(scenario).withPackets(packets).withWarmup(0));
     }
 
     static SchedulerRun of(final RunReport report, final String scheduler)
