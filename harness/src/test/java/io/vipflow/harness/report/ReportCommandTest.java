@@ -1,11 +1,10 @@
 package io.vipflow.harness.report;
 
+import io.vipflow.harness.CliRun;
 import io.vipflow.harness.Main;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,28 +15,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ReportCommandTest
 {
-    private record Run(int code, String out, String err)
+    private static CliRun run(final String... args)
     {
-    }
-
-    private static Run run(final String... args)
-    {
-        final PrintStream out = System.out;
-        final PrintStream err = System.err;
-        final ByteArrayOutputStream o = new ByteArrayOutputStream();
-        final ByteArrayOutputStream e = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-        try
-        {
-            final int code = Main.execute(args);
-            return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        }
-        finally
-        {
-            System.setOut(out);
-            System.setErr(err);
-        }
+        return CliRun.of(args);
     }
 
     @Test
@@ -46,7 +26,7 @@ class ReportCommandTest
         final RunReport report = ReportFixtures.rollingUpdate();
         final Path json = Files.writeString(dir.resolve("run.json"), report.toJson());
         final Path html = dir.resolve("out").resolve("run.html");
-        final Run run = run("report", "--from", json.toString(), "--out", html.toString());
+        final CliRun run = run("report", "--from", json.toString(), "--out", html.toString());
         assertEquals(0, run.code(), run.err());
         assertEquals(TerminalSummary.render(report), run.out());
         assertEquals(HtmlReport.render(report), Files.readString(html, StandardCharsets.UTF_8));
@@ -57,13 +37,13 @@ class ReportCommandTest
     {
         final Path json = Files.writeString(dir.resolve("run.json"), "{\"scenario\": [");
         final Path html = dir.resolve("run.html");
-        final Run bad = run("report", "--from", json.toString(), "--out", html.toString());
+        final CliRun bad = run("report", "--from", json.toString(), "--out", html.toString());
         assertEquals(Main.EXIT_BAD_INPUT, bad.code());
         assertTrue(bad.err().startsWith("vipflow: " + json + ": not a run report"), bad.err());
         assertEquals(1, bad.err().lines().count(), bad.err());
         assertFalse(Files.exists(html));
 
-        final Run missing = run("report", "--from", dir.resolve("nope.json").toString(), "--out", html.toString());
+        final CliRun missing = run("report", "--from", dir.resolve("nope.json").toString(), "--out", html.toString());
         assertEquals(Main.EXIT_BAD_INPUT, missing.code());
         assertTrue(missing.err().contains("nope.json: no such file"), missing.err());
     }

@@ -1,5 +1,6 @@
 package io.vipflow.harness.sim;
 
+import io.vipflow.harness.CliRun;
 import io.vipflow.harness.Main;
 import io.vipflow.harness.k8s.ChurnReader;
 import io.vipflow.harness.k8s.KubeObjectReader;
@@ -7,9 +8,6 @@ import io.vipflow.harness.report.RunReport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -21,27 +19,9 @@ class SimulateCommandTest
     @TempDir
     Path dir;
 
-    private record Run(int code, String out, String err)
+    private static CliRun cli(final String... args)
     {
-    }
-
-    private static Run cli(final String... args)
-    {
-        final PrintStream out = System.out;
-        final PrintStream err = System.err;
-        final ByteArrayOutputStream o = new ByteArrayOutputStream();
-        final ByteArrayOutputStream e = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-        try
-        {
-            return new Run(Main.execute(args), o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        }
-        finally
-        {
-            System.setOut(out);
-            System.setErr(err);
-        }
+        return CliRun.of(args);
     }
 
     @Test
@@ -50,7 +30,7 @@ class SimulateCommandTest
         final Path summary = dir.resolve("summary.txt");
         final Path json = dir.resolve("run.json");
         final Path html = dir.resolve("report.html");
-        final Run run = cli("simulate", "--scenario", "node-failure", "--schedulers", "maglev,rr", "--packets",
+        final CliRun run = cli("simulate", "--scenario", "node-failure", "--schedulers", "maglev,rr", "--packets",
             "15000", "--workers", "2", "--summary", summary.toString(), "--json", json.toString(), "--report",
             html.toString(), "--decisions", dir.resolve("d.jsonl").toString(), "--no-progress");
         assertEquals(0, run.code(), run.err());
@@ -68,7 +48,7 @@ class SimulateCommandTest
     void fleetOptionAddsAnInstanceHalfWay() throws Exception
     {
         final Path json = dir.resolve("fleet.json");
-        final Run run = cli("simulate", "--scenario", "crash-loop", "--schedulers", "maglev", "--fleet", "2",
+        final CliRun run = cli("simulate", "--scenario", "crash-loop", "--schedulers", "maglev", "--fleet", "2",
             "--packets", "8000", "--json", json.toString(), "--kube-objects", dir.toString(), "--no-progress");
         assertEquals(0, run.code(), run.err());
         final RunReport report = RunReport.fromJson(Files.readString(json));
@@ -80,18 +60,18 @@ class SimulateCommandTest
     @Test
     void badInputEndsWithOneLineAndExitCodeTwo() throws Exception
     {
-        final Run unknown = cli("simulate", "--scenario", "no-such-scenario");
+        final CliRun unknown = cli("simulate", "--scenario", "no-such-scenario");
         assertEquals(Main.EXIT_BAD_INPUT, unknown.code());
         assertTrue(unknown.err().contains("not a shipped scenario"), unknown.err());
 
         final Path bad = dir.resolve("bad.yaml");
         Files.writeString(bad, "name: x\ndurationSeconds: -3\ncluster: {nodes: 1}\n");
-        final Run invalid = cli("simulate", "--scenario", bad.toString());
+        final CliRun invalid = cli("simulate", "--scenario", bad.toString());
         assertEquals(Main.EXIT_BAD_INPUT, invalid.code());
         assertTrue(invalid.err().startsWith("vipflow: bad.yaml: line 2, column 18: durationSeconds: -3 out of range"),
             invalid.err());
 
-        final Run scheduler = cli("simulate", "--scenario", "crash-loop", "--schedulers", "fastest");
+        final CliRun scheduler = cli("simulate", "--scenario", "crash-loop", "--schedulers", "fastest");
         assertEquals(Main.EXIT_BAD_INPUT, scheduler.code());
         assertTrue(scheduler.err().contains("unknown scheduler 'fastest'"), scheduler.err());
     }
@@ -100,7 +80,7 @@ class SimulateCommandTest
     void demoRunsTheRollingUpdateWithItsReport() throws Exception
     {
         final Path html = dir.resolve("demo.html");
-        final Run run = cli("demo", "--packets", "6000", "--report", html.toString(), "--no-progress");
+        final CliRun run = cli("demo", "--packets", "6000", "--report", html.toString(), "--no-progress");
         assertEquals(0, run.code(), run.err());
         assertTrue(run.out().contains("rolling-update-50"), run.out());
         assertTrue(run.out().contains("wlc"), run.out());
