@@ -55,6 +55,8 @@ final class SnapshotState
     private String[] order = new String[0];
     private ServicePort[][] ports = new ServicePort[0][];
 
+    /** Entries put into or removed from the snapshots' tables, over all publishes (for tests). */
+    private long writes;
     private Snapshot previous;
     private AddressPortMap.Editor<Backend> byId;
     private final Set<SocketKey> touched = new HashSet<>();
@@ -93,6 +95,7 @@ final class SnapshotState
                     if (kept == null || kept.backend(id) == null)
                     {
                         byId.remove(0, id, 0, 0);
+                        writes++;
                     }
                 }
             }
@@ -116,6 +119,7 @@ final class SnapshotState
                     if (before.get(0, b.id, 0, 0) != b)
                     {
                         byId.put(0, b.id, 0, 0, b);
+                        writes++;
                     }
                 }
             }
@@ -172,10 +176,12 @@ final class SnapshotState
                 if (winner == null)
                 {
                     frontends.remove(k.hi, k.lo, k.port, k.protocol);
+                    writes++;
                 }
                 else
                 {
                     frontends.put(k.hi, k.lo, k.port, k.protocol, winner);
+                    writes++;
                 }
             }
             if (claimants > 1)
@@ -195,6 +201,7 @@ final class SnapshotState
             {
                 replies.remove(k);
                 replyEdit.remove(k.hi, k.lo, k.port, k.protocol);
+                writes++;
             }
             else
             {
@@ -206,6 +213,7 @@ final class SnapshotState
                     triples[i * 3 + 2] = l.get(i).port;
                 }
                 replyEdit.put(k.hi, k.lo, k.port, k.protocol, triples);
+                writes++;
             }
         }
         if (!portChanges.isEmpty())
@@ -275,6 +283,11 @@ final class SnapshotState
         }
         out.sort(null);
         return out;
+    }
+
+    long writeCount()
+    {
+        return writes;
     }
 
     /** Applies the port changes to the sorted arrays: binary searches and block copies, no per-Service walk. */
