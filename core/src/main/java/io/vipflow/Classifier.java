@@ -442,7 +442,7 @@ public final class Classifier implements AutoCloseable
         if (chosen == null)
         {
             // Every usable backend refused (an overload threshold, say): as IPVS, no destination.
-            d.set(Verdict.REJECT, Reason.NO_ENDPOINTS);
+            d.set(Verdict.REJECT, Reason.NO_DESTINATION);
             return;
         }
         final int state = tcp ? ConnState.tcpNext(ConnState.NONE, t.flags) :

@@ -266,7 +266,7 @@ public final class Simulation
             for (int w = 0; options.oracle() && w < options.workers(); w++)
             {
                 final OracleRun shard = new OracleRun(config, ClusterGenerator.BALANCER_NODE,
-                    List.of(ClusterGenerator.BALANCER_NODE_IP), EXAMPLES);
+                    List.of(ClusterGenerator.BALANCER_NODE_IP), EXAMPLES).defaultScheduler(scheduler);
                 cluster.initial().services().forEach(shard::upsertService);
                 cluster.initial().slices().forEach(shard::upsertSlice);
                 for (int i = 0; i < plan.instances(); i++)
