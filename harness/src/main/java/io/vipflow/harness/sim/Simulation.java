@@ -9,6 +9,7 @@ import io.vipflow.harness.k8s.ChurnEvent;
 import io.vipflow.harness.oracle.OracleRun;
 import io.vipflow.harness.output.OutputFile;
 import io.vipflow.harness.replay.DecisionWriter;
+import io.vipflow.harness.replay.TableBudget;
 import io.vipflow.harness.report.ChurnMark;
 import io.vipflow.harness.report.RunReport;
 import io.vipflow.harness.report.SchedulerRun;
@@ -254,6 +255,8 @@ public final class Simulation
         SchedulerRun run() throws IOException
         {
             final FleetPlan plan = scenario.fleet();
+            TableBudget.require("scenario " + scenario.name() + " with " + scheduler, cluster.initial(), scheduler,
+                plan.instances() + Math.max(0, plan.change()), Runtime.getRuntime().maxMemory());
             final double expected = options.packets() > 0 ? options.packets() : scenario.expectedPackets();
             final ClassifierConfig config = ClassifierConfig.defaults()
                 .withConnectionCapacity(capacity(expected, plan.instances() + Math.max(0, plan.change())));
