@@ -14,7 +14,10 @@ import java.util.List;
  * Layout: the key's hash picks a segment by its bits 40 and up, and a slot inside the segment by its low bits;
  * each segment is open addressing with linear probing over parallel arrays (keys three longs a slot: hi, lo, port
  * and protocol, so a probe touches one cache line), at most half full. The directory is two arrays of segment
- * references, so a lookup costs two loads more than a single flat table. Hand-written because the data plane
+ * references, so a lookup costs two loads more than a single flat table. A map of at most {@link #FLAT_MAX}
+ * entries is one segment, held in fields of its own and copied whole by an edit (a few KiB): its lookups go
+ * straight to the slot, as a flat table's do, which is what the frontend table of a small cluster is. Hand-written
+ * because the data plane
  * needs allocation-free lookups on primitive keys, which the persistent maps of the usual libraries (hash tries
  * over boxed keys) do not give.
  * <p>
@@ -30,6 +33,8 @@ final class AddressPortMap<V>
     /** Average entries per segment a full build aims at. */
     private static final int TARGET_AVERAGE = 16;
     private static final int MIN_SEGMENT_SLOTS = 8;
+    /** Entries up to which a map stays one segment, looked up without the directory. */
+    static final int FLAT_MAX = 512;
     private static final int SEGMENT_SHIFT = 40;
     private static final AddressPortMap<?> EMPTY = new AddressPortMap<>(new long[][] {new long[MIN_SEGMENT_SLOTS * 3]},
         new Object[][] {new Object[MIN_SEGMENT_SLOTS]}, new int[1], 0);
@@ -38,6 +43,10 @@ final class AddressPortMap<V>
     private final Object[][] values;
     private final int[] counts;
     private final int segmentMask;
+    /** The one segment's arrays and slot mask when the map has one segment, else null and 0. */
+    private final long[] flatKeys;
+    private final Object[] flatValues;
+    private final int flatMask;
     private final int size;
     private volatile List<V> all;
 
@@ -47,6 +56,9 @@ final class AddressPortMap<V>
         this.values = values;
         this.counts = counts;
         this.segmentMask = values.length - 1;
+        this.flatKeys = values.length == 1 ? keys[0] : null;
+        this.flatValues = values.length == 1 ? values[0] : null;
+        this.flatMask = values.length == 1 ? values[0].length - 1 : 0;
         this.size = size;
     }
 
@@ -62,10 +74,16 @@ final class AddressPortMap<V>
     {
         final int pp = portProto(port, protocol);
         final long h = hash(hi, lo, pp);
-        final int s = (int)(h >>> SEGMENT_SHIFT) & segmentMask;
-        final long[] k = keys[s];
-        final Object[] vs = values[s];
-        final int mask = vs.length - 1;
+        long[] k = flatKeys;
+        Object[] vs = flatValues;
+        int mask = flatMask;
+        if (vs == null)
+        {
+            final int s = (int)(h >>> SEGMENT_SHIFT) & segmentMask;
+            k = keys[s];
+            vs = values[s];
+            mask = vs.length - 1;
+        }
         int i = (int)h & mask;
         Object v;
         while ((v = vs[i]) != null)
@@ -83,6 +101,12 @@ final class AddressPortMap<V>
     int size()
     {
         return size;
+    }
+
+    /** Segments in the directory; 1 for a flat map (for tests). */
+    int segmentCount()
+    {
+        return values.length;
     }
 
     /** Every value, in no particular order; built at the first call (for tools, never on the data plane). */
@@ -159,7 +183,7 @@ final class AddressPortMap<V>
                 keys[s][at * 3 + 1] = lo;
                 keys[s][at * 3 + 2] = pp;
                 values[s][at] = value;
-                if (size > values.length * MAX_AVERAGE)
+                if (values.length == 1 ? size > FLAT_MAX : size > values.length * MAX_AVERAGE)
                 {
                     resplit();
                 }

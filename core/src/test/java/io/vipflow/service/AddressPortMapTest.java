@@ -60,6 +60,24 @@ class AddressPortMapTest
         }
     }
 
+    /** A small map stays one segment (looked up without the directory) and splits once it outgrows that. */
+    @Test
+    void aSmallMapIsFlatUntilItOutgrowsTheLimit()
+    {
+        AddressPortMap<Integer> map = AddressPortMap.empty();
+        for (int i = 0; i < AddressPortMap.FLAT_MAX + 1; i++)
+        {
+            final AddressPortMap.Editor<Integer> e = map.edit();
+            e.put(0, i, 80, 6, i);
+            map = e.done();
+            assertEquals(i < AddressPortMap.FLAT_MAX ? 1 : 64, map.segmentCount(), "after " + (i + 1) + " entries");
+            for (int j = 0; j <= i; j += 1 + i / 8)
+            {
+                assertEquals(j, map.get(0, j, 80, 6));
+            }
+        }
+    }
+
     @Test
     void anEditThatWritesNothingGivesTheSameVersion()
     {
