@@ -28,9 +28,7 @@ import java.util.List;
  */
 final class AddressPortMap<V>
 {
-    /** Average entries per segment above which an edit re-splits the whole map (into four times the segments). */
-    private static final int MAX_AVERAGE = 64;
-    /** Average entries per segment a full build aims at. */
+    /** Average entries per segment of a small map (see {@link #segmentsFor}). */
     private static final int TARGET_AVERAGE = 16;
     private static final int MIN_SEGMENT_SLOTS = 8;
     /** Entries up to which a map stays one segment, looked up without the directory. */
@@ -183,7 +181,8 @@ final class AddressPortMap<V>
                 keys[s][at * 3 + 1] = lo;
                 keys[s][at * 3 + 2] = pp;
                 values[s][at] = value;
-                if (values.length == 1 ? size > FLAT_MAX : size > values.length * MAX_AVERAGE)
+                if (values.length == 1 ? size > FLAT_MAX :
+                    size > resplitSize(values.length) && segmentsFor(size) > values.length)
                 {
                     resplit();
                 }
@@ -247,14 +246,12 @@ final class AddressPortMap<V>
             return new AddressPortMap<>(keys, values, counts, size);
         }
 
-        /** Spreads the entries over enough segments for {@link #TARGET_AVERAGE} a segment. */
+        /** Spreads the entries over {@link #segmentsFor} segments. */
         private void resplit()
         {
-            int segments = 1;
-            while (segments * TARGET_AVERAGE < size)
-            {
-                segments <<= 1;
-            }
+            final int segments = segmentsFor(size);
+            // Room for three times the average, so that most segments need not grow soon.
+            final int slots = Math.max(MIN_SEGMENT_SLOTS, Integer.highestOneBit(3 * size / segments) << 1);
             final long[][] oldKeys = keys;
             final Object[][] oldValues = values;
             keys = new long[segments][];
@@ -264,8 +261,8 @@ final class AddressPortMap<V>
             Arrays.fill(copied, true);
             for (int s = 0; s < segments; s++)
             {
-                keys[s] = new long[TARGET_AVERAGE * 2 * 3];
-                values[s] = new Object[TARGET_AVERAGE * 2];
+                keys[s] = new long[slots * 3];
+                values[s] = new Object[slots];
             }
             size = 0;
             for (int s = 0; s < oldValues.length; s++)
@@ -317,6 +314,34 @@ final class AddressPortMap<V>
             counts[s] = 0;
             reinsert(k, v);
         }
+    }
+
+    /**
+     * The segments for {@code n} entries, a power of two: n/16 for a small map, about 4·√n for a large one. An edit
+     * copies the directory (a few bytes a segment) and each segment it writes (a few dozen bytes an entry), so a
+     * directory that grew with the map would make every publish cost in proportion to the cluster (n/16 segments of
+     * a million backends: 850 KB a table a publish); at 4·√n the two copies stay near each other (4,096 segments of
+     * about 250 entries).
+     */
+    static int segmentsFor(final int n)
+    {
+        final long want = Math.min(n / TARGET_AVERAGE, 4 * (long)Math.sqrt(n));
+        int segments = 1;
+        while (segments < want)
+        {
+            segments <<= 1;
+        }
+        return segments;
+    }
+
+    /**
+     * The size past which a map of {@code segments} segments re-splits: when {@link #segmentsFor} asks for more
+     * than twice as many (n/16 > 2·S and 4·√n > 2·S), so a re-split, which moves every entry, comes after the map
+     * has grown by a factor of two to four.
+     */
+    private static long resplitSize(final int segments)
+    {
+        return Math.max(32L * segments, (long)segments * segments / 4);
     }
 
     /** The slot holding the key, or the empty slot where it would go. */
