@@ -16,10 +16,9 @@ import java.util.List;
  * and protocol, so a probe touches one cache line), at most half full. The directory is two arrays of segment
  * references, so a lookup costs two loads more than a single flat table. A map of at most {@link #FLAT_MAX}
  * entries is one segment, held in fields of its own and copied whole by an edit (a few KiB): its lookups go
- * straight to the slot, as a flat table's do, which is what the frontend table of a small cluster is. Hand-written
- * because the data plane
- * needs allocation-free lookups on primitive keys, which the persistent maps of the usual libraries (hash tries
- * over boxed keys) do not give.
+ * straight to the slot, as a flat table's do, which is what the frontend table of a small cluster is.
+ * Hand-written because the data plane needs allocation-free lookups on primitive keys, which the persistent maps
+ * of the usual libraries (hash tries over boxed keys) do not give.
  * <p>
  * Thread contract: a published version is never written again; lookups are allocation-free and safe from any
  * thread once it is published. An {@link Editor} belongs to the one control-plane thread.
