@@ -1,6 +1,7 @@
 package io.vipflow;
 
 import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.NanoClock;
 
 /**
@@ -10,7 +11,11 @@ import org.agrona.concurrent.NanoClock;
  * your own. {@link #doWork} reports no work, so the runner's idle strategy sets the pace: with a
  * {@code SleepingMillisIdleStrategy(1)} it sweeps {@code slotsPerCycle} slots per millisecond.
  * <p>
- * One sweeper per classifier. The clock must be the one the data plane passes to {@code classify}.
+ * One sweeper per classifier. The clock must be the one the data plane passes to {@code classify}. Once the
+ * classifier is closed, {@link #doWork} throws {@link AgentTerminationException}, which ends the agent's runner:
+ * a sweeper stopped after its classifier neither touches the freed tables nor keeps reporting errors.
+ * <p>
+ * Thread contract: one thread runs the agent (its runner's).
  */
 public final class SweeperAgent implements Agent
 {
@@ -30,13 +35,33 @@ public final class SweeperAgent implements Agent
         this.slotsPerCycle = slotsPerCycle;
     }
 
-    /** @return always 0: the idle strategy between cycles paces the sweep */
+    /**
+     * Sweeps one step.
+     *
+     * @return always 0: the idle strategy between cycles paces the sweep
+     * @throws AgentTerminationException when the classifier is closed
+     */
     @Override
     public int doWork()
     {
-        if (classifier.sweep(clock.nanoTime(), slotsPerCycle))
+        if (classifier.isClosed())
         {
-            passes++;
+            throw new AgentTerminationException("classifier closed");
+        }
+        try
+        {
+            if (classifier.sweep(clock.nanoTime(), slotsPerCycle))
+            {
+                passes++;
+            }
+        }
+        catch (final IllegalStateException ex)
+        {
+            if (classifier.isClosed())
+            {
+                throw new AgentTerminationException(ex);
+            }
+            throw ex;
         }
         return 0;
     }
