@@ -2,6 +2,7 @@ package io.vipflow;
 
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
+import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.NanoClock;
 
 /**
@@ -24,6 +25,14 @@ public final class SweeperAgent implements Agent
     private final int slotsPerCycle;
     private long passes;
 
+    /**
+     * A sweeper reading {@code clock}, the clock whose nanoseconds the data plane passes to {@code classify} (for
+     * example {@code System::nanoTime}).
+     *
+     * @param classifier    the classifier to sweep
+     * @param clock         the data plane's clock
+     * @param slotsPerCycle slots visited per duty cycle (positive)
+     */
     public SweeperAgent(final Classifier classifier, final NanoClock clock, final int slotsPerCycle)
     {
         if (slotsPerCycle < 1)
@@ -33,6 +42,23 @@ public final class SweeperAgent implements Agent
         this.classifier = classifier;
         this.clock = clock;
         this.slotsPerCycle = slotsPerCycle;
+    }
+
+    /**
+     * A sweeper on an epoch clock, for a classifier whose data plane passes epoch nanoseconds: what a table that
+     * outlives its process ({@code ConnTable.mapped}) needs, since {@link System#nanoTime()} restarts with each
+     * JVM. Agrona's {@link org.agrona.concurrent.SystemEpochNanoClock} is such a clock; the data plane reads the
+     * same one.
+     *
+     * @param classifier    the classifier to sweep
+     * @param clock         the data plane's epoch clock
+     * @param slotsPerCycle slots visited per duty cycle (positive)
+     * @return the sweeper
+     */
+    public static SweeperAgent onEpochClock(final Classifier classifier, final EpochNanoClock clock,
+        final int slotsPerCycle)
+    {
+        return new SweeperAgent(classifier, clock::nanoTime, slotsPerCycle);
     }
 
     /**
