@@ -177,6 +177,17 @@ public final class ConnTable implements AutoCloseable
         return buckets * WAYS;
     }
 
+    /**
+     * Off-heap bytes a table of {@code capacity} flows reserves (a mapped file adds one page of header).
+     *
+     * @param capacity flows, as for {@link #ConnTable(int)}
+     * @return bytes of the buckets, plus the cache line an anonymous table spends on alignment
+     */
+    public static long bytesFor(final int capacity)
+    {
+        return ConnTableLayout.bytes(ConnTableMemory.bucketsFor(capacity)) + ConnTableLayout.LINE;
+    }
+
     /** Off-heap bytes used by the buckets. */
     public long bytes()
     {
