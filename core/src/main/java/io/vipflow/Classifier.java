@@ -51,6 +51,8 @@ public final class Classifier implements AutoCloseable
     private final ConnTable.PurgePredicate purge = this::purgeable;
     private int sweepCursor;
     private int affinityCursor;
+    /** Null unless a component listens to flow changes; read per creation and state change. */
+    private FlowEvents flowEvents;
 
     public Classifier(final ControlPlane controlPlane, final ClassifierConfig config)
     {
@@ -103,6 +105,15 @@ public final class Classifier implements AutoCloseable
     public AffinityTable affinity()
     {
         return affinity;
+    }
+
+    /**
+     * Sets the listener told of every entry a packet creates, moves to another state or deletes (null: none). Call
+     * before the classifier is shared between threads.
+     */
+    public void flowEvents(final FlowEvents events)
+    {
+        flowEvents = events;
     }
 
     /** The counters; readable from any thread while the data plane runs. */
@@ -390,7 +401,10 @@ public final class Classifier implements AutoCloseable
         {
             // IPVS conn_reuse_mode: a SYN on a closed entry, or on one whose backend is quiesced, is a new
             // connection and is scheduled afresh.
-            connections.delete(view);
+            if (connections.delete(view) && flowEvents != null)
+            {
+                flowEvents.flowEvent(FlowEvents.REMOVED, d.key, backend, state, 0);
+            }
             d.rescheduled = true;
             count(d, ClassifierStats.RESCHEDULES);
             return false;
@@ -414,9 +428,15 @@ public final class Classifier implements AutoCloseable
         {
             final int state = view.state();
             final int next = tcp ? ConnState.tcpNext(state, t.flags) : state;
-            if (connections.update(view, backend.id, next, nowNanos + timeouts.nanos(next)))
+            final long ttl = timeouts.nanos(next);
+            if (connections.update(view, backend.id, next, nowNanos + ttl))
             {
                 EntryAccounting.recount(backend.counters, state, next);
+                final FlowEvents events = flowEvents;
+                if (events != null && next != state)
+                {
+                    events.flowEvent(FlowEvents.CHANGED, d.key, backend, next, ttl);
+                }
                 return;
             }
             if (!connections.lookup(d.key, nowNanos, view) || view.backendId() != backend.id)
@@ -465,12 +485,13 @@ public final class Classifier implements AutoCloseable
         if (chosen == null)
         {
             // Every usable backend refused (an overload threshold, say): as IPVS, no destination.
-            d.set(Verdict.REJECT, Reason.NO_ENDPOINTS);
+            d.set(Verdict.REJECT, Reason.NO_DESTINATION);
             return;
         }
         final int state = tcp ? ConnState.tcpNext(ConnState.NONE, t.flags) :
             (t.protocol == PacketTuple.PROTO_UDP ? ConnState.UDP : ConnState.SCTP);
-        final long expiry = nowNanos + timeouts.nanos(state);
+        final long ttl = timeouts.nanos(state);
+        final long expiry = nowNanos + ttl;
         final int result = connections.getOrCreate(d.key, chosen.id, state, expiry, nowNanos, d.view);
         if (result == ConnTable.FULL)
         {
@@ -495,6 +516,11 @@ public final class Classifier implements AutoCloseable
             return;
         }
         EntryAccounting.recount(chosen.counters, -1, state);
+        final FlowEvents events = flowEvents;
+        if (events != null)
+        {
+            events.flowEvent(FlowEvents.CREATED, d.key, chosen, state, ttl);
+        }
         stats.entries.increment();
         count(d, ClassifierStats.INSERTS);
         if (sp.affinityTimeoutNanos > 0)

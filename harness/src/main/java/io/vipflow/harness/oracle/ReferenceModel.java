@@ -56,6 +56,9 @@ public final class ReferenceModel
 
     private Expectation pendingExpectation;
     private Plan pendingPlan;
+    /** The scheduler (and its flags) of Services that name none, as the control plane's default. */
+    private String defaultScheduler = "maglev";
+    private String defaultSchedulerFlags = "";
 
     /** What {@link #commit} applies for the expectation last returned. */
     private static final class Plan
@@ -87,6 +90,17 @@ public final class ReferenceModel
             this.nodeIps.add(ModelAddress.canonical(ip));
         }
         this.config = config;
+    }
+
+    /**
+     * The scheduler of Services that name none, as given to the control plane (default {@code maglev}). The model
+     * does not run schedulers; it only needs to know which of them may find no destination for a new flow.
+     */
+    public ReferenceModel defaultScheduler(final String name, final String flags)
+    {
+        this.defaultScheduler = name;
+        this.defaultSchedulerFlags = flags == null ? "" : flags;
+        return this;
     }
 
     /** Adds or replaces a Service; effective for the next packet. */
@@ -239,7 +253,12 @@ public final class ReferenceModel
             final ReplyLookup.Match taken = ReplyLookup.taken(plan.replies, actualFrontend);
             records.putConnection(taken.flowKey(), taken.restarted());
         }
-        if (plan.newFlowPortKey != null)
+        if (plan.newFlowPortKey != null && actualBackendName == null && !e.alternatives().isEmpty())
+        {
+            // The scheduler found no destination (the REJECT alternative): no entry, no affinity record.
+            plan.paths.set(plan.paths.size() - 1, "reject-no-destination");
+        }
+        else if (plan.newFlowPortKey != null)
         {
             if (!e.allowedBackends().contains(actualBackendName))
             {
@@ -393,7 +412,36 @@ public final class ReferenceModel
         plan.newFlowState = state;
         plan.newFlowExpiry = nowNanos + config.timeouts().nanos(state);
         plan.paths.add(rescheduled ? "new-flow-rescheduled" : "new-flow");
-        return Expectation.dnat(label, allowed, true);
+        final Expectation dnat = Expectation.dnat(label, allowed, true);
+        if (allowed == usable && mayFindNoDestination(frontend.service(), selection, usable))
+        {
+            // IPVS ip_vs_leave: the scheduler returned no destination; the packet is refused (ICMP port unreachable).
+            return Expectation.anyOf(List.of(dnat, Expectation.of(Verdict.REJECT, Reason.NO_DESTINATION, label)));
+        }
+        return dnat;
+    }
+
+    /**
+     * True when the Service port's scheduler may return no destination although {@code usable} is not empty:
+     * {@code sh}, {@code dh} and {@code mh} without their fallback flag when a listed backend is quiesced (it keeps
+     * its buckets at weight 0), and {@code ovf} always (a destination whose active connections exceed its weight is
+     * skipped, {@code ip_vs_ovf_schedule}).
+     */
+    private boolean mayFindNoDestination(final ServiceSpec service, final BackendSelection selection,
+        final Set<String> usable)
+    {
+        final String name = service.scheduler() == null ? defaultScheduler : service.scheduler();
+        final String flags = service.scheduler() == null ? defaultSchedulerFlags :
+            service.schedulerFlags() == null ? "" : service.schedulerFlags();
+        if (name.equals("ovf"))
+        {
+            return true;
+        }
+        if (!name.equals("sh") && !name.equals("dh") && !name.equals("mh"))
+        {
+            return false;
+        }
+        return !List.of(flags.split(",")).contains(name + "-fallback") && usable.size() < selection.listed().size();
     }
 
     /** §3: TCP SYN without RST, SCTP INIT, and every UDP packet may create an entry. */

@@ -204,6 +204,32 @@ class ReferenceModelTest
         assertVerdict(send(m, tcp(CLIENT, 3, VIP, 80, SYN), 0), Verdict.REJECT, Reason.NO_ENDPOINTS, HTTP_LABEL);
     }
 
+    /**
+     * A scheduler that may find no destination although endpoints may take the flow (IPVS {@code sh} without
+     * {@code sh-fallback} when a listed endpoint is quiesced, {@code ip_vs_sh_schedule}): the model accepts the
+     * classifier's REJECT {@code no-destination} beside a DNAT, and a refusal records no flow.
+     */
+    @Test
+    void refusingSchedulerMayRejectWithNoDestination()
+    {
+        final ReferenceModel m = model().defaultScheduler("sh", null);
+        m.upsertService(web(ServiceType.CLUSTER_IP));
+        m.upsertSlice(webSlice(ready("10.244.0.1", NODE), endpoint("10.244.0.2", false, false, false, NODE)));
+        final Expectation e = m.expect(tcp(CLIENT, 1, VIP, 80, SYN), 0);
+        assertDnat(e, true, A);
+        assertEquals(List.of(Expectation.of(Verdict.REJECT, Reason.NO_DESTINATION, HTTP_LABEL)), e.alternatives());
+        m.commit(e, (String)null);
+        assertEquals(0, m.liveConnections(0), "a refused flow has no entry");
+        assertEquals(1L, m.pathCounts().get("reject-no-destination"));
+        // With the fallback, with every listed endpoint usable, or under a scheduler that always places: no refusal.
+        assertTrue(m.defaultScheduler("sh", "sh-fallback,sh-port").expect(tcp(CLIENT, 2, VIP, 80, SYN), 0)
+            .alternatives().isEmpty());
+        assertTrue(m.defaultScheduler("rr", null).expect(tcp(CLIENT, 3, VIP, 80, SYN), 0).alternatives().isEmpty());
+        m.upsertSlice(webSlice(ready("10.244.0.1", NODE)));
+        assertTrue(m.defaultScheduler("dh", null).expect(tcp(CLIENT, 4, VIP, 80, SYN), 0).alternatives().isEmpty());
+        assertEquals(1, m.defaultScheduler("ovf", null).expect(tcp(CLIENT, 5, VIP, 80, SYN), 0).alternatives().size());
+    }
+
     @Test
     void servingTerminatingEndpointsAreTheFallbackWhenNoneIsReady()
     {
