@@ -122,10 +122,25 @@ public final class Classifier implements AutoCloseable
         return stats;
     }
 
-    /** Adds a thread's pending counts to {@link #stats()} now (they are added every few hundred packets anyway). */
+    /**
+     * Adds a thread's pending counts to {@link #stats()} now (they are added every
+     * {@link ClassifierStats#FLUSH_EVERY} packets anyway).
+     *
+     * @param d the thread's decision
+     */
     public void flushStats(final Decision d)
     {
         stats.flush(d.tally);
+    }
+
+    /**
+     * Adds a batch's pending counts to {@link #stats()} now.
+     *
+     * @param batch the thread's batch
+     */
+    public void flushStats(final FrameBatch batch)
+    {
+        stats.flush(batch.tally);
     }
 
     /**
@@ -235,14 +250,52 @@ public final class Classifier implements AutoCloseable
     }
 
     /**
+     * Parses and classifies the first {@code count} frames of a {@link FrameBatch}, laid out in one buffer, as
+     * {@link #classifyBatch}: {@code batch.decision(i)} receives frame {@code i}. The batch owns every array the
+     * call needs.
+     *
+     * @param buffer   the receive buffer holding the frames
+     * @param batch    where the frames lie, and their decisions
+     * @param count    frames in this batch, at most the batch's capacity
+     * @param linkType pcap LINKTYPE_ number of every frame
+     * @param nowNanos the time of the batch, on the data plane's clock
+     * @throws IllegalArgumentException when {@code count} is negative or beyond the batch's capacity
+     */
+    public void classifyFrames(final DirectBuffer buffer, final FrameBatch batch, final int count, final int linkType,
+        final long nowNanos)
+    {
+        classifyFrames(buffer, batch.offsets(), batch.lengths(), count, linkType, nowNanos, batch.decisions(),
+            batch.tuples);
+    }
+
+    /**
      * Parses and classifies a batch of frames laid out in one buffer ({@code offsets[i]}, {@code lengths[i]}
      * captured bytes, the same wire length), as {@link #classifyBatch}. Frames that do not parse get their
-     * verdict as in {@link #classifyFrame}.
+     * verdict as in {@link #classifyFrame}. {@link FrameBatch} holds all these arrays for you.
+     *
+     * @param buffer   the receive buffer holding the frames
+     * @param offsets  where frame {@code i} starts, for {@code i < count}
+     * @param lengths  captured bytes of frame {@code i}
+     * @param count    frames in this batch
+     * @param linkType pcap LINKTYPE_ number of every frame
+     * @param nowNanos the time of the batch, on the data plane's clock
+     * @param out      {@code out[i]} receives frame {@code i}'s decision; distinct decisions, one thread's
+     * @param scratch  at least {@code count} slots the call overwrites (with references to the decisions' parsed
+     *                 tuples, to hand them to {@link #classifyBatch}); contents on return are unspecified
+     * @throws IllegalArgumentException when an array is null or shorter than {@code count}, before any frame is
+     *                                  classified
      */
     public void classifyFrames(final DirectBuffer buffer, final int[] offsets, final int[] lengths, final int count,
         final int linkType, final long nowNanos, final Decision[] out, final PacketTuple[] scratch)
     {
         lifecycle.checkOpen();
+        if (count < 0 || offsets == null || offsets.length < count || lengths == null || lengths.length < count ||
+            out == null || out.length < count || scratch == null || scratch.length < count)
+        {
+            throw new IllegalArgumentException("classifyFrames needs offsets, lengths, out and scratch of at least " +
+                "count (" + count + ") elements each: " + length(offsets) + ", " + length(lengths) + ", " +
+                length(out) + ", " + length(scratch));
+        }
         int parsed = 0;
         for (int i = 0; i < count; i++)
         {
@@ -274,6 +327,16 @@ public final class Classifier implements AutoCloseable
                 classify(out[i].tuple, nowNanos, out[i]);
             }
         }
+    }
+
+    private static String length(final Object[] a)
+    {
+        return a == null ? "null" : Integer.toString(a.length);
+    }
+
+    private static String length(final int[] a)
+    {
+        return a == null ? "null" : Integer.toString(a.length);
     }
 
     /** Written by {@link #classifyBatch} so the loads it issues for their side effect on the caches stay. */
