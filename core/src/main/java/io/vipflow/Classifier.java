@@ -344,7 +344,7 @@ public final class Classifier implements AutoCloseable
     private long batchSink;
 
     /**
-     * First half of classification: the frontend, source ranges and the flow key. Returns true when the packet
+     * First half of classification: the frontend and the flow key. Returns true when the packet
      * needs the connection table ({@link #finish}); otherwise the decision is complete.
      */
     private boolean begin(final Snapshot snapshot, final PacketTuple t, final Decision d)
@@ -358,11 +358,6 @@ public final class Classifier implements AutoCloseable
         }
         d.frontend = frontend;
         d.servicePort = frontend.target;
-        if (!frontend.admits(t.srcHi, t.srcLo))
-        {
-            d.set(Verdict.DROP, Reason.SOURCE_RANGE);
-            return false;
-        }
         d.key.setFrom(t);
         return true;
     }
@@ -512,6 +507,13 @@ public final class Classifier implements AutoCloseable
     private void newFlow(final PacketTuple t, final boolean tcp, final boolean opensFlow, final Frontend frontend,
         final ServicePort sp, final long nowNanos, final Decision d)
     {
+        if (!frontend.admits(t.srcHi, t.srcLo))
+        {
+            // loadBalancerSourceRanges filter new connections only (nftables firewall-check: ct state new), before
+            // any endpoint check; an established flow keeps going when the ranges change.
+            d.set(Verdict.DROP, Reason.SOURCE_RANGE);
+            return;
+        }
         if (!opensFlow && !d.rescheduled)
         {
             final MidFlowPolicy policy = config.midFlowPolicy();
