@@ -9,6 +9,7 @@ import io.vipflow.harness.report.Progress;
 import io.vipflow.harness.report.RunReport;
 import io.vipflow.harness.report.SchedulerRun;
 import io.vipflow.harness.report.TerminalSummary;
+import io.vipflow.service.ProxyMode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -77,6 +78,11 @@ public final class SimulateCommand implements Callable<Integer>
             "serves them.")
     Path kubeObjects;
 
+    @Option(names = "--proxy-mode", paramLabel = "MODE", defaultValue = "nftables",
+        description = "The kube-proxy mode reproduced where the modes differ: nftables, iptables or ipvs " +
+            "(default: ${DEFAULT-VALUE}).")
+    String proxyMode;
+
     @Option(names = "--no-oracle", description = "Do not check decisions against the reference model.")
     boolean noOracle;
 
@@ -90,6 +96,7 @@ public final class SimulateCommand implements Callable<Integer>
     public Integer call() throws IOException
     {
         Scenario s = ScenarioReader.load(scenario);
+        final ProxyMode mode;
         try
         {
             if (schedulers != null)
@@ -110,6 +117,7 @@ public final class SimulateCommand implements Callable<Integer>
                 s = s.withFleet(s.fleet().change() != 0 ? new FleetPlan(fleet, s.fleet().change(),
                     s.fleet().atSeconds()) : new FleetPlan(fleet, 1, s.durationSeconds() / 2));
             }
+            mode = ProxyMode.parse(proxyMode);
             if (workers < 1 || packets < 0)
             {
                 throw new IllegalArgumentException("--workers must be ≥ 1 and --packets ≥ 0");
@@ -125,7 +133,7 @@ public final class SimulateCommand implements Callable<Integer>
             writeKubeObjects(s, kubeObjects);
         }
         final Simulation.Options options = Simulation.Options.of(s).withWorkers(workers).withPackets(packets)
-            .withDecisions(decisions).withOracle(!noOracle).withProgress(noProgress ? ProgressSink.Factory.NONE :
+            .withDecisions(decisions).withOracle(!noOracle).withProxyMode(mode).withProgress(noProgress ? ProgressSink.Factory.NONE :
                 progressBars());
         return run(options, spec.commandLine().getOut(), report, json, summary);
     }
