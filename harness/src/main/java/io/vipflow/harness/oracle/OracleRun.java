@@ -88,6 +88,24 @@ public final class OracleRun
         models.remove(index);
     }
 
+    /**
+     * Connection sync: every instance's model takes the live entries of the others for flows it has none for, as
+     * synced tables hold them once every peer has applied every change (a fleet change waits for that).
+     */
+    public void shareConnections(final long nowNanos)
+    {
+        for (final ReferenceModel to : models)
+        {
+            for (final ReferenceModel from : models)
+            {
+                if (from != to)
+                {
+                    to.adoptConnections(from, nowNanos);
+                }
+            }
+        }
+    }
+
     public int instances()
     {
         return models.size();

@@ -10,6 +10,7 @@ import io.vipflow.conntrack.ConnState;
 import io.vipflow.packet.PacketTuple;
 import io.vipflow.service.EndpointSliceSpec;
 import io.vipflow.service.EndpointSpec;
+import io.vipflow.service.ProxyMode;
 import io.vipflow.service.ServicePortSpec;
 import io.vipflow.service.ServiceSpec;
 import io.vipflow.service.ServiceType;
@@ -59,6 +60,7 @@ public final class ReferenceModel
     /** The scheduler (and its flags) of Services that name none, as the control plane's default. */
     private String defaultScheduler = "maglev";
     private String defaultSchedulerFlags = "";
+    private ProxyMode proxyMode = ProxyMode.NFTABLES;
 
     /** What {@link #commit} applies for the expectation last returned. */
     private static final class Plan
@@ -100,6 +102,14 @@ public final class ReferenceModel
     {
         this.defaultScheduler = name;
         this.defaultSchedulerFlags = flags == null ? "" : flags;
+        return this;
+    }
+
+    /** The kube-proxy mode reproduced, as given to the control plane (default nftables). */
+    public ReferenceModel proxyMode(final ProxyMode mode)
+    {
+        this.proxyMode = mode;
+        rebuild();
         return this;
     }
 
@@ -281,6 +291,24 @@ public final class ReferenceModel
         records.forgetExpiredIfGrown(plan.nowNanos);
     }
 
+    /**
+     * Connection sync (docs/SYNC.md): takes every live entry of {@code other}'s for a flow this model has none for.
+     * Backend incarnations are each model's own, so an entry's backend keeps counting as listed here only if it is
+     * still the incarnation {@code other} scheduled the flow to; otherwise the entry names a removed backend, as a
+     * synced entry for a backend no longer listed does in the classifier.
+     */
+    void adoptConnections(final ReferenceModel other, final long nowNanos)
+    {
+        records.adoptLive(other.records, nowNanos, c ->
+        {
+            final String key = c.portKey() + " " + c.backend();
+            final Long theirs = other.incarnations.get(key);
+            final Long mine = incarnations.get(key);
+            final long incarnation = theirs != null && theirs == c.incarnation() && mine != null ? mine : -1;
+            return new ConnectionRecords.Conn(c.portKey(), c.backend(), incarnation, c.state(), c.expiry());
+        });
+    }
+
     /** Connection and affinity records held, expired ones included until they are forgotten. */
     int heldRecords()
     {
@@ -299,11 +327,6 @@ public final class ReferenceModel
             return Expectation.of(Verdict.PASS, Reason.NONE, null);
         }
         final String label = frontend.label();
-        if (!frontend.admits(src))
-        {
-            plan.paths.add("drop-source-range");
-            return Expectation.of(Verdict.DROP, Reason.SOURCE_RANGE, label);
-        }
         final boolean tcp = t.protocol == PacketTuple.PROTO_TCP;
         final boolean opening = opensFlow(t);
         final String portKey = frontend.portKey();
@@ -358,6 +381,12 @@ public final class ReferenceModel
             }
         }
 
+        if (!frontend.admits(src))
+        {
+            // §1: the ranges filter what would start a connection (kube-proxy: ct state new), before anything else.
+            plan.paths.add("drop-source-range");
+            return Expectation.of(Verdict.DROP, Reason.SOURCE_RANGE, label);
+        }
         if (!opening && !rescheduled)
         {
             // §3: a mid-flow packet without an entry is a policy choice.
@@ -494,7 +523,7 @@ public final class ReferenceModel
             {
                 for (final boolean ipv6 : new boolean[] {false, true})
                 {
-                    final List<ModelFrontend> reachable = ModelFrontend.of(service, port, ipv6, nodeIps);
+                    final List<ModelFrontend> reachable = ModelFrontend.of(service, port, ipv6, nodeIps, proxyMode);
                     if (reachable.isEmpty())
                     {
                         continue;
