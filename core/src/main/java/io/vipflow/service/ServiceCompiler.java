@@ -29,6 +29,18 @@ final class ServiceCompiler
     record Compiled(ServiceSpec spec, List<ServicePort> ports, List<Frontend> frontends, List<String> portKeys,
         List<String> backendKeys)
     {
+        /** The port with this id, or null. */
+        ServicePort port(final int id)
+        {
+            for (final ServicePort sp : ports)
+            {
+                if (sp.id == id)
+                {
+                    return sp;
+                }
+            }
+            return null;
+        }
     }
 
     private final String nodeName;
@@ -54,7 +66,8 @@ final class ServiceCompiler
     }
 
     /**
-     * @param previous the Service's last compiled form, or null: its schedulers hand their state to the new ones
+     * @param previous the Service's last compiled form, or null: its schedulers hand their state to the new ones,
+     *                 and its backends that did not change are kept as they are
      */
     Compiled compile(final ServiceSpec spec, final Collection<EndpointSliceSpec> slices,
         final SchedulerFactory scheduler, final Compiled previous)
@@ -77,7 +90,7 @@ final class ServiceCompiler
                         (ipv6 ? 6 : 4);
                     final int id = servicePortIds.applyAsInt(portKey);
                     final ServicePort sp = compilePort(id, portKey, spec, portSpec, ipv6, slices, scheduler,
-                        previousPort(previous, id), backendKeys);
+                        previous == null ? null : previous.port(id), backendKeys);
                     ports.add(sp);
                     portKeys.add(portKey);
                     addFrontends(spec, portSpec, sp, frontends);
@@ -85,21 +98,6 @@ final class ServiceCompiler
             }
         }
         return new Compiled(spec, ports, frontends, portKeys, backendKeys);
-    }
-
-    private static ServicePort previousPort(final Compiled previous, final int id)
-    {
-        if (previous != null)
-        {
-            for (final ServicePort sp : previous.ports())
-            {
-                if (sp.id == id)
-                {
-                    return sp;
-                }
-            }
-        }
-        return null;
     }
 
     /**
@@ -145,8 +143,11 @@ final class ServiceCompiler
             final String backendKey = portKey + "|" + entry.getKey();
             backendKeys.add(backendKey);
             final int backendId = backendIds.applyAsInt(backendKey);
-            finalList.add(new Backend(backendId, ipv6, l.addr[0], l.addr[1], l.port, e, inCluster, inLocal,
-                counters.apply(backendId)));
+            // The id stands for (Service port, address, port), so an equal backend of the last compile is reused.
+            final Backend kept = previous == null ? null : previous.backend(backendId);
+            finalList.add(kept != null && kept.sameAs(e, inCluster, inLocal) ? kept :
+                new Backend(backendId, ipv6, l.addr[0], l.addr[1], l.port, e, inCluster, inLocal,
+                    counters.apply(backendId)));
         }
         finalList.sort(Comparator.comparing(b -> b.name));
         final BackendSet cluster = backendSet(finalList, true, scheduler,
