@@ -77,6 +77,8 @@ public final class ReferenceModel
         List<ReplyLookup.Match> replies = List.of();
         final List<String> paths = new ArrayList<>();
         long nowNanos;
+        /** Decide as if the table had evicted what it may evict: the flow's entry unless ESTABLISHED, affinity. */
+        boolean afterEviction;
     }
 
     /**
@@ -194,6 +196,20 @@ public final class ReferenceModel
     {
         final Plan plan = new Plan();
         plan.nowNanos = nowNanos;
+        return pend(decide(t, nowNanos, plan), plan);
+    }
+
+    /**
+     * {@link #expect} as if the connection table had evicted, to make room for other flows, everything of this
+     * packet's it may evict: the flow's entry unless it is an ESTABLISHED TCP entry, and the client's affinity
+     * record. A table smaller than its traffic may do so at any moment, so a decision this allows is correct too.
+     * Does not change the model: pass the result to {@link #commit}.
+     */
+    public Expectation expectAfterEviction(final PacketTuple t, final long nowNanos)
+    {
+        final Plan plan = new Plan();
+        plan.nowNanos = nowNanos;
+        plan.afterEviction = true;
         return pend(decide(t, nowNanos, plan), plan);
     }
 
@@ -336,7 +352,14 @@ public final class ReferenceModel
         plan.client = src;
 
         boolean rescheduled = false;
-        final ConnectionRecords.Conn entry = records.liveConnection(plan.flowKey, nowNanos);
+        final ConnectionRecords.Conn recorded = records.liveConnection(plan.flowKey, nowNanos);
+        // The table never evicts an ESTABLISHED TCP entry (ConnTable#getOrCreate's eviction order).
+        final ConnectionRecords.Conn entry = plan.afterEviction && recorded != null &&
+            recorded.state() != ConnState.ESTABLISHED ? null : recorded;
+        if (entry != recorded)
+        {
+            plan.paths.add("evicted-entry");
+        }
         if (entry == null && records.hasExpiredConnection(plan.flowKey, nowNanos))
         {
             plan.paths.add("expired-entry");
@@ -421,7 +444,8 @@ public final class ReferenceModel
         if (affinitySeconds > 0)
         {
             // §5: back to the previous backend if it is still usable and the record has not expired.
-            final ConnectionRecords.Affinity remembered = records.liveAffinity(src, portKey, nowNanos);
+            final ConnectionRecords.Affinity remembered = plan.afterEviction ? null :
+                records.liveAffinity(src, portKey, nowNanos);
             if (remembered != null && isListed(portKey, portKey, remembered.backend(), remembered.incarnation()) &&
                 usable.contains(remembered.backend()))
             {
