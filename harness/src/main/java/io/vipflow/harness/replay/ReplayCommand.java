@@ -64,7 +64,7 @@ public final class ReplayCommand implements Callable<Integer>
             {
                 err.println("vipflow: rejected: " + message + " (the previous state stays)");
                 err.flush();
-            }));
+            }, node.proxyMode()));
         summary.print(spec.commandLine().getOut());
         spec.commandLine().getOut().flush();
         return 0;
