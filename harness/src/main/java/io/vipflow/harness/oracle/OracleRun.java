@@ -207,7 +207,14 @@ public final class OracleRun
             if (evicted.check(d) == null)
             {
                 explainedByEviction++;
-                model.commit(evicted, actual);
+                if (d.verdict() == Verdict.DROP)
+                {
+                    model.commitTableFull(evicted);
+                }
+                else
+                {
+                    model.commit(evicted, actual);
+                }
                 return true;
             }
             e = model.expect(t, nowNanos);

@@ -79,6 +79,8 @@ public final class ReferenceModel
         long nowNanos;
         /** Decide as if the table had evicted what it may evict: the flow's entry unless ESTABLISHED, affinity. */
         boolean afterEviction;
+        /** The flow entry's state before this packet, for {@link #updatedEntry}. */
+        int previousState;
     }
 
     /**
@@ -236,6 +238,27 @@ public final class ReferenceModel
         return e;
     }
 
+    /**
+     * Applies an expectation from {@link #expectAfterEviction} whose decision was a refusal (the table was full):
+     * the flow's evicted entry is forgotten and nothing is recorded for the packet.
+     */
+    public void commitTableFull(final Expectation e)
+    {
+        if (e != pendingExpectation || !pendingPlan.afterEviction)
+        {
+            throw new IllegalStateException("commitTableFull must follow the expectAfterEviction call that returned " +
+                e);
+        }
+        if (pendingPlan.deleteEntry)
+        {
+            records.removeConnection(pendingPlan.flowKey);
+        }
+        pendingPlan.paths.forEach(path -> pathCounts.merge(path, 1L, Long::sum));
+        pathCounts.merge("table-full", 1L, Long::sum);
+        pendingExpectation = null;
+        pendingPlan = null;
+    }
+
     /** {@link #commit(Expectation, String, String)} with the backend and frontend the decision names. */
     public void commit(final Expectation e, final Decision d)
     {
@@ -272,7 +295,7 @@ public final class ReferenceModel
         }
         if (plan.updatedEntry != null)
         {
-            records.putConnection(plan.flowKey, plan.updatedEntry);
+            records.putConnection(plan.flowKey, plan.updatedEntry, plan.previousState);
         }
         if (!plan.replies.isEmpty())
         {
@@ -355,9 +378,10 @@ public final class ReferenceModel
         final ConnectionRecords.Conn recorded = records.liveConnection(plan.flowKey, nowNanos);
         // The table never evicts an ESTABLISHED TCP entry (ConnTable#getOrCreate's eviction order).
         final ConnectionRecords.Conn entry = plan.afterEviction && recorded != null &&
-            recorded.state() != ConnState.ESTABLISHED ? null : recorded;
+            records.mayBeEvicted(plan.flowKey, recorded) ? null : recorded;
         if (entry != recorded)
         {
+            plan.deleteEntry = true;
             plan.paths.add("evicted-entry");
         }
         if (entry == null && records.hasExpiredConnection(plan.flowKey, nowNanos))
@@ -397,6 +421,7 @@ public final class ReferenceModel
             {
                 // §3/§4: later packets of a flow stay on its backend while it is listed; timeout restarts.
                 final int next = tcp ? TcpTransitions.next(entry.state(), t.flags) : entry.state();
+                plan.previousState = entry.state();
                 plan.updatedEntry = new ConnectionRecords.Conn(entry.portKey(), entry.backend(),
                     entry.incarnation(), next, nowNanos + config.timeouts().nanos(next));
                 plan.paths.add(usable.contains(entry.backend()) ? "established" : "established-unusable-backend");
@@ -466,6 +491,11 @@ public final class ReferenceModel
         plan.newFlowExpiry = nowNanos + config.timeouts().nanos(state);
         plan.paths.add(rescheduled ? "new-flow-rescheduled" : "new-flow");
         final Expectation dnat = Expectation.dnat(label, allowed, true);
+        if (plan.afterEviction)
+        {
+            // A table full of flows it may not evict refuses the new one (ConnTable#getOrCreate answers FULL).
+            return Expectation.anyOf(List.of(dnat, Expectation.of(Verdict.DROP, Reason.TABLE_FULL, label)));
+        }
         if (allowed == usable && mayFindNoDestination(frontend.service(), selection, usable))
         {
             // IPVS ip_vs_leave: the scheduler returned no destination; the packet is refused (ICMP port unreachable).
