@@ -472,7 +472,7 @@ public final class Classifier implements AutoCloseable
             return;
         }
         EntryAccounting.recount(chosen.counters, -1, state);
-        stats.entries.increment();
+        ClassifierStats.add(stats.entries, 1);
         count(d, ClassifierStats.INSERTS);
         if (sp.affinityTimeoutNanos > 0)
         {

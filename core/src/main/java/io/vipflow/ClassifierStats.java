@@ -1,5 +1,6 @@
 package io.vipflow;
 
+import io.vipflow.sched.ConnCounters;
 import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
@@ -16,8 +17,12 @@ import java.util.Map;
  * <p>
  * Data-plane threads count into their {@link Decision}'s private tally and add it to the shared counters every
  * {@link #FLUSH_EVERY} packets (and on {@link Classifier#flushStats}), so the hot path never contends on a shared
- * cache line; a reader may therefore be up to that many packets behind per thread. Removals are counted at once
- * by whichever thread removes the entry.
+ * cache line; a reader may therefore be up to that many packets behind per thread. The entry gauge and the removal
+ * counts ({@code entries}, {@code expirations}, {@code evictions}, {@code deletions}) change with every new flow and
+ * every removal, at once, by whichever thread makes the change; each is {@link ConnCounters#STRIPES} Agrona counters
+ * of the same label (each on its own cache line), a thread adding to the one its thread id selects, so that threads
+ * do not all write one line per new flow. Their value is the sum over the counters of the label ({@link #toMap}
+ * sums them; a {@link #reader()} user must too), exact whenever no thread is changing it.
  */
 public final class ClassifierStats
 {
@@ -38,14 +43,14 @@ public final class ClassifierStats
 
     private final CountersManager manager;
     private final AtomicCounter[] tallied = new AtomicCounter[TALLIED];
-    final AtomicCounter entries;
-    final AtomicCounter expirations;
-    final AtomicCounter evictions;
-    final AtomicCounter deletions;
+    final AtomicCounter[] entries;
+    final AtomicCounter[] expirations;
+    final AtomicCounter[] evictions;
+    final AtomicCounter[] deletions;
 
     ClassifierStats()
     {
-        final int counters = 16;
+        final int counters = TALLIED + 4 * ConnCounters.STRIPES;
         final AtomicBuffer meta = new UnsafeBuffer(ByteBuffer.allocateDirect(counters * CountersReader.METADATA_LENGTH));
         final AtomicBuffer values = new UnsafeBuffer(ByteBuffer.allocateDirect(counters * CountersReader.COUNTER_LENGTH));
         manager = new CountersManager(meta, values);
@@ -53,10 +58,26 @@ public final class ClassifierStats
         {
             tallied[i] = manager.newCounter(NAMES[i]);
         }
-        entries = manager.newCounter("entries");
-        expirations = manager.newCounter("expirations");
-        evictions = manager.newCounter("evictions");
-        deletions = manager.newCounter("deletions");
+        entries = striped("entries");
+        expirations = striped("expirations");
+        evictions = striped("evictions");
+        deletions = striped("deletions");
+    }
+
+    private AtomicCounter[] striped(final String label)
+    {
+        final AtomicCounter[] stripes = new AtomicCounter[ConnCounters.STRIPES];
+        for (int i = 0; i < stripes.length; i++)
+        {
+            stripes[i] = manager.newCounter(label);
+        }
+        return stripes;
+    }
+
+    /** Adds to the calling thread's stripe of a striped counter. */
+    static void add(final AtomicCounter[] striped, final long delta)
+    {
+        striped[ConnCounters.threadStripe()].getAndAdd(delta);
     }
 
     /** Adds a thread's tally to the shared counters and clears it. */
@@ -78,11 +99,11 @@ public final class ClassifierStats
         return manager;
     }
 
-    /** A copy of every counter by label, in a fixed order. Allocates; for reports. */
+    /** A copy of every counter by label (the stripes of a label summed), in a fixed order. Allocates; for reports. */
     public Map<String, Long> toMap()
     {
         final Map<String, Long> out = new LinkedHashMap<>();
-        manager.forEach((value, id, label) -> out.put(label, value));
+        manager.forEach((value, id, label) -> out.merge(label, value, Long::sum));
         return out;
     }
 }
