@@ -49,6 +49,8 @@ public final class Classifier implements AutoCloseable
     private final ConnTable.PurgePredicate purge = this::purgeable;
     private int sweepCursor;
     private int affinityCursor;
+    /** Null unless a component listens to flow changes; read per creation and state change. */
+    private FlowEvents flowEvents;
 
     public Classifier(final ControlPlane controlPlane, final ClassifierConfig config)
     {
@@ -85,6 +87,15 @@ public final class Classifier implements AutoCloseable
     public AffinityTable affinity()
     {
         return affinity;
+    }
+
+    /**
+     * Sets the listener told of every entry a packet creates, moves to another state or deletes (null: none). Call
+     * before the classifier is shared between threads.
+     */
+    public void flowEvents(final FlowEvents events)
+    {
+        flowEvents = events;
     }
 
     /** The counters; readable from any thread while the data plane runs. */
@@ -248,7 +259,7 @@ public final class Classifier implements AutoCloseable
     private long batchSink;
 
     /**
-     * First half of classification: the frontend, source ranges and the flow key. Returns true when the packet
+     * First half of classification: the frontend and the flow key. Returns true when the packet
      * needs the connection table ({@link #finish}); otherwise the decision is complete.
      */
     private boolean begin(final Snapshot snapshot, final PacketTuple t, final Decision d)
@@ -262,11 +273,6 @@ public final class Classifier implements AutoCloseable
         }
         d.frontend = frontend;
         d.servicePort = frontend.target;
-        if (!frontend.admits(t.srcHi, t.srcLo))
-        {
-            d.set(Verdict.DROP, Reason.SOURCE_RANGE);
-            return false;
-        }
         d.key.setFrom(t);
         return true;
     }
@@ -296,20 +302,26 @@ public final class Classifier implements AutoCloseable
         d.reset();
         count(d, ClassifierStats.PACKETS);
         final Snapshot snapshot = controlPlane.current();
-        final Frontend[] candidates = snapshot.replyCandidates(t.ipv6, t.srcHi, t.srcLo, t.srcPort, t.protocol);
+        final long[] candidates = snapshot.replyFrontends(t.ipv6, t.srcHi, t.srcLo, t.srcPort, t.protocol);
         if (candidates == null)
         {
             return;
         }
         final int keyProtocol = FlowKey.familyProtocol(t.protocol, t.ipv6);
-        for (final Frontend f : candidates)
+        for (int c = 0; c < candidates.length; c += 3)
         {
-            d.key.set(keyProtocol, t.dstHi, t.dstLo, t.dstPort, f.addrHi, f.addrLo, f.port);
+            final long frontendHi = candidates[c];
+            final long frontendLo = candidates[c + 1];
+            final int frontendPort = (int)candidates[c + 2];
+            d.key.set(keyProtocol, t.dstHi, t.dstLo, t.dstPort, frontendHi, frontendLo, frontendPort);
             if (!connections.lookup(d.key, nowNanos, d.view))
             {
                 continue;
             }
-            final Backend b = f.target.backend(d.view.backendId());
+            // The candidates name frontends by address, so that a recompiled Service does not rewrite every
+            // backend's entry; the frontend itself (and its current Service port) is the same snapshot's.
+            final Frontend f = snapshot.frontends.lookup(t.ipv6, frontendHi, frontendLo, frontendPort, t.protocol);
+            final Backend b = f == null ? null : f.target.backend(d.view.backendId());
             if (b != null && b.addrLo == t.srcLo && b.addrHi == t.srcHi && b.port == t.srcPort)
             {
                 final int state = d.view.state();
@@ -367,7 +379,10 @@ public final class Classifier implements AutoCloseable
         {
             // IPVS conn_reuse_mode: a SYN on a closed entry, or on one whose backend is quiesced, is a new
             // connection and is scheduled afresh.
-            connections.delete(view);
+            if (connections.delete(view) && flowEvents != null)
+            {
+                flowEvents.flowEvent(FlowEvents.REMOVED, d.key, backend, state, 0);
+            }
             d.rescheduled = true;
             count(d, ClassifierStats.RESCHEDULES);
             return false;
@@ -391,9 +406,15 @@ public final class Classifier implements AutoCloseable
         {
             final int state = view.state();
             final int next = tcp ? ConnState.tcpNext(state, t.flags) : state;
-            if (connections.update(view, backend.id, next, nowNanos + timeouts.nanos(next)))
+            final long ttl = timeouts.nanos(next);
+            if (connections.update(view, backend.id, next, nowNanos + ttl))
             {
                 EntryAccounting.recount(backend.counters, state, next);
+                final FlowEvents events = flowEvents;
+                if (events != null && next != state)
+                {
+                    events.flowEvent(FlowEvents.CHANGED, d.key, backend, next, ttl);
+                }
                 return;
             }
             if (!connections.lookup(d.key, nowNanos, view) || view.backendId() != backend.id)
@@ -406,6 +427,13 @@ public final class Classifier implements AutoCloseable
     private void newFlow(final PacketTuple t, final boolean tcp, final boolean opensFlow, final Frontend frontend,
         final ServicePort sp, final long nowNanos, final Decision d)
     {
+        if (!frontend.admits(t.srcHi, t.srcLo))
+        {
+            // loadBalancerSourceRanges filter new connections only (nftables firewall-check: ct state new), before
+            // any endpoint check; an established flow keeps going when the ranges change.
+            d.set(Verdict.DROP, Reason.SOURCE_RANGE);
+            return;
+        }
         if (!opensFlow && !d.rescheduled)
         {
             final MidFlowPolicy policy = config.midFlowPolicy();
@@ -442,12 +470,13 @@ public final class Classifier implements AutoCloseable
         if (chosen == null)
         {
             // Every usable backend refused (an overload threshold, say): as IPVS, no destination.
-            d.set(Verdict.REJECT, Reason.NO_ENDPOINTS);
+            d.set(Verdict.REJECT, Reason.NO_DESTINATION);
             return;
         }
         final int state = tcp ? ConnState.tcpNext(ConnState.NONE, t.flags) :
             (t.protocol == PacketTuple.PROTO_UDP ? ConnState.UDP : ConnState.SCTP);
-        final long expiry = nowNanos + timeouts.nanos(state);
+        final long ttl = timeouts.nanos(state);
+        final long expiry = nowNanos + ttl;
         final int result = connections.getOrCreate(d.key, chosen.id, state, expiry, nowNanos, d.view);
         if (result == ConnTable.FULL)
         {
@@ -472,6 +501,11 @@ public final class Classifier implements AutoCloseable
             return;
         }
         EntryAccounting.recount(chosen.counters, -1, state);
+        final FlowEvents events = flowEvents;
+        if (events != null)
+        {
+            events.flowEvent(FlowEvents.CREATED, d.key, chosen, state, ttl);
+        }
         ClassifierStats.add(stats.entries, 1);
         count(d, ClassifierStats.INSERTS);
         if (sp.affinityTimeoutNanos > 0)

@@ -41,6 +41,7 @@ public final class ControlPlane
     private final BackendIds ids;
     private final ServiceCompiler compiler;
     private final SnapshotState state = new SnapshotState();
+    private ProxyMode proxyMode = ProxyMode.NFTABLES;
     private long generation;
     private long compiles;
     private long visits;
@@ -88,6 +89,28 @@ public final class ControlPlane
         this.seed = seed;
         this.compiler = new ServiceCompiler(this.nodeName, this.nodeIps, ids::servicePortId, ids::backendId,
             ids::counters);
+    }
+
+    /**
+     * Reproduces the given kube-proxy mode where the modes differ (docs/SEMANTICS-CHOICES.md, "Proxy modes");
+     * {@link ProxyMode#NFTABLES} until set. Every Service is compiled again at the next publish. Control-plane thread
+     * only.
+     */
+    public ControlPlane proxyMode(final ProxyMode mode)
+    {
+        if (mode != proxyMode)
+        {
+            proxyMode = mode;
+            compiler.proxyMode(mode);
+            dirty.addAll(services.keySet());
+        }
+        return this;
+    }
+
+    /** The kube-proxy mode reproduced. */
+    public ProxyMode proxyMode()
+    {
+        return proxyMode;
     }
 
     /** The latest published snapshot. Any thread. */
@@ -261,6 +284,12 @@ public final class ControlPlane
     long compileCount()
     {
         return compiles;
+    }
+
+    /** Entries written to the snapshots' frontend, backend and reply tables since this control plane was made. */
+    long tableWriteCount()
+    {
+        return state.writeCount();
     }
 
     /** Services a publish has looked at since this control plane was made. */

@@ -96,6 +96,15 @@ public final class WatchCommand implements Callable<Integer>
             Classifier classifier = new Classifier(cp, ClassifierConfig.defaults()))
         {
             final KubeWatch watch = KubeWatch.start(client, namespace, live, syncTimeout);
+            final PrintWriter notices = spec.commandLine().getErr();
+            watch.reportOutages(syncTimeout, String.valueOf(client.getMasterUrl()), line ->
+            {
+                synchronized (notices)
+                {
+                    notices.println("vipflow watch: " + line);
+                    notices.flush();
+                }
+            });
             try
             {
                 // From the first published state on; "never" stays far enough from overflow for deadline

@@ -45,6 +45,7 @@ public final class OracleRun
     private final Map<String, Long> byKind = new TreeMap<>();
     private final List<String> examples = new ArrayList<>();
     private final List<Long> exampleIndices = new ArrayList<>();
+    private String defaultScheduler = "maglev";
     private long violations;
     private long checked;
 
@@ -63,10 +64,18 @@ public final class OracleRun
         this.examplesKept = examplesKept;
     }
 
+    /** The control plane's default scheduler, for the instances added from now on (see {@link ReferenceModel}). */
+    public OracleRun defaultScheduler(final String name)
+    {
+        this.defaultScheduler = name;
+        return this;
+    }
+
     /** Adds a model for a new balancer instance, holding the cluster as it is now. @return its index. */
     public int addInstance()
     {
-        final ReferenceModel model = new ReferenceModel(nodeName, nodeIps, config);
+        final ReferenceModel model = new ReferenceModel(nodeName, nodeIps, config)
+            .defaultScheduler(defaultScheduler, null);
         services.values().forEach(model::upsertService);
         slices.values().forEach(model::upsertSlice);
         models.add(model);
@@ -77,6 +86,24 @@ public final class OracleRun
     public void removeInstance(final int index)
     {
         models.remove(index);
+    }
+
+    /**
+     * Connection sync: every instance's model takes the live entries of the others for flows it has none for, as
+     * synced tables hold them once every peer has applied every change (a fleet change waits for that).
+     */
+    public void shareConnections(final long nowNanos)
+    {
+        for (final ReferenceModel to : models)
+        {
+            for (final ReferenceModel from : models)
+            {
+                if (from != to)
+                {
+                    to.adoptConnections(from, nowNanos);
+                }
+            }
+        }
     }
 
     public int instances()

@@ -70,6 +70,8 @@ public final class Replayer
         final ControlPlane cp = new ControlPlane(options.nodeName(), options.nodeIps(), options.scheduler(), 1);
         try
         {
+            TableBudget.require(options.cluster().toString(), objects, options.scheduler(), 1,
+                Runtime.getRuntime().maxMemory());
             ClusterApplier.applyAll(cp, objects);
         }
         catch (final IllegalArgumentException ex)

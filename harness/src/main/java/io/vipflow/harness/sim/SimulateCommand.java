@@ -28,7 +28,8 @@ import java.util.concurrent.Callable;
 @Command(name = "simulate", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Run a scenario (cluster, churn, traffic) under several schedulers and compare them: broken",
         "connections, load imbalance, new-flow cost; every decision is checked against the reference model.",
-        "Shipped scenarios: rolling-update-50, node-failure, crash-loop, syn-flood-rollout, fleet-scale-out."})
+        "Shipped scenarios: rolling-update-50, node-failure, crash-loop, syn-flood-rollout, fleet-scale-out,",
+        "fleet-failover."})
 public final class SimulateCommand implements Callable<Integer>
 {
     private static final String CLUSTER_FILE = "cluster.json";
@@ -57,6 +58,10 @@ public final class SimulateCommand implements Callable<Integer>
     @Option(names = "--fleet", paramLabel = "K",
         description = "K balancer instances behind ECMP; unless the scenario changes its fleet, one is added half way.")
     Integer fleet;
+
+    @Option(names = "--sync", description = "Connect the fleet's instances by connection sync over Aeron (IPC, an " +
+        "embedded media driver); each scheduler also runs without it, for comparison.")
+    boolean sync;
 
     @Option(names = "--report", paramLabel = "FILE.html", description = "Write the HTML report.")
     Path report;
@@ -110,6 +115,10 @@ public final class SimulateCommand implements Callable<Integer>
                 s = s.withFleet(s.fleet().change() != 0 ? new FleetPlan(fleet, s.fleet().change(),
                     s.fleet().atSeconds()) : new FleetPlan(fleet, 1, s.durationSeconds() / 2));
             }
+            if (sync && !s.fleet().isFleet())
+            {
+                throw new IllegalArgumentException("--sync needs a fleet: --fleet K or a scenario with one");
+            }
             if (workers < 1 || packets < 0)
             {
                 throw new IllegalArgumentException("--workers must be ≥ 1 and --packets ≥ 0");
@@ -125,7 +134,7 @@ public final class SimulateCommand implements Callable<Integer>
             writeKubeObjects(s, kubeObjects);
         }
         final Simulation.Options options = Simulation.Options.of(s).withWorkers(workers).withPackets(packets)
-            .withDecisions(decisions).withOracle(!noOracle).withProgress(noProgress ? ProgressSink.Factory.NONE :
+            .withDecisions(decisions).withOracle(!noOracle).withSync(sync).withProgress(noProgress ? ProgressSink.Factory.NONE :
                 progressBars());
         return run(options, spec.commandLine().getOut(), report, json, summary);
     }
