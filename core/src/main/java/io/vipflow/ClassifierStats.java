@@ -17,12 +17,14 @@ import java.util.Map;
  * <p>
  * Data-plane threads count into their {@link Decision}'s private tally and add it to the shared counters every
  * {@link #FLUSH_EVERY} packets (and on {@link Classifier#flushStats}), so the hot path never contends on a shared
- * cache line; a reader may therefore be up to that many packets behind per thread. The entry gauge and the removal
- * counts ({@code entries}, {@code expirations}, {@code evictions}, {@code deletions}) change with every new flow and
- * every removal, at once, by whichever thread makes the change; each is {@link ConnCounters#STRIPES} Agrona counters
- * of the same label (each on its own cache line), a thread adding to the one its thread id selects, so that threads
- * do not all write one line per new flow. Their value is the sum over the counters of the label ({@link #toMap}
- * sums them; a {@link #reader()} user must too), exact whenever no thread is changing it.
+ * cache line. A reader may therefore be behind by up to {@link #FLUSH_EVERY} packets per {@link Decision} in use
+ * (the decisions of a {@link FrameBatch} share one tally, so per batch); a thread that goes idle should call
+ * {@code flushStats}. {@code entries} and the removal counters (expirations, evictions, deletions) are counted at
+ * once by whichever thread creates or removes the entry. They change with every new flow and every removal, so
+ * each is {@link ConnCounters#STRIPES} Agrona counters of the same label (each on its own cache line), a thread
+ * adding to the one its thread id selects, so that threads do not all write one line per new flow. Their value is
+ * the sum over the counters of the label ({@link #toMap} sums them; a {@link #reader()} user must too), exact
+ * whenever no thread is changing it.
  */
 public final class ClassifierStats
 {
