@@ -14,6 +14,7 @@ import io.vipflow.service.Backend;
 import io.vipflow.service.BackendSet;
 import io.vipflow.service.ControlPlane;
 import io.vipflow.service.EndpointSliceSpec;
+import io.vipflow.service.NodeNetwork;
 import io.vipflow.service.ServicePort;
 import io.vipflow.service.ServiceSpec;
 
@@ -114,6 +115,9 @@ final class ClusterScenario
         this.traffic = new ScenarioTraffic(gen);
         this.controlPlane = new ControlPlane(RandomCluster.NODE, RandomCluster.NODE_IPS, settings.scheduler(), seed);
         this.model = new ReferenceModel(RandomCluster.NODE, RandomCluster.NODE_IPS, settings.config());
+        final NodeNetwork network = gen.network();
+        controlPlane.nodeNetwork(network);
+        model.nodeNetwork(network);
         // Caller clocks may be negative (System.nanoTime); only differences matter.
         this.now = gen.chance(0.5) ? -1_000 * SECOND : 1_000 * SECOND;
     }
@@ -172,6 +176,15 @@ final class ClusterScenario
 
     private void churn()
     {
+        if (gen.chance(0.03))
+        {
+            // The Node's zone label changes (or the node's network is configured anew).
+            final NodeNetwork network = gen.network();
+            controlPlane.nodeNetwork(network);
+            model.nodeNetwork(network);
+            publish("node network " + network);
+            return;
+        }
         final int c = gen.nextInt(100);
         if (c < 50 && !slices.isEmpty())
         {
