@@ -8,6 +8,7 @@ import io.vipflow.harness.k8s.ClusterObjects;
 import io.vipflow.harness.replay.ClusterApplier;
 import io.vipflow.packet.PacketTuple;
 import io.vipflow.service.ControlPlane;
+import io.vipflow.service.NodeNetwork;
 import io.vipflow.service.EndpointSliceSpec;
 import io.vipflow.service.ServiceSpec;
 import io.vipflow.service.Snapshot;
@@ -33,13 +34,15 @@ final class Fleet implements AutoCloseable
     private final long seed;
     private final ClassifierConfig config;
     private final List<ControlPlane> planes = new ArrayList<>();
+    private final NodeNetwork network;
     private final List<Classifier> classifiers = new ArrayList<>();
     private final TreeMap<String, ServiceSpec> services = new TreeMap<>();
     private final TreeMap<String, EndpointSliceSpec> slices = new TreeMap<>();
 
     Fleet(final String scheduler, final long seed, final ClassifierConfig config, final int instances,
-        final ClusterObjects initial)
+        final ClusterObjects initial, final NodeNetwork network)
     {
+        this.network = network;
         this.scheduler = scheduler;
         this.seed = seed;
         this.config = config;
@@ -56,6 +59,7 @@ final class Fleet implements AutoCloseable
     {
         final ControlPlane cp = new ControlPlane(ClusterGenerator.BALANCER_NODE,
             List.of(ClusterGenerator.BALANCER_NODE_IP), scheduler, seed);
+        cp.nodeNetwork(network);
         ClusterApplier.applyAll(cp, new ClusterObjects(List.copyOf(services.values()), List.copyOf(slices.values()),
             0));
         cp.publish();

@@ -3,6 +3,7 @@ package io.vipflow.harness.sim;
 import io.vipflow.ClassifierConfig;
 import io.vipflow.harness.gen.ChurnGenerator;
 import io.vipflow.harness.gen.ClusterGenerator;
+import io.vipflow.service.NodeNetwork;
 import io.vipflow.harness.gen.GeneratedCluster;
 import io.vipflow.harness.gen.TrafficGenerator;
 import io.vipflow.harness.k8s.ChurnEvent;
@@ -68,7 +69,7 @@ public final class Simulation
      *                  (at most the run's own packet count); 0 for none.
      */
     public record Options(Scenario scenario, int workers, long packets, Path decisions, boolean oracle,
-        ProgressSink.Factory progress, ClassifyStep step, long warmup)
+        ProgressSink.Factory progress, ClassifyStep step, long warmup, NodeNetwork network)
     {
         public Options
         {
@@ -82,42 +83,48 @@ public final class Simulation
         public static Options of(final Scenario scenario)
         {
             return new Options(scenario, 1, 0, null, true, ProgressSink.Factory.NONE, ClassifyStep.DIRECT,
-                WARMUP_PACKETS);
+                WARMUP_PACKETS, ClusterGenerator.balancerNetwork());
         }
 
         public Options withWorkers(final int n)
         {
-            return new Options(scenario, n, packets, decisions, oracle, progress, step, warmup);
+            return new Options(scenario, n, packets, decisions, oracle, progress, step, warmup, network);
         }
 
         public Options withPackets(final long n)
         {
-            return new Options(scenario, workers, n, decisions, oracle, progress, step, warmup);
+            return new Options(scenario, workers, n, decisions, oracle, progress, step, warmup, network);
         }
 
         public Options withDecisions(final Path file)
         {
-            return new Options(scenario, workers, packets, file, oracle, progress, step, warmup);
+            return new Options(scenario, workers, packets, file, oracle, progress, step, warmup, network);
         }
 
         public Options withOracle(final boolean on)
         {
-            return new Options(scenario, workers, packets, decisions, on, progress, step, warmup);
+            return new Options(scenario, workers, packets, decisions, on, progress, step, warmup, network);
         }
 
         public Options withProgress(final ProgressSink.Factory factory)
         {
-            return new Options(scenario, workers, packets, decisions, oracle, factory, step, warmup);
+            return new Options(scenario, workers, packets, decisions, oracle, factory, step, warmup, network);
         }
 
         public Options withStep(final ClassifyStep s)
         {
-            return new Options(scenario, workers, packets, decisions, oracle, progress, s, warmup);
+            return new Options(scenario, workers, packets, decisions, oracle, progress, s, warmup, network);
         }
 
         public Options withWarmup(final long n)
         {
-            return new Options(scenario, workers, packets, decisions, oracle, progress, step, n);
+            return new Options(scenario, workers, packets, decisions, oracle, progress, step, n, network);
+        }
+
+        /** The balancer node's zone, cluster and Service CIDRs, masquerade-all (default: the generated node's zone). */
+        public Options withNetwork(final NodeNetwork n)
+        {
+            return new Options(scenario, workers, packets, decisions, oracle, progress, step, warmup, n);
         }
     }
 
@@ -264,6 +271,7 @@ public final class Simulation
             {
                 final OracleRun shard = new OracleRun(config, ClusterGenerator.BALANCER_NODE,
                     List.of(ClusterGenerator.BALANCER_NODE_IP), EXAMPLES);
+                shard.nodeNetwork(options.network());
                 cluster.initial().services().forEach(shard::upsertService);
                 cluster.initial().slices().forEach(shard::upsertSlice);
                 for (int i = 0; i < plan.instances(); i++)
@@ -277,7 +285,8 @@ public final class Simulation
             final List<Long> markTimes = marks.stream().map(ChurnMark::atNanos).toList();
             try (OutputFile out = decisions == null ? null : OutputFile.open(decisions);
                 DecisionWriter writer = out == null ? null : new DecisionWriter(out.stream());
-                Fleet fleet = new Fleet(scheduler, scenario.seed(), config, plan.instances(), cluster.initial());
+                Fleet fleet = new Fleet(scheduler, scenario.seed(), config, plan.instances(), cluster.initial(),
+                    options.network());
                 ProgressSink progress = options.progress().start(label, Math.min(packetLimit, (long)expected)))
             {
                 final RunRecorder recorder = new RunRecorder(writer, bucket, (int)((duration + bucket - 1) / bucket),
