@@ -3,8 +3,8 @@ package io.vipflow.harness.sim;
 import io.vipflow.ClassifierConfig;
 import io.vipflow.harness.gen.ChurnGenerator;
 import io.vipflow.harness.gen.ClusterGenerator;
-import io.vipflow.service.NodeNetwork;
 import io.vipflow.harness.gen.GeneratedCluster;
+import io.vipflow.harness.gen.ServiceShape;
 import io.vipflow.harness.gen.TrafficGenerator;
 import io.vipflow.harness.k8s.ChurnEvent;
 import io.vipflow.harness.oracle.OracleRun;
@@ -13,6 +13,9 @@ import io.vipflow.harness.replay.DecisionWriter;
 import io.vipflow.harness.report.ChurnMark;
 import io.vipflow.harness.report.RunReport;
 import io.vipflow.harness.report.SchedulerRun;
+import io.vipflow.service.EndpointSliceSpec;
+import io.vipflow.service.EndpointSpec;
+import io.vipflow.service.NodeNetwork;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -186,10 +189,45 @@ public final class Simulation
             notes.add("before the measured runs each scheduler replayed " + warmup + " packets spread over most " +
                 "of the scenario, untimed");
         }
+        notes.addAll(topologyNotes(scenario, cluster, options.network()));
         notes.add(options.workers() + " data-plane worker" + (options.workers() == 1 ? "" : "s") +
             (options.oracle() ? "; every decision checked against the reference model" : "; oracle off"));
         return new RunReport(scenario.name(), scenario.seed(), Math.round(scenario.durationSeconds() * 1e9), runs,
             marks, notes);
+    }
+
+    /**
+     * One line per topology-aware Service: how its hints narrow the balancer's cluster set at the start (zone
+     * hints only; node hints, for {@code PreferSameNode}, narrow it to the balancer's own node when it has an
+     * endpoint).
+     */
+    private static List<String> topologyNotes(final Scenario scenario, final GeneratedCluster cluster,
+        final NodeNetwork network)
+    {
+        final List<String> out = new ArrayList<>();
+        for (final ServiceShape shape : scenario.cluster().services())
+        {
+            if (shape.trafficDistribution() == null)
+            {
+                continue;
+            }
+            long ready = 0;
+            long inZone = 0;
+            for (final EndpointSliceSpec slice : cluster.initial().slices())
+            {
+                if (slice.serviceKey().equals(shape.key()) && !slice.ipv6())
+                {
+                    ready += slice.endpoints().stream().filter(EndpointSpec::ready).count();
+                    inZone += slice.endpoints().stream()
+                        .filter(e -> e.ready() && e.zoneHints().contains(network.zone())).count();
+                }
+            }
+            out.add(shape.key() + " is topology-aware (trafficDistribution " + shape.trafficDistribution() +
+                "): the balancer's node is in " + (network.zone().isEmpty() ? "no zone" : network.zone()) + "; " +
+                (inZone > 0 ? "its new flows go to the " + inZone + " endpoint(s) hinted for that zone, of " + ready +
+                    " ready, at the start" : "no endpoint is hinted for that zone at the start, so hints are ignored"));
+        }
+        return out;
     }
 
     /** The scenario's cluster and churn, as every run of it sees them. */
