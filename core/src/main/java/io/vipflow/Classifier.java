@@ -50,6 +50,8 @@ public final class Classifier implements AutoCloseable
     private final ConnTable.PurgePredicate purge = this::purgeable;
     private int sweepCursor;
     private int affinityCursor;
+    /** Null unless a component listens to flow changes; read per creation and state change. */
+    private FlowEvents flowEvents;
 
     public Classifier(final ControlPlane controlPlane, final ClassifierConfig config)
     {
@@ -86,6 +88,15 @@ public final class Classifier implements AutoCloseable
     public AffinityTable affinity()
     {
         return affinity;
+    }
+
+    /**
+     * Sets the listener told of every entry a packet creates, moves to another state or deletes (null: none). Call
+     * before the classifier is shared between threads.
+     */
+    public void flowEvents(final FlowEvents events)
+    {
+        flowEvents = events;
     }
 
     /** The counters; readable from any thread while the data plane runs. */
@@ -249,7 +260,7 @@ public final class Classifier implements AutoCloseable
     private long batchSink;
 
     /**
-     * First half of classification: the frontend, source ranges and the flow key. Returns true when the packet
+     * First half of classification: the frontend and the flow key. Returns true when the packet
      * needs the connection table ({@link #finish}); otherwise the decision is complete.
      */
     private boolean begin(final Snapshot snapshot, final PacketTuple t, final Decision d)
@@ -270,11 +281,6 @@ public final class Classifier implements AutoCloseable
         d.traffic = traffic;
         d.frontend = frontend;
         d.servicePort = frontend.target;
-        if (!frontend.admits(t.srcHi, t.srcLo))
-        {
-            d.set(Verdict.DROP, Reason.SOURCE_RANGE);
-            return false;
-        }
         d.key.setFrom(t);
         return true;
     }
@@ -422,7 +428,10 @@ public final class Classifier implements AutoCloseable
         {
             // IPVS conn_reuse_mode: a SYN on a closed entry, or on one whose backend is quiesced, is a new
             // connection and is scheduled afresh.
-            connections.delete(view);
+            if (connections.delete(view) && flowEvents != null)
+            {
+                flowEvents.flowEvent(FlowEvents.REMOVED, d.key, backend, state, 0);
+            }
             d.rescheduled = true;
             count(d, ClassifierStats.RESCHEDULES);
             return false;
@@ -446,9 +455,15 @@ public final class Classifier implements AutoCloseable
         {
             final int state = view.state();
             final int next = tcp ? ConnState.tcpNext(state, t.flags) : state;
-            if (connections.update(view, backend.id, next, nowNanos + timeouts.nanos(next)))
+            final long ttl = timeouts.nanos(next);
+            if (connections.update(view, backend.id, next, nowNanos + ttl))
             {
                 EntryAccounting.recount(backend.counters, state, next);
+                final FlowEvents events = flowEvents;
+                if (events != null && next != state)
+                {
+                    events.flowEvent(FlowEvents.CHANGED, d.key, backend, next, ttl);
+                }
                 return;
             }
             if (!connections.lookup(d.key, nowNanos, view) || view.backendId() != backend.id)
@@ -461,6 +476,13 @@ public final class Classifier implements AutoCloseable
     private void newFlow(final PacketTuple t, final boolean tcp, final boolean opensFlow, final boolean localPolicy,
         final ServicePort sp, final long nowNanos, final Decision d)
     {
+        if (!d.frontend.admits(t.srcHi, t.srcLo))
+        {
+            // loadBalancerSourceRanges filter new connections only (nftables firewall-check: ct state new), before
+            // any endpoint check; an established flow keeps going when the ranges change.
+            d.set(Verdict.DROP, Reason.SOURCE_RANGE);
+            return;
+        }
         if (!opensFlow && !d.rescheduled)
         {
             final MidFlowPolicy policy = config.midFlowPolicy();
@@ -496,12 +518,13 @@ public final class Classifier implements AutoCloseable
         if (chosen == null)
         {
             // Every usable backend refused (an overload threshold, say): as IPVS, no destination.
-            d.set(Verdict.REJECT, Reason.NO_ENDPOINTS);
+            d.set(Verdict.REJECT, Reason.NO_DESTINATION);
             return;
         }
         final int state = tcp ? ConnState.tcpNext(ConnState.NONE, t.flags) :
             (t.protocol == PacketTuple.PROTO_UDP ? ConnState.UDP : ConnState.SCTP);
-        final long expiry = nowNanos + timeouts.nanos(state);
+        final long ttl = timeouts.nanos(state);
+        final long expiry = nowNanos + ttl;
         final int result = connections.getOrCreate(d.key, chosen.id, state, expiry, nowNanos, d.view);
         if (result == ConnTable.FULL)
         {
@@ -526,6 +549,11 @@ public final class Classifier implements AutoCloseable
             return;
         }
         EntryAccounting.recount(chosen.counters, -1, state);
+        final FlowEvents events = flowEvents;
+        if (events != null)
+        {
+            events.flowEvent(FlowEvents.CREATED, d.key, chosen, state, ttl);
+        }
         stats.entries.increment();
         count(d, ClassifierStats.INSERTS);
         if (sp.affinityTimeoutNanos > 0)

@@ -12,6 +12,13 @@ public enum Reason
     NO_ENDPOINTS("no-endpoints"),
     /** Local traffic policy with endpoints elsewhere but none on this node (§2 rule 5): DROP. */
     NO_LOCAL_ENDPOINTS("no-local-endpoints"),
+    /**
+     * Endpoints may take the new flow, but the Service port's scheduler found no destination for it (a quiesced
+     * {@code sh}/{@code dh}/{@code mh} bucket without fallback, every destination over its limit under
+     * {@code ovf}): REJECT, as IPVS {@code ip_vs_leave} answers "no destination available" with ICMP port
+     * unreachable.
+     */
+    NO_DESTINATION("no-destination"),
     /** Source outside the load balancer's {@code loadBalancerSourceRanges} (§1): DROP. */
     SOURCE_RANGE("source-range"),
     /** The flow's backend left the EndpointSlices; IPVS {@code expire_nodest_conn} drops the packet (§4). */

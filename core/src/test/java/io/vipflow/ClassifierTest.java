@@ -94,6 +94,54 @@ class ClassifierTest
         assertEquals("10.244.0.1:8080", c.backend());
     }
 
+    /**
+     * IPVS {@code ip_vs_sh_schedule} (ip_vs_sh.c): a bucket held by a weight-0 destination gives none without
+     * {@code sh-fallback}, and {@code ip_vs_leave} (ip_vs_core.c) then refuses the packet. Endpoints exist, so the
+     * reason is {@code no-destination}, not {@code no-endpoints}; with the fallback every flow is placed.
+     */
+    @Test
+    void shQuiescedBucketWithoutFallbackIsNoDestination()
+    {
+        web(webSpec().withScheduler("sh"), ready("10.244.0.1", "node-a"),
+            ep("10.244.0.2", false, false, false, "node-a"));
+        int refused = 0;
+        for (int i = 0; i < 64; i++)
+        {
+            final Decision d = c.tcp("10.1." + i + ".1", 1000, VIP, 80, SYN, 0);
+            if (d.verdict() == Verdict.REJECT)
+            {
+                assertEquals(Reason.NO_DESTINATION, d.reason());
+                refused++;
+            }
+            else
+            {
+                assertEquals("10.244.0.1:8080", c.backend());
+            }
+        }
+        assertTrue(refused > 0 && refused < 64, "sources hashed to the not-ready endpoint's bucket: " + refused);
+        web(webSpec().withScheduler("sh", "sh-fallback"), ready("10.244.0.1", "node-a"),
+            ep("10.244.0.2", false, false, false, "node-a"));
+        for (int i = 0; i < 64; i++)
+        {
+            assertEquals(Verdict.DNAT, c.tcp("10.2." + i + ".1", 1000, VIP, 80, SYN, SECOND).verdict());
+        }
+    }
+
+    /** IPVS {@code ip_vs_ovf_schedule}: a destination whose active connections exceed its weight is skipped. */
+    @Test
+    void ovfAllOverLimitIsNoDestination()
+    {
+        web(webSpec().withScheduler("ovf"), ready("10.244.0.1", "node-a"));
+        for (int port = 1000; port < 1002; port++)
+        {
+            c.tcp("10.1.1.1", port, VIP, 80, SYN, 0);
+            c.tcp("10.1.1.1", port, VIP, 80, ACK, 0);
+            assertEquals(Verdict.DNAT, c.d.verdict(), "established on the only destination");
+        }
+        assertEquals(Verdict.REJECT, c.tcp("10.1.1.1", 1002, VIP, 80, SYN, 0).verdict());
+        assertEquals(Reason.NO_DESTINATION, c.d.reason());
+    }
+
     @Test
     void notReadyEndpointsOnlyMeanNoEndpoints()
     {

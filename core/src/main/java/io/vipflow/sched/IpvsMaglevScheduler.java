@@ -29,8 +29,6 @@ public final class IpvsMaglevScheduler extends IpvsScheduler
     /** {@code primes[CONFIG_IP_VS_MH_TAB_INDEX - 8]} with the default index 12. */
     public static final int DEFAULT_SIZE = 4093;
 
-    /** {@code IP_VS_MH_TAB_BITS}: {@code CONFIG_IP_VS_MH_TAB_INDEX / 2}. */
-    private static final int TAB_BITS = 6;
     /** {@code generate_hash_secret}: both words of each key. */
     private static final long KEY1 = 2654435761L;
     private static final long KEY2 = 2654446892L;
@@ -66,6 +64,24 @@ public final class IpvsMaglevScheduler extends IpvsScheduler
         return new IpvsMaglevScheduler(list, table != null ? table : populate(list, size), fallback, hashPort);
     }
 
+    /**
+     * {@code IP_VS_MH_TAB_BITS} of a kernel built for this table size: {@code CONFIG_IP_VS_MH_TAB_INDEX / 2}, where
+     * the size is {@code primes[CONFIG_IP_VS_MH_TAB_INDEX - 8]} (ip_vs_mh.c), so 4 bits for 251 and 509, 5 for 1021
+     * and 2039, 6 for the default 4093 ... 8 for 65521 and 131071. {@code ip_vs_mh_shift_weight} shifts weights so
+     * that {@code max weight / gcd} keeps at most that many bits.
+     */
+    static int tabBits(final int size)
+    {
+        for (int i = 0; i < PRIMES.length; i++)
+        {
+            if (PRIMES[i] == size)
+            {
+                return (i + 8) / 2;
+            }
+        }
+        throw new IllegalArgumentException("mh table size " + size + " is not one of " + Arrays.toString(PRIMES));
+    }
+
     static void requireKernelSize(final int size)
     {
         for (final int p : PRIMES)
@@ -89,7 +105,7 @@ public final class IpvsMaglevScheduler extends IpvsScheduler
         {
             return table;
         }
-        final int shift = 32 - Integer.numberOfLeadingZeros(Weights.max(list.lastWeight) / gcd) - TAB_BITS;
+        final int shift = 32 - Integer.numberOfLeadingZeros(Weights.max(list.lastWeight) / gcd) - tabBits(size);
         final int rshift = Math.max(shift, 0);
         final int[] perm = new int[n];
         final int[] skip = new int[n];

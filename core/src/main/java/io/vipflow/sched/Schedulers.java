@@ -111,6 +111,43 @@ public final class Schedulers
         }
     }
 
+    /**
+     * Bytes of the lookup table a Service port's scheduler holds beyond its per-backend state: the part of the
+     * compiled state that can be large for few backends, so a caller can refuse a cluster whose tables cannot fit
+     * before building them. Maglev's table (2 bytes a slot, {@code table-size} or {@link MaglevTable#sizeFor}),
+     * {@code mh}'s (4 bytes a slot), {@code ring-hash}'s points (8 bytes each, at least {@code ring-size}); 0 for
+     * the schedulers whose state follows the backend count.
+     *
+     * @param name     a scheduler name from {@link #NAMES}
+     * @param flags    its flags, or null / blank for none
+     * @param backends the backends the table will index
+     * @throws IllegalArgumentException as {@link #factory} does for an unknown name or a bad flag
+     */
+    public static long tableBytes(final String name, final String flags, final int backends)
+    {
+        if (name == null || !NAMES.contains(name))
+        {
+            throw new IllegalArgumentException("unknown scheduler '" + name + "' (one of " + NAMES + ")");
+        }
+        final SchedulerFlags f = new SchedulerFlags(name, flags, allowedFlags(name));
+        switch (name)
+        {
+            case "maglev":
+            {
+                final int forced = f.integer("table-size", 0, 2, MaglevTable.MAX_SIZE);
+                return Character.BYTES * (long)(forced != 0 ? forced : MaglevTable.sizeFor(Math.max(1, backends), 0));
+            }
+            case "mh":
+                return Integer.BYTES * (long)f.integer("table-size", IpvsMaglevScheduler.DEFAULT_SIZE, 1,
+                    Integer.MAX_VALUE);
+            case "ring-hash":
+                return Long.BYTES * Math.max((long)backends,
+                    f.integer("ring-size", RingHash.DEFAULT_SIZE, 1, RingHash.MAX_SIZE));
+            default:
+                return 0;
+        }
+    }
+
     /** The flags {@code name} accepts; a trailing '=' marks a flag that takes a value. */
     public static List<String> allowedFlags(final String name)
     {

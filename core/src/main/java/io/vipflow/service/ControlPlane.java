@@ -42,6 +42,7 @@ public final class ControlPlane
     private final ServiceCompiler compiler;
     private final SnapshotState state = new SnapshotState();
     private NodeTraffic traffic;
+    private ProxyMode proxyMode = ProxyMode.NFTABLES;
     private long generation;
     private long compiles;
     private long visits;
@@ -113,6 +114,28 @@ public final class ControlPlane
     public NodeNetwork nodeNetwork()
     {
         return traffic.network;
+    }
+
+    /**
+     * Reproduces the given kube-proxy mode where the modes differ (docs/SEMANTICS-CHOICES.md, "Proxy modes");
+     * {@link ProxyMode#NFTABLES} until set. Every Service is compiled again at the next publish. Control-plane thread
+     * only.
+     */
+    public ControlPlane proxyMode(final ProxyMode mode)
+    {
+        if (mode != proxyMode)
+        {
+            proxyMode = mode;
+            compiler.proxyMode(mode);
+            dirty.addAll(services.keySet());
+        }
+        return this;
+    }
+
+    /** The kube-proxy mode reproduced. */
+    public ProxyMode proxyMode()
+    {
+        return proxyMode;
     }
 
     /** The latest published snapshot. Any thread. */

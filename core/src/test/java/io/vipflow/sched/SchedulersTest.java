@@ -139,4 +139,19 @@ class SchedulersTest
         assertThrows(IllegalArgumentException.class, () -> cp.upsertService(
             ServiceSpec.clusterIp("ns", "c", "10.96.0.3", http).withScheduler(null, "sh-port")));
     }
+    /** The table a Service port holds beyond its backends: what a caller sums to refuse a cluster up front. */
+    @Test
+    void tableBytesFollowTheFlagsAndTheBackendCount()
+    {
+        assertEquals(2L * MaglevTable.sizeFor(10, 0), Schedulers.tableBytes("maglev", null, 10));
+        assertEquals(2L * 251, Schedulers.tableBytes("maglev", null, 0), "the floor for a Service with no endpoints");
+        assertEquals(2L * 655_373, Schedulers.tableBytes("maglev", "table-size=655373", 3));
+        assertEquals(4L * IpvsMaglevScheduler.DEFAULT_SIZE, Schedulers.tableBytes("mh", "mh-port", 3));
+        assertEquals(4L * 65_521, Schedulers.tableBytes("mh", "table-size=65521", 3));
+        assertEquals(8L * 1024, Schedulers.tableBytes("ring-hash", null, 3));
+        assertEquals(8L * 5000, Schedulers.tableBytes("ring-hash", "ring-size=16", 5000));
+        assertEquals(0, Schedulers.tableBytes("rr", null, 1000));
+        assertThrows(IllegalArgumentException.class, () -> Schedulers.tableBytes("maglev", "table-size=x", 1));
+        assertThrows(IllegalArgumentException.class, () -> Schedulers.tableBytes("nope", null, 1));
+    }
 }

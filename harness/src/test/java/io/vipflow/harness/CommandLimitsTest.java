@@ -71,6 +71,33 @@ class CommandLimitsTest
         assertFalse(Files.exists(dir.resolve("d.jsonl")));
     }
 
+    /**
+     * Enough Services forcing Maglev's largest table (655,373 slots, 1.25 MiB each) to fill more than half of this
+     * JVM's heap: refused before any table is built, with the file, the need and both ways out; no output file.
+     */
+    @Test
+    void schedulerTablesBeyondTheHeapAreRefusedUpFront() throws IOException
+    {
+        final long perService = 2L * 655_373;
+        final long services = (long)Math.ceil(Runtime.getRuntime().maxMemory() * 0.5 / perService) + 1;
+        final StringBuilder items = new StringBuilder("{\"apiVersion\": \"v1\", \"kind\": \"List\", \"items\": [");
+        for (long i = 0; i < services; i++)
+        {
+            items.append(i == 0 ? "" : ",").append(String.format(java.util.Locale.ROOT, """
+                {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s%d", "namespace": "big",
+                 "annotations": {"vipflow.io/scheduler": "maglev", "vipflow.io/scheduler-flags": "table-size=655373"}},
+                 "spec": {"clusterIP": "10.%d.%d.%d", "ports": [{"port": 80}]}}""", i, 96 + (i >> 16),
+                (i >> 8) & 0xFF, i & 0xFF));
+        }
+        final Path cluster = Files.writeString(dir.resolve("big.json"), items.append("]}").toString());
+        final Path trace = Files.write(dir.resolve("t.pcap"), TestCaptures.empty());
+        assertOneLine(CliRun.of("replay", "--cluster", cluster.toString(), "--trace", trace.toString(),
+            "--decisions", dir.resolve("d.jsonl").toString()), 2, "big.json", "scheduler tables of " +
+            String.format(java.util.Locale.ROOT, "%,d", services) + " Services", "more than half", "table-size",
+            "-Xmx");
+        assertFalse(Files.exists(dir.resolve("d.jsonl")));
+    }
+
     @Test
     void everyFailureIsOneLineWithADefinedExitCode()
     {

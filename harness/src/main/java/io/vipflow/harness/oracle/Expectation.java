@@ -86,7 +86,7 @@ public record Expectation(Verdict verdict, Reason reason, String servicePortLabe
     {
         final Expectation first = options.get(0);
         return new Expectation(first.verdict, first.reason, first.servicePortLabel, first.allowedBackends,
-            first.newFlow, first.frontend, options.subList(1, options.size()));
+            first.newFlow, first.frontend, options.subList(1, options.size()), first.masquerade, first.client);
     }
 
     /** The frontend a decision names, spelled as in {@link #frontend()}; null when it names none. */

@@ -1,5 +1,6 @@
 package io.vipflow.harness.oracle;
 
+import io.vipflow.service.ProxyMode;
 import io.vipflow.service.ServicePortSpec;
 import io.vipflow.service.ServiceSpec;
 import io.vipflow.service.ServiceType;
@@ -96,16 +97,21 @@ record ModelFrontend(Kind kind, String address, int port, int protocol, ServiceS
      * the node port for NodePort and LoadBalancer Services. Only addresses of the given family.
      */
     static List<ModelFrontend> of(final ServiceSpec service, final ServicePortSpec port, final boolean ipv6,
-        final List<String> nodeIps)
+        final List<String> nodeIps, final ProxyMode mode)
     {
         final List<ModelFrontend> out = new ArrayList<>();
         final int protocol = port.protocol().number;
         addFrontends(out, Kind.CLUSTER_IP, service.clusterIps(), port.port(), protocol, service, port, ipv6, null);
         addFrontends(out, Kind.EXTERNAL_IP, service.externalIps(), port.port(), protocol, service, port, ipv6, null);
-        final List<String> ranges = service.loadBalancerSourceRanges().isEmpty() ? null :
-            service.loadBalancerSourceRanges();
-        addFrontends(out, Kind.LOAD_BALANCER, service.loadBalancerIps(), port.port(), protocol, service, port, ipv6,
-            ranges);
+        for (final String address : service.loadBalancerIps())
+        {
+            final String canonical = ModelAddress.canonical(address);
+            if (ModelAddress.isIpv6(canonical) == ipv6)
+            {
+                out.add(new ModelFrontend(Kind.LOAD_BALANCER, canonical, port.port(), protocol, service, port, ipv6,
+                    admittedSources(service, canonical, ipv6, nodeIps, mode)));
+            }
+        }
         final boolean nodePorts = service.type() == ServiceType.NODE_PORT ||
             service.type() == ServiceType.LOAD_BALANCER;
         if (nodePorts && port.nodePort() > 0)
@@ -113,6 +119,43 @@ record ModelFrontend(Kind kind, String address, int port, int protocol, ServiceS
             addFrontends(out, Kind.NODE_PORT, nodeIps, port.nodePort(), protocol, service, port, ipv6, null);
         }
         return out;
+    }
+
+    /**
+     * §1 as kube-proxy applies it: only the ranges of the frontend's family count, and none of that family means no
+     * filter; when a range holds the node's primary address (the first of its family), load-balancer IPs are
+     * admitted as sources too (the node reaching its own VIP): every one of the Service in the nftables and
+     * iptables modes, only the frontend's own in IPVS mode. Range entries are CIDRs, admitted VIPs /32 or /128.
+     */
+    private static List<String> admittedSources(final ServiceSpec service, final String frontendAddress,
+        final boolean ipv6, final List<String> nodeIps, final ProxyMode mode)
+    {
+        final List<String> ranges = new ArrayList<>();
+        for (final String cidr : service.loadBalancerSourceRanges())
+        {
+            if (ModelAddress.isIpv6(cidr.substring(0, cidr.indexOf('/')).trim()) == ipv6)
+            {
+                ranges.add(cidr.trim());
+            }
+        }
+        if (ranges.isEmpty())
+        {
+            return null;
+        }
+        final String primary = nodeIps.stream().filter(a -> ModelAddress.isIpv6(a) == ipv6).findFirst().orElse(null);
+        if (primary != null && ranges.stream().anyMatch(r -> ModelAddress.inCidr(primary, r)))
+        {
+            final List<String> vips = mode == ProxyMode.IPVS ? List.of(frontendAddress) : service.loadBalancerIps();
+            for (final String vip : vips)
+            {
+                final String canonical = ModelAddress.canonical(vip);
+                if (ModelAddress.isIpv6(canonical) == ipv6)
+                {
+                    ranges.add(canonical + (ipv6 ? "/128" : "/32"));
+                }
+            }
+        }
+        return ranges;
     }
 
     private static void addFrontends(final List<ModelFrontend> out, final Kind kind, final List<String> addresses,

@@ -47,6 +47,7 @@ public final class OracleRun
     private final Map<String, Long> byKind = new TreeMap<>();
     private final List<String> examples = new ArrayList<>();
     private final List<Long> exampleIndices = new ArrayList<>();
+    private String defaultScheduler = "maglev";
     private long violations;
     private long checked;
 
@@ -71,10 +72,18 @@ public final class OracleRun
         network = next;
     }
 
+    /** The control plane's default scheduler, for the instances added from now on (see {@link ReferenceModel}). */
+    public OracleRun defaultScheduler(final String name)
+    {
+        this.defaultScheduler = name;
+        return this;
+    }
+
     /** Adds a model for a new balancer instance, holding the cluster as it is now. @return its index. */
     public int addInstance()
     {
-        final ReferenceModel model = new ReferenceModel(nodeName, nodeIps, config);
+        final ReferenceModel model = new ReferenceModel(nodeName, nodeIps, config)
+            .defaultScheduler(defaultScheduler, null);
         model.nodeNetwork(network);
         services.values().forEach(model::upsertService);
         slices.values().forEach(model::upsertSlice);

@@ -11,6 +11,7 @@ import io.vipflow.packet.PacketTuple;
 import io.vipflow.service.EndpointSliceSpec;
 import io.vipflow.service.EndpointSpec;
 import io.vipflow.service.NodeNetwork;
+import io.vipflow.service.ProxyMode;
 import io.vipflow.service.ServicePortSpec;
 import io.vipflow.service.ServiceSpec;
 import io.vipflow.service.ServiceType;
@@ -58,6 +59,10 @@ public final class ReferenceModel
 
     private Expectation pendingExpectation;
     private Plan pendingPlan;
+    /** The scheduler (and its flags) of Services that name none, as the control plane's default. */
+    private String defaultScheduler = "maglev";
+    private String defaultSchedulerFlags = "";
+    private ProxyMode proxyMode = ProxyMode.NFTABLES;
 
     /** What {@link #commit} applies for the expectation last returned. */
     private static final class Plan
@@ -96,6 +101,25 @@ public final class ReferenceModel
     {
         network = next;
         rebuild();
+    }
+
+    /**
+     * The scheduler of Services that name none, as given to the control plane (default {@code maglev}). The model
+     * does not run schedulers; it only needs to know which of them may find no destination for a new flow.
+     */
+    public ReferenceModel defaultScheduler(final String name, final String flags)
+    {
+        this.defaultScheduler = name;
+        this.defaultSchedulerFlags = flags == null ? "" : flags;
+        return this;
+    }
+
+    /** The kube-proxy mode reproduced, as given to the control plane (default nftables). */
+    public ReferenceModel proxyMode(final ProxyMode mode)
+    {
+        this.proxyMode = mode;
+        rebuild();
+        return this;
     }
 
     /** Adds or replaces a Service; effective for the next packet. */
@@ -248,7 +272,12 @@ public final class ReferenceModel
             final ReplyLookup.Match taken = ReplyLookup.taken(plan.replies, actualFrontend);
             records.putConnection(taken.flowKey(), taken.restarted());
         }
-        if (plan.newFlowPortKey != null)
+        if (plan.newFlowPortKey != null && actualBackendName == null && !e.alternatives().isEmpty())
+        {
+            // The scheduler found no destination (the REJECT alternative): no entry, no affinity record.
+            plan.paths.set(plan.paths.size() - 1, "reject-no-destination");
+        }
+        else if (plan.newFlowPortKey != null)
         {
             if (!e.allowedBackends().contains(actualBackendName))
             {
@@ -297,11 +326,6 @@ public final class ReferenceModel
             return Expectation.of(Verdict.PASS, Reason.NONE, null);
         }
         final String label = frontend.label();
-        if (!frontend.admits(src))
-        {
-            plan.paths.add("drop-source-range");
-            return Expectation.of(Verdict.DROP, Reason.SOURCE_RANGE, label);
-        }
         final boolean tcp = t.protocol == PacketTuple.PROTO_TCP;
         final boolean opening = opensFlow(t);
         final String portKey = frontend.portKey();
@@ -362,6 +386,12 @@ public final class ReferenceModel
             }
         }
 
+        if (!frontend.admits(src))
+        {
+            // §1: the ranges filter what would start a connection (kube-proxy: ct state new), before anything else.
+            plan.paths.add("drop-source-range");
+            return Expectation.of(Verdict.DROP, Reason.SOURCE_RANGE, label);
+        }
         if (!opening && !rescheduled)
         {
             // §3: a mid-flow packet without an entry is a policy choice.
@@ -424,7 +454,13 @@ public final class ReferenceModel
         {
             plan.paths.add("masquerade");
         }
-        return Expectation.dnat(label, allowed, true).masquerading(masquerade, src);
+        final Expectation dnat = Expectation.dnat(label, allowed, true).masquerading(masquerade, src);
+        if (allowed == usable && mayFindNoDestination(frontend.service(), selection, usable))
+        {
+            // IPVS ip_vs_leave: the scheduler returned no destination; the packet is refused (ICMP port unreachable).
+            return Expectation.anyOf(List.of(dnat, Expectation.of(Verdict.REJECT, Reason.NO_DESTINATION, label)));
+        }
+        return dnat;
     }
 
     /**
@@ -447,6 +483,29 @@ public final class ReferenceModel
             return true;
         }
         return !fromPod && fromNode;
+    }
+
+    /**
+     * True when the Service port's scheduler may return no destination although {@code usable} is not empty:
+     * {@code sh}, {@code dh} and {@code mh} without their fallback flag when a listed backend is quiesced (it keeps
+     * its buckets at weight 0), and {@code ovf} always (a destination whose active connections exceed its weight is
+     * skipped, {@code ip_vs_ovf_schedule}).
+     */
+    private boolean mayFindNoDestination(final ServiceSpec service, final BackendSelection selection,
+        final Set<String> usable)
+    {
+        final String name = service.scheduler() == null ? defaultScheduler : service.scheduler();
+        final String flags = service.scheduler() == null ? defaultSchedulerFlags :
+            service.schedulerFlags() == null ? "" : service.schedulerFlags();
+        if (name.equals("ovf"))
+        {
+            return true;
+        }
+        if (!name.equals("sh") && !name.equals("dh") && !name.equals("mh"))
+        {
+            return false;
+        }
+        return !List.of(flags.split(",")).contains(name + "-fallback") && usable.size() < selection.listed().size();
     }
 
     /** §3: TCP SYN without RST, SCTP INIT, and every UDP packet may create an entry. */
@@ -499,7 +558,7 @@ public final class ReferenceModel
             {
                 for (final boolean ipv6 : new boolean[] {false, true})
                 {
-                    final List<ModelFrontend> reachable = ModelFrontend.of(service, port, ipv6, nodeIps);
+                    final List<ModelFrontend> reachable = ModelFrontend.of(service, port, ipv6, nodeIps, proxyMode);
                     if (reachable.isEmpty())
                     {
                         continue;

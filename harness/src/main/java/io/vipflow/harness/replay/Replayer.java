@@ -81,6 +81,8 @@ public final class Replayer
         cp.nodeNetwork(options.network());
         try
         {
+            TableBudget.require(options.cluster().toString(), objects, options.scheduler(), 1,
+                Runtime.getRuntime().maxMemory());
             ClusterApplier.applyAll(cp, objects);
         }
         catch (final IllegalArgumentException ex)

@@ -10,6 +10,7 @@ import io.vipflow.harness.k8s.ChurnEvent;
 import io.vipflow.harness.oracle.OracleRun;
 import io.vipflow.harness.output.OutputFile;
 import io.vipflow.harness.replay.DecisionWriter;
+import io.vipflow.harness.replay.TableBudget;
 import io.vipflow.harness.report.ChurnMark;
 import io.vipflow.harness.report.RunReport;
 import io.vipflow.harness.report.SchedulerRun;
@@ -299,6 +300,8 @@ public final class Simulation
         SchedulerRun run() throws IOException
         {
             final FleetPlan plan = scenario.fleet();
+            TableBudget.require("scenario " + scenario.name() + " with " + scheduler, cluster.initial(), scheduler,
+                plan.instances() + Math.max(0, plan.change()), Runtime.getRuntime().maxMemory());
             final double expected = options.packets() > 0 ? options.packets() : scenario.expectedPackets();
             final ClassifierConfig config = ClassifierConfig.defaults()
                 .withConnectionCapacity(capacity(expected, plan.instances() + Math.max(0, plan.change())));
@@ -308,7 +311,7 @@ public final class Simulation
             for (int w = 0; options.oracle() && w < options.workers(); w++)
             {
                 final OracleRun shard = new OracleRun(config, ClusterGenerator.BALANCER_NODE,
-                    List.of(ClusterGenerator.BALANCER_NODE_IP), EXAMPLES);
+                    List.of(ClusterGenerator.BALANCER_NODE_IP), EXAMPLES).defaultScheduler(scheduler);
                 shard.nodeNetwork(options.network());
                 cluster.initial().services().forEach(shard::upsertService);
                 cluster.initial().slices().forEach(shard::upsertSlice);

@@ -164,7 +164,7 @@ public final class Soak
         for (int w = 0; w < shards.length; w++)
         {
             final OracleRun shard = new OracleRun(config, ClusterGenerator.BALANCER_NODE,
-                List.of(ClusterGenerator.BALANCER_NODE_IP), EXAMPLES);
+                List.of(ClusterGenerator.BALANCER_NODE_IP), EXAMPLES).defaultScheduler(base.schedulers().get(0));
             shard.nodeNetwork(ClusterGenerator.balancerNetwork());
             cluster.initial().services().forEach(shard::upsertService);
             cluster.initial().slices().forEach(shard::upsertSlice);

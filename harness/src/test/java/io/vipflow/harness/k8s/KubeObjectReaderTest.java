@@ -149,7 +149,8 @@ class KubeObjectReaderTest
             "the port entry without a number is left out");
         assertEquals(new EndpointSpec(List.of("10.244.1.5"), true, true, false, "node-a", ""),
             slice.endpoints().get(0));
-        assertEquals(new EndpointSpec(List.of("10.244.1.6"), false, false, false, "", ""),
+        // An absent serving is true, as kube-proxy reads it (endpointslicecache.go addEndpoints).
+        assertEquals(new EndpointSpec(List.of("10.244.1.6"), false, true, false, "", ""),
             slice.endpoints().get(1));
     }
 

@@ -23,12 +23,17 @@ final class RandomCluster
 {
     static final String NODE = "node-a";
     static final List<String> NODE_IPS = List.of("192.168.0.10", "fd00::10");
-    /** Outside clients, the node itself, pods (10.244.0.0/16), one of them an endpoint address (hairpin). */
+    /**
+     * Outside clients; the node itself; pods (10.244.0.0/16), one of them an endpoint address (hairpin);
+     * 198.51.100.1, a load-balancer IP, the source of a node reaching its own VIP.
+     */
     static final List<String> V4_CLIENTS = List.of("10.1.0.5", "10.1.0.6", "172.16.0.7", "172.16.0.2",
-        "192.168.0.10", "10.244.0.3", "10.244.7.9");
+        "198.51.100.1", "192.168.0.10", "10.244.0.3", "10.244.7.9");
     static final List<String> V6_CLIENTS = List.of("fd01::5", "fd02::7", "fd00::10", "fd00:244::2");
     private static final List<String> ZONES = List.of("zone-a", "zone-b", "zone-c");
-    private static final List<String> RANGES = List.of("10.1.0.0/16", "172.16.0.0/30", "fd01::/16", "10.1.0.6/32");
+    /** 192.168.0.0/24 holds the node's primary address, so it admits the Service's load-balancer IPs as sources. */
+    private static final List<String> RANGES = List.of("10.1.0.0/16", "172.16.0.0/30", "fd01::/16", "10.1.0.6/32",
+        "192.168.0.0/24");
     private static final List<ServicePortSpec> PORT_SHAPES = List.of(
         new ServicePortSpec("http", 80, Protocol.TCP, 0),
         new ServicePortSpec("https", 443, Protocol.TCP, 0),

@@ -164,9 +164,9 @@ class ReferenceModelTest
         assertDnat(send(m, tcp("10.1.2.3", 1, "198.51.100.1", 80, SYN), 0), true, A);
         assertVerdict(send(m, tcp("172.16.0.7", 1, "198.51.100.1", 80, SYN), 0), Verdict.DROP, Reason.SOURCE_RANGE,
             HTTP_LABEL);
-        // Ranges set but none of IPv6: every IPv6 source is outside.
-        assertVerdict(send(m, tcp("fd01::5", 1, "2001:db8:b::1", 80, SYN), 0), Verdict.DROP, Reason.SOURCE_RANGE,
-            HTTP_LABEL);
+        // Ranges set but none of IPv6: kube-proxy writes no IPv6 firewall (newBaseServiceInfo keeps the ranges of
+        // the proxier's family), so every IPv6 source is admitted.
+        assertDnat(send(m, tcp("fd01::5", 1, "2001:db8:b::1", 80, SYN), 0), true, "[fd00:244::1]:8080");
         // Only load-balancer frontends are filtered.
         assertDnat(send(m, tcp("172.16.0.7", 2, VIP, 80, SYN), 0), true, A);
         assertDnat(send(m, tcp("172.16.0.7", 3, "203.0.113.1", 80, SYN), 0), true, A);
@@ -202,6 +202,32 @@ class ReferenceModelTest
             List.of(new EndpointPortSpec("http", 8080, Protocol.UDP), new EndpointPortSpec("web", 8080,
                 Protocol.TCP)), ready("10.244.0.3", NODE)));
         assertVerdict(send(m, tcp(CLIENT, 3, VIP, 80, SYN), 0), Verdict.REJECT, Reason.NO_ENDPOINTS, HTTP_LABEL);
+    }
+
+    /**
+     * A scheduler that may find no destination although endpoints may take the flow (IPVS {@code sh} without
+     * {@code sh-fallback} when a listed endpoint is quiesced, {@code ip_vs_sh_schedule}): the model accepts the
+     * classifier's REJECT {@code no-destination} beside a DNAT, and a refusal records no flow.
+     */
+    @Test
+    void refusingSchedulerMayRejectWithNoDestination()
+    {
+        final ReferenceModel m = model().defaultScheduler("sh", null);
+        m.upsertService(web(ServiceType.CLUSTER_IP));
+        m.upsertSlice(webSlice(ready("10.244.0.1", NODE), endpoint("10.244.0.2", false, false, false, NODE)));
+        final Expectation e = m.expect(tcp(CLIENT, 1, VIP, 80, SYN), 0);
+        assertDnat(e, true, A);
+        assertEquals(List.of(Expectation.of(Verdict.REJECT, Reason.NO_DESTINATION, HTTP_LABEL)), e.alternatives());
+        m.commit(e, (String)null);
+        assertEquals(0, m.liveConnections(0), "a refused flow has no entry");
+        assertEquals(1L, m.pathCounts().get("reject-no-destination"));
+        // With the fallback, with every listed endpoint usable, or under a scheduler that always places: no refusal.
+        assertTrue(m.defaultScheduler("sh", "sh-fallback,sh-port").expect(tcp(CLIENT, 2, VIP, 80, SYN), 0)
+            .alternatives().isEmpty());
+        assertTrue(m.defaultScheduler("rr", null).expect(tcp(CLIENT, 3, VIP, 80, SYN), 0).alternatives().isEmpty());
+        m.upsertSlice(webSlice(ready("10.244.0.1", NODE)));
+        assertTrue(m.defaultScheduler("dh", null).expect(tcp(CLIENT, 4, VIP, 80, SYN), 0).alternatives().isEmpty());
+        assertEquals(1, m.defaultScheduler("ovf", null).expect(tcp(CLIENT, 5, VIP, 80, SYN), 0).alternatives().size());
     }
 
     @Test

@@ -83,6 +83,28 @@ class ReplayErrorsTest
             "byte 0");
     }
 
+    /**
+     * A capture followed by a 2 GiB hole (a sparse file, as a crashed or preallocating writer leaves one) is refused
+     * at the first zeroed record header, naming the file and its offset, instead of writing one malformed verdict
+     * per 16 zero bytes (over 6 GB of decisions); the earlier decisions file stays as it was.
+     */
+    @Test
+    void sparseHoleInCaptureIsRefusedAtItsOffset() throws Exception
+    {
+        final Path sample = Fixtures.replaySample();
+        final byte[] bytes = Files.readAllBytes(sample.resolve("trace.pcap"));
+        final Path holed = tmp.resolve("holed.pcap");
+        Files.write(holed, bytes);
+        try (var file = new java.io.RandomAccessFile(holed.toFile(), "rw"))
+        {
+            file.setLength(bytes.length + (2L << 30));
+        }
+        Files.writeString(tmp.resolve("d.jsonl"), "earlier result\n");
+        assertOneLine(run(sample.resolve("cluster.json"), holed, sample.resolve("churn.jsonl")), "holed.pcap",
+            "byte " + bytes.length, "all zero bytes");
+        assertEquals("earlier result\n", Files.readString(tmp.resolve("d.jsonl")), "an earlier result stays");
+    }
+
     @Test
     void malformedClusterFile() throws Exception
     {

@@ -1,0 +1,94 @@
+package io.vipflow.sync;
+
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongSupplier;
+
+/**
+ * How a {@link SyncNode} reaches its peers. Within one JVM every node may listen and publish on
+ * {@code aeron:ipc}; between processes each node listens on its own UDP endpoint and publishes to each peer's.
+ * <p>
+ * Thread contract: immutable; the {@code with*} methods return a copy.
+ *
+ * @param aeronDirectory   the media driver's directory
+ * @param listenChannel    the channel this node subscribes to
+ * @param peerChannels     the channels this node publishes to (one publication each)
+ * @param streamId         the Aeron stream id of sync messages
+ * @param ringRecords      changes the data plane may leave for the sender before further ones are dropped
+ * @param catchUp          ask peers for their tables at start
+ * @param clock            now in nanoseconds on the classifier's clock (the same the data plane passes)
+ * @param instanceId       this node's id on the wire, unique in the fleet (random by default)
+ */
+public record SyncConfig(String aeronDirectory, String listenChannel, List<String> peerChannels, int streamId,
+    int ringRecords, boolean catchUp, LongSupplier clock, long instanceId)
+{
+    public static final String IPC = "aeron:ipc";
+    public static final int DEFAULT_STREAM = 1601;
+    public static final int DEFAULT_RING_RECORDS = 1 << 16;
+
+    public SyncConfig
+    {
+        peerChannels = List.copyOf(peerChannels);
+        if (instanceId == 0 || ringRecords < 1)
+        {
+            throw new IllegalArgumentException("instance id must not be 0 and the ring needs at least one record");
+        }
+    }
+
+    /** Every node of one JVM on {@code aeron:ipc}, with {@link System#nanoTime()} as the clock. */
+    public static SyncConfig ipc(final String aeronDirectory)
+    {
+        return new SyncConfig(aeronDirectory, IPC, List.of(IPC), DEFAULT_STREAM, DEFAULT_RING_RECORDS, false,
+            System::nanoTime, randomId());
+    }
+
+    /**
+     * Listening on UDP {@code listen} ({@code host:port}) and sending to each peer's endpoint, with
+     * {@link System#nanoTime()} as the clock.
+     */
+    public static SyncConfig udp(final String aeronDirectory, final String listen, final List<String> peers)
+    {
+        return new SyncConfig(aeronDirectory, udpChannel(listen), peers.stream().map(SyncConfig::udpChannel).toList(),
+            DEFAULT_STREAM, DEFAULT_RING_RECORDS, false, System::nanoTime, randomId());
+    }
+
+    /** A unicast channel to {@code host:port}; loopback carries 8 KiB frames, so batches travel in fewer frames. */
+    public static String udpChannel(final String endpoint)
+    {
+        return "aeron:udp?endpoint=" + endpoint + "|mtu=8192";
+    }
+
+    public SyncConfig withCatchUp(final boolean on)
+    {
+        return new SyncConfig(aeronDirectory, listenChannel, peerChannels, streamId, ringRecords, on, clock,
+            instanceId);
+    }
+
+    public SyncConfig withClock(final LongSupplier nanos)
+    {
+        return new SyncConfig(aeronDirectory, listenChannel, peerChannels, streamId, ringRecords, catchUp, nanos,
+            instanceId);
+    }
+
+    public SyncConfig withRingRecords(final int records)
+    {
+        return new SyncConfig(aeronDirectory, listenChannel, peerChannels, streamId, records, catchUp, clock,
+            instanceId);
+    }
+
+    public SyncConfig withInstanceId(final long id)
+    {
+        return new SyncConfig(aeronDirectory, listenChannel, peerChannels, streamId, ringRecords, catchUp, clock, id);
+    }
+
+    private static long randomId()
+    {
+        long id;
+        do
+        {
+            id = ThreadLocalRandom.current().nextLong();
+        }
+        while (id == 0);
+        return id;
+    }
+}
