@@ -272,7 +272,8 @@ public final class Classifier implements AutoCloseable
         if (frontend == null)
         {
             // kube-proxy nftables cluster-ips-check: an address of a Service CIDR that no Service holds is dropped.
-            if (traffic.inServiceCidr(t.ipv6, t.dstHi, t.dstLo) && !snapshot.isClusterIp(t.ipv6, t.dstHi, t.dstLo))
+            if (traffic.dropsUnallocated && traffic.inServiceCidr(t.ipv6, t.dstHi, t.dstLo) &&
+                !snapshot.isClusterIp(t.ipv6, t.dstHi, t.dstLo))
             {
                 d.set(Verdict.DROP, Reason.UNALLOCATED_CLUSTER_IP);
             }
@@ -317,7 +318,7 @@ public final class Classifier implements AutoCloseable
         {
             return false;
         }
-        return !frontend.kind.external || !(traffic.fromPod(t.ipv6, t.srcHi, t.srcLo) ||
+        return !frontend.kind.external || !traffic.shortCircuits || !(traffic.fromPod(t.ipv6, t.srcHi, t.srcLo) ||
             traffic.fromNode(t.ipv6, t.srcHi, t.srcLo));
     }
 
@@ -326,7 +327,8 @@ public final class Classifier implements AutoCloseable
      * chain marks a packet whose source is the endpoint itself (hairpin); a ClusterIP marks every packet under
      * masquerade-all, else sources outside the cluster CIDR when a detector exists; an external frontend marks
      * everything under a Cluster policy, and under a Local policy only the node's own sources (pods were
-     * short-circuited before that rule).
+     * short-circuited before that rule). The IPVS mode ({@code pkg/proxy/ipvs/proxier.go} {@code writeIptablesRules})
+     * marks no eTP:Local traffic; its mark of VIP-sourced ClusterIP packets without a detector is not reproduced.
      */
     private static boolean masquerade(final PacketTuple t, final Frontend frontend, final ServicePort sp,
         final NodeTraffic traffic, final Backend backend)
@@ -344,7 +346,9 @@ public final class Classifier implements AutoCloseable
         {
             return true;
         }
-        return !traffic.fromPod(t.ipv6, t.srcHi, t.srcLo) && traffic.fromNode(t.ipv6, t.srcHi, t.srcLo);
+        // IPVS: the *-LOCAL ipsets return before the mark, whatever the source.
+        return traffic.shortCircuits && !traffic.fromPod(t.ipv6, t.srcHi, t.srcLo) &&
+            traffic.fromNode(t.ipv6, t.srcHi, t.srcLo);
     }
 
     /**

@@ -8,6 +8,7 @@ import io.vipflow.service.EndpointSliceSpec;
 import io.vipflow.service.EndpointSpec;
 import io.vipflow.service.NodeNetwork;
 import io.vipflow.service.Protocol;
+import io.vipflow.service.ProxyMode;
 import io.vipflow.service.ServicePortSpec;
 import io.vipflow.service.ServiceSpec;
 import io.vipflow.service.ServiceType;
@@ -53,6 +54,12 @@ final class KubeProxyFlows
         controlPlane.upsertService(ServiceSpec.builder(ns, name).type(ServiceType.LOAD_BALANCER).clusterIps(clusterIp)
             .loadBalancerIps(List.of(lbIp)).ports(new ServicePortSpec("p80", 80, Protocol.TCP, nodePort))
             .externalTrafficLocal(externalLocal).internalTrafficLocal(internalLocal).build());
+        return this;
+    }
+
+    KubeProxyFlows proxyMode(final ProxyMode mode)
+    {
+        controlPlane.proxyMode(mode);
         return this;
     }
 

@@ -3,6 +3,7 @@ package io.vipflow;
 import io.vipflow.service.EndpointSpec;
 import io.vipflow.service.NodeNetwork;
 import io.vipflow.service.Protocol;
+import io.vipflow.service.ProxyMode;
 import io.vipflow.service.ServicePortSpec;
 import io.vipflow.service.ServiceSpec;
 import io.vipflow.service.ServiceType;
@@ -94,6 +95,27 @@ class TrafficPolicyFlowsTest
                 flow("hairpin to cluster IP", "10.180.0.1", "172.30.0.41", 80, "10.180.0.1:80", true),
                 flow("clusterIP with multiple endpoints", "10.180.0.2", "172.30.0.42", 80, BOTH, false),
                 flow("packet to unallocated cluster ip", "10.180.0.2", "172.30.0.50", 80, "DROP", false)));
+    }
+
+    /**
+     * The modes differ (docs/KUBE-PROXY-PARITY.md, proxy-mode table): only nftables drops an unallocated address
+     * of a Service CIDR ({@code cluster-ips-check}); iptables short-circuits pods and the node as nftables does;
+     * an IPVS virtual service knows no source, so pods and the node get the local endpoint, unmasqueraded
+     * ({@code pkg/proxy/ipvs/proxier.go} {@code writeIptablesRules}: the {@code -LOCAL} sets return before the mark).
+     */
+    @Test
+    void proxyModesDifferOnServiceCidrsAndSourceClasses()
+    {
+        for (final ProxyMode mode : new ProxyMode[] {ProxyMode.IPTABLES, ProxyMode.IPVS})
+        {
+            policyService(true).proxyMode(mode).check(mode + " mode", List.of(
+                flow("packet to unallocated cluster ip", POD, "172.30.0.50", 80, "PASS", false),
+                flow("external to LB IP hits only local endpoint, unmasqueraded", EXTERNAL_CLIENT, "1.2.3.4", 80,
+                    LOCAL, false),
+                flow("pod to LB IP", POD, "1.2.3.4", 80, mode == ProxyMode.IPVS ? LOCAL : BOTH, false),
+                flow("node to LB IP", NODE_IP, "1.2.3.4", 80, mode == ProxyMode.IPVS ? LOCAL : BOTH,
+                    mode != ProxyMode.IPVS)));
+        }
     }
 
     /** Without Service CIDRs (iptables has no such rule) an unallocated address is not ours: PASS. */

@@ -90,7 +90,7 @@ public final class ControlPlane
         this.seed = seed;
         this.compiler = new ServiceCompiler(this.nodeName, this.nodeIps, ids::servicePortId, ids::backendId,
             ids::counters);
-        this.traffic = new NodeTraffic(NodeNetwork.defaults(), this.nodeIps);
+        this.traffic = new NodeTraffic(NodeNetwork.defaults(), this.nodeIps, ProxyMode.NFTABLES);
     }
 
     /**
@@ -107,7 +107,7 @@ public final class ControlPlane
             compiler.topology(network.zone(), network.preferSameNode());
             dirty.addAll(services.keySet());
         }
-        traffic = new NodeTraffic(network, nodeIps);
+        traffic = new NodeTraffic(network, nodeIps, proxyMode);
     }
 
     /** The node network given last (the defaults until one is). Control-plane thread only. */
@@ -127,6 +127,7 @@ public final class ControlPlane
         {
             proxyMode = mode;
             compiler.proxyMode(mode);
+            traffic = new NodeTraffic(traffic.network, nodeIps, mode);
             dirty.addAll(services.keySet());
         }
         return this;

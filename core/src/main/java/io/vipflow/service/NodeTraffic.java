@@ -14,21 +14,33 @@ import java.util.List;
  */
 public final class NodeTraffic
 {
-    static final NodeTraffic NONE = new NodeTraffic(NodeNetwork.defaults(), List.of());
+    static final NodeTraffic NONE = new NodeTraffic(NodeNetwork.defaults(), List.of(), ProxyMode.NFTABLES);
 
     public final NodeNetwork network;
+    /** The kube-proxy mode whose rules apply: they differ in all three points below. */
+    public final ProxyMode mode;
     /** kube-proxy {@code --masquerade-all}. */
     public final boolean masqueradeAll;
+    /**
+     * Pods (with a detector) and the node itself reach an eTP:Local external frontend through the cluster
+     * endpoints: the nftables and iptables external chains; IPVS virtual services know no source.
+     */
+    public final boolean shortCircuits;
+    /** An unallocated address of a Service CIDR is dropped: nftables {@code cluster-ips-check} only. */
+    public final boolean dropsUnallocated;
     private final Prefixes clusterCidrs;
     private final Prefixes serviceCidrs;
     private final Prefixes nodeAddresses;
     private final boolean detectV4;
     private final boolean detectV6;
 
-    NodeTraffic(final NodeNetwork network, final List<long[]> nodeIps)
+    NodeTraffic(final NodeNetwork network, final List<long[]> nodeIps, final ProxyMode mode)
     {
         this.network = network;
+        this.mode = mode;
         this.masqueradeAll = network.masqueradeAll();
+        this.shortCircuits = mode != ProxyMode.IPVS;
+        this.dropsUnallocated = mode == ProxyMode.NFTABLES;
         final List<long[]> cluster = cidrs(network.clusterCidrs());
         this.clusterCidrs = new Prefixes(cluster);
         this.serviceCidrs = new Prefixes(cidrs(network.serviceCidrs()));

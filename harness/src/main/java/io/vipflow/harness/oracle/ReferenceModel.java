@@ -315,7 +315,7 @@ public final class ReferenceModel
         if (frontend == null)
         {
             // kube-proxy nftables: an address of a Service CIDR that is no Service's ClusterIP is dropped.
-            if (network.serviceCidrs().stream().anyMatch(c -> ModelAddress.inCidr(dst, c)) &&
+            if (proxyMode == ProxyMode.NFTABLES && network.serviceCidrs().stream().anyMatch(c -> ModelAddress.inCidr(dst, c)) &&
                 services.values().stream().noneMatch(s -> s.type() != ServiceType.EXTERNAL_NAME &&
                     s.clusterIps().stream().anyMatch(ip -> ModelAddress.canonical(ip).equals(dst))))
             {
@@ -333,8 +333,9 @@ public final class ReferenceModel
         // Where the packet comes from: a pod (inside a cluster CIDR), the node itself, or elsewhere.
         final boolean fromPod = network.clusterCidrs().stream().anyMatch(c -> ModelAddress.inCidr(src, c));
         final boolean fromNode = nodeIps.contains(src);
-        // kube-proxy's external chain under eTP:Local sends pods and the node to the cluster endpoints.
-        final boolean shortCircuit = frontend.kind().external && (fromPod || fromNode);
+        // kube-proxy's external chain under eTP:Local sends pods and the node to the cluster endpoints (nftables,
+        // iptables); an IPVS virtual service knows no source.
+        final boolean shortCircuit = frontend.kind().external && proxyMode != ProxyMode.IPVS && (fromPod || fromNode);
         final Set<String> usable = selection.setFor(frontend.localPolicy() && !shortCircuit);
         final boolean masquerade = masquerade(frontend, src, fromPod, fromNode);
         plan.flowKey = ConnectionRecords.flowKey(t.protocol, src, t.srcPort, dst, t.dstPort);
@@ -482,7 +483,8 @@ public final class ReferenceModel
         {
             return true;
         }
-        return !fromPod && fromNode;
+        // IPVS never marks eTP:Local traffic.
+        return proxyMode != ProxyMode.IPVS && !fromPod && fromNode;
     }
 
     /**

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.vipflow.harness.Main;
 import io.vipflow.harness.TestCaptures;
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -140,18 +142,36 @@ class WatchCommandTest
             slice.getEndpoints().get(1).setHints(new EndpointHintsBuilder().addNewForZone().withName("zone-b")
                 .endForZone().build());
             client.discovery().v1().endpointSlices().inNamespace(LiveCluster.NAMESPACE).resource(slice).create();
+            // Relabel once the watch follows the Node (its watch request has arrived) and has sent traffic a while.
             final Thread relabel = new Thread(() ->
             {
-                LockSupport.parkNanos(1_200_000_000L);
+                try
+                {
+                    for (RecordedRequest r = server.takeRequest(20, TimeUnit.SECONDS); r != null;
+                        r = server.takeRequest(20, TimeUnit.SECONDS))
+                    {
+                        if (r.getPath().startsWith("/api/v1/nodes") && r.getPath().contains("watch=true"))
+                        {
+                            break;
+                        }
+                    }
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                LockSupport.parkNanos(1_000_000_000L);
                 client.nodes().withName("node-1").edit(n -> new NodeBuilder(n).editMetadata()
                     .addToLabels("topology.kubernetes.io/zone", "zone-a").endMetadata().build());
             });
             relabel.start();
             final String[] result = run("watch", "--kubeconfig", kubeconfig(client.getMasterUrl().toString())
-                .toString(), "--node-name", "node-1", "--synthetic-rate", "100", "--duration", "2.5", "--window", "20");
+                .toString(), "--node-name", "node-1", "--synthetic-rate", "100", "--duration", "4", "--window", "20");
             relabel.join();
 
             assertEquals("0", result[0], result[2]);
+            assertFalse(result[2].contains("cannot read Node"), result[2]);
             final List<String> backends = result[1].lines().filter(l -> l.contains("\"verdict\":\"DNAT\""))
                 .map(l -> l.contains("10.244.2.5:8080") ? "zone-b" : "zone-a").toList();
             assertFalse(backends.isEmpty(), result[1]);
