@@ -361,20 +361,26 @@ public final class Classifier implements AutoCloseable
         d.reset();
         count(d, ClassifierStats.PACKETS);
         final Snapshot snapshot = controlPlane.current();
-        final Frontend[] candidates = snapshot.replyCandidates(t.ipv6, t.srcHi, t.srcLo, t.srcPort, t.protocol);
+        final long[] candidates = snapshot.replyFrontends(t.ipv6, t.srcHi, t.srcLo, t.srcPort, t.protocol);
         if (candidates == null)
         {
             return;
         }
         final int keyProtocol = FlowKey.familyProtocol(t.protocol, t.ipv6);
-        for (final Frontend f : candidates)
+        for (int c = 0; c < candidates.length; c += 3)
         {
-            d.key.set(keyProtocol, t.dstHi, t.dstLo, t.dstPort, f.addrHi, f.addrLo, f.port);
+            final long frontendHi = candidates[c];
+            final long frontendLo = candidates[c + 1];
+            final int frontendPort = (int)candidates[c + 2];
+            d.key.set(keyProtocol, t.dstHi, t.dstLo, t.dstPort, frontendHi, frontendLo, frontendPort);
             if (!connections.lookup(d.key, nowNanos, d.view))
             {
                 continue;
             }
-            final Backend b = f.target.backend(d.view.backendId());
+            // The candidates name frontends by address, so that a recompiled Service does not rewrite every
+            // backend's entry; the frontend itself (and its current Service port) is the same snapshot's.
+            final Frontend f = snapshot.frontends.lookup(t.ipv6, frontendHi, frontendLo, frontendPort, t.protocol);
+            final Backend b = f == null ? null : f.target.backend(d.view.backendId());
             if (b != null && b.addrLo == t.srcLo && b.addrHi == t.srcHi && b.port == t.srcPort)
             {
                 final int state = d.view.state();

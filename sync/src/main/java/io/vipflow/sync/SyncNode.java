@@ -426,6 +426,19 @@ public final class SyncNode implements Agent, AutoCloseable
         return -1;
     }
 
+    /** Update records received from {@code peer} (table records for catch-up not included). */
+    public long recordsFrom(final long peer)
+    {
+        for (final PeerState p : peers)
+        {
+            if (p.id == peer)
+            {
+                return p.records;
+            }
+        }
+        return 0;
+    }
+
     /** Messages from peers that never arrived (gaps in their sequences). */
     public long messagesMissed()
     {

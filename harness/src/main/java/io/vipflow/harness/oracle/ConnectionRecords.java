@@ -94,6 +94,22 @@ final class ConnectionRecords
         heldAfterPurge = held();
     }
 
+    /**
+     * Connection sync: takes a live entry of {@code other} for every flow that has no live entry here (an entry
+     * made here wins), passed through {@code translate}.
+     */
+    void adoptLive(final ConnectionRecords other, final long nowNanos, final java.util.function.UnaryOperator<Conn>
+        translate)
+    {
+        for (final Map.Entry<String, Conn> e : other.connections.entrySet())
+        {
+            if (e.getValue().expiry() > nowNanos && liveConnection(e.getKey(), nowNanos) == null)
+            {
+                connections.put(e.getKey(), translate.apply(e.getValue()));
+            }
+        }
+    }
+
     /** Connection and affinity records held. */
     int held()
     {

@@ -8,6 +8,7 @@ import io.vipflow.harness.k8s.ChurnEvent;
 import io.vipflow.packet.PacketTuple;
 import io.vipflow.service.EndpointSliceSpec;
 import io.vipflow.service.NodeNetwork;
+import io.vipflow.service.ProxyMode;
 import io.vipflow.service.ServiceSpec;
 
 import java.util.ArrayList;
@@ -48,6 +49,7 @@ public final class OracleRun
     private final List<String> examples = new ArrayList<>();
     private final List<Long> exampleIndices = new ArrayList<>();
     private String defaultScheduler = "maglev";
+    private ProxyMode proxyMode = ProxyMode.NFTABLES;
     private long violations;
     private long checked;
 
@@ -79,11 +81,18 @@ public final class OracleRun
         return this;
     }
 
+    /** The kube-proxy mode reproduced, for the instances added from now on. */
+    public OracleRun proxyMode(final ProxyMode mode)
+    {
+        this.proxyMode = mode;
+        return this;
+    }
+
     /** Adds a model for a new balancer instance, holding the cluster as it is now. @return its index. */
     public int addInstance()
     {
         final ReferenceModel model = new ReferenceModel(nodeName, nodeIps, config)
-            .defaultScheduler(defaultScheduler, null);
+            .defaultScheduler(defaultScheduler, null).proxyMode(proxyMode);
         model.nodeNetwork(network);
         services.values().forEach(model::upsertService);
         slices.values().forEach(model::upsertSlice);
@@ -95,6 +104,24 @@ public final class OracleRun
     public void removeInstance(final int index)
     {
         models.remove(index);
+    }
+
+    /**
+     * Connection sync: every instance's model takes the live entries of the others for flows it has none for, as
+     * synced tables hold them once every peer has applied every change (a fleet change waits for that).
+     */
+    public void shareConnections(final long nowNanos)
+    {
+        for (final ReferenceModel to : models)
+        {
+            for (final ReferenceModel from : models)
+            {
+                if (from != to)
+                {
+                    to.adoptConnections(from, nowNanos);
+                }
+            }
+        }
     }
 
     public int instances()

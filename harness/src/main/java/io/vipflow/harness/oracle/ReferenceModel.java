@@ -300,6 +300,24 @@ public final class ReferenceModel
         records.forgetExpiredIfGrown(plan.nowNanos);
     }
 
+    /**
+     * Connection sync (docs/SYNC.md): takes every live entry of {@code other}'s for a flow this model has none for.
+     * Backend incarnations are each model's own, so an entry's backend keeps counting as listed here only if it is
+     * still the incarnation {@code other} scheduled the flow to; otherwise the entry names a removed backend, as a
+     * synced entry for a backend no longer listed does in the classifier.
+     */
+    void adoptConnections(final ReferenceModel other, final long nowNanos)
+    {
+        records.adoptLive(other.records, nowNanos, c ->
+        {
+            final String key = c.portKey() + " " + c.backend();
+            final Long theirs = other.incarnations.get(key);
+            final Long mine = incarnations.get(key);
+            final long incarnation = theirs != null && theirs == c.incarnation() && mine != null ? mine : -1;
+            return new ConnectionRecords.Conn(c.portKey(), c.backend(), incarnation, c.state(), c.expiry());
+        });
+    }
+
     /** Connection and affinity records held, expired ones included until they are forgotten. */
     int heldRecords()
     {
@@ -535,6 +553,16 @@ public final class ReferenceModel
         return frontendPortKey.equals(recordPortKey) && current != null && current == incarnation;
     }
 
+    /**
+     * IPVS mode: a Local policy with no local endpoint uses the cluster endpoints (ipvs/proxier.go
+     * {@code syncEndpoint}); the nftables and iptables modes drop instead (§2 rule 5).
+     */
+    private BackendSelection ipvsFallback(final BackendSelection s)
+    {
+        return proxyMode == ProxyMode.IPVS && s.local().isEmpty() ? new BackendSelection(s.listed(), s.cluster(),
+            s.cluster()) : s;
+    }
+
     /** Re-derives frontends, backend selections and incarnations from the held records. */
     private void rebuild()
     {
@@ -566,8 +594,8 @@ public final class ReferenceModel
                         continue;
                     }
                     nextSelections.put(ModelFrontend.portKey(service, port, ipv6),
-                        EndpointSelection.select(nodeName, network.zone(), network.preferSameNode(), port, ipv6,
-                            own));
+                        ipvsFallback(EndpointSelection.select(nodeName, network.zone(), network.preferSameNode(),
+                            port, ipv6, own)));
                     for (final ModelFrontend f : reachable)
                     {
                         nextFrontends.putIfAbsent(f.matchKey(), f);

@@ -68,7 +68,7 @@ public final class ReplayCommand implements Callable<Integer>
             {
                 err.println("vipflow: rejected: " + message + " (the previous state stays)");
                 err.flush();
-            }, network.network(spec.commandLine())));
+            }, node.proxyMode(), network.network(spec.commandLine())));
         summary.print(spec.commandLine().getOut());
         spec.commandLine().getOut().flush();
         return 0;

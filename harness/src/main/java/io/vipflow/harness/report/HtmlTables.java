@@ -31,7 +31,7 @@ final class HtmlTables
             sb.append("<th>").append(escape(run.scheduler())).append("</th>");
         }
         sb.append("</tr></thead>\n<tbody>\n");
-        for (final TerminalSummary.Row row : TerminalSummary.rows())
+        for (final TerminalSummary.Row row : TerminalSummary.rows(runs))
         {
             final boolean sub = row.label().startsWith(" ");
             sb.append(sub ? "<tr class=\"sub\">" : "<tr>").append("<td>").append(escape(row.label().strip()))

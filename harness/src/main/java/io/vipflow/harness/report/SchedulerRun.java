@@ -32,6 +32,7 @@ import java.util.Objects;
  * @param brokenPerChurnMark          broken flows attributed to each churn mark of the run (parallel to
  *                                    {@link RunReport#churn()}).
  * @param verdicts                    decision counts by verdict (NEW, EXISTING, DROP, ...), in a stable order.
+ * @param sync                        connection sync figures of a synced fleet run, null otherwise.
  */
 public record SchedulerRun(
     String scheduler,
@@ -50,8 +51,31 @@ public record SchedulerRun(
     long bucketNanos,
     List<long[]> newFlowsPerBackendPerBucket,
     long[] brokenPerChurnMark,
-    Map<String, Long> verdicts)
+    Map<String, Long> verdicts,
+    SyncRun sync)
 {
+    /** A run without connection sync. */
+    public SchedulerRun(final String scheduler, final long packets, final double packetsPerSecond, final long flows,
+        final long brokenFlows, final long brokenUnavoidable, final long brokenByScheduler,
+        final double imbalanceMaxOverMean, final double p99NewFlowNanos, final long oracleViolations,
+        final Map<String, Long> violationsByKind, final List<String> firstViolations, final List<String> backends,
+        final long bucketNanos, final List<long[]> newFlowsPerBackendPerBucket, final long[] brokenPerChurnMark,
+        final Map<String, Long> verdicts)
+    {
+        this(scheduler, packets, packetsPerSecond, flows, brokenFlows, brokenUnavoidable, brokenByScheduler,
+            imbalanceMaxOverMean, p99NewFlowNanos, oracleViolations, violationsByKind, firstViolations, backends,
+            bucketNanos, newFlowsPerBackendPerBucket, brokenPerChurnMark, verdicts, null);
+    }
+
+    /** The same run with its sync figures. */
+    public SchedulerRun withSync(final SyncRun figures)
+    {
+        return new SchedulerRun(scheduler, packets, packetsPerSecond, flows, brokenFlows, brokenUnavoidable,
+            brokenByScheduler, imbalanceMaxOverMean, p99NewFlowNanos, oracleViolations, violationsByKind,
+            firstViolations, backends, bucketNanos, newFlowsPerBackendPerBucket, brokenPerChurnMark, verdicts,
+            figures);
+    }
+
     public SchedulerRun
     {
         Objects.requireNonNull(scheduler, "scheduler");

@@ -55,7 +55,7 @@ public final class TerminalSummary
     }
 
     /** One row per measure, same rows and units as the HTML table. */
-    static List<Row> rows()
+    static List<Row> rows(final List<SchedulerRun> runs)
     {
         final List<Row> rows = new ArrayList<>();
         rows.add(new Row("packets", r -> integer(r.packets())));
@@ -67,12 +67,24 @@ public final class TerminalSummary
         rows.add(new Row("imbalance max/mean", r -> fixed(r.imbalanceMaxOverMean(), 3)));
         rows.add(new Row("p99 new flow (ns)", r -> fixed(r.p99NewFlowNanos(), 0)));
         rows.add(new Row("oracle violations", r -> integer(r.oracleViolations())));
+        if (runs.stream().anyMatch(r -> r.sync() != null))
+        {
+            rows.add(new Row("without sync: broken", r -> r.sync() == null ? "-" : integer(r.sync().brokenWithoutSync())));
+            rows.add(new Row("  by scheduler", r -> r.sync() == null ? "-" :
+                integer(r.sync().brokenBySchedulerWithoutSync())));
+            rows.add(new Row("sync: in flight at change", r -> r.sync() == null ? "-" :
+                integer(r.sync().inFlightAtChanges())));
+            rows.add(new Row("sync: dropped, lost", r -> r.sync() == null ? "-" :
+                integer(r.sync().dropped()) + ", " + integer(r.sync().lost())));
+            rows.add(new Row("sync lag p50/p99 (µs)", r -> r.sync() == null || r.sync().lagP50Nanos() < 0 ? "-" :
+                fixed(r.sync().lagP50Nanos() / 1e3, 0) + "/" + fixed(r.sync().lagP99Nanos() / 1e3, 0)));
+        }
         return rows;
     }
 
     private static void measures(final StringBuilder sb, final List<SchedulerRun> runs)
     {
-        final List<Row> rows = rows();
+        final List<Row> rows = rows(runs);
         int labelWidth = 0;
         for (final Row row : rows)
         {

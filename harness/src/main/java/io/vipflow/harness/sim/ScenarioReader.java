@@ -31,7 +31,7 @@ public final class ScenarioReader
 {
     /** Scenarios shipped with vipflow, by name. */
     public static final List<String> SHIPPED = List.of("rolling-update-50", "node-failure", "crash-loop",
-        "syn-flood-rollout", "fleet-scale-out");
+        "syn-flood-rollout", "fleet-scale-out", "fleet-failover");
     private static final double MAX_SECONDS = 86_400;
 
     private ScenarioReader()

@@ -12,6 +12,7 @@ import io.vipflow.harness.report.RunReport;
 import io.vipflow.harness.report.SchedulerRun;
 import io.vipflow.harness.report.TerminalSummary;
 import io.vipflow.service.NodeNetwork;
+import io.vipflow.service.ProxyMode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,7 +32,8 @@ import java.util.concurrent.Callable;
 @Command(name = "simulate", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Run a scenario (cluster, churn, traffic) under several schedulers and compare them: broken",
         "connections, load imbalance, new-flow cost; every decision is checked against the reference model.",
-        "Shipped scenarios: rolling-update-50, node-failure, crash-loop, syn-flood-rollout, fleet-scale-out."})
+        "Shipped scenarios: rolling-update-50, node-failure, crash-loop, syn-flood-rollout, fleet-scale-out,",
+        "fleet-failover."})
 public final class SimulateCommand implements Callable<Integer>
 {
     private static final String CLUSTER_FILE = "cluster.json";
@@ -64,6 +66,10 @@ public final class SimulateCommand implements Callable<Integer>
         description = "K balancer instances behind ECMP; unless the scenario changes its fleet, one is added half way.")
     Integer fleet;
 
+    @Option(names = "--sync", description = "Connect the fleet's instances by connection sync over Aeron (IPC, an " +
+        "embedded media driver); each scheduler also runs without it, for comparison.")
+    boolean sync;
+
     @Option(names = "--report", paramLabel = "FILE.html", description = "Write the HTML report.")
     Path report;
 
@@ -83,6 +89,11 @@ public final class SimulateCommand implements Callable<Integer>
             "serves them.")
     Path kubeObjects;
 
+    @Option(names = "--proxy-mode", paramLabel = "MODE", defaultValue = "nftables",
+        description = "The kube-proxy mode reproduced where the modes differ: nftables, iptables or ipvs " +
+            "(default: ${DEFAULT-VALUE}).")
+    String proxyMode;
+
     @Option(names = "--no-oracle", description = "Do not check decisions against the reference model.")
     boolean noOracle;
 
@@ -96,6 +107,7 @@ public final class SimulateCommand implements Callable<Integer>
     public Integer call() throws IOException
     {
         Scenario s = ScenarioReader.load(scenario);
+        final ProxyMode mode;
         try
         {
             if (schedulers != null)
@@ -116,6 +128,11 @@ public final class SimulateCommand implements Callable<Integer>
                 s = s.withFleet(s.fleet().change() != 0 ? new FleetPlan(fleet, s.fleet().change(),
                     s.fleet().atSeconds()) : new FleetPlan(fleet, 1, s.durationSeconds() / 2));
             }
+            if (sync && !s.fleet().isFleet())
+            {
+                throw new IllegalArgumentException("--sync needs a fleet: --fleet K or a scenario with one");
+            }
+            mode = ProxyMode.parse(proxyMode);
             if (workers < 1 || packets < 0)
             {
                 throw new IllegalArgumentException("--workers must be ≥ 1 and --packets ≥ 0");
@@ -131,8 +148,8 @@ public final class SimulateCommand implements Callable<Integer>
             writeKubeObjects(s, kubeObjects);
         }
         final Simulation.Options options = Simulation.Options.of(s).withWorkers(workers).withPackets(packets)
-            .withDecisions(decisions).withOracle(!noOracle).withProgress(noProgress ? ProgressSink.Factory.NONE :
-                progressBars()).withNetwork(nodeNetwork());
+            .withDecisions(decisions).withOracle(!noOracle).withSync(sync).withProxyMode(mode)
+            .withNetwork(nodeNetwork()).withProgress(noProgress ? ProgressSink.Factory.NONE : progressBars());
         return run(options, spec.commandLine().getOut(), report, json, summary);
     }
 

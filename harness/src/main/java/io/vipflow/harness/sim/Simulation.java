@@ -8,6 +8,7 @@ import io.vipflow.harness.gen.ServiceShape;
 import io.vipflow.harness.gen.TrafficGenerator;
 import io.vipflow.harness.k8s.ChurnEvent;
 import io.vipflow.harness.oracle.OracleRun;
+import io.vipflow.service.ProxyMode;
 import io.vipflow.harness.output.OutputFile;
 import io.vipflow.harness.replay.DecisionWriter;
 import io.vipflow.harness.replay.TableBudget;
@@ -71,9 +72,12 @@ public final class Simulation
      * @param step      how workers classify ({@link ClassifyStep#DIRECT} but in tests).
      * @param warmup    packets each scheduler replays, untimed and unrecorded, before the first measured run
      *                  (at most the run's own packet count); 0 for none.
+     * @param sync      connect a fleet's instances by connection sync, and run each scheduler without it too.
+     * @param proxyMode the kube-proxy mode every balancer instance and the reference model reproduce.
      */
     public record Options(Scenario scenario, int workers, long packets, Path decisions, boolean oracle,
-        ProgressSink.Factory progress, ClassifyStep step, long warmup, NodeNetwork network)
+        ProgressSink.Factory progress, ClassifyStep step, long warmup, boolean sync, ProxyMode proxyMode,
+        NodeNetwork network)
     {
         public Options
         {
@@ -87,48 +91,58 @@ public final class Simulation
         public static Options of(final Scenario scenario)
         {
             return new Options(scenario, 1, 0, null, true, ProgressSink.Factory.NONE, ClassifyStep.DIRECT,
-                WARMUP_PACKETS, ClusterGenerator.balancerNetwork());
+                WARMUP_PACKETS, false, ProxyMode.NFTABLES, ClusterGenerator.balancerNetwork());
         }
 
         public Options withWorkers(final int n)
         {
-            return new Options(scenario, n, packets, decisions, oracle, progress, step, warmup, network);
+            return new Options(scenario, n, packets, decisions, oracle, progress, step, warmup, sync, proxyMode, network);
         }
 
         public Options withPackets(final long n)
         {
-            return new Options(scenario, workers, n, decisions, oracle, progress, step, warmup, network);
+            return new Options(scenario, workers, n, decisions, oracle, progress, step, warmup, sync, proxyMode, network);
         }
 
         public Options withDecisions(final Path file)
         {
-            return new Options(scenario, workers, packets, file, oracle, progress, step, warmup, network);
+            return new Options(scenario, workers, packets, file, oracle, progress, step, warmup, sync, proxyMode, network);
         }
 
         public Options withOracle(final boolean on)
         {
-            return new Options(scenario, workers, packets, decisions, on, progress, step, warmup, network);
+            return new Options(scenario, workers, packets, decisions, on, progress, step, warmup, sync, proxyMode, network);
         }
 
         public Options withProgress(final ProgressSink.Factory factory)
         {
-            return new Options(scenario, workers, packets, decisions, oracle, factory, step, warmup, network);
+            return new Options(scenario, workers, packets, decisions, oracle, factory, step, warmup, sync, proxyMode, network);
         }
 
         public Options withStep(final ClassifyStep s)
         {
-            return new Options(scenario, workers, packets, decisions, oracle, progress, s, warmup, network);
+            return new Options(scenario, workers, packets, decisions, oracle, progress, s, warmup, sync, proxyMode, network);
+        }
+
+        public Options withProxyMode(final ProxyMode mode)
+        {
+            return new Options(scenario, workers, packets, decisions, oracle, progress, step, warmup, sync, mode, network);
+        }
+
+        public Options withSync(final boolean on)
+        {
+            return new Options(scenario, workers, packets, decisions, oracle, progress, step, warmup, on, proxyMode, network);
         }
 
         public Options withWarmup(final long n)
         {
-            return new Options(scenario, workers, packets, decisions, oracle, progress, step, n, network);
+            return new Options(scenario, workers, packets, decisions, oracle, progress, step, n, sync, proxyMode, network);
         }
 
         /** The balancer node's zone, cluster and Service CIDRs, masquerade-all (default: the generated node's zone). */
         public Options withNetwork(final NodeNetwork n)
         {
-            return new Options(scenario, workers, packets, decisions, oracle, progress, step, warmup, n);
+            return new Options(scenario, workers, packets, decisions, oracle, progress, step, warmup, sync, proxyMode, n);
         }
     }
 
@@ -164,8 +178,8 @@ public final class Simulation
         for (int i = 0; warmup > 0 && i < scenario.schedulers().size(); i++)
         {
             final String scheduler = scenario.schedulers().get(i);
-            new SchedulerSession(thinned, options, cluster, marks, scheduler, null, warmup, WARMUP_LABEL + scheduler)
-                .run();
+            new SchedulerSession(thinned, options, cluster, marks, scheduler, null, warmup, WARMUP_LABEL + scheduler,
+                options.sync()).run();
         }
         final List<SchedulerRun> runs = new ArrayList<>();
         for (final String scheduler : scenario.schedulers())
@@ -175,15 +189,28 @@ public final class Simulation
                 // Each measured run starts from a collected heap, so none pays for garbage an earlier run left.
                 System.gc();
             }
-            runs.add(new SchedulerSession(scenario, options, cluster, marks, scheduler,
-                decisionsFile(options.decisions(), scheduler, scenario.schedulers().size()),
-                options.packets() > 0 ? options.packets() : Long.MAX_VALUE, scheduler).run());
+            final long limit = options.packets() > 0 ? options.packets() : Long.MAX_VALUE;
+            final SchedulerRun unsynced = options.sync() ? new SchedulerSession(scenario, options, cluster, marks,
+                scheduler, null, limit, scheduler + " without sync", false).run() : null;
+            final SchedulerSession session = new SchedulerSession(scenario, options, cluster, marks, scheduler,
+                decisionsFile(options.decisions(), scheduler, scenario.schedulers().size()), limit, scheduler,
+                options.sync());
+            final SchedulerRun run = session.run();
+            runs.add(unsynced == null ? run : run.withSync(session.syncRun(unsynced)));
         }
         final List<String> notes = new ArrayList<>();
         notes.add(scenario.description());
         if (fleet.isFleet())
         {
-            notes.add(fleet.describe() + "; ECMP is hash(5-tuple) mod instances, so a change moves most flows");
+            notes.add(fleet.describe() + (fleet.change() < 0 ?
+                "; ECMP is hash(5-tuple) mod instances, and the removed instance's flows spread over the others" :
+                "; ECMP is hash(5-tuple) mod instances, so a change moves most flows"));
+        }
+        if (options.sync() && fleet.isFleet())
+        {
+            notes.add("connection sync over Aeron IPC between the instances; before the fleet change the run waited " +
+                "until every peer had applied every change sent so far (\"in flight at change\" counts those still " +
+                "on their way); each scheduler also ran without sync");
         }
         if (warmup > 0)
         {
@@ -278,15 +305,19 @@ public final class Simulation
         private final Path decisions;
         private final long packetLimit;
         private final String label;
+        private final boolean sync;
+        private FleetSync.SyncFigures syncFigures;
 
         /**
          * @param packetLimit packets to generate at most.
          * @param label       the progress label.
+         * @param sync        connect the fleet's instances by connection sync.
          */
         SchedulerSession(final Scenario scenario, final Options options, final GeneratedCluster cluster,
             final List<ChurnMark> marks, final String scheduler, final Path decisions, final long packetLimit,
-            final String label)
+            final String label, final boolean sync)
         {
+            this.sync = sync && scenario.fleet().isFleet();
             this.packetLimit = packetLimit;
             this.label = label;
             this.scenario = scenario;
@@ -311,7 +342,8 @@ public final class Simulation
             for (int w = 0; options.oracle() && w < options.workers(); w++)
             {
                 final OracleRun shard = new OracleRun(config, ClusterGenerator.BALANCER_NODE,
-                    List.of(ClusterGenerator.BALANCER_NODE_IP), EXAMPLES).defaultScheduler(scheduler);
+                    List.of(ClusterGenerator.BALANCER_NODE_IP), EXAMPLES).defaultScheduler(scheduler)
+                    .proxyMode(options.proxyMode());
                 shard.nodeNetwork(options.network());
                 cluster.initial().services().forEach(shard::upsertService);
                 cluster.initial().slices().forEach(shard::upsertSlice);
@@ -326,8 +358,8 @@ public final class Simulation
             final List<Long> markTimes = marks.stream().map(ChurnMark::atNanos).toList();
             try (OutputFile out = decisions == null ? null : OutputFile.open(decisions);
                 DecisionWriter writer = out == null ? null : new DecisionWriter(out.stream());
-                Fleet fleet = new Fleet(scheduler, scenario.seed(), config, plan.instances(), cluster.initial(),
-                    options.network());
+                Fleet fleet = new Fleet(scheduler, scenario.seed(), config, plan.instances(), cluster.initial(), sync,
+                    options.proxyMode(), options.network());
                 ProgressSink progress = options.progress().start(label, Math.min(packetLimit, (long)expected)))
             {
                 final RunRecorder recorder = new RunRecorder(writer, bucket, (int)((duration + bucket - 1) / bucket),
@@ -336,6 +368,7 @@ public final class Simulation
                     subSeed(scenario.seed(), 2), scenario.durationSeconds(), packetLimit);
                 final long start = System.nanoTime();
                 replay(fleet, oracles, recorder, traffic, progress);
+                syncFigures = fleet.syncFigures();
                 final SchedulerRun run = recorder.finish(scheduler, System.nanoTime() - start,
                     oracles.isEmpty() ? null : OracleRun.merge(oracles, EXAMPLES));
                 if (out != null)
@@ -389,6 +422,11 @@ public final class Simulation
                         }
                         if (fleetAt <= t)
                         {
+                            if (fleet.synced())
+                            {
+                                fleet.awaitSync();
+                                oracles.forEach(o -> o.shareConnections(t));
+                            }
                             changeFleet(fleet, oracles, plan.change());
                             fleetAt = Long.MAX_VALUE;
                         }
@@ -399,6 +437,7 @@ public final class Simulation
                     final Slot slot = replay.claim();
                     traffic.next(slot.decision.tuple, slot.meta);
                     slot.instance = fleet.instanceFor(slot.decision.tuple);
+                    fleet.now(slot.meta.timeNanos);
                     slot.classifier = fleet.classifier(slot.instance);
                     replay.dispatch(slot);
                     if (replay.claimed() - reported >= PROGRESS_STEP)
@@ -411,6 +450,15 @@ public final class Simulation
                 recorder.endEpoch();
                 progress.advance(replay.claimed() - reported);
             }
+        }
+
+        /** This run's sync figures beside the same run without sync. */
+        io.vipflow.harness.report.SyncRun syncRun(final SchedulerRun unsynced)
+        {
+            final FleetSync.SyncFigures f = syncFigures;
+            return new io.vipflow.harness.report.SyncRun(unsynced.brokenFlows(), unsynced.brokenByScheduler(),
+                f == null ? 0 : f.inFlightAtChanges(), f == null ? 0 : f.dropped(), f == null ? 0 : f.lost(),
+                f == null ? -1 : f.lagP50Nanos(), f == null ? -1 : f.lagP99Nanos());
         }
 
         private static void changeFleet(final Fleet fleet, final List<OracleRun> oracles, final int change)

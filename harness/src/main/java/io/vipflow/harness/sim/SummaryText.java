@@ -35,6 +35,11 @@ public final class SummaryText
             line(sb, "broken flows", r.brokenFlows());
             line(sb, "broken, backend removed", r.brokenUnavoidable());
             line(sb, "broken by the scheduler", r.brokenByScheduler());
+            if (r.sync() != null)
+            {
+                line(sb, "broken without sync", r.sync().brokenWithoutSync());
+                line(sb, "  by the scheduler", r.sync().brokenBySchedulerWithoutSync());
+            }
             sb.append(String.format(Locale.ROOT, "%-28s %.6f%n", "imbalance max/mean", r.imbalanceMaxOverMean()));
             line(sb, "oracle violations", r.oracleViolations());
             for (final Map.Entry<String, Long> e : r.violationsByKind().entrySet())

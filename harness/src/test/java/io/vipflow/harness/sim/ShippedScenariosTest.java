@@ -11,7 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ShippedScenariosTest
 {
     @ParameterizedTest
-    @ValueSource(strings = {"rolling-update-50", "node-failure", "crash-loop", "syn-flood-rollout", "fleet-scale-out"})
+    @ValueSource(strings = {"rolling-update-50", "node-failure", "crash-loop", "syn-flood-rollout", "fleet-scale-out",
+        "fleet-failover"})
     void everyDecisionAgreesWithTheReferenceModel(final String name) throws Exception
     {
         final Scenario scenario = SimTests.shipped(name, "maglev", "wlc");
@@ -32,7 +33,7 @@ class ShippedScenariosTest
             }
             assertEquals(report.runs().get(0).flows(), run.flows(), "every scheduler sees the same traffic");
         }
-        if (!name.equals("fleet-scale-out"))
+        if (!name.startsWith("fleet-"))
         {
             assertTrue(report.runs().get(0).brokenUnavoidable() > 0, "removed pods break the flows they carried");
         }
