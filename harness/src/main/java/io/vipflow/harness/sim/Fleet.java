@@ -49,7 +49,7 @@ final class Fleet implements AutoCloseable
     private int sizeBeforeRemoval;
 
     Fleet(final String scheduler, final long seed, final ClassifierConfig config, final int instances,
-        final ClusterObjects initial, final NodeNetwork network)
+        final ClusterObjects initial)
     {
         this(scheduler, seed, config, instances, initial, false, ProxyMode.NFTABLES, NodeNetwork.defaults());
     }
