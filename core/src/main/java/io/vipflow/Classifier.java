@@ -1,12 +1,12 @@
 package io.vipflow;
 
-import io.vipflow.affinity.AffinityTable;
-import io.vipflow.conntrack.AdmissionLimiter;
 import io.vipflow.conntrack.ConnState;
 import io.vipflow.conntrack.ConnTable;
 import io.vipflow.conntrack.ConnTimeouts;
 import io.vipflow.conntrack.ConnView;
 import io.vipflow.conntrack.FlowKey;
+import io.vipflow.internal.AdmissionLimiter;
+import io.vipflow.internal.AffinityTable;
 import io.vipflow.packet.FrameParser;
 import io.vipflow.packet.PacketTuple;
 import io.vipflow.service.Backend;
@@ -101,11 +101,6 @@ public final class Classifier implements AutoCloseable
     public ConnTable connections()
     {
         return connections;
-    }
-
-    public AffinityTable affinity()
-    {
-        return affinity;
     }
 
     /**

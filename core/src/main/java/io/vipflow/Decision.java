@@ -1,8 +1,8 @@
 package io.vipflow;
 
-import io.vipflow.conntrack.AdmissionLimiter;
 import io.vipflow.conntrack.ConnView;
 import io.vipflow.conntrack.FlowKey;
+import io.vipflow.internal.AdmissionLimiter;
 import io.vipflow.packet.PacketTuple;
 import io.vipflow.service.Backend;
 import io.vipflow.service.Frontend;
