@@ -24,9 +24,11 @@ import java.nio.file.Path;
  * chosen by the tags read: 3 or 4 lines, 2 levels;</li>
  * <li>miss: the two header lines and the home slot line: 3 lines, 1 level (a key compare reads no other slot line
  * unless its 32-bit tag matches);</li>
- * <li>insert after a miss: the same lines again (now cached), written: the claimed header word and the slot line
- * (the home slot line when it is free, which the miss has already loaded); eviction reads slot lines of a full
- * bucket until it meets an expired entry.</li>
+ * <li>insert after a miss: no line read again before the claim (the miss has decided the way, {@link Placement});
+ * the claim's CAS on its header word, the race check's reading of both header lines (cached since the miss), and
+ * the slot line written (the home slot line when it is free, which the miss has already loaded): no new line
+ * unless the way is not the home way; eviction reads slot lines of a full bucket until it meets an expired
+ * entry.</li>
  * </ul>
  * A batch ({@link #firstBucket}, {@link #secondBucket}, {@link #homeSlot}, {@link #slotHint}, {@link #touchLine})
  * loads the first level of many lookups together and then the second level of those that need it.
