@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class IpcSyncTest
 {
-    private static final String[] BACKENDS = {"10.244.0.1", "10.244.0.2", "10.244.0.3"};
+    static final String[] BACKENDS = {"10.244.0.1", "10.244.0.2", "10.244.0.3"};
     private static final long DEADLINE_MS = 10_000;
 
     @TempDir
