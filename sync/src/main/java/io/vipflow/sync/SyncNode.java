@@ -46,17 +46,22 @@ public final class SyncNode implements Agent, AutoCloseable
     private static final long REQUEST_INTERVAL_NANOS = 200_000_000L;
     private static final int SCAN_SLOTS_PER_STEP = 256;
     private static final int POLL_LIMIT = 16;
+    /** How long a client waits for a silent driver before it counts it as gone. */
+    static final long DRIVER_TIMEOUT_MS = 1_000;
+    private static final long RECONNECT_INTERVAL_NANOS = 250_000_000L;
+    private static final AtomicLong DRIVER_ERRORS = new AtomicLong();
 
     private final SyncConfig config;
     private final long id;
     private final Classifier classifier;
     private final SyncedFlows flows;
     private final SyncRing ring;
-    private final Aeron aeron;
     private final boolean ownsAeron;
-    private final Subscription subscription;
-    private final ExclusivePublication[] publications;
+    private Aeron aeron;
+    private Subscription subscription;
+    private ExclusivePublication[] publications;
     private final boolean[] delivered;
+    private long lastConnectAttemptNanos;
     private final FragmentHandler assembler;
     private final int maxRecords;
     private final UnsafeBuffer out;
@@ -85,11 +90,22 @@ public final class SyncNode implements Agent, AutoCloseable
     private final AtomicLong recordsUnmatched = new AtomicLong();
     private final AtomicLong snapshotRecordsSent = new AtomicLong();
     private final AtomicLong snapshotRecordsApplied = new AtomicLong();
+    private final AtomicLong reconnects = new AtomicLong();
 
-    /** A node with an Aeron client of its own, connected to the driver in {@link SyncConfig#aeronDirectory()}. */
+    /**
+     * A node with an Aeron client of its own, connected to the driver in {@link SyncConfig#aeronDirectory()}. When
+     * that driver stops, the node counts what it cannot send and connects again once a driver runs there.
+     */
     public SyncNode(final Classifier classifier, final SyncConfig config)
     {
-        this(classifier, config, Aeron.connect(new Aeron.Context().aeronDirectoryName(config.aeronDirectory())), true);
+        this(classifier, config, Aeron.connect(clientContext(config)), true);
+    }
+
+    private static Aeron.Context clientContext(final SyncConfig config)
+    {
+        return new Aeron.Context().aeronDirectoryName(config.aeronDirectory()).driverTimeoutMs(DRIVER_TIMEOUT_MS)
+            // A lost driver is expected (the node reconnects): the client reports it here instead of on stderr.
+            .errorHandler(e -> DRIVER_ERRORS.incrementAndGet());
     }
 
     /** A node on a shared Aeron client, which the caller closes after the node. */
@@ -107,13 +123,7 @@ public final class SyncNode implements Agent, AutoCloseable
         this.ring = new SyncRing(config.ringRecords());
         this.aeron = aeron;
         this.ownsAeron = owns;
-        this.subscription = aeron.addSubscription(config.listenChannel(), config.streamId());
-        final List<ExclusivePublication> pubs = new ArrayList<>();
-        for (final String channel : config.peerChannels())
-        {
-            pubs.add(aeron.addExclusivePublication(channel, config.streamId()));
-        }
-        this.publications = pubs.toArray(new ExclusivePublication[0]);
+        openChannels();
         this.delivered = new boolean[publications.length];
         int payload = Integer.MAX_VALUE;
         for (final ExclusivePublication p : publications)
@@ -127,6 +137,44 @@ public final class SyncNode implements Agent, AutoCloseable
         this.assembler = new FragmentAssembler(this::onMessage);
         this.caughtUp = !config.catchUp();
         classifier.flowEvents(ring);
+    }
+
+    private void openChannels()
+    {
+        subscription = aeron.addSubscription(config.listenChannel(), config.streamId());
+        final List<ExclusivePublication> pubs = new ArrayList<>();
+        for (final String channel : config.peerChannels())
+        {
+            pubs.add(aeron.addExclusivePublication(channel, config.streamId()));
+        }
+        publications = pubs.toArray(new ExclusivePublication[0]);
+    }
+
+    /**
+     * After the driver was lost (the client closed itself), tries to connect again every 250 ms. Meanwhile the
+     * agent goes on taking changes from the ring and counts them lost, so the data plane never waits for it.
+     */
+    private void reconnect()
+    {
+        final long now = System.nanoTime();
+        if (now - lastConnectAttemptNanos < RECONNECT_INTERVAL_NANOS)
+        {
+            return;
+        }
+        lastConnectAttemptNanos = now;
+        try
+        {
+            final Aeron fresh = Aeron.connect(clientContext(config));
+            CloseHelper.quietCloseAll(publications);
+            CloseHelper.quietClose(subscription);
+            aeron = fresh;
+            openChannels();
+            reconnects.incrementAndGet();
+        }
+        catch (final RuntimeException e)
+        {
+            // No driver yet (DriverTimeoutException and kin): try again later.
+        }
     }
 
     /** Runs the agent on a thread of its own (idle: spin, yield, then park up to 100 µs). */
@@ -147,7 +195,11 @@ public final class SyncNode implements Agent, AutoCloseable
     @Override
     public int doWork()
     {
-        int work = subscription.poll(assembler, POLL_LIMIT);
+        if (ownsAeron && aeron.isClosed())
+        {
+            reconnect();
+        }
+        int work = subscription.isClosed() ? 0 : subscription.poll(assembler, POLL_LIMIT);
         if (!pending)
         {
             prepare();
@@ -389,6 +441,12 @@ public final class SyncNode implements Agent, AutoCloseable
         return grown[peers.length - 1];
     }
 
+    /** Records one message carries at most. */
+    public int maxRecordsPerMessage()
+    {
+        return maxRecords;
+    }
+
     /** This node's id on the wire. */
     public long instanceId()
     {
@@ -488,6 +546,35 @@ public final class SyncNode implements Agent, AutoCloseable
     public long recordsUnmatched()
     {
         return recordsUnmatched.get();
+    }
+
+    /** Times this node connected again after losing its media driver. */
+    public long reconnects()
+    {
+        return reconnects.get();
+    }
+
+    /**
+     * True when every peer's publication is connected (a peer listens there). Messages offered to a publication
+     * that is not connected are counted lost, so a node that starts with its peers up may wait for this first.
+     */
+    public boolean peersConnected()
+    {
+        final ExclusivePublication[] pubs = publications;
+        for (final ExclusivePublication p : pubs)
+        {
+            if (!p.isConnected())
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** False while this node's Aeron client has lost its media driver. */
+    public boolean connected()
+    {
+        return !aeron.isClosed();
     }
 
     public long snapshotRecordsSent()

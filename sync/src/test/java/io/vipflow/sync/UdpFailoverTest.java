@@ -41,6 +41,7 @@ class UdpFailoverTest
             Child a = new Child(UdpPeer.class, dir.resolve("a.stderr"), dir.resolve("driver-a").toString(),
                 Integer.toString(portA), Integer.toString(portB)))
         {
+            Await.until(DEADLINE_MS, () -> a.lines.stream().anyMatch(l -> l.startsWith("ready")), a::stderr);
             // b's round robin starts one backend further, so b scheduling a flow itself would mostly move it.
             b.tcp(1 << 20, PacketTuple.TCP_SYN);
             Await.until(DEADLINE_MS, () -> established(a).size() >= 300, () -> established(a).size() + " flows; stderr: " +

@@ -23,6 +23,12 @@ public final class UdpPeer
         final Balancer balancer = new Balancer(IpcSyncTest.BACKENDS);
         final SyncNode node = new SyncNode(balancer.classifier, SyncConfig.udp(driver.directory(),
             "127.0.0.1:" + args[1], List.of("127.0.0.1:" + args[2])).withClock(balancer.clock::get)).start();
+        // The peer is already up: wait (at most 10 s) until it is reachable, so that no early flow is lost.
+        final long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!node.peersConnected() && System.nanoTime() - deadline < 0)
+        {
+            Thread.yield();
+        }
         System.out.println("ready " + node.instanceId());
         System.out.flush();
         for (int flow = 0; ; flow++)
