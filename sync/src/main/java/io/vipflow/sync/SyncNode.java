@@ -33,8 +33,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link FlowEvents}, so the data plane only offers its changes into preallocated memory; its agent takes them
  * from the ring, batches them into messages and offers each message to every peer's publication; it applies what
  * peers send through {@link SyncedFlows}; it answers a peer's request for the table by scanning its own a few
- * hundred slots at a time between live batches; and, with {@link SyncConfig#catchUp()}, it asks for the table at
- * start.
+ * hundred slots at a time between live batches; every {@link SyncConfig#refreshPeriodNanos()} it sends its whole
+ * table to every peer the same way, so that peers' timers follow flows that live long without changing state; and,
+ * with {@link SyncConfig#catchUp()}, it asks for the table at start.
  * <p>
  * Thread contract: the constructor and {@link #close} on one thread; the agent ({@link #doWork}) on one thread,
  * its own after {@link #start}; the counters and {@link #lastSequenceFrom} from any thread.
@@ -50,6 +51,10 @@ public final class SyncNode implements Agent, AutoCloseable
     static final long DRIVER_TIMEOUT_MS = 1_000;
     private static final long RECONNECT_INTERVAL_NANOS = 250_000_000L;
     private static final AtomicLong DRIVER_ERRORS = new AtomicLong();
+    /** Addressee of a table scan sent to every peer: the periodic refresh. */
+    private static final long EVERY_PEER = 0;
+    /** {@link #serving} while a refresh scan runs. */
+    private static final long REFRESHING = Long.MIN_VALUE;
 
     private final SyncConfig config;
     private final long id;
@@ -79,6 +84,7 @@ public final class SyncNode implements Agent, AutoCloseable
     private int scanCursor;
     private boolean scanStarted;
     private long lastRequestNanos;
+    private long lastRefreshNanos = System.nanoTime();
     private AgentRunner runner;
 
     private volatile boolean caughtUp;
@@ -228,6 +234,13 @@ public final class SyncNode implements Agent, AutoCloseable
             scanCursor = 0;
             scanStarted = false;
         }
+        else if (serving == 0 && config.refreshPeriodNanos() > 0 && now - lastRefreshNanos > config.refreshPeriodNanos())
+        {
+            lastRefreshNanos = now;
+            serving = REFRESHING;
+            scanCursor = 0;
+            scanStarted = false;
+        }
         final boolean ringEmpty = r.producerPosition() == r.consumerPosition();
         if (serving != 0 && (ringEmpty || (sequence & 1) == 0))
         {
@@ -265,14 +278,18 @@ public final class SyncNode implements Agent, AutoCloseable
             scanCursor = flows.scan(scanCursor, 1, now, this::snapshotEntry);
             slots++;
         }
+        final long addressee = serving == REFRESHING ? EVERY_PEER : serving;
         if (outRecords > 0)
         {
             snapshotRecordsSent.addAndGet(outRecords);
-            finishBegin(SyncWire.KIND_SNAPSHOT, serving);
+            finishBegin(SyncWire.KIND_SNAPSHOT, addressee);
         }
         else if (scanStarted && scanCursor == 0)
         {
-            begin(SyncWire.KIND_SNAPSHOT_END, serving);
+            if (serving != REFRESHING)
+            {
+                begin(SyncWire.KIND_SNAPSHOT_END, addressee);
+            }
             serving = 0;
         }
     }
@@ -372,7 +389,7 @@ public final class SyncNode implements Agent, AutoCloseable
             }
             case SyncWire.KIND_SNAPSHOT ->
             {
-                if (addressee == id)
+                if (addressee == id || addressee == EVERY_PEER)
                 {
                     apply(buffer, offset, count);
                     snapshotRecordsApplied.addAndGet(count);
@@ -411,6 +428,11 @@ public final class SyncNode implements Agent, AutoCloseable
             {
                 outcome = flows.remove(applyKey, SyncWire.backendHi(buffer, at), SyncWire.backendLo(buffer, at),
                     SyncWire.backendPort(buffer, at), now);
+            }
+            else if (SyncWire.type(buffer, at) == SyncWire.TYPE_ENTRY)
+            {
+                outcome = flows.refresh(applyKey, SyncWire.backendHi(buffer, at), SyncWire.backendLo(buffer, at),
+                    SyncWire.backendPort(buffer, at), SyncWire.state(buffer, at), SyncWire.ttlNanos(buffer, at), now);
             }
             else
             {
