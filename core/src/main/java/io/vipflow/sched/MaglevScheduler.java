@@ -30,9 +30,10 @@ public final class MaglevScheduler implements Scheduler
     private final int[] skips;
     private final char[] table;
     private final int[] toDestination;
+    private final int permutationsComputed;
 
     private MaglevScheduler(final String[] names, final int[] weights, final int[] offsets, final int[] skips,
-        final char[] table, final int[] toDestination)
+        final char[] table, final int[] toDestination, final int permutationsComputed)
     {
         this.names = names;
         this.weights = weights;
@@ -40,6 +41,7 @@ public final class MaglevScheduler implements Scheduler
         this.skips = skips;
         this.table = table;
         this.toDestination = toDestination;
+        this.permutationsComputed = permutationsComputed;
     }
 
     /**
@@ -53,22 +55,18 @@ public final class MaglevScheduler implements Scheduler
         {
             MaglevTable.requirePrime(forcedSize);
         }
-        final int[] eligible = Weights.positiveIndexes(destinations);
-        final Integer[] order = IntStream.of(eligible).boxed().toArray(Integer[]::new);
-        Arrays.sort(order, Comparator.comparing(i -> destinations.get(i).name()));
+        final int[] order = byName(destinations, Weights.positiveIndexes(destinations));
         final int n = order.length;
         final String[] names = new String[n];
         final int[] weights = new int[n];
-        final int[] toDestination = new int[n];
         for (int r = 0; r < n; r++)
         {
             names[r] = destinations.get(order[r]).name();
             weights[r] = destinations.get(order[r]).weight();
-            toDestination[r] = order[r];
         }
         if (n == 0)
         {
-            return new MaglevScheduler(names, weights, new int[0], new int[0], null, toDestination);
+            return new MaglevScheduler(names, weights, new int[0], new int[0], null, order, 0);
         }
         if (n > MaglevTable.MAX_BACKENDS)
         {
@@ -80,10 +78,11 @@ public final class MaglevScheduler implements Scheduler
             ((MaglevScheduler)previous).table.length == size ? (MaglevScheduler)previous : null;
         if (p != null && Arrays.equals(p.names, names) && Arrays.equals(p.weights, weights))
         {
-            return new MaglevScheduler(p.names, p.weights, p.offsets, p.skips, p.table, toDestination);
+            return new MaglevScheduler(p.names, p.weights, p.offsets, p.skips, p.table, order, 0);
         }
         final int[] offsets = new int[n];
         final int[] skips = new int[n];
+        int computed = 0;
         int q = 0;
         for (int r = 0; r < n; r++)
         {
@@ -101,11 +100,30 @@ public final class MaglevScheduler implements Scheduler
             {
                 offsets[r] = MaglevTable.offset(names[r], size);
                 skips[r] = MaglevTable.skip(names[r], size);
+                computed++;
             }
         }
         final int[] w = Weights.max(weights) == Arrays.stream(weights).min().orElse(0) ? null : weights;
         return new MaglevScheduler(names, weights, offsets, skips, MaglevTable.populate(offsets, skips, w, size),
-            toDestination);
+            order, computed);
+    }
+
+    /**
+     * The indexes in name order. Callers usually hand the destinations over sorted already (the control plane
+     * does), which one pass confirms without the boxed sort.
+     */
+    private static int[] byName(final List<Destination> destinations, final int[] indexes)
+    {
+        for (int r = 1; r < indexes.length; r++)
+        {
+            if (destinations.get(indexes[r - 1]).name().compareTo(destinations.get(indexes[r]).name()) >= 0)
+            {
+                final Integer[] order = IntStream.of(indexes).boxed().toArray(Integer[]::new);
+                Arrays.sort(order, Comparator.comparing(i -> destinations.get(i).name()));
+                return Arrays.stream(order).mapToInt(Integer::intValue).toArray();
+            }
+        }
+        return indexes;
     }
 
     @Override
@@ -148,6 +166,15 @@ public final class MaglevScheduler implements Scheduler
             out[i] = toDestination[table[i]];
         }
         return out;
+    }
+
+    /**
+     * How many destinations' permutations (offset, skip) this build computed; the others were taken from the
+     * scheduler it replaced (for tests).
+     */
+    public int permutationsComputed()
+    {
+        return permutationsComputed;
     }
 
     /** True when this scheduler shares its table with {@code other} (no rebuild happened). */

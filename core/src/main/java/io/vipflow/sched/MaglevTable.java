@@ -143,8 +143,8 @@ public final class MaglevTable
 
     /**
      * Pseudocode 1 with Katran V2 weights (null: all equal, one turn per round). Each backend's next candidate
-     * slot is advanced incrementally ({@code c += skip mod M}) instead of recomputing
-     * {@code (offset + j·skip) mod M}, which avoids a multiplication and overflow.
+     * slot is advanced incrementally ({@code c += skip mod M}, the wrap done by arithmetic rather than a branch,
+     * which would be taken at random) instead of recomputing {@code (offset + j·skip) mod M}.
      */
     static char[] populate(final int[] offsets, final int[] skips, final int[] weights, final int size)
     {
@@ -159,55 +159,61 @@ public final class MaglevTable
         {
             throw new IllegalArgumentException("Maglev needs a positive weight");
         }
-        final long[] running = new long[n];
-        // From here on the last free slots are found by arithmetic rather than probing (see Tail).
-        final int tailSize = (int)Math.sqrt(size) / 2;
-        Tail tail = null;
+        final long[] running = weights == null ? null : new long[n];
+        // The last free slots are found by arithmetic rather than probing (see Tail).
+        final int probed = size - (int)Math.sqrt(size) / 2;
         int filled = 0;
-        while (true)
+        int i = 0;
+        while (filled < probed)
         {
-            for (int i = 0; i < n; i++)
+            if (weights == null || takesTurn(running, weights, maxWeight, i))
             {
-                if (weights != null)
-                {
-                    running[i] += weights[i];
-                    if (running[i] < maxWeight)
-                    {
-                        continue;
-                    }
-                    running[i] -= maxWeight;
-                }
-                final int skip = skips[i];
+                final int wrap = skips[i] - size;
                 int c = candidate[i];
-                if (tail == null)
+                long word;
+                while (((word = taken[c >>> 6]) & (1L << c)) != 0)
                 {
-                    while ((taken[c >>> 6] & (1L << c)) != 0)
-                    {
-                        c += skip;
-                        if (c >= size)
-                        {
-                            c -= size;
-                        }
-                    }
-                    taken[c >>> 6] |= 1L << c;
+                    c = next(c, wrap, size);
                 }
-                else
-                {
-                    c = tail.claimFirstFree(c, i);
-                }
+                taken[c >>> 6] = word | (1L << c);
                 entry[c] = (char)i;
-                c += skip;
-                candidate[i] = c >= size ? c - size : c;
-                if (++filled == size)
-                {
-                    return entry;
-                }
-                if (tail == null && size - filled <= tailSize)
-                {
-                    tail = new Tail(taken, size, skips);
-                }
+                candidate[i] = next(c, wrap, size);
+                filled++;
             }
+            i = i + 1 == n ? 0 : i + 1;
         }
+        final Tail tail = new Tail(taken, size, size - filled);
+        while (filled < size)
+        {
+            if (weights == null || takesTurn(running, weights, maxWeight, i))
+            {
+                final int c = tail.claimFirstFree(candidate[i], skips[i]);
+                entry[c] = (char)i;
+                candidate[i] = next(c, skips[i] - size, size);
+                filled++;
+            }
+            i = i + 1 == n ? 0 : i + 1;
+        }
+        return entry;
+    }
+
+    /** Katran V2: backend {@code i} adds its weight and takes a turn when the sum reaches the largest weight. */
+    private static boolean takesTurn(final long[] running, final int[] weights, final long maxWeight, final int i)
+    {
+        running[i] += weights[i];
+        if (running[i] < maxWeight)
+        {
+            return false;
+        }
+        running[i] -= maxWeight;
+        return true;
+    }
+
+    /** {@code (c + skip) mod size} for {@code c < size}, given {@code wrap = skip - size}. */
+    private static int next(final int c, final int wrap, final int size)
+    {
+        final int d = c + wrap;
+        return d + (size & (d >> 31));
     }
 
     /**
@@ -220,43 +226,35 @@ public final class MaglevTable
     private static final class Tail
     {
         private final int size;
+        private final double inverseSize;
         private final int[] free;
-        private final long[] inverseSkips;
         private int count;
 
-        Tail(final long[] taken, final int size, final int[] skips)
+        Tail(final long[] taken, final int size, final int freeSlots)
         {
             this.size = size;
-            int n = 0;
-            for (int s = 0; s < size; s++)
+            this.inverseSize = 1.0 / size;
+            free = new int[freeSlots];
+            for (int w = 0; w < taken.length && count < freeSlots; w++)
             {
-                n += (taken[s >>> 6] & (1L << s)) == 0 ? 1 : 0;
-            }
-            free = new int[n];
-            for (int s = 0; s < size; s++)
-            {
-                if ((taken[s >>> 6] & (1L << s)) == 0)
+                // The bits past the last slot of the last word are 0 but never reached: count stops first.
+                for (long open = ~taken[w]; open != 0 && count < freeSlots; open &= open - 1)
                 {
-                    free[count++] = s;
+                    free[count++] = (w << 6) + Long.numberOfTrailingZeros(open);
                 }
-            }
-            inverseSkips = new long[skips.length];
-            for (int i = 0; i < skips.length; i++)
-            {
-                inverseSkips[i] = inverse(skips[i], size);
             }
         }
 
-        /** Takes the free slot that comes first in backend {@code i}'s permutation from slot {@code candidate}. */
-        int claimFirstFree(final int candidate, final int i)
+        /** Takes the free slot that comes first in the permutation of step {@code skip} from {@code candidate}. */
+        int claimFirstFree(final int candidate, final int skip)
         {
-            final long inv = inverseSkips[i];
+            final long inv = inverse(skip, size);
             int best = 0;
             long bestDistance = Long.MAX_VALUE;
             for (int k = 0; k < count; k++)
             {
                 final int d = free[k] - candidate;
-                final long distance = (d < 0 ? d + size : d) * inv % size;
+                final long distance = mod((d < 0 ? d + size : d) * inv);
                 if (distance < bestDistance)
                 {
                     bestDistance = distance;
@@ -266,6 +264,17 @@ public final class MaglevTable
             final int slot = free[best];
             free[best] = free[--count];
             return slot;
+        }
+
+        /**
+         * {@code p mod size} for {@code 0 <= p < size²} (below 2^40, exact in a double): the quotient from the
+         * reciprocal is off by at most one, which the two corrections take back; a long division costs several
+         * times as much, and this is the loop the tail spends its time in.
+         */
+        private long mod(final long p)
+        {
+            final long r = p - (long)(p * inverseSize) * size;
+            return r < 0 ? r + size : r >= size ? r - size : r;
         }
 
         /** a⁻¹ mod m for a prime m, by Fermat: a^(m-2). */

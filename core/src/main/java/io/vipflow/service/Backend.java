@@ -102,6 +102,18 @@ public final class Backend
         }
     }
 
+    /**
+     * True when this backend is what compiling {@code endpoint} with these set memberships would give (the id,
+     * address and port being the same already): a recompiled Service then keeps this object, so the snapshot's
+     * tables need no new entry for it.
+     */
+    boolean sameAs(final EndpointSpec endpoint, final boolean inCluster, final boolean inLocal)
+    {
+        return ready == endpoint.ready() && serving == endpoint.serving() && terminating == endpoint.terminating() &&
+            inClusterSet == inCluster && inLocalSet == inLocal && nodeName.equals(endpoint.nodeName()) &&
+            zone.equals(endpoint.zone());
+    }
+
     /** May this backend take a new flow arriving under the given policy set? */
     public boolean usableForNew(final boolean localPolicy)
     {

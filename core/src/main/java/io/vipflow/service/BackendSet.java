@@ -3,10 +3,15 @@ package io.vipflow.service;
 import io.vipflow.packet.PacketTuple;
 import io.vipflow.sched.Scheduler;
 
+import java.util.HashSet;
+import java.util.Set;
+
 /**
  * The backends that may take new flows for one Service port under one traffic policy, with the scheduler
  * built for them. The scheduler sees every listed backend (quiesced ones with weight 0), so that schedulers whose
- * tables depend on the whole list (IPVS sh, dh, mh) keep their layout when a backend is quiesced.
+ * tables depend on the whole list (IPVS sh, dh, mh) keep their layout when a backend is quiesced; in the IPVS
+ * profile it sees what kube-proxy's IPVS proxier programs instead (members, and TCP destinations draining at
+ * weight 0), see {@code ServiceCompiler}.
  * Immutable apart from the scheduler's own state; any thread may call {@link #pick}.
  */
 public final class BackendSet
@@ -47,6 +52,28 @@ public final class BackendSet
     {
         final int i = scheduler.pick(packet, flowHash);
         return i < 0 ? null : destinations[i];
+    }
+
+    /** The names of the scheduler's destinations (control plane). */
+    Set<String> destinationNames()
+    {
+        final Set<String> names = new HashSet<>();
+        for (final Backend b : destinations)
+        {
+            names.add(b.name);
+        }
+        return names;
+    }
+
+    /** The names of the backends that may take new flows (control plane). */
+    Set<String> memberNames()
+    {
+        final Set<String> names = new HashSet<>();
+        for (final Backend b : members)
+        {
+            names.add(b.name);
+        }
+        return names;
     }
 
     /** The scheduler, or null for an empty set. */

@@ -286,6 +286,12 @@ public final class ControlPlane
         return compiles;
     }
 
+    /** Entries written to the snapshots' frontend, backend and reply tables since this control plane was made. */
+    long tableWriteCount()
+    {
+        return state.writeCount();
+    }
+
     /** Services a publish has looked at since this control plane was made. */
     long visitCount()
     {

@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.IntFunction;
 import java.util.function.ToIntFunction;
 
@@ -29,6 +30,18 @@ final class ServiceCompiler
     record Compiled(ServiceSpec spec, List<ServicePort> ports, List<Frontend> frontends, List<String> portKeys,
         List<String> backendKeys)
     {
+        /** The port with this id, or null. */
+        ServicePort port(final int id)
+        {
+            for (final ServicePort sp : ports)
+            {
+                if (sp.id == id)
+                {
+                    return sp;
+                }
+            }
+            return null;
+        }
     }
 
     private final String nodeName;
@@ -54,7 +67,8 @@ final class ServiceCompiler
     }
 
     /**
-     * @param previous the Service's last compiled form, or null: its schedulers hand their state to the new ones
+     * @param previous the Service's last compiled form, or null: its schedulers hand their state to the new ones,
+     *                 and its backends that did not change are kept as they are
      */
     Compiled compile(final ServiceSpec spec, final Collection<EndpointSliceSpec> slices,
         final SchedulerFactory scheduler, final Compiled previous)
@@ -77,7 +91,7 @@ final class ServiceCompiler
                         (ipv6 ? 6 : 4);
                     final int id = servicePortIds.applyAsInt(portKey);
                     final ServicePort sp = compilePort(id, portKey, spec, portSpec, ipv6, slices, scheduler,
-                        previousPort(previous, id), backendKeys);
+                        previous == null ? null : previous.port(id), backendKeys);
                     ports.add(sp);
                     portKeys.add(portKey);
                     addFrontends(spec, portSpec, sp, frontends);
@@ -85,21 +99,6 @@ final class ServiceCompiler
             }
         }
         return new Compiled(spec, ports, frontends, portKeys, backendKeys);
-    }
-
-    private static ServicePort previousPort(final Compiled previous, final int id)
-    {
-        if (previous != null)
-        {
-            for (final ServicePort sp : previous.ports())
-            {
-                if (sp.id == id)
-                {
-                    return sp;
-                }
-            }
-        }
-        return null;
     }
 
     /**
@@ -135,25 +134,34 @@ final class ServiceCompiler
         }
         final boolean anyReady = byName.values().stream().anyMatch(l -> l.endpoint.ready());
         final boolean anyLocalReady = byName.values().stream().anyMatch(l -> l.endpoint.ready() && isLocal(l));
+        // IPVS mode: a Local policy without local endpoints falls back to the cluster endpoints (ipvs/proxier.go
+        // syncEndpoint, "if there are no local endpoints, use all endpoints").
+        final boolean localFallback = proxyMode == ProxyMode.IPVS && byName.values().stream().noneMatch(l ->
+            isLocal(l) && (anyLocalReady ? l.endpoint.ready() : l.endpoint.serving() && l.endpoint.terminating()));
         final List<Backend> finalList = new ArrayList<>(byName.size());
         for (final Map.Entry<String, Listed> entry : byName.entrySet())
         {
             final Listed l = entry.getValue();
             final EndpointSpec e = l.endpoint;
             final boolean inCluster = anyReady ? e.ready() : e.serving() && e.terminating();
-            final boolean inLocal = isLocal(l) && (anyLocalReady ? e.ready() : e.serving() && e.terminating());
+            final boolean inLocal = localFallback ? inCluster :
+                isLocal(l) && (anyLocalReady ? e.ready() : e.serving() && e.terminating());
             final String backendKey = portKey + "|" + entry.getKey();
             backendKeys.add(backendKey);
             final int backendId = backendIds.applyAsInt(backendKey);
-            finalList.add(new Backend(backendId, ipv6, l.addr[0], l.addr[1], l.port, e, inCluster, inLocal,
-                counters.apply(backendId)));
+            // The id stands for (Service port, address, port), so an equal backend of the last compile is reused.
+            final Backend kept = previous == null ? null : previous.backend(backendId);
+            finalList.add(kept != null && kept.sameAs(e, inCluster, inLocal) ? kept :
+                new Backend(backendId, ipv6, l.addr[0], l.addr[1], l.port, e, inCluster, inLocal,
+                    counters.apply(backendId)));
         }
         finalList.sort(Comparator.comparing(b -> b.name));
+        final boolean drains = portSpec.protocol() == Protocol.TCP;
         final BackendSet cluster = backendSet(finalList, true, scheduler,
-            previous == null ? null : previous.clusterSet.scheduler());
+            previous == null ? null : previous.clusterSet, drains);
         final boolean needsLocal = spec.externalTrafficLocal() || spec.internalTrafficLocal();
         final BackendSet local = needsLocal ? backendSet(finalList, false, scheduler,
-            previous == null ? null : previous.localSet.scheduler()) : BackendSet.EMPTY;
+            previous == null ? null : previous.localSet, drains) : BackendSet.EMPTY;
         return new ServicePort(id, spec, portSpec, ipv6, finalList.toArray(new Backend[0]), cluster, local);
     }
 
@@ -166,26 +174,68 @@ final class ServiceCompiler
         return !nodeName.isEmpty() && nodeName.equals(l.endpoint.nodeName());
     }
 
-    private static BackendSet backendSet(final List<Backend> sorted, final boolean cluster,
-        final SchedulerFactory factory, final Scheduler previous)
+    /**
+     * The scheduler's destinations. By default every listed backend, in name order, members at weight 1 and the
+     * others quiesced at weight 0, so hash layouts stay put while an endpoint is not ready.
+     * <p>
+     * In the IPVS profile they are what kube-proxy's IPVS proxier makes of the endpoints (ipvs/proxier.go
+     * {@code syncEndpoint}): the members only, at weight 1, handed over in descending name order. kube-proxy adds
+     * new endpoints one {@code AddRealServer} at a time in ascending string order of {@code ip:port} (sorted
+     * {@code sets.List} through v1.29; Go map order since v1.30, which nothing can reproduce) and the kernel puts
+     * each at the head of the list (ip_vs_ctl.c {@code __ip_vs_update_dest}, {@code list_add_rcu}), so the new block
+     * reads descending; the IPVS schedulers put the destinations new to their list at its head in the order given
+     * ({@code IpvsList}). An endpoint that stops being a member is deleted gracefully (graceful_termination.go
+     * {@code GracefulDeleteRS}): for TCP, while it is still listed and has connections it stays at weight 0 in its
+     * place; UDP and SCTP ones leave at once ({@code IsRsGracefulTerminationNeeded}). One that becomes a member
+     * again while draining is deleted and added again ({@code MoveRSOutofGracefulDeleteList}, then
+     * {@code AddRealServer}), so it goes to the head.
+     */
+    private BackendSet backendSet(final List<Backend> sorted, final boolean cluster,
+        final SchedulerFactory factory, final BackendSet previous, final boolean drains)
     {
+        final boolean ipvs = proxyMode == ProxyMode.IPVS;
+        final Set<String> wasDestination = ipvs && previous != null ? previous.destinationNames() : Set.of();
+        final Set<String> wasMember = ipvs && previous != null ? previous.memberNames() : Set.of();
         final List<Backend> members = new ArrayList<>();
+        final List<Backend> listed = new ArrayList<>(sorted.size());
         final List<Destination> destinations = new ArrayList<>(sorted.size());
-        for (final Backend b : sorted)
+        final List<Destination> withoutReturning = new ArrayList<>(sorted.size());
+        for (int i = 0; i < sorted.size(); i++)
         {
+            final Backend b = sorted.get(ipvs ? sorted.size() - 1 - i : i);
             final boolean member = cluster ? b.inClusterSet : b.inLocalSet;
+            final boolean draining = ipvs && !member && drains && wasDestination.contains(b.name) &&
+                b.counters.active() + b.counters.inactive() > 0;
             if (member)
             {
                 members.add(b);
             }
-            destinations.add(new Destination(b.name, member ? 1 : 0, b.counters));
+            if (member || draining || !ipvs)
+            {
+                listed.add(b);
+                final Destination d = new Destination(b.name, member ? 1 : 0, b.counters);
+                destinations.add(d);
+                if (!(member && wasDestination.contains(b.name) && !wasMember.contains(b.name)))
+                {
+                    withoutReturning.add(d);
+                }
+            }
         }
         if (members.isEmpty())
         {
             return BackendSet.EMPTY;
         }
-        return new BackendSet(sorted.toArray(new Backend[0]), members.toArray(new Backend[0]),
-            factory.create(destinations, previous));
+        if (ipvs)
+        {
+            members.sort(Comparator.comparing(b -> b.name));
+        }
+        Scheduler before = previous == null ? null : previous.scheduler();
+        if (withoutReturning.size() != destinations.size())
+        {
+            before = factory.create(withoutReturning, before);
+        }
+        return new BackendSet(listed.toArray(new Backend[0]), members.toArray(new Backend[0]),
+            factory.create(destinations, before));
     }
 
     /**

@@ -20,19 +20,19 @@ public final class Snapshot
     private final ServicePort[][] portsByService;
     private final List<String> conflicts;
     private final AddressPortMap<Backend> backendsById;
-    private final AddressPortMap<Frontend[]> replyCandidates;
+    private final AddressPortMap<long[]> replyFrontends;
     private volatile List<ServicePort> servicePorts;
 
     Snapshot(final long generation, final FrontendTable frontends, final ServicePort[][] portsByService,
         final List<String> conflicts, final AddressPortMap<Backend> backendsById,
-        final AddressPortMap<Frontend[]> replyCandidates)
+        final AddressPortMap<long[]> replyFrontends)
     {
         this.generation = generation;
         this.frontends = frontends;
         this.portsByService = portsByService;
         this.conflicts = List.copyOf(conflicts);
         this.backendsById = backendsById;
-        this.replyCandidates = replyCandidates;
+        this.replyFrontends = replyFrontends;
     }
 
     static Snapshot empty()
@@ -77,11 +77,33 @@ public final class Snapshot
         return b == null ? null : b.counters;
     }
 
-    /** Frontends that may have carried a flow now answered from (address, port, protocol), or null. */
+    /**
+     * The frontends that may have carried a flow now answered from (address, port, protocol), as their addresses
+     * and ports: {@code addrHi, addrLo, port} for each in turn (the protocol and family are the reply's); null when
+     * there are none. {@link FrontendTable#lookup} in the same snapshot gives each one's {@link Frontend}, whose
+     * Service port lists the backend. Allocation-free.
+     */
+    public long[] replyFrontends(final boolean ipv6, final long srcHi, final long srcLo, final int srcPort,
+        final int protocol)
+    {
+        return replyFrontends.get(srcHi, srcLo, srcPort, AddressPortMap.familyProtocol(protocol, ipv6));
+    }
+
+    /** {@link #replyFrontends} as frontends, or null; allocates (for tools and tests). */
     public Frontend[] replyCandidates(final boolean ipv6, final long srcHi, final long srcLo, final int srcPort,
         final int protocol)
     {
-        return replyCandidates.get(srcHi, srcLo, srcPort, AddressPortMap.familyProtocol(protocol, ipv6));
+        final long[] triples = replyFrontends(ipv6, srcHi, srcLo, srcPort, protocol);
+        if (triples == null)
+        {
+            return null;
+        }
+        final Frontend[] out = new Frontend[triples.length / 3];
+        for (int i = 0; i < out.length; i++)
+        {
+            out[i] = frontends.lookup(ipv6, triples[i * 3], triples[i * 3 + 1], (int)triples[i * 3 + 2], protocol);
+        }
+        return out;
     }
 
     AddressPortMap<Backend> backendsById()
@@ -89,8 +111,8 @@ public final class Snapshot
         return backendsById;
     }
 
-    AddressPortMap<Frontend[]> replyCandidates()
+    AddressPortMap<long[]> replyFrontends()
     {
-        return replyCandidates;
+        return replyFrontends;
     }
 }

@@ -14,8 +14,12 @@ import java.util.TreeMap;
 /**
  * What the control plane keeps between publishes to make each snapshot from the previous one in proportion to the
  * Services that changed: which Services claim each frontend address (the first by key wins; the others are
- * conflicts), which winning frontends can carry each backend's replies, and the Service ports in Service-key order.
- * A publish goes {@link #begin}, {@link #replace} once per changed Service, {@link #done}.
+ * conflicts), which winning frontends' addresses can carry each backend's replies, and the Service ports in
+ * Service-key order. A publish goes {@link #begin}, {@link #replace} once per changed Service, {@link #done}.
+ * <p>
+ * A recompiled Service costs what changed in it: its backends that stayed are the same objects
+ * ({@link ServiceCompiler}) and keep their entries in the backend table, and the reply table names frontends by
+ * address, so a backend that stays behind the same frontend address keeps its entry there too.
  * <p>
  * Thread contract: control-plane thread only. The snapshots it makes are immutable and share the unchanged parts
  * of their tables with the previous snapshot ({@link AddressPortMap}).
@@ -44,13 +48,15 @@ final class SnapshotState
 
     /** Per frontend key: the claiming Services by key, each with its frontends at that key in compile order. */
     private final Map<SocketKey, TreeMap<String, List<Frontend>>> claims = new HashMap<>();
-    /** Per reply key: the winning frontends whose Service port lists that backend. */
-    private final Map<SocketKey, List<Frontend>> replies = new HashMap<>();
+    /** Per reply key: the keys of the winning frontends whose Service port lists that backend. */
+    private final Map<SocketKey, List<SocketKey>> replies = new HashMap<>();
     private final Set<SocketKey> conflicted = new HashSet<>();
     /** Keys of the Services that have ports, sorted, and their ports. */
     private String[] order = new String[0];
     private ServicePort[][] ports = new ServicePort[0][];
 
+    /** Entries put into or removed from the snapshots' tables, over all publishes (for tests). */
+    private long writes;
     private Snapshot previous;
     private AddressPortMap.Editor<Backend> byId;
     private final Set<SocketKey> touched = new HashSet<>();
@@ -82,9 +88,15 @@ final class SnapshotState
             }
             for (final ServicePort sp : old.ports())
             {
+                final ServicePort kept = next == null ? null : next.port(sp.id);
                 for (int i = 0; i < sp.listedCount(); i++)
                 {
-                    byId.remove(0, sp.listed(i).id, 0, 0);
+                    final int id = sp.listed(i).id;
+                    if (kept == null || kept.backend(id) == null)
+                    {
+                        byId.remove(0, id, 0, 0);
+                        writes++;
+                    }
                 }
             }
         }
@@ -97,11 +109,18 @@ final class SnapshotState
                     .add(f);
                 touched.add(k);
             }
+            final AddressPortMap<Backend> before = previous.backendsById();
             for (final ServicePort sp : next.ports())
             {
                 for (int i = 0; i < sp.listedCount(); i++)
                 {
-                    byId.put(0, sp.listed(i).id, 0, 0, sp.listed(i));
+                    // Ids belong to one Service port each, so the last snapshot holds this id's current entry.
+                    final Backend b = sp.listed(i);
+                    if (before.get(0, b.id, 0, 0) != b)
+                    {
+                        byId.put(0, b.id, 0, 0, b);
+                        writes++;
+                    }
                 }
             }
         }
@@ -114,7 +133,7 @@ final class SnapshotState
     {
         final AddressPortMap<Frontend> before = previous.frontends.map();
         final AddressPortMap.Editor<Frontend> frontends = before.edit();
-        final AddressPortMap.Editor<Frontend[]> replyEdit = previous.replyCandidates().edit();
+        final AddressPortMap.Editor<long[]> replyEdit = previous.replyFrontends().edit();
         final Set<SocketKey> touchedReplies = new HashSet<>();
         boolean conflictsChanged = false;
         for (final SocketKey k : touched)
@@ -137,15 +156,32 @@ final class SnapshotState
             final Frontend was = before.get(k.hi, k.lo, k.port, k.protocol);
             if (was != winner)
             {
-                if (was != null)
+                if (was != null && winner != null && was.target.id == winner.target.id)
                 {
-                    replies(was, false, touchedReplies);
-                    frontends.remove(k.hi, k.lo, k.port, k.protocol);
+                    // The same Service port, recompiled: only the backends it gained or lost change their replies.
+                    replies(k, was, winner.target, false, touchedReplies);
+                    replies(k, winner, was.target, true, touchedReplies);
                 }
-                if (winner != null)
+                else
                 {
-                    replies(winner, true, touchedReplies);
+                    if (was != null)
+                    {
+                        replies(k, was, null, false, touchedReplies);
+                    }
+                    if (winner != null)
+                    {
+                        replies(k, winner, null, true, touchedReplies);
+                    }
+                }
+                if (winner == null)
+                {
+                    frontends.remove(k.hi, k.lo, k.port, k.protocol);
+                    writes++;
+                }
+                else
+                {
                     frontends.put(k.hi, k.lo, k.port, k.protocol, winner);
+                    writes++;
                 }
             }
             if (claimants > 1)
@@ -160,15 +196,24 @@ final class SnapshotState
         }
         for (final SocketKey k : touchedReplies)
         {
-            final List<Frontend> l = replies.get(k);
+            final List<SocketKey> l = replies.get(k);
             if (l == null || l.isEmpty())
             {
                 replies.remove(k);
                 replyEdit.remove(k.hi, k.lo, k.port, k.protocol);
+                writes++;
             }
             else
             {
-                replyEdit.put(k.hi, k.lo, k.port, k.protocol, l.toArray(new Frontend[0]));
+                final long[] triples = new long[l.size() * 3];
+                for (int i = 0; i < l.size(); i++)
+                {
+                    triples[i * 3] = l.get(i).hi;
+                    triples[i * 3 + 1] = l.get(i).lo;
+                    triples[i * 3 + 2] = l.get(i).port;
+                }
+                replyEdit.put(k.hi, k.lo, k.port, k.protocol, triples);
+                writes++;
             }
         }
         if (!portChanges.isEmpty())
@@ -182,25 +227,35 @@ final class SnapshotState
         return s;
     }
 
-    private void replies(final Frontend f, final boolean add, final Set<SocketKey> touchedReplies)
+    /**
+     * Adds the frontend key {@code k} (of frontend {@code f}) to, or removes it from, the reply entries of the
+     * backends {@code f}'s port lists, except those {@code other} (a version of the same port, or null) lists too.
+     */
+    private void replies(final SocketKey k, final Frontend f, final ServicePort other, final boolean add,
+        final Set<SocketKey> touchedReplies)
     {
         final ServicePort sp = f.target;
         for (int i = 0; i < sp.listedCount(); i++)
         {
-            final SocketKey k = SocketKey.reply(f, sp.listed(i));
+            final Backend b = sp.listed(i);
+            if (other != null && other.backend(b.id) != null)
+            {
+                continue;
+            }
+            final SocketKey r = SocketKey.reply(f, b);
             if (add)
             {
-                replies.computeIfAbsent(k, x -> new ArrayList<>(1)).add(f);
+                replies.computeIfAbsent(r, x -> new ArrayList<>(1)).add(k);
             }
             else
             {
-                final List<Frontend> l = replies.get(k);
+                final List<SocketKey> l = replies.get(r);
                 if (l != null)
                 {
-                    l.remove(f);
+                    l.remove(k);
                 }
             }
-            touchedReplies.add(k);
+            touchedReplies.add(r);
         }
     }
 
@@ -228,6 +283,11 @@ final class SnapshotState
         }
         out.sort(null);
         return out;
+    }
+
+    long writeCount()
+    {
+        return writes;
     }
 
     /** Applies the port changes to the sorted arrays: binary searches and block copies, no per-Service walk. */

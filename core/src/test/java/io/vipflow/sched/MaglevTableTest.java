@@ -87,6 +87,36 @@ class MaglevTableTest
         assertArrayEquals(fresh.destinationTable(), changed.destinationTable());
     }
 
+    /**
+     * A rollout step (one backend replaced) computes the permutation of the new backend only; the table is the
+     * one a build from scratch gives, whatever order the destinations come in.
+     */
+    @Test
+    void aReplacedBackendIsTheOnlyPermutationComputed()
+    {
+        final List<String> names = names(1000, "b");
+        final MaglevScheduler first = MaglevScheduler.create(dests(names), 0, null);
+        assertEquals(1000, first.permutationsComputed());
+        final List<String> rolled = new ArrayList<>(names);
+        rolled.set(500, "c-0:8080");
+        final MaglevScheduler step = MaglevScheduler.create(dests(rolled), 0, first);
+        assertEquals(1, step.permutationsComputed(), "only the new backend's offset and skip");
+        assertEquals(first.size(), step.size());
+        final List<String> shuffled = new ArrayList<>(rolled);
+        java.util.Collections.shuffle(shuffled, new java.util.Random(5));
+        final MaglevScheduler fresh = MaglevScheduler.create(dests(shuffled), 0, null);
+        assertEquals(1000, fresh.permutationsComputed());
+        final int[] byName = new int[step.size()];
+        final int[] freshByName = new int[fresh.size()];
+        for (int s = 0; s < byName.length; s++)
+        {
+            byName[s] = names.indexOf(rolled.get(step.destinationTable()[s])) + 1;
+            freshByName[s] = names.indexOf(shuffled.get(fresh.destinationTable()[s])) + 1;
+        }
+        assertArrayEquals(freshByName, byName, "the same backend in every slot");
+        assertEquals(0, MaglevScheduler.create(dests(rolled), 0, step).permutationsComputed(), "nothing changed");
+    }
+
     @Test
     void rejectsCompositeAndOversizedSizes()
     {

@@ -82,6 +82,59 @@ class IncrementalPublishTest
         assertNotNull(third.frontends.lookup(false, 0, 0xffff_0000_0000L | 0x0a60000bL, 80, 6));
     }
 
+    /**
+     * A rollout step of a 1,000-endpoint Service (one endpoint replaced) keeps the 999 other backends as they
+     * were and writes only what changed: the frontend (its Service port is new), the backend table and the reply
+     * table for the one backend that left and the one that came.
+     */
+    @Test
+    void aRolloutStepWritesOnlyTheReplacedBackend()
+    {
+        final ControlPlane cp = new ControlPlane("node-1", List.of(), "maglev", 0);
+        cp.upsertService(service(1, "10.96.0.1", List.of()));
+        final List<List<String>> slices = new ArrayList<>();
+        for (int sl = 0; sl < 10; sl++)
+        {
+            final List<String> ips = new ArrayList<>();
+            for (int e = 0; e < 100; e++)
+            {
+                ips.add("10.244." + sl + "." + (e + 1));
+            }
+            slices.add(ips);
+            cp.upsertSlice(slice(1, sl, ips));
+        }
+        final ServicePort before = cp.publish().servicePorts().get(0);
+        final long writes = cp.tableWriteCount();
+        slices.get(3).set(42, "10.245.0.1");
+        cp.upsertSlice(slice(1, 3, slices.get(3)));
+        final Snapshot after = cp.publish();
+        final ServicePort port = after.servicePorts().get(0);
+        assertEquals(1 + 2 + 2, cp.tableWriteCount() - writes, "frontend, two backend entries, two reply entries");
+        int kept = 0;
+        for (int i = 0; i < port.listedCount(); i++)
+        {
+            final Backend b = port.listed(i);
+            if (before.backend(b.id) != null)
+            {
+                assertSame(before.backend(b.id), b, "an unchanged backend is the same object");
+                kept++;
+            }
+            assertSame(b, after.backend(b.id));
+            final Frontend[] replies = after.replyCandidates(false, b.addrHi, b.addrLo, b.port, 6);
+            assertEquals(1, replies.length);
+            assertSame(port, replies[0].target, "the reply candidate resolves to the current port");
+        }
+        assertEquals(999, kept);
+        Backend gone = null;
+        for (int i = 0; i < before.listedCount(); i++)
+        {
+            gone = before.listed(i).name.equals("10.244.3.43:8080") ? before.listed(i) : gone;
+        }
+        assertNotNull(gone);
+        assertNull(after.backend(gone.id));
+        assertNull(after.replyCandidates(false, gone.addrHi, gone.addrLo, gone.port, 6));
+    }
+
     @Test
     void maglevTablesFollowTheServiceSizeUnlessASizeIsForced()
     {

@@ -2,6 +2,7 @@ package io.vipflow.harness;
 
 import io.vipflow.packet.Addresses;
 import io.vipflow.sched.Schedulers;
+import io.vipflow.service.ProxyMode;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -10,7 +11,7 @@ import java.util.List;
 
 /**
  * The options every command that runs a balancer for one node shares: which node it is (for NodePorts and Local
- * traffic policies) and the default scheduler. A picocli mixin: {@code @Mixin NodeOptions node;}.
+ * traffic policies), the default scheduler and the kube-proxy mode reproduced. A picocli mixin: {@code @Mixin NodeOptions node;}.
  */
 public final class NodeOptions
 {
@@ -26,12 +27,31 @@ public final class NodeOptions
         completionCandidates = SchedulerNames.class)
     public String scheduler;
 
+    @Option(names = "--proxy-mode", paramLabel = "MODE", defaultValue = "nftables",
+        description = "The kube-proxy mode reproduced where the modes differ: nftables, iptables or ipvs " +
+            "(default: ${DEFAULT-VALUE}).")
+    public String proxyMode;
+
+    /** The parsed {@code --proxy-mode}. */
+    public ProxyMode proxyMode()
+    {
+        return ProxyMode.parse(proxyMode);
+    }
+
     /**
-     * @throws CommandLine.ParameterException naming the option and the value when the scheduler is unknown or a
-     *                                        node address is not an IP address.
+     * @throws CommandLine.ParameterException naming the option and the value when the scheduler or proxy mode is
+     *                                        unknown or a node address is not an IP address.
      */
     public void validate(final CommandLine commandLine)
     {
+        try
+        {
+            proxyMode();
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new CommandLine.ParameterException(commandLine, "--proxy-mode: " + ex.getMessage());
+        }
         if (!Schedulers.NAMES.contains(scheduler))
         {
             throw new CommandLine.ParameterException(commandLine,

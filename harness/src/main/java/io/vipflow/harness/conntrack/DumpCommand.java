@@ -5,6 +5,7 @@ import io.vipflow.conntrack.ConnView;
 import io.vipflow.conntrack.FlowKey;
 import io.vipflow.conntrack.chronicle.ChronicleConnTable;
 import io.vipflow.harness.Main;
+import io.vipflow.harness.output.HardStopOnSignal;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -157,7 +158,7 @@ public final class DumpCommand implements Callable<Integer>
         final Thread reader = new Thread(read, "chronicle-dump");
         reader.setDaemon(true);
         reader.start();
-        try
+        try (HardStopOnSignal ignored = HardStopOnSignal.arm("reading " + file))
         {
             awaitUnlessStalled(read, reader, stage);
         }

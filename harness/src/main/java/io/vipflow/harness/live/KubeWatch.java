@@ -32,6 +32,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -53,10 +54,23 @@ public final class KubeWatch implements AutoCloseable
     private static final long NO_RESYNC = 0;
 
     private final List<SharedIndexInformer<?>> informers;
+    private WatchHealth health;
 
     private KubeWatch(final List<SharedIndexInformer<?>> informers)
     {
         this.informers = informers;
+    }
+
+    /**
+     * From now on, reports (once per outage, and its end) a resource whose watch has been down for longer than
+     * {@code limit}: its informer is stuck listing again.
+     *
+     * @param server the API server's address, named in the report
+     * @param say    receives each line, on a thread of the watch's own
+     */
+    public void reportOutages(final Duration limit, final String server, final Consumer<String> say)
+    {
+        health = new WatchHealth(informers, List.of("Services", "EndpointSlices"), limit, server, say);
     }
 
     /**
@@ -223,6 +237,10 @@ public final class KubeWatch implements AutoCloseable
     @Override
     public void close()
     {
+        if (health != null)
+        {
+            health.close();
+        }
         for (final SharedIndexInformer<?> informer : informers)
         {
             informer.stop();

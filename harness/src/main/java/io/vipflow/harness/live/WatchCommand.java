@@ -89,13 +89,23 @@ public final class WatchCommand implements Callable<Integer>
         config.setRequestTimeout((int)Math.min(Integer.MAX_VALUE, syncTimeout.toMillis()));
         config.setConnectionTimeout((int)Math.min(Integer.MAX_VALUE, syncTimeout.toMillis()));
         KubeWatch.checkAccess(config, namespace, syncTimeout);
-        final ControlPlane cp = new ControlPlane(node.nodeName, node.nodeIps, node.scheduler, 1);
+        final ControlPlane cp = new ControlPlane(node.nodeName, node.nodeIps, node.scheduler, 1)
+            .proxyMode(node.proxyMode());
         try (WatchOutput output = new WatchOutput(System.out);
             KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
             LiveControlPlane live = new LiveControlPlane(cp, windowMillis * 1_000_000L, output);
-            Classifier classifier = new Classifier(cp, ClassifierConfig.defaults()))
+            Classifier classifier = new Classifier(cp, ClassifierConfig.defaults().withConnectionCapacity(1 << 20)))
         {
             final KubeWatch watch = KubeWatch.start(client, namespace, live, syncTimeout);
+            final PrintWriter notices = spec.commandLine().getErr();
+            watch.reportOutages(syncTimeout, String.valueOf(client.getMasterUrl()), line ->
+            {
+                synchronized (notices)
+                {
+                    notices.println("vipflow watch: " + line);
+                    notices.flush();
+                }
+            });
             try
             {
                 // From the first published state on; "never" stays far enough from overflow for deadline

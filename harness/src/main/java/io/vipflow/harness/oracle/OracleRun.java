@@ -7,6 +7,7 @@ import io.vipflow.Verdict;
 import io.vipflow.harness.k8s.ChurnEvent;
 import io.vipflow.packet.PacketTuple;
 import io.vipflow.service.EndpointSliceSpec;
+import io.vipflow.service.ProxyMode;
 import io.vipflow.service.ServiceSpec;
 
 import java.util.ArrayList;
@@ -46,6 +47,7 @@ public final class OracleRun
     private final List<String> examples = new ArrayList<>();
     private final List<Long> exampleIndices = new ArrayList<>();
     private String defaultScheduler = "maglev";
+    private ProxyMode proxyMode = ProxyMode.NFTABLES;
     private long violations;
     private long checked;
 
@@ -71,11 +73,18 @@ public final class OracleRun
         return this;
     }
 
+    /** The kube-proxy mode reproduced, for the instances added from now on. */
+    public OracleRun proxyMode(final ProxyMode mode)
+    {
+        this.proxyMode = mode;
+        return this;
+    }
+
     /** Adds a model for a new balancer instance, holding the cluster as it is now. @return its index. */
     public int addInstance()
     {
         final ReferenceModel model = new ReferenceModel(nodeName, nodeIps, config)
-            .defaultScheduler(defaultScheduler, null);
+            .defaultScheduler(defaultScheduler, null).proxyMode(proxyMode);
         services.values().forEach(model::upsertService);
         slices.values().forEach(model::upsertSlice);
         models.add(model);

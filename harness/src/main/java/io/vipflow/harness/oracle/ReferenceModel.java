@@ -498,6 +498,16 @@ public final class ReferenceModel
         return frontendPortKey.equals(recordPortKey) && current != null && current == incarnation;
     }
 
+    /**
+     * IPVS mode: a Local policy with no local endpoint uses the cluster endpoints (ipvs/proxier.go
+     * {@code syncEndpoint}); the nftables and iptables modes drop instead (§2 rule 5).
+     */
+    private BackendSelection ipvsFallback(final BackendSelection s)
+    {
+        return proxyMode == ProxyMode.IPVS && s.local().isEmpty() ? new BackendSelection(s.listed(), s.cluster(),
+            s.cluster()) : s;
+    }
+
     /** Re-derives frontends, backend selections and incarnations from the held records. */
     private void rebuild()
     {
@@ -529,7 +539,7 @@ public final class ReferenceModel
                         continue;
                     }
                     nextSelections.put(ModelFrontend.portKey(service, port, ipv6),
-                        EndpointSelection.select(nodeName, port, ipv6, own));
+                        ipvsFallback(EndpointSelection.select(nodeName, port, ipv6, own)));
                     for (final ModelFrontend f : reachable)
                     {
                         nextFrontends.putIfAbsent(f.matchKey(), f);

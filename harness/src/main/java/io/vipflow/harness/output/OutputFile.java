@@ -179,7 +179,7 @@ public final class OutputFile implements Closeable
     }
 
     /** The shutdown hook: no output may be committed after it, and no temporary file may stay. */
-    private static void removeAllPending()
+    static void removeAllPending()
     {
         synchronized (LOCK)
         {

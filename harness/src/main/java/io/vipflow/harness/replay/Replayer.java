@@ -13,6 +13,7 @@ import io.vipflow.harness.output.OutputFile;
 import io.vipflow.harness.trace.TracePacket;
 import io.vipflow.harness.trace.TraceReader;
 import io.vipflow.service.ControlPlane;
+import io.vipflow.service.ProxyMode;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
@@ -34,13 +35,21 @@ public final class Replayer
      *                 valid version); null to end the replay on the first one instead.
      */
     public record Options(Path cluster, Path trace, Path churn, String nodeName, List<String> nodeIps,
-        String scheduler, Path decisions, ClassifierConfig config, Consumer<String> rejected)
+        String scheduler, Path decisions, ClassifierConfig config, Consumer<String> rejected, ProxyMode proxyMode)
     {
         /** Options that end the replay on the first refused churn object. */
         public Options(final Path cluster, final Path trace, final Path churn, final String nodeName,
             final List<String> nodeIps, final String scheduler, final Path decisions, final ClassifierConfig config)
         {
             this(cluster, trace, churn, nodeName, nodeIps, scheduler, decisions, config, null);
+        }
+
+        /** Options for the nftables mode. */
+        public Options(final Path cluster, final Path trace, final Path churn, final String nodeName,
+            final List<String> nodeIps, final String scheduler, final Path decisions, final ClassifierConfig config,
+            final Consumer<String> rejected)
+        {
+            this(cluster, trace, churn, nodeName, nodeIps, scheduler, decisions, config, rejected, ProxyMode.NFTABLES);
         }
     }
 
@@ -67,7 +76,8 @@ public final class Replayer
         final Consumer<String> rejected = options.rejected();
         final List<ChurnEvent> churn = options.churn() == null ? List.of() : ChurnReader.read(options.churn(),
             rejected == null ? null : ex -> rejected.accept(ex.getMessage()));
-        final ControlPlane cp = new ControlPlane(options.nodeName(), options.nodeIps(), options.scheduler(), 1);
+        final ControlPlane cp = new ControlPlane(options.nodeName(), options.nodeIps(), options.scheduler(), 1)
+            .proxyMode(options.proxyMode());
         try
         {
             TableBudget.require(options.cluster().toString(), objects, options.scheduler(), 1,

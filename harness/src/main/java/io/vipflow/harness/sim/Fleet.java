@@ -8,6 +8,7 @@ import io.vipflow.harness.k8s.ClusterObjects;
 import io.vipflow.harness.replay.ClusterApplier;
 import io.vipflow.packet.PacketTuple;
 import io.vipflow.service.ControlPlane;
+import io.vipflow.service.ProxyMode;
 import io.vipflow.service.EndpointSliceSpec;
 import io.vipflow.service.ServiceSpec;
 import io.vipflow.service.Snapshot;
@@ -39,6 +40,7 @@ final class Fleet implements AutoCloseable
     private final List<Classifier> classifiers = new ArrayList<>();
     private final TreeMap<String, ServiceSpec> services = new TreeMap<>();
     private final TreeMap<String, EndpointSliceSpec> slices = new TreeMap<>();
+    private final ProxyMode proxyMode;
     /** Connection sync between the instances, or null. */
     private final FleetSync sync;
     /** Instances before the one removal, 0 before it: ECMP then moves only the removed instance's flows. */
@@ -47,14 +49,18 @@ final class Fleet implements AutoCloseable
     Fleet(final String scheduler, final long seed, final ClassifierConfig config, final int instances,
         final ClusterObjects initial)
     {
-        this(scheduler, seed, config, instances, initial, false);
+        this(scheduler, seed, config, instances, initial, false, ProxyMode.NFTABLES);
     }
 
-    /** @param sync connect the instances' tables by connection sync ({@link FleetSync}). */
+    /**
+     * @param sync      connect the instances' tables by connection sync ({@link FleetSync}).
+     * @param proxyMode the kube-proxy mode every instance reproduces.
+     */
     Fleet(final String scheduler, final long seed, final ClassifierConfig config, final int instances,
-        final ClusterObjects initial, final boolean sync)
+        final ClusterObjects initial, final boolean sync, final ProxyMode proxyMode)
     {
         this.sync = sync ? new FleetSync() : null;
+        this.proxyMode = proxyMode;
         this.scheduler = scheduler;
         this.seed = seed;
         this.config = config;
@@ -71,7 +77,7 @@ final class Fleet implements AutoCloseable
     void addInstance()
     {
         final ControlPlane cp = new ControlPlane(ClusterGenerator.BALANCER_NODE,
-            List.of(ClusterGenerator.BALANCER_NODE_IP), scheduler, seed);
+            List.of(ClusterGenerator.BALANCER_NODE_IP), scheduler, seed).proxyMode(proxyMode);
         ClusterApplier.applyAll(cp, new ClusterObjects(List.copyOf(services.values()), List.copyOf(slices.values()),
             0));
         cp.publish();

@@ -9,6 +9,7 @@ import io.vipflow.harness.report.Progress;
 import io.vipflow.harness.report.RunReport;
 import io.vipflow.harness.report.SchedulerRun;
 import io.vipflow.harness.report.TerminalSummary;
+import io.vipflow.service.ProxyMode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -82,6 +83,11 @@ public final class SimulateCommand implements Callable<Integer>
             "serves them.")
     Path kubeObjects;
 
+    @Option(names = "--proxy-mode", paramLabel = "MODE", defaultValue = "nftables",
+        description = "The kube-proxy mode reproduced where the modes differ: nftables, iptables or ipvs " +
+            "(default: ${DEFAULT-VALUE}).")
+    String proxyMode;
+
     @Option(names = "--no-oracle", description = "Do not check decisions against the reference model.")
     boolean noOracle;
 
@@ -95,6 +101,7 @@ public final class SimulateCommand implements Callable<Integer>
     public Integer call() throws IOException
     {
         Scenario s = ScenarioReader.load(scenario);
+        final ProxyMode mode;
         try
         {
             if (schedulers != null)
@@ -119,6 +126,7 @@ public final class SimulateCommand implements Callable<Integer>
             {
                 throw new IllegalArgumentException("--sync needs a fleet: --fleet K or a scenario with one");
             }
+            mode = ProxyMode.parse(proxyMode);
             if (workers < 1 || packets < 0)
             {
                 throw new IllegalArgumentException("--workers must be ≥ 1 and --packets ≥ 0");
@@ -134,7 +142,7 @@ public final class SimulateCommand implements Callable<Integer>
             writeKubeObjects(s, kubeObjects);
         }
         final Simulation.Options options = Simulation.Options.of(s).withWorkers(workers).withPackets(packets)
-            .withDecisions(decisions).withOracle(!noOracle).withSync(sync).withProgress(noProgress ? ProgressSink.Factory.NONE :
+            .withDecisions(decisions).withOracle(!noOracle).withSync(sync).withProxyMode(mode).withProgress(noProgress ? ProgressSink.Factory.NONE :
                 progressBars());
         return run(options, spec.commandLine().getOut(), report, json, summary);
     }

@@ -7,6 +7,7 @@ import io.vipflow.harness.gen.GeneratedCluster;
 import io.vipflow.harness.gen.TrafficGenerator;
 import io.vipflow.harness.k8s.ChurnEvent;
 import io.vipflow.harness.oracle.OracleRun;
+import io.vipflow.service.ProxyMode;
 import io.vipflow.harness.output.OutputFile;
 import io.vipflow.harness.replay.DecisionWriter;
 import io.vipflow.harness.replay.TableBudget;
@@ -68,9 +69,10 @@ public final class Simulation
      * @param warmup    packets each scheduler replays, untimed and unrecorded, before the first measured run
      *                  (at most the run's own packet count); 0 for none.
      * @param sync      connect a fleet's instances by connection sync, and run each scheduler without it too.
+     * @param proxyMode the kube-proxy mode every balancer instance and the reference model reproduce.
      */
     public record Options(Scenario scenario, int workers, long packets, Path decisions, boolean oracle,
-        ProgressSink.Factory progress, ClassifyStep step, long warmup, boolean sync)
+        ProgressSink.Factory progress, ClassifyStep step, long warmup, boolean sync, ProxyMode proxyMode)
     {
         public Options
         {
@@ -84,47 +86,52 @@ public final class Simulation
         public static Options of(final Scenario scenario)
         {
             return new Options(scenario, 1, 0, null, true, ProgressSink.Factory.NONE, ClassifyStep.DIRECT,
-                WARMUP_PACKETS, false);
+                WARMUP_PACKETS, false, ProxyMode.NFTABLES);
         }
 
         public Options withWorkers(final int n)
         {
-            return new Options(scenario, n, packets, decisions, oracle, progress, step, warmup, sync);
+            return new Options(scenario, n, packets, decisions, oracle, progress, step, warmup, sync, proxyMode);
         }
 
         public Options withPackets(final long n)
         {
-            return new Options(scenario, workers, n, decisions, oracle, progress, step, warmup, sync);
+            return new Options(scenario, workers, n, decisions, oracle, progress, step, warmup, sync, proxyMode);
         }
 
         public Options withDecisions(final Path file)
         {
-            return new Options(scenario, workers, packets, file, oracle, progress, step, warmup, sync);
+            return new Options(scenario, workers, packets, file, oracle, progress, step, warmup, sync, proxyMode);
         }
 
         public Options withOracle(final boolean on)
         {
-            return new Options(scenario, workers, packets, decisions, on, progress, step, warmup, sync);
+            return new Options(scenario, workers, packets, decisions, on, progress, step, warmup, sync, proxyMode);
         }
 
         public Options withProgress(final ProgressSink.Factory factory)
         {
-            return new Options(scenario, workers, packets, decisions, oracle, factory, step, warmup, sync);
+            return new Options(scenario, workers, packets, decisions, oracle, factory, step, warmup, sync, proxyMode);
         }
 
         public Options withStep(final ClassifyStep s)
         {
-            return new Options(scenario, workers, packets, decisions, oracle, progress, s, warmup, sync);
+            return new Options(scenario, workers, packets, decisions, oracle, progress, s, warmup, sync, proxyMode);
+        }
+
+        public Options withProxyMode(final ProxyMode mode)
+        {
+            return new Options(scenario, workers, packets, decisions, oracle, progress, step, warmup, sync, mode);
         }
 
         public Options withSync(final boolean on)
         {
-            return new Options(scenario, workers, packets, decisions, oracle, progress, step, warmup, on);
+            return new Options(scenario, workers, packets, decisions, oracle, progress, step, warmup, on, proxyMode);
         }
 
         public Options withWarmup(final long n)
         {
-            return new Options(scenario, workers, packets, decisions, oracle, progress, step, n, sync);
+            return new Options(scenario, workers, packets, decisions, oracle, progress, step, n, sync, proxyMode);
         }
     }
 
@@ -289,7 +296,8 @@ public final class Simulation
             for (int w = 0; options.oracle() && w < options.workers(); w++)
             {
                 final OracleRun shard = new OracleRun(config, ClusterGenerator.BALANCER_NODE,
-                    List.of(ClusterGenerator.BALANCER_NODE_IP), EXAMPLES).defaultScheduler(scheduler);
+                    List.of(ClusterGenerator.BALANCER_NODE_IP), EXAMPLES).defaultScheduler(scheduler)
+                    .proxyMode(options.proxyMode());
                 cluster.initial().services().forEach(shard::upsertService);
                 cluster.initial().slices().forEach(shard::upsertSlice);
                 for (int i = 0; i < plan.instances(); i++)
@@ -303,7 +311,8 @@ public final class Simulation
             final List<Long> markTimes = marks.stream().map(ChurnMark::atNanos).toList();
             try (OutputFile out = decisions == null ? null : OutputFile.open(decisions);
                 DecisionWriter writer = out == null ? null : new DecisionWriter(out.stream());
-                Fleet fleet = new Fleet(scheduler, scenario.seed(), config, plan.instances(), cluster.initial(), sync);
+                Fleet fleet = new Fleet(scheduler, scenario.seed(), config, plan.instances(), cluster.initial(), sync,
+                    options.proxyMode());
                 ProgressSink progress = options.progress().start(label, Math.min(packetLimit, (long)expected)))
             {
                 final RunRecorder recorder = new RunRecorder(writer, bucket, (int)((duration + bucket - 1) / bucket),

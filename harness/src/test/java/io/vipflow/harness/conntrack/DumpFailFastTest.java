@@ -65,6 +65,65 @@ class DumpFailFastTest
         }
     }
 
+    /**
+     * SIGTERM while the dump waits on a stale lock (a long {@code --wait}) ends it at once: Chronicle's own exit hook
+     * would wait for the reader stuck on the lock, so a process that ignored the signal would live on until the
+     * wait ran out. The test waits until the child's stack shows it spinning on the lock (through {@code jcmd}),
+     * then signals it.
+     */
+    @Test
+    void sigtermDuringALockWaitEndsTheDump() throws Exception
+    {
+        final Path table = dir.resolve("conntrack.cmap");
+        final Path log = dir.resolve("writer.log");
+        final Process writer = ChildJvm.startMain(log, StaleLockWriter.class, table.toString());
+        Process dump = null;
+        try
+        {
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!Files.exists(log) || !Files.readString(log).contains("locked"))
+            {
+                assertTrue(writer.isAlive(), () -> "the writer ended: " + read(log));
+                assertTrue(System.nanoTime() < deadline, "the writer never took the lock");
+                Thread.sleep(20);
+            }
+            writer.destroyForcibly().waitFor();
+            dump = ChildJvm.start(dir.resolve("dump.log"), "conntrack", "dump", "--file", table.toString(), "--wait",
+                "120");
+            while (!spinsOnALock(dump.pid()))
+            {
+                assertTrue(dump.isAlive(), () -> "the dump ended before waiting: " + read(dir.resolve("dump.log")));
+                assertTrue(System.nanoTime() < deadline, "the dump never reached the lock");
+                Thread.sleep(100);
+            }
+            final long signalled = System.nanoTime();
+            dump.destroy();
+            assertTrue(dump.waitFor(15, TimeUnit.SECONDS), "the dump ended on SIGTERM, long before its 120 s wait");
+            assertEquals(143, dump.exitValue(), "ended by the signal (128 + 15)");
+            assertTrue(System.nanoTime() - signalled < TimeUnit.SECONDS.toNanos(15));
+            assertTrue(read(dir.resolve("dump.log")).contains("interrupted by SIGTERM while reading " + table),
+                () -> read(dir.resolve("dump.log")));
+        }
+        finally
+        {
+            writer.destroyForcibly();
+            if (dump != null)
+            {
+                dump.destroyForcibly();
+            }
+        }
+    }
+
+    /** Whether a thread of process {@code pid} is inside a Chronicle lock method, as {@code jcmd} prints stacks. */
+    private static boolean spinsOnALock(final long pid) throws Exception
+    {
+        final Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+            Long.toString(pid), "Thread.print").redirectErrorStream(true).start();
+        final String stacks = new String(jcmd.getInputStream().readAllBytes());
+        jcmd.waitFor(30, TimeUnit.SECONDS);
+        return stacks.lines().anyMatch(l -> l.contains("at net.openhft.") && l.contains("Lock"));
+    }
+
     @Test
     void aChronicleFileCutShortIsNamed() throws Exception
     {

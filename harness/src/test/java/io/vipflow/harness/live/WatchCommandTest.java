@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -181,6 +182,45 @@ class WatchCommandTest
             final String[] result = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> run("watch",
                 "--kubeconfig", kubeconfig(server.url()).toString(), "--sync-timeout", "1", "--duration", "1"));
             assertOneLine(result, server.url(), "within 1 s", "list");
+        }
+    }
+
+    /**
+     * After the first lists, each resource's first watch is accepted and closed a second later; every later watch
+     * is refused with {@code 410 Gone}, so the informers list again, and those lists stall after their headers: the command keeps deciding with the state it has, says once per resource
+     * that its watch is down, and still ends at {@code --duration}.
+     */
+    @Test
+    void aRelistThatStallsAfterTheFirstSyncIsReportedAndTheRunStillEnds() throws Exception
+    {
+        final java.util.Set<String> listed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        final java.util.Set<String> watched = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        try (StallingServer server = StallingServer.replying(request ->
+        {
+            if (request.contains("limit=1"))
+            {
+                return StallingServer.Reply.LIST;
+            }
+            if (request.contains("watch=true"))
+            {
+                return watched.add(request.contains("endpointslices") ? "slices" : "services") ?
+                    StallingServer.Reply.WATCH_THEN_CLOSE : StallingServer.Reply.GONE;
+            }
+            return listed.add(request.contains("endpointslices") ? "slices" : "services") ?
+                StallingServer.Reply.LIST : StallingServer.Reply.STALL;
+        }))
+        {
+            final long start = System.nanoTime();
+            final String[] result = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> run("watch",
+                "--kubeconfig", kubeconfig(server.url()).toString(), "--sync-timeout", "1", "--duration", "5",
+                "--synthetic-rate", "50"));
+            assertEquals("0", result[0], result[2]);
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(30), "ended near --duration");
+            for (final String resource : new String[] {"Services", "EndpointSlices"})
+            {
+                assertEquals(1, result[2].lines().filter(l -> l.contains("warning: no " + resource + " watch for 1 s")
+                    && l.contains(server.url())).count(), result[2]);
+            }
         }
     }
 

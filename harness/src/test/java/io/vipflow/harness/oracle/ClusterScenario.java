@@ -13,6 +13,7 @@ import io.vipflow.packet.PacketTuple;
 import io.vipflow.service.Backend;
 import io.vipflow.service.BackendSet;
 import io.vipflow.service.ControlPlane;
+import io.vipflow.service.ProxyMode;
 import io.vipflow.service.EndpointSliceSpec;
 import io.vipflow.service.ServicePort;
 import io.vipflow.service.ServiceSpec;
@@ -60,8 +61,13 @@ final class ClusterScenario
      * @param midFlow   mid-flow policy
      * @param removed   removed-backend policy
      */
-    record Settings(String scheduler, MidFlowPolicy midFlow, RemovedBackendPolicy removed)
+    record Settings(String scheduler, MidFlowPolicy midFlow, RemovedBackendPolicy removed, ProxyMode proxyMode)
     {
+        Settings(final String scheduler, final MidFlowPolicy midFlow, final RemovedBackendPolicy removed)
+        {
+            this(scheduler, midFlow, removed, ProxyMode.NFTABLES);
+        }
+
         /**
          * Sweeps run under the SCHEDULE mid-flow policy only. Under PASS and DROP the classifier decides an SCTP
          * packet of a flow whose backend was removed differently once the sweeper has purged its entry (see
@@ -112,8 +118,10 @@ final class ClusterScenario
         this.seed = seed;
         this.gen = new RandomCluster(new Random(seed));
         this.traffic = new ScenarioTraffic(gen);
-        this.controlPlane = new ControlPlane(RandomCluster.NODE, RandomCluster.NODE_IPS, settings.scheduler(), seed);
-        this.model = new ReferenceModel(RandomCluster.NODE, RandomCluster.NODE_IPS, settings.config());
+        this.controlPlane = new ControlPlane(RandomCluster.NODE, RandomCluster.NODE_IPS, settings.scheduler(), seed)
+            .proxyMode(settings.proxyMode());
+        this.model = new ReferenceModel(RandomCluster.NODE, RandomCluster.NODE_IPS, settings.config())
+            .defaultScheduler(settings.scheduler(), null).proxyMode(settings.proxyMode());
         // Caller clocks may be negative (System.nanoTime); only differences matter.
         this.now = gen.chance(0.5) ? -1_000 * SECOND : 1_000 * SECOND;
     }

@@ -12,6 +12,7 @@ import io.vipflow.service.ControlPlane;
 import io.vipflow.service.EndpointPortSpec;
 import io.vipflow.service.EndpointSliceSpec;
 import io.vipflow.service.EndpointSpec;
+import io.vipflow.service.ProxyMode;
 import io.vipflow.service.Protocol;
 import io.vipflow.service.ServicePortSpec;
 import io.vipflow.service.ServiceSpec;
@@ -89,6 +90,30 @@ class DifferentialTest
      * IPv4 packet to 10.96.0.1 is not addressed to it (§1: exact match). Regression: IPv4 is stored in mapped
      * form, so frontend and connection keys must carry the address family or the two alias.
      */
+    /**
+     * The IPVS profile: destinations are the members only (draining ones at weight 0), a Local policy falls back to
+     * the cluster endpoints; {@code sh} without fallback refuses flows whose bucket a draining destination holds.
+     */
+    @Test
+    void classifierAgreesWithTheModelInTheIpvsProfile()
+    {
+        final ClusterScenario.Coverage coverage = new ClusterScenario.Coverage();
+        long fixedSeed = 0x1975_0f_0ac1eL;
+        for (final String scheduler : List.of("rr", "sh"))
+        {
+            final ClusterScenario.Settings settings = new ClusterScenario.Settings(scheduler, MidFlowPolicy.SCHEDULE,
+                RemovedBackendPolicy.DROP, ProxyMode.IPVS);
+            qt().withFixedSeed(fixedSeed++).withExamples(EXAMPLES).withShrinkCycles(300)
+                .forAll(longs().all(), integers().between(10, 220))
+                .checkAssert((seed, steps) -> new ClusterScenario(settings, seed).run(steps, coverage));
+        }
+        System.out.printf("differential, IPVS profile: %d scenarios, %d packets; paths %s%n", coverage.scenarios,
+            coverage.packets, coverage.paths);
+        assertTrue(coverage.paths.getOrDefault("new-flow", 0L) > 0, coverage.paths.toString());
+        assertTrue(coverage.paths.getOrDefault("reject-no-destination", 0L) > 0, "sh met a draining destination");
+        assertEquals(0L, coverage.paths.getOrDefault("drop-no-local-endpoints", 0L), "IPVS falls back, never drops");
+    }
+
     @Test
     void ipv4MappedServiceAddressDoesNotCaptureIpv4Traffic()
     {

@@ -230,6 +230,22 @@ class ReferenceModelTest
         assertEquals(1, m.defaultScheduler("ovf", null).expect(tcp(CLIENT, 5, VIP, 80, SYN), 0).alternatives().size());
     }
 
+    /**
+     * IPVS mode (ipvs/proxier.go {@code syncEndpoint}): a Local policy without local endpoints uses the cluster
+     * endpoints; the default (nftables) profile drops with {@code no-local-endpoints}.
+     */
+    @Test
+    void ipvsModeLocalPolicyFallsBackToClusterEndpoints()
+    {
+        final ReferenceModel m = model();
+        m.upsertService(OracleFixtures.service("default", "web", ServiceType.CLUSTER_IP, List.of(VIP), List.of(),
+            List.of(), List.of(), HTTP).withTrafficPolicies(false, true));
+        m.upsertSlice(webSlice(ready("10.244.0.2", "node-b")));
+        assertVerdict(send(m, tcp(CLIENT, 1, VIP, 80, SYN), 0), Verdict.DROP, Reason.NO_LOCAL_ENDPOINTS, HTTP_LABEL);
+        m.proxyMode(io.vipflow.service.ProxyMode.IPVS);
+        assertDnat(send(m, tcp(CLIENT, 2, VIP, 80, SYN), 0), true, B);
+    }
+
     @Test
     void servingTerminatingEndpointsAreTheFallbackWhenNoneIsReady()
     {
