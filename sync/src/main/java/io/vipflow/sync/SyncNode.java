@@ -20,6 +20,7 @@ import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 
 import java.nio.ByteBuffer;
@@ -71,6 +72,8 @@ public final class SyncNode implements Agent, AutoCloseable
     private final int maxRecords;
     private final UnsafeBuffer out;
     private final FlowKey applyKey = new FlowKey();
+    private final MessageHandler taker = this::takeRecord;
+    private final SyncedFlows.EntryVisitor scanVisitor = this::snapshotEntry;
     private final LagRecorder lag = new LagRecorder();
     private volatile PeerState[] peers = new PeerState[0];
     private final ArrayDeque<Long> requesters = new ArrayDeque<>();
@@ -234,7 +237,8 @@ public final class SyncNode implements Agent, AutoCloseable
             scanCursor = 0;
             scanStarted = false;
         }
-        else if (serving == 0 && config.refreshPeriodNanos() > 0 && now - lastRefreshNanos > config.refreshPeriodNanos())
+        else if (serving == 0 && config.refreshPeriodNanos() > 0 &&
+            now - lastRefreshNanos > config.refreshPeriodNanos())
         {
             lastRefreshNanos = now;
             serving = REFRESHING;
@@ -252,7 +256,7 @@ public final class SyncNode implements Agent, AutoCloseable
             return;
         }
         outRecords = 0;
-        r.read(this::takeRecord, maxRecords);
+        r.read(taker, maxRecords);
         if (outRecords > 0)
         {
             pendingRingPosition = r.consumerPosition();
@@ -275,7 +279,7 @@ public final class SyncNode implements Agent, AutoCloseable
         while (outRecords < maxRecords && slots < SCAN_SLOTS_PER_STEP && !(scanStarted && scanCursor == 0))
         {
             scanStarted = true;
-            scanCursor = flows.scan(scanCursor, 1, now, this::snapshotEntry);
+            scanCursor = flows.scan(scanCursor, 1, now, scanVisitor);
             slots++;
         }
         final long addressee = serving == REFRESHING ? EVERY_PEER : serving;
@@ -461,6 +465,12 @@ public final class SyncNode implements Agent, AutoCloseable
         grown[peers.length] = new PeerState(sender);
         peers = grown;
         return grown[peers.length - 1];
+    }
+
+    /** Errors the Aeron clients of nodes in this process reported (a lost media driver, mostly). */
+    public static long driverErrors()
+    {
+        return DRIVER_ERRORS.get();
     }
 
     /** Records one message carries at most. */

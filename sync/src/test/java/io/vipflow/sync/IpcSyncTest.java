@@ -139,7 +139,8 @@ class IpcSyncTest
         a.tcp(5, PacketTuple.TCP_SYN);
         a.tcp(5, PacketTuple.TCP_ACK);
         a.tcp(5, PacketTuple.TCP_RST);
-        Await.until(DEADLINE_MS, () -> nb.recordsApplied() == 3, () -> "applied " + nb.recordsApplied() + " kept " + nb.recordsKept() + " unmatched " + nb.recordsUnmatched() + " sent " + na.recordsSent() + " dropped " + na.recordsDropped());
+        Await.until(DEADLINE_MS, () -> nb.recordsApplied() == 3, () -> "applied " + nb.recordsApplied() + ", kept " +
+            nb.recordsKept() + ", unmatched " + nb.recordsUnmatched() + ", sent " + na.recordsSent());
         assertEquals(ConnState.CLOSE, b.state(5));
         // A new SYN on the closed entry deletes it and schedules afresh: the peer deletes it and takes the new one.
         final String again = a.tcp(5, PacketTuple.TCP_SYN);

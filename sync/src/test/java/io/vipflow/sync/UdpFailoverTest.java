@@ -44,8 +44,8 @@ class UdpFailoverTest
             Await.until(DEADLINE_MS, () -> a.lines.stream().anyMatch(l -> l.startsWith("ready")), a::stderr);
             // b's round robin starts one backend further, so b scheduling a flow itself would mostly move it.
             b.tcp(1 << 20, PacketTuple.TCP_SYN);
-            Await.until(DEADLINE_MS, () -> established(a).size() >= 300, () -> established(a).size() + " flows; stderr: " +
-                a.stderr());
+            Await.until(DEADLINE_MS, () -> established(a).size() >= 300,
+                () -> established(a).size() + " flows; stderr: " + a.stderr());
             final Map<Integer, String> synced = established(a);
             Await.until(DEADLINE_MS, () -> synced.keySet().stream().allMatch(f -> b.state(f) == ConnState.ESTABLISHED),
                 () -> "the peer to hold every reported flow, applied " + nodeB.recordsApplied());
