@@ -10,6 +10,7 @@ import io.vipflow.conntrack.ConnState;
 import io.vipflow.packet.PacketTuple;
 import io.vipflow.service.EndpointSliceSpec;
 import io.vipflow.service.EndpointSpec;
+import io.vipflow.service.NodeNetwork;
 import io.vipflow.service.ProxyMode;
 import io.vipflow.service.ServicePortSpec;
 import io.vipflow.service.ServiceSpec;
@@ -42,6 +43,7 @@ public final class ReferenceModel
     private final String nodeName;
     private final List<String> nodeIps = new ArrayList<>();
     private final ClassifierConfig config;
+    private NodeNetwork network = NodeNetwork.defaults();
     private final TreeMap<String, ServiceSpec> services = new TreeMap<>();
     private final Map<String, EndpointSliceSpec> slices = new HashMap<>();
     private final ConnectionRecords records = new ConnectionRecords();
@@ -77,6 +79,10 @@ public final class ReferenceModel
         List<ReplyLookup.Match> replies = List.of();
         final List<String> paths = new ArrayList<>();
         long nowNanos;
+        /** Decide as if the table had evicted what it may evict: the flow's entry unless ESTABLISHED, affinity. */
+        boolean afterEviction;
+        /** The flow entry's state before this packet, for {@link #updatedEntry}. */
+        int previousState;
     }
 
     /**
@@ -92,6 +98,13 @@ public final class ReferenceModel
             this.nodeIps.add(ModelAddress.canonical(ip));
         }
         this.config = config;
+    }
+
+    /** The node's zone, cluster and Service CIDRs and masquerade-all; effective for the next packet. */
+    public void nodeNetwork(final NodeNetwork next)
+    {
+        network = next;
+        rebuild();
     }
 
     /**
@@ -198,6 +211,20 @@ public final class ReferenceModel
     }
 
     /**
+     * {@link #expect} as if the connection table had evicted, to make room for other flows, everything of this
+     * packet's it may evict: the flow's entry unless it is an ESTABLISHED TCP entry, and the client's affinity
+     * record. A table smaller than its traffic may do so at any moment, so a decision this allows is correct too.
+     * Does not change the model: pass the result to {@link #commit}.
+     */
+    public Expectation expectAfterEviction(final PacketTuple t, final long nowNanos)
+    {
+        final Plan plan = new Plan();
+        plan.nowNanos = nowNanos;
+        plan.afterEviction = true;
+        return pend(decide(t, nowNanos, plan), plan);
+    }
+
+    /**
      * What the classifier must do with a packet from a backend to a client (its {@code classifyReply}): REPLY
      * when it answers a live flow to that backend, else PASS (see {@link ReplyLookup}). Does not change the
      * model: pass the result to {@link #commit}, which restarts the answered flow's timer.
@@ -218,6 +245,27 @@ public final class ReferenceModel
         pendingExpectation = e;
         pendingPlan = plan;
         return e;
+    }
+
+    /**
+     * Applies an expectation from {@link #expectAfterEviction} whose decision was a refusal (the table was full):
+     * the flow's evicted entry is forgotten and nothing is recorded for the packet.
+     */
+    public void commitTableFull(final Expectation e)
+    {
+        if (e != pendingExpectation || !pendingPlan.afterEviction)
+        {
+            throw new IllegalStateException("commitTableFull must follow the expectAfterEviction call that returned " +
+                e);
+        }
+        if (pendingPlan.deleteEntry)
+        {
+            records.removeConnection(pendingPlan.flowKey);
+        }
+        pendingPlan.paths.forEach(path -> pathCounts.merge(path, 1L, Long::sum));
+        pathCounts.merge("table-full", 1L, Long::sum);
+        pendingExpectation = null;
+        pendingPlan = null;
     }
 
     /** {@link #commit(Expectation, String, String)} with the backend and frontend the decision names. */
@@ -256,7 +304,7 @@ public final class ReferenceModel
         }
         if (plan.updatedEntry != null)
         {
-            records.putConnection(plan.flowKey, plan.updatedEntry);
+            records.putConnection(plan.flowKey, plan.updatedEntry, plan.previousState);
         }
         if (!plan.replies.isEmpty())
         {
@@ -323,6 +371,14 @@ public final class ReferenceModel
         final ModelFrontend frontend = frontends.get(ModelFrontend.matchKey(t.protocol, dst, t.dstPort));
         if (frontend == null)
         {
+            // kube-proxy nftables: an address of a Service CIDR that is no Service's ClusterIP is dropped.
+            if (proxyMode == ProxyMode.NFTABLES && network.serviceCidrs().stream().anyMatch(c -> ModelAddress.inCidr(dst, c)) &&
+                services.values().stream().noneMatch(s -> s.type() != ServiceType.EXTERNAL_NAME &&
+                    s.clusterIps().stream().anyMatch(ip -> ModelAddress.canonical(ip).equals(dst))))
+            {
+                plan.paths.add("drop-unallocated-cluster-ip");
+                return Expectation.of(Verdict.DROP, Reason.UNALLOCATED_CLUSTER_IP, null);
+            }
             plan.paths.add("pass-no-frontend");
             return Expectation.of(Verdict.PASS, Reason.NONE, null);
         }
@@ -331,12 +387,27 @@ public final class ReferenceModel
         final boolean opening = opensFlow(t);
         final String portKey = frontend.portKey();
         final BackendSelection selection = selections.get(portKey);
-        final Set<String> usable = selection.setFor(frontend.localPolicy());
+        // Where the packet comes from: a pod (inside a cluster CIDR), the node itself, or elsewhere.
+        final boolean fromPod = network.clusterCidrs().stream().anyMatch(c -> ModelAddress.inCidr(src, c));
+        final boolean fromNode = nodeIps.contains(src);
+        // kube-proxy's external chain under eTP:Local sends pods and the node to the cluster endpoints (nftables,
+        // iptables); an IPVS virtual service knows no source.
+        final boolean shortCircuit = frontend.kind().external && proxyMode != ProxyMode.IPVS && (fromPod || fromNode);
+        final Set<String> usable = selection.setFor(frontend.localPolicy() && !shortCircuit);
+        final boolean masquerade = masquerade(frontend, src, fromPod, fromNode);
         plan.flowKey = ConnectionRecords.flowKey(t.protocol, src, t.srcPort, dst, t.dstPort);
         plan.client = src;
 
         boolean rescheduled = false;
-        final ConnectionRecords.Conn entry = records.liveConnection(plan.flowKey, nowNanos);
+        final ConnectionRecords.Conn recorded = records.liveConnection(plan.flowKey, nowNanos);
+        // The table never evicts an ESTABLISHED TCP entry (ConnTable#getOrCreate's eviction order).
+        final ConnectionRecords.Conn entry = plan.afterEviction && recorded != null &&
+            records.mayBeEvicted(plan.flowKey, recorded) ? null : recorded;
+        if (entry != recorded)
+        {
+            plan.deleteEntry = true;
+            plan.paths.add("evicted-entry");
+        }
         if (entry == null && records.hasExpiredConnection(plan.flowKey, nowNanos))
         {
             plan.paths.add("expired-entry");
@@ -374,10 +445,11 @@ public final class ReferenceModel
             {
                 // §3/§4: later packets of a flow stay on its backend while it is listed; timeout restarts.
                 final int next = tcp ? TcpTransitions.next(entry.state(), t.flags) : entry.state();
+                plan.previousState = entry.state();
                 plan.updatedEntry = new ConnectionRecords.Conn(entry.portKey(), entry.backend(),
                     entry.incarnation(), next, nowNanos + config.timeouts().nanos(next));
                 plan.paths.add(usable.contains(entry.backend()) ? "established" : "established-unusable-backend");
-                return Expectation.dnat(label, Set.of(entry.backend()), false);
+                return Expectation.dnat(label, Set.of(entry.backend()), false).masquerading(masquerade, src);
             }
         }
 
@@ -421,7 +493,8 @@ public final class ReferenceModel
         if (affinitySeconds > 0)
         {
             // §5: back to the previous backend if it is still usable and the record has not expired.
-            final ConnectionRecords.Affinity remembered = records.liveAffinity(src, portKey, nowNanos);
+            final ConnectionRecords.Affinity remembered = plan.afterEviction ? null :
+                records.liveAffinity(src, portKey, nowNanos);
             if (remembered != null && isListed(portKey, portKey, remembered.backend(), remembered.incarnation()) &&
                 usable.contains(remembered.backend()))
             {
@@ -441,13 +514,49 @@ public final class ReferenceModel
         plan.newFlowState = state;
         plan.newFlowExpiry = nowNanos + config.timeouts().nanos(state);
         plan.paths.add(rescheduled ? "new-flow-rescheduled" : "new-flow");
-        final Expectation dnat = Expectation.dnat(label, allowed, true);
+        if (shortCircuit && frontend.localPolicy())
+        {
+            plan.paths.add(fromPod ? "short-circuit-pod" : "short-circuit-node");
+        }
+        if (masquerade)
+        {
+            plan.paths.add("masquerade");
+        }
+        final Expectation dnat = Expectation.dnat(label, allowed, true).masquerading(masquerade, src);
+        if (plan.afterEviction)
+        {
+            // A table full of flows it may not evict refuses the new one (ConnTable#getOrCreate answers FULL).
+            return Expectation.anyOf(List.of(dnat, Expectation.of(Verdict.DROP, Reason.TABLE_FULL, label)));
+        }
         if (allowed == usable && mayFindNoDestination(frontend.service(), selection, usable))
         {
             // IPVS ip_vs_leave: the scheduler returned no destination; the packet is refused (ICMP port unreachable).
             return Expectation.anyOf(List.of(dnat, Expectation.of(Verdict.REJECT, Reason.NO_DESTINATION, label)));
         }
         return dnat;
+    }
+
+    /**
+     * kube-proxy masquerades (besides hairpin, which {@link Expectation} checks against the chosen backend): a
+     * ClusterIP under masquerade-all, or from outside the cluster CIDRs when some are known for the family; an
+     * external frontend under a Cluster policy always; under a Local policy only from the node itself (pods are
+     * short-circuited first).
+     */
+    private boolean masquerade(final ModelFrontend frontend, final String src, final boolean fromPod,
+        final boolean fromNode)
+    {
+        if (!frontend.kind().external)
+        {
+            final boolean detector = network.clusterCidrs().stream()
+                .anyMatch(c -> ModelAddress.isIpv6(c.substring(0, c.indexOf('/'))) == ModelAddress.isIpv6(src));
+            return network.masqueradeAll() || detector && !fromPod;
+        }
+        if (!frontend.service().externalTrafficLocal())
+        {
+            return true;
+        }
+        // IPVS never marks eTP:Local traffic.
+        return proxyMode != ProxyMode.IPVS && !fromPod && fromNode;
     }
 
     /**
@@ -539,7 +648,8 @@ public final class ReferenceModel
                         continue;
                     }
                     nextSelections.put(ModelFrontend.portKey(service, port, ipv6),
-                        ipvsFallback(EndpointSelection.select(nodeName, port, ipv6, own)));
+                        ipvsFallback(EndpointSelection.select(nodeName, network.zone(), network.preferSameNode(),
+                            port, ipv6, own)));
                     for (final ModelFrontend f : reachable)
                     {
                         nextFrontends.putIfAbsent(f.matchKey(), f);
