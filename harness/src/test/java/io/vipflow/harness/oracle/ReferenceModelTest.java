@@ -254,6 +254,11 @@ class ReferenceModelTest
         m.commit(e, (String)null);
         assertEquals(0, m.liveConnections(0), "a refused flow has no entry");
         assertEquals(1L, m.pathCounts().get("reject-no-destination"));
+        // A table that may evict may also refuse as full; the scheduler may still find no destination.
+        final Expectation evicting = m.expectAfterEviction(tcp(CLIENT, 6, VIP, 80, SYN), 0);
+        assertEquals(List.of(Reason.TABLE_FULL, Reason.NO_DESTINATION),
+            evicting.alternatives().stream().map(Expectation::reason).toList());
+        m.commit(evicting, (String)null);
         // With the fallback, with every listed endpoint usable, or under a scheduler that always places: no refusal.
         assertTrue(m.defaultScheduler("sh", "sh-fallback,sh-port").expect(tcp(CLIENT, 2, VIP, 80, SYN), 0)
             .alternatives().isEmpty());
