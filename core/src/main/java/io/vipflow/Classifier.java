@@ -372,11 +372,11 @@ public final class Classifier implements AutoCloseable
         final ServicePort sp = frontend.target;
         final boolean tcp = t.protocol == PacketTuple.PROTO_TCP;
         final boolean opensFlow = opensFlow(t, tcp);
-        final boolean localPolicy = usesLocalSet(t, frontend, sp, d.traffic);
         if (!(connections.lookup(d.key, slotHint, nowNanos, d.view) &&
-            continueFlow(t, tcp, opensFlow, localPolicy, sp, nowNanos, d)))
+            continueFlow(t, tcp, opensFlow, sp, nowNanos, d)))
         {
-            newFlow(t, tcp, opensFlow, localPolicy, sp, nowNanos, d);
+            // Only a flow that is scheduled needs the endpoint set: established packets skip the source checks.
+            newFlow(t, tcp, opensFlow, usesLocalSet(t, frontend, sp, d.traffic), sp, nowNanos, d);
         }
         if (d.verdict == Verdict.DNAT)
         {
@@ -494,7 +494,7 @@ public final class Classifier implements AutoCloseable
      * be scheduled as a new flow.
      */
     private boolean continueFlow(final PacketTuple t, final boolean tcp, final boolean opensFlow,
-        final boolean localPolicy, final ServicePort sp, final long nowNanos, final Decision d)
+        final ServicePort sp, final long nowNanos, final Decision d)
     {
         final ConnView view = d.view;
         final Backend backend = sp.backend(view.backendId());
@@ -514,7 +514,7 @@ public final class Classifier implements AutoCloseable
         }
         final int state = view.state();
         if (tcp && opensFlow && (state == ConnState.TIME_WAIT || state == ConnState.CLOSE ||
-            !backend.usableForNew(localPolicy)))
+            !backend.usableForNew(usesLocalSet(t, d.frontend, sp, d.traffic))))
         {
             // IPVS conn_reuse_mode: a SYN on a closed entry, or on one whose backend is quiesced, is a new
             // connection and is scheduled afresh.
