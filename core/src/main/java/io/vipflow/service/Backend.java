@@ -38,9 +38,10 @@ public final class Backend
     /** Built with the snapshot, on the control plane, so that reading it costs the data plane nothing. */
     private final InetSocketAddress socketAddress;
 
+    /** @param name {@code address:port} as {@link Addresses#formatSocket} writes it */
     Backend(final int id, final String idKey, final boolean ipv6, final long addrHi, final long addrLo,
-        final int port, final EndpointSpec endpoint, final boolean inClusterSet, final boolean inLocalSet,
-        final ConnCounters counters)
+        final int port, final String name, final EndpointSpec endpoint, final boolean inClusterSet,
+        final boolean inLocalSet, final ConnCounters counters)
     {
         this.idKey = idKey;
         this.counters = counters;
@@ -49,7 +50,7 @@ public final class Backend
         this.addrHi = addrHi;
         this.addrLo = addrLo;
         this.port = port;
-        this.name = Addresses.formatSocket(ipv6, addrHi, addrLo, port);
+        this.name = name;
         this.ready = endpoint.ready();
         this.serving = endpoint.serving();
         this.terminating = endpoint.terminating();

@@ -314,6 +314,12 @@ public final class ControlPlane
         return compiles;
     }
 
+    /** Endpoint addresses parsed and named since this control plane was made (unchanged ones are reused). */
+    long parsedEndpointCount()
+    {
+        return compiler.parsedEndpointCount();
+    }
+
     /** Backends holding an id now. */
     int backendIdCount()
     {

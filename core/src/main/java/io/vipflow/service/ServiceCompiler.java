@@ -7,11 +7,10 @@ import io.vipflow.sched.Scheduler;
 import io.vipflow.sched.SchedulerFactory;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.IntFunction;
 import java.util.function.ToIntFunction;
@@ -25,20 +24,36 @@ final class ServiceCompiler
      * What compiling one Service produced, kept until the Service or one of its slices changes.
      *
      * @param portKeys the id keys of its Service ports, parallel to {@code ports} (a backend holds its own)
+     * @param slices   per Service port, parallel to {@code ports}: the slices that listed endpoints for it, parsed,
+     *                 in slice-name order (what the next compile of the Service starts from)
      */
-    record Compiled(ServiceSpec spec, List<ServicePort> ports, List<Frontend> frontends, List<String> portKeys)
+    record Compiled(ServiceSpec spec, List<ServicePort> ports, List<Frontend> frontends, List<String> portKeys,
+        List<ListedSlice[]> slices)
     {
         /** The port with this id, or null. */
         ServicePort port(final int id)
         {
-            for (final ServicePort sp : ports)
+            final int i = indexOf(id);
+            return i < 0 ? null : ports.get(i);
+        }
+
+        /** The parsed slices of the port with this id, or null. */
+        ListedSlice[] slicesOf(final int id)
+        {
+            final int i = indexOf(id);
+            return i < 0 ? null : slices.get(i);
+        }
+
+        private int indexOf(final int id)
+        {
+            for (int i = 0; i < ports.size(); i++)
             {
-                if (sp.id == id)
+                if (ports.get(i).id == id)
                 {
-                    return sp;
+                    return i;
                 }
             }
-            return null;
+            return -1;
         }
     }
 
@@ -50,6 +65,8 @@ final class ServiceCompiler
     private String zone = "";
     private boolean preferSameNode = true;
     private ProxyMode proxyMode = ProxyMode.NFTABLES;
+    /** Endpoints parsed and named so far (one element, so that {@link ListedSlice} can count; for tests). */
+    private final long[] parsedEndpoints = new long[1];
 
     ServiceCompiler(final String nodeName, final List<long[]> nodeIps, final ToIntFunction<String> servicePortIds,
         final ToIntFunction<String> backendIds, final IntFunction<ConnCounters> counters)
@@ -83,6 +100,7 @@ final class ServiceCompiler
         final List<ServicePort> ports = new ArrayList<>();
         final List<Frontend> frontends = new ArrayList<>();
         final List<String> portKeys = new ArrayList<>();
+        final List<ListedSlice[]> listed = new ArrayList<>();
         if (spec.type() != ServiceType.EXTERNAL_NAME)
         {
             for (final ServicePortSpec portSpec : spec.ports())
@@ -97,14 +115,21 @@ final class ServiceCompiler
                         (ipv6 ? 6 : 4);
                     final int id = servicePortIds.applyAsInt(portKey);
                     final ServicePort sp = compilePort(id, portKey, spec, portSpec, ipv6, slices, scheduler,
-                        previous == null ? null : previous.port(id));
+                        previous == null ? null : previous.port(id), previous == null ? null : previous.slicesOf(id),
+                        listed);
                     ports.add(sp);
                     portKeys.add(portKey);
                     addFrontends(spec, portSpec, sp, frontends);
                 }
             }
         }
-        return new Compiled(spec, ports, frontends, portKeys);
+        return new Compiled(spec, ports, frontends, portKeys, listed);
+    }
+
+    /** Endpoints parsed and named since this compiler was made (the others were taken from earlier compiles). */
+    long parsedEndpointCount()
+    {
+        return parsedEndpoints[0];
     }
 
     /**
@@ -115,11 +140,11 @@ final class ServiceCompiler
      */
     private ServicePort compilePort(final int id, final String portKey, final ServiceSpec spec,
         final ServicePortSpec portSpec, final boolean ipv6, final Collection<EndpointSliceSpec> slices,
-        final SchedulerFactory scheduler, final ServicePort previous)
+        final SchedulerFactory scheduler, final ServicePort previous, final ListedSlice[] previousSlices,
+        final List<ListedSlice[]> listedOut)
     {
-        // An address may appear in several slices while they are being rebalanced; the first slice by name
-        // wins, as slices are handed over in name order.
-        final Map<String, Listed> byName = new LinkedHashMap<>();
+        final List<ListedSlice> used = new ArrayList<>();
+        int count = 0;
         for (final EndpointSliceSpec slice : slices)
         {
             if (slice.ipv6() != ipv6)
@@ -131,41 +156,51 @@ final class ServiceCompiler
             {
                 continue;
             }
-            for (final EndpointSpec e : slice.endpoints())
+            final ListedSlice l = ListedSlice.of(slice, target.port(), ipv6,
+                ListedSlice.find(previousSlices, slice.name(), used.size()), parsedEndpoints);
+            used.add(l);
+            count += l.byName.length;
+        }
+        listedOut.add(used.toArray(new ListedSlice[0]));
+        // Each slice's entries are in name order already, so this stable sort merges runs. An address may appear
+        // in several slices while they are being rebalanced; the first slice by name wins (slices are handed over
+        // in name order, and the sort keeps that order among equal names), then the first entry in the slice.
+        final List<ListedSlice.Entry> all = new ArrayList<>(count);
+        for (final ListedSlice l : used)
+        {
+            all.addAll(Arrays.asList(l.byName));
+        }
+        all.sort(Comparator.comparing(e -> e.name));
+        final List<ListedSlice.Entry> listed = new ArrayList<>(count);
+        for (final ListedSlice.Entry e : all)
+        {
+            if (listed.isEmpty() || !listed.get(listed.size() - 1).name.equals(e.name))
             {
-                // kube-proxy programs the first address of an endpoint.
-                final long[] addr = Addresses.parse(e.addresses().get(0));
-                final String name = Addresses.formatSocket(ipv6, addr[0], addr[1], target.port());
-                byName.putIfAbsent(name, new Listed(addr, target.port(), e));
+                listed.add(e);
             }
         }
-        final Topology topology = topologyMode(byName.values());
-        final boolean anyClusterReady = byName.values().stream()
-            .anyMatch(l -> l.endpoint.ready() && availableForTopology(l.endpoint, topology));
-        final boolean anyLocalReady = byName.values().stream().anyMatch(l -> l.endpoint.ready() && isLocal(l));
+        final Topology topology = topologyMode(listed);
+        boolean anyClusterReady = false;
+        boolean anyLocalReady = false;
+        for (final ListedSlice.Entry l : listed)
+        {
+            anyClusterReady |= l.endpoint.ready() && availableForTopology(l.endpoint, topology);
+            anyLocalReady |= l.endpoint.ready() && isLocal(l.endpoint);
+        }
         // IPVS mode: a Local policy without local endpoints falls back to the cluster endpoints (ipvs/proxier.go
         // syncEndpoint, "if there are no local endpoints, use all endpoints").
-        final boolean localFallback = proxyMode == ProxyMode.IPVS && byName.values().stream().noneMatch(l ->
-            isLocal(l) && (anyLocalReady ? l.endpoint.ready() : l.endpoint.serving() && l.endpoint.terminating()));
-        final List<Backend> finalList = new ArrayList<>(byName.size());
-        for (final Map.Entry<String, Listed> entry : byName.entrySet())
+        final boolean localFallback = proxyMode == ProxyMode.IPVS && noLocalCandidate(listed, anyLocalReady);
+        final List<Backend> finalList = new ArrayList<>(listed.size());
+        for (final ListedSlice.Entry l : listed)
         {
-            final Listed l = entry.getValue();
             final EndpointSpec e = l.endpoint;
             // Topology narrows the cluster set only; the serving-and-terminating fallback ignores it.
             final boolean inCluster = anyClusterReady ? e.ready() && availableForTopology(e, topology) :
                 e.serving() && e.terminating();
             final boolean inLocal = localFallback ? inCluster :
-                isLocal(l) && (anyLocalReady ? e.ready() : e.serving() && e.terminating());
-            final String backendKey = portKey + "|" + entry.getKey();
-            final int backendId = backendIds.applyAsInt(backendKey);
-            // The id stands for (Service port, address, port), so an equal backend of the last compile is reused.
-            final Backend kept = previous == null ? null : previous.backend(backendId);
-            finalList.add(kept != null && kept.sameAs(e, inCluster, inLocal) ? kept :
-                new Backend(backendId, backendKey, ipv6, l.addr[0], l.addr[1], l.port, e, inCluster, inLocal,
-                    counters.apply(backendId)));
+                isLocal(e) && (anyLocalReady ? e.ready() : e.serving() && e.terminating());
+            finalList.add(backend(l, portKey, ipv6, inCluster, inLocal, previous));
         }
-        finalList.sort(Comparator.comparing(b -> b.name));
         final boolean drains = portSpec.protocol() == Protocol.TCP;
         final BackendSet cluster = backendSet(finalList, true, scheduler,
             previous == null ? null : previous.clusterSet, drains);
@@ -175,8 +210,48 @@ final class ServiceCompiler
         return new ServicePort(id, spec, portSpec, ipv6, finalList.toArray(new Backend[0]), cluster, local);
     }
 
-    private record Listed(long[] addr, int port, EndpointSpec endpoint)
+    /**
+     * The backend for a listed endpoint: the last compile's object when nothing about it changed, so the snapshot's
+     * tables need no new entry for it. The id stands for (Service port, address, port): the entry's remembered id,
+     * when the last compile of this port still lists it, saves building and looking up the key.
+     */
+    private Backend backend(final ListedSlice.Entry l, final String portKey, final boolean ipv6,
+        final boolean inCluster, final boolean inLocal, final ServicePort previous)
     {
+        final Backend kept = previous == null || l.backendId == 0 ? null : previous.backend(l.backendId);
+        if (kept != null && kept.sameAs(l.endpoint, inCluster, inLocal))
+        {
+            return kept;
+        }
+        if (kept != null)
+        {
+            return new Backend(kept.id, kept.idKey, ipv6, l.hi, l.lo, l.port, l.name, l.endpoint, inCluster, inLocal,
+                kept.counters);
+        }
+        final String backendKey = portKey + "|" + l.name;
+        final int backendId = backendIds.applyAsInt(backendKey);
+        l.backendId = backendId;
+        final Backend same = previous == null ? null : previous.backend(backendId);
+        if (same != null && same.sameAs(l.endpoint, inCluster, inLocal))
+        {
+            return same;
+        }
+        return new Backend(backendId, backendKey, ipv6, l.hi, l.lo, l.port, l.name, l.endpoint, inCluster, inLocal,
+            counters.apply(backendId));
+    }
+
+    /** True when no listed endpoint is local and in the local set's rule (ready, or serving and terminating). */
+    private boolean noLocalCandidate(final List<ListedSlice.Entry> listed, final boolean anyLocalReady)
+    {
+        for (final ListedSlice.Entry l : listed)
+        {
+            final EndpointSpec e = l.endpoint;
+            if (isLocal(e) && (anyLocalReady ? e.ready() : e.serving() && e.terminating()))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** kube-proxy's topology modes: none, {@code PreferSameZone}, {@code PreferSameNode}. */
@@ -190,14 +265,14 @@ final class ServiceCompiler
      * hints when the gate is on, every ready endpoint has one and one names this node; else zone hints when every
      * ready endpoint has one and one names this node's zone (an empty zone never matches); else none.
      */
-    private Topology topologyMode(final Collection<Listed> listed)
+    private Topology topologyMode(final List<ListedSlice.Entry> listed)
     {
         boolean anyReady = false;
         boolean allNodeHints = true;
         boolean forThisNode = false;
         boolean allZoneHints = true;
         boolean forThisZone = false;
-        for (final Listed l : listed)
+        for (final ListedSlice.Entry l : listed)
         {
             final EndpointSpec e = l.endpoint;
             if (!e.ready())
@@ -247,9 +322,9 @@ final class ServiceCompiler
         }
     }
 
-    private boolean isLocal(final Listed l)
+    private boolean isLocal(final EndpointSpec e)
     {
-        return !nodeName.isEmpty() && nodeName.equals(l.endpoint.nodeName());
+        return !nodeName.isEmpty() && nodeName.equals(e.nodeName());
     }
 
     /**

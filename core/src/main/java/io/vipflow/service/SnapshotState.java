@@ -120,11 +120,14 @@ final class SnapshotState
             final AddressPortMap<Backend> before = previous.backendsById();
             for (final ServicePort sp : next.ports())
             {
+                final ServicePort was = old == null ? null : old.port(sp.id);
                 for (int i = 0; i < sp.listedCount(); i++)
                 {
-                    // Ids belong to one Service port each, so the last snapshot holds this id's current entry.
+                    // Ids belong to one Service port each, so the last snapshot holds this id's current entry: the
+                    // backend the port's last compile listed under it (found without a probe of the large table,
+                    // whose lines a big cluster does not keep in cache), or whatever the table holds.
                     final Backend b = sp.listed(i);
-                    if (before.get(0, b.id, 0, 0) != b)
+                    if ((was != null ? was.backend(b.id) : before.get(0, b.id, 0, 0)) != b)
                     {
                         byId.put(0, b.id, 0, 0, b);
                         writes++;
