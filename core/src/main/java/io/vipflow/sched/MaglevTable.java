@@ -160,8 +160,9 @@ public final class MaglevTable
             throw new IllegalArgumentException("Maglev needs a positive weight");
         }
         final long[] running = weights == null ? null : new long[n];
-        // The last free slots are found by arithmetic rather than probing (see Tail).
-        final int probed = size - (int)Math.sqrt(size) / 2;
+        // The last free slots are found by arithmetic rather than probing (see Tail): about √M of them, where a
+        // probe run (M/F probes with F free) costs as much as a scan of the free slots (F).
+        final int probed = size - (int)Math.sqrt(size);
         int filled = 0;
         int i = 0;
         while (filled < probed)
@@ -169,13 +170,8 @@ public final class MaglevTable
             if (weights == null || takesTurn(running, weights, maxWeight, i))
             {
                 final int wrap = skips[i] - size;
-                int c = candidate[i];
-                long word;
-                while (((word = taken[c >>> 6]) & (1L << c)) != 0)
-                {
-                    c = next(c, wrap, size);
-                }
-                taken[c >>> 6] = word | (1L << c);
+                final int c = firstFree(taken, candidate[i], wrap, size);
+                taken[c >>> 6] |= 1L << c;
                 entry[c] = (char)i;
                 candidate[i] = next(c, wrap, size);
                 filled++;
@@ -207,6 +203,28 @@ public final class MaglevTable
         }
         running[i] -= maxWeight;
         return true;
+    }
+
+    /**
+     * The first free slot of the permutation from {@code c} on (step {@code wrap + size}). Two probes a step, of
+     * {@code c} and the slot after it, with the next step two slots on: the two loads are independent and the chain
+     * of dependent additions is half as long, and choosing between the two takes no branch. A method of its own so
+     * that the compiler compiles this loop on its own, whatever it makes of the fill around it.
+     */
+    private static int firstFree(final long[] taken, final int from, final int wrap, final int size)
+    {
+        final int wrapTwice = next(wrap + size, wrap, size) - size;
+        int c = from;
+        while (true)
+        {
+            final int c1 = next(c, wrap, size);
+            final long takenC = (taken[c >>> 6] >>> c) & 1;
+            if ((takenC & (taken[c1 >>> 6] >>> c1)) == 0)
+            {
+                return c + ((c1 - c) & -(int)takenC);
+            }
+            c = next(c, wrapTwice, size);
+        }
     }
 
     /** {@code (c + skip) mod size} for {@code c < size}, given {@code wrap = skip - size}. */
