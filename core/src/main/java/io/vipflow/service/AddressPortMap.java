@@ -14,7 +14,8 @@ import java.util.List;
  * Layout: the key's hash picks a segment by its bits 40 and up, and a slot inside the segment by its low bits;
  * each segment is open addressing with linear probing over parallel arrays (keys three longs a slot: hi, lo, port
  * and protocol, so a probe touches one cache line), at most half full. The directory is two arrays of segment
- * references, so a lookup costs two loads more than a single flat table. A map of at most {@link #FLAT_MAX}
+ * references and one of slot masks, read side by side, so a lookup costs one dependent load more than a single
+ * flat table (the directory entries) and does not wait for the segment's header. A map of at most {@link #FLAT_MAX}
  * entries is one segment, held in fields of its own and copied whole by an edit (a few KiB): its lookups go
  * straight to the slot, as a flat table's do, which is what the frontend table of a small cluster is.
  * Hand-written because the data plane needs allocation-free lookups on primitive keys, which the persistent maps
@@ -34,11 +35,16 @@ final class AddressPortMap<V>
     static final int FLAT_MAX = 512;
     private static final int SEGMENT_SHIFT = 40;
     private static final AddressPortMap<?> EMPTY = new AddressPortMap<>(new long[][] {new long[MIN_SEGMENT_SLOTS * 3]},
-        new Object[][] {new Object[MIN_SEGMENT_SLOTS]}, new int[1], 0);
+        new Object[][] {new Object[MIN_SEGMENT_SLOTS]}, new int[1], new int[] {MIN_SEGMENT_SLOTS - 1}, 0);
 
     private final long[][] keys;
     private final Object[][] values;
     private final int[] counts;
+    /**
+     * Each segment's slot mask, beside the directory: a lookup reads it with the segment references instead of
+     * waiting for the segment's header to know its length (one dependent load, often a cache miss, fewer).
+     */
+    private final int[] masks;
     private final int segmentMask;
     /** The one segment's arrays and slot mask when the map has one segment, else null and 0. */
     private final long[] flatKeys;
@@ -47,11 +53,13 @@ final class AddressPortMap<V>
     private final int size;
     private volatile List<V> all;
 
-    private AddressPortMap(final long[][] keys, final Object[][] values, final int[] counts, final int size)
+    private AddressPortMap(final long[][] keys, final Object[][] values, final int[] counts, final int[] masks,
+        final int size)
     {
         this.keys = keys;
         this.values = values;
         this.counts = counts;
+        this.masks = masks;
         this.segmentMask = values.length - 1;
         this.flatKeys = values.length == 1 ? keys[0] : null;
         this.flatValues = values.length == 1 ? values[0] : null;
@@ -79,7 +87,7 @@ final class AddressPortMap<V>
             final int s = (int)(h >>> SEGMENT_SHIFT) & segmentMask;
             k = keys[s];
             vs = values[s];
-            mask = vs.length - 1;
+            mask = masks[s];
         }
         int i = (int)h & mask;
         Object v;
@@ -146,6 +154,7 @@ final class AddressPortMap<V>
         private long[][] keys;
         private Object[][] values;
         private int[] counts;
+        private int[] masks;
         private boolean[] copied;
         private int size;
 
@@ -242,22 +251,26 @@ final class AddressPortMap<V>
             {
                 return base;
             }
-            return new AddressPortMap<>(keys, values, counts, size);
+            return new AddressPortMap<>(keys, values, counts, masks, size);
         }
 
         /** Spreads the entries over {@link #segmentsFor} segments. */
         private void resplit()
         {
             final int segments = segmentsFor(size);
-            // Room for three times the average, so that most segments need not grow soon.
-            final int slots = Math.max(MIN_SEGMENT_SLOTS, Integer.highestOneBit(3 * size / segments) << 1);
+            // Half full on average, as a segment is kept (the few above half grow as their entries go in): more
+            // room would make the table larger than the cache holds sooner, and a lookup that misses the cache
+            // misses it in more memory.
+            final int slots = Math.max(MIN_SEGMENT_SLOTS, Integer.highestOneBit(2 * size / segments - 1) << 1);
             final long[][] oldKeys = keys;
             final Object[][] oldValues = values;
             keys = new long[segments][];
             values = new Object[segments][];
             counts = new int[segments];
+            masks = new int[segments];
             copied = new boolean[segments];
             Arrays.fill(copied, true);
+            Arrays.fill(masks, slots - 1);
             for (int s = 0; s < segments; s++)
             {
                 keys[s] = new long[slots * 3];
@@ -291,6 +304,7 @@ final class AddressPortMap<V>
                 keys = base.keys.clone();
                 values = base.values.clone();
                 counts = base.counts.clone();
+                masks = base.masks.clone();
                 copied = new boolean[values.length];
             }
             final int s = (int)(h >>> SEGMENT_SHIFT) & (values.length - 1);
@@ -309,6 +323,7 @@ final class AddressPortMap<V>
             final Object[] v = values[s];
             keys[s] = new long[k.length * 2];
             values[s] = new Object[v.length * 2];
+            masks[s] = v.length * 2 - 1;
             size -= counts[s];
             counts[s] = 0;
             reinsert(k, v);
