@@ -154,7 +154,7 @@ public final class Classifier implements AutoCloseable
         final int status = FrameParser.parse(buffer, offset, capturedLength, wireLength, linkType, d.tuple);
         if (status == FrameParser.OK)
         {
-            classify(d.tuple, nowNanos, d);
+            classifyOpen(d.tuple, nowNanos, d);
             return;
         }
         unparsed(status, d);
@@ -179,6 +179,12 @@ public final class Classifier implements AutoCloseable
     public void classify(final PacketTuple t, final long nowNanos, final Decision d)
     {
         lifecycle.checkOpen();
+        classifyOpen(t, nowNanos, d);
+    }
+
+    /** {@link #classify} once the caller has checked that the classifier is open. */
+    private void classifyOpen(final PacketTuple t, final long nowNanos, final Decision d)
+    {
         if (begin(controlPlane.current(), t, d))
         {
             finish(t, -1, nowNanos, d);
@@ -323,7 +329,7 @@ public final class Classifier implements AutoCloseable
             if (out[i].pending)
             {
                 out[i].pending = false;
-                classify(out[i].tuple, nowNanos, out[i]);
+                classifyOpen(out[i].tuple, nowNanos, out[i]);
             }
         }
     }
