@@ -350,10 +350,10 @@ public final class Classifier implements AutoCloseable
      */
     private boolean begin(final Snapshot snapshot, final PacketTuple t, final Decision d)
     {
-        d.reset();
         count(d, ClassifierStats.PACKETS);
         final Frontend frontend = snapshot.frontends.lookup(t.ipv6, t.dstHi, t.dstLo, t.dstPort, t.protocol);
         final NodeTraffic traffic = snapshot.traffic;
+        d.start(frontend, traffic);
         if (frontend == null)
         {
             // kube-proxy nftables cluster-ips-check: an address of a Service CIDR that no Service holds is dropped.
@@ -364,9 +364,6 @@ public final class Classifier implements AutoCloseable
             }
             return false;
         }
-        d.traffic = traffic;
-        d.frontend = frontend;
-        d.servicePort = frontend.target;
         d.key.setFrom(t);
         return true;
     }
