@@ -375,6 +375,14 @@ public final class Classifier implements AutoCloseable
         final ServicePort sp = frontend.target;
         final boolean tcp = t.protocol == PacketTuple.PROTO_TCP;
         final boolean opensFlow = opensFlow(t, tcp);
+        if (tcp && opensFlow && slotHint < 0)
+        {
+            // A SYN nearly always starts a flow the table does not hold: its miss reads the second bucket's header line
+            // and its insert's race check reads it again. Loading that line now, beside the home header and slot lines
+            // the lookup loads, keeps the three in flight together: one wait for memory instead of two when the table
+            // is larger than the caches. (A batch has loaded it already.)
+            d.touched = connections.touchLine(connections.secondBucket(d.key));
+        }
         if (!(connections.lookup(d.key, slotHint, nowNanos, d.view) &&
             continueFlow(t, tcp, opensFlow, sp, nowNanos, d)))
         {

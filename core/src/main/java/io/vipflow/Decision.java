@@ -54,7 +54,8 @@ public final class Decision
     int homeSlot;
     int slotHint;
     /**
-     * Written by a batch with the sum of the words it loaded for their side effect on the caches, so the loads stay.
+     * Written by a batch (and by a SYN's early load of its second bucket) with the sum of the words it loaded for their
+     * side effect on the caches, so the loads stay.
      * In the caller's decision rather than in the shared classifier, so that batches on several threads do not all
      * write one cache line (the one holding the classifier's fields, which every packet reads).
      */
