@@ -19,7 +19,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -220,6 +222,36 @@ class IpvsProfileTest
         cp.proxyMode(ProxyMode.NFTABLES);
         cp.publish();
         assertEquals("DROP no-local-endpoints", connect(PacketTuple.PROTO_TCP));
+    }
+
+    /**
+     * ipvs/proxier.go {@code syncProxyRules} sets {@code FlagSourceHash} on every virtual service when the scheduler
+     * is {@code mh}: the source port is hashed too ({@code IP_VS_SVC_F_SCHED_MH_PORT}), so one client address spreads
+     * its connections; without the flag (default profile, no {@code mh-port}) they all land on one destination.
+     */
+    @Test
+    void mhHashesTheSourcePortInTheIpvsProfile()
+    {
+        publish(svc("mh", Protocol.TCP), Protocol.TCP, ready("10.0.0.1"), ready("10.0.0.2"), ready("10.0.0.3"));
+        assertTrue(fromOneAddress(20000).size() > 1, "IPVS profile: mh-port");
+        cp.proxyMode(ProxyMode.NFTABLES);
+        cp.publish();
+        assertEquals(1, fromOneAddress(30000).size(), "default profile: the address alone");
+    }
+
+    /** 32 new connections from one address, from source ports {@code firstPort} on. */
+    private Set<String> fromOneAddress(final int firstPort)
+    {
+        final Set<String> backends = new HashSet<>();
+        final long[] s = Addresses.parse("10.9.9.9");
+        final long[] t = Addresses.parse(VIP);
+        for (int port = firstPort; port < firstPort + 32; port++)
+        {
+            classifier.classify(new PacketTuple().set(PacketTuple.PROTO_TCP, false, s[0], s[1], port, t[0],
+                t[1], 80, SYN), 0, d);
+            backends.add(d.backend().name);
+        }
+        return backends;
     }
 
     /** Every frontend of the Service reads the same list; the ascending order is Go's byte order, IPv6 too. */
