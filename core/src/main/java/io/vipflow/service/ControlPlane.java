@@ -115,7 +115,7 @@ public final class ControlPlane
     /**
      * A scheduler factory as the profile programs it: in the IPVS profile {@code mh} always hashes the source port,
      * since kube-proxy creates every {@code mh} virtual service with {@code FlagSourceHash} (ipvs/proxier.go
-     * {@code syncProxyRules}: "Set the source hash flag needed for the distribution method mh"; ipvs/util/ipvs.go: {@code FlagSourceHash = 0x10}, the kernel's
+     * {@code syncProxyRules}; ipvs/util/ipvs.go: {@code FlagSourceHash = 0x10}, the kernel's
      * {@code IP_VS_SVC_F_SCHED2}, which ip_vs_mh.c reads as {@code IP_VS_SVC_F_SCHED_MH_PORT}).
      */
     private SchedulerFactory factory(final String name, final String flags)
