@@ -142,7 +142,8 @@ public final class SimulateCommand implements Callable<Integer>
             writeKubeObjects(s, kubeObjects);
         }
         final Simulation.Options options = Simulation.Options.of(s).withWorkers(workers).withPackets(packets)
-            .withDecisions(decisions).withOracle(!noOracle).withSync(sync).withProxyMode(mode).withProgress(noProgress ? ProgressSink.Factory.NONE :
+            .withDecisions(decisions).withOracle(!noOracle).withSync(sync).withProxyMode(mode)
+            .withProgress(noProgress ? ProgressSink.Factory.NONE :
                 progressBars());
         return run(options, spec.commandLine().getOut(), report, json, summary);
     }
