@@ -466,7 +466,9 @@ public final class Classifier implements AutoCloseable
             count(d, ClassifierStats.FLOOD_DROPS);
             return;
         }
-        final Backend chosen = choose(t, sp, set, sp.localPolicy(external), nowNanos, d);
+        // IPVS profile: the frontend's own virtual service schedules (its list, its cursor); same members as set.
+        final BackendSet scheduled = frontend.virtualService != null ? frontend.virtualService : set;
+        final Backend chosen = choose(t, sp, scheduled, sp.localPolicy(external), nowNanos, d);
         if (chosen == null)
         {
             // Every usable backend refused (an overload threshold, say): as IPVS, no destination.
