@@ -24,7 +24,8 @@ import org.agrona.DirectBuffer;
  * {@link Decision}. There are no locks and no allocation per packet. Each call reads the control plane's
  * current {@link Snapshot} once and decides against that snapshot only. Connection and affinity entries live
  * in off-heap tables shared by all threads; creating a flow's entry is atomic, so two packets of one new flow
- * racing on two threads get the same backend. One thread at a time may call {@link #sweep}.
+ * racing on two threads get the same backend. One thread at a time may call {@link #sweep}. After
+ * {@link #close} every classify and sweep call throws {@link IllegalStateException}.
  * <p>
  * Every backend's active and inactive counts (docs/SEMANTICS.md §3) follow its entries exactly: they change only with
  * a successful CAS on the entry (creation, state change, removal), so concurrent packets never count twice.
@@ -45,6 +46,7 @@ public final class Classifier implements AutoCloseable
     private final AffinityTable affinity;
     private final AdmissionLimiter admission;
     private final ClassifierStats stats = new ClassifierStats();
+    private final Lifecycle lifecycle = new Lifecycle();
     private final ConnView sweepView = new ConnView();
     private final ConnTable.PurgePredicate purge = this::purgeable;
     private int sweepCursor;
@@ -54,16 +56,32 @@ public final class Classifier implements AutoCloseable
 
     public Classifier(final ControlPlane controlPlane, final ClassifierConfig config)
     {
-        this(controlPlane, config, new ConnTable(config.connectionCapacity()));
+        this(controlPlane, config, new ConnTable(config.connectionCapacity()), false);
     }
 
     /**
      * A classifier over a given connection table, for example one in a memory-mapped file
      * ({@link ConnTable#mapped}) so that a restarted process keeps its flows. The classifier owns the table from
      * here on and closes it.
+     * <p>
+     * The table's entries are counted first: {@code entries} and every listed backend's active and inactive counts
+     * start from what the table holds. Publish the cluster before building the classifier, so that the backends
+     * of the entries are listed.
+     *
+     * @throws IllegalStateException when the table holds entries and the control plane has published nothing
      */
     public Classifier(final ControlPlane controlPlane, final ClassifierConfig config, final ConnTable connections)
     {
+        this(controlPlane, config, connections, true);
+    }
+
+    private Classifier(final ControlPlane controlPlane, final ClassifierConfig config, final ConnTable connections,
+        final boolean recount)
+    {
+        if (recount)
+        {
+            EntryRecount.apply(connections, controlPlane.current(), stats);
+        }
         this.controlPlane = controlPlane;
         this.config = config;
         this.timeouts = config.timeouts();
@@ -104,10 +122,25 @@ public final class Classifier implements AutoCloseable
         return stats;
     }
 
-    /** Adds a thread's pending counts to {@link #stats()} now (they are added every few hundred packets anyway). */
+    /**
+     * Adds a thread's pending counts to {@link #stats()} now (they are added every
+     * {@link ClassifierStats#FLUSH_EVERY} packets anyway).
+     *
+     * @param d the thread's decision
+     */
     public void flushStats(final Decision d)
     {
         stats.flush(d.tally);
+    }
+
+    /**
+     * Adds a batch's pending counts to {@link #stats()} now.
+     *
+     * @param batch the thread's batch
+     */
+    public void flushStats(final FrameBatch batch)
+    {
+        stats.flush(batch.tally);
     }
 
     /**
@@ -121,6 +154,7 @@ public final class Classifier implements AutoCloseable
     public void classifyFrame(final DirectBuffer buffer, final int offset, final int capturedLength,
         final int wireLength, final int linkType, final long nowNanos, final Decision d)
     {
+        lifecycle.checkOpen();
         final int status = FrameParser.parse(buffer, offset, capturedLength, wireLength, linkType, d.tuple);
         if (status == FrameParser.OK)
         {
@@ -148,6 +182,7 @@ public final class Classifier implements AutoCloseable
     /** Classifies an already-parsed client-to-service packet. {@code t} may be {@code d.tuple}. */
     public void classify(final PacketTuple t, final long nowNanos, final Decision d)
     {
+        lifecycle.checkOpen();
         if (begin(controlPlane.current(), t, d))
         {
             finish(t, -1, nowNanos, d);
@@ -165,6 +200,7 @@ public final class Classifier implements AutoCloseable
      */
     public void classifyBatch(final PacketTuple[] tuples, final int count, final long nowNanos, final Decision[] out)
     {
+        lifecycle.checkOpen();
         final Snapshot snapshot = controlPlane.current();
         final ConnTable table = connections;
         // Each phase is its own loop on purpose. A load that misses holds its place in the processor's reorder
@@ -214,13 +250,52 @@ public final class Classifier implements AutoCloseable
     }
 
     /**
+     * Parses and classifies the first {@code count} frames of a {@link FrameBatch}, laid out in one buffer, as
+     * {@link #classifyBatch}: {@code batch.decision(i)} receives frame {@code i}. The batch owns every array the
+     * call needs.
+     *
+     * @param buffer   the receive buffer holding the frames
+     * @param batch    where the frames lie, and their decisions
+     * @param count    frames in this batch, at most the batch's capacity
+     * @param linkType pcap LINKTYPE_ number of every frame
+     * @param nowNanos the time of the batch, on the data plane's clock
+     * @throws IllegalArgumentException when {@code count} is negative or beyond the batch's capacity
+     */
+    public void classifyFrames(final DirectBuffer buffer, final FrameBatch batch, final int count, final int linkType,
+        final long nowNanos)
+    {
+        classifyFrames(buffer, batch.offsets(), batch.lengths(), count, linkType, nowNanos, batch.decisions(),
+            batch.tuples);
+    }
+
+    /**
      * Parses and classifies a batch of frames laid out in one buffer ({@code offsets[i]}, {@code lengths[i]}
      * captured bytes, the same wire length), as {@link #classifyBatch}. Frames that do not parse get their
-     * verdict as in {@link #classifyFrame}.
+     * verdict as in {@link #classifyFrame}. {@link FrameBatch} holds all these arrays for you.
+     *
+     * @param buffer   the receive buffer holding the frames
+     * @param offsets  where frame {@code i} starts, for {@code i < count}
+     * @param lengths  captured bytes of frame {@code i}
+     * @param count    frames in this batch
+     * @param linkType pcap LINKTYPE_ number of every frame
+     * @param nowNanos the time of the batch, on the data plane's clock
+     * @param out      {@code out[i]} receives frame {@code i}'s decision; distinct decisions, one thread's
+     * @param scratch  at least {@code count} slots the call overwrites (with references to the decisions' parsed
+     *                 tuples, to hand them to {@link #classifyBatch}); contents on return are unspecified
+     * @throws IllegalArgumentException when an array is null or shorter than {@code count}, before any frame is
+     *                                  classified
      */
     public void classifyFrames(final DirectBuffer buffer, final int[] offsets, final int[] lengths, final int count,
         final int linkType, final long nowNanos, final Decision[] out, final PacketTuple[] scratch)
     {
+        lifecycle.checkOpen();
+        if (count < 0 || offsets == null || offsets.length < count || lengths == null || lengths.length < count ||
+            out == null || out.length < count || scratch == null || scratch.length < count)
+        {
+            throw new IllegalArgumentException("classifyFrames needs offsets, lengths, out and scratch of at least " +
+                "count (" + count + ") elements each: " + length(offsets) + ", " + length(lengths) + ", " +
+                length(out) + ", " + length(scratch));
+        }
         int parsed = 0;
         for (int i = 0; i < count; i++)
         {
@@ -252,6 +327,16 @@ public final class Classifier implements AutoCloseable
                 classify(out[i].tuple, nowNanos, out[i]);
             }
         }
+    }
+
+    private static String length(final Object[] a)
+    {
+        return a == null ? "null" : Integer.toString(a.length);
+    }
+
+    private static String length(final int[] a)
+    {
+        return a == null ? "null" : Integer.toString(a.length);
     }
 
     /** Written by {@link #classifyBatch} so the loads it issues for their side effect on the caches stay. */
@@ -299,6 +384,7 @@ public final class Classifier implements AutoCloseable
      */
     public void classifyReply(final PacketTuple t, final long nowNanos, final Decision d)
     {
+        lifecycle.checkOpen();
         d.reset();
         count(d, ClassifierStats.PACKETS);
         final Snapshot snapshot = controlPlane.current();
@@ -546,13 +632,31 @@ public final class Classifier implements AutoCloseable
      * or their timeout, so a decision never depends on whether the sweeper has reached the slot. One thread at a
      * time.
      *
+     * A step that runs while another thread closes the classifier finishes first ({@link #close} waits for it);
+     * a step after close throws.
+     *
      * @return true when this step finished a full pass over the table
+     * @throws IllegalStateException when the classifier is closed
      */
     public boolean sweep(final long nowNanos, final int maxSlots)
     {
-        sweepCursor = connections.sweep(sweepCursor, maxSlots, nowNanos, purge, sweepView);
-        affinityCursor = affinity.expire(affinityCursor, Math.max(1, maxSlots / 8), nowNanos);
-        return sweepCursor == 0;
+        lifecycle.enter();
+        try
+        {
+            sweepCursor = connections.sweep(sweepCursor, maxSlots, nowNanos, purge, sweepView);
+            affinityCursor = affinity.expire(affinityCursor, Math.max(1, maxSlots / 8), nowNanos);
+            return sweepCursor == 0;
+        }
+        finally
+        {
+            lifecycle.exit();
+        }
+    }
+
+    /** True once {@link #close} has begun; every classify and sweep call then throws. */
+    public boolean isClosed()
+    {
+        return lifecycle.isClosed();
     }
 
     private boolean purgeable(final int backendId, final int state)
@@ -570,10 +674,19 @@ public final class Classifier implements AutoCloseable
         }
     }
 
+    /**
+     * Frees the connection and affinity tables (a mapped table is unmapped and its file lock released); a second
+     * call does nothing. Waits for a {@link #sweep} step in progress. From then on every {@code classify*} and
+     * {@link #sweep} call throws {@link IllegalStateException}; {@link #stats()} stays readable. Stop the
+     * data-plane threads first: a classify call still running when the tables are freed is not waited for.
+     */
     @Override
     public void close()
     {
-        connections.close();
-        affinity.close();
+        if (lifecycle.close())
+        {
+            connections.close();
+            affinity.close();
+        }
     }
 }

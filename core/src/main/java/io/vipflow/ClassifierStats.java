@@ -16,8 +16,10 @@ import java.util.Map;
  * <p>
  * Data-plane threads count into their {@link Decision}'s private tally and add it to the shared counters every
  * {@link #FLUSH_EVERY} packets (and on {@link Classifier#flushStats}), so the hot path never contends on a shared
- * cache line; a reader may therefore be up to that many packets behind per thread. Removals are counted at once
- * by whichever thread removes the entry.
+ * cache line. A reader may therefore be behind by up to {@link #FLUSH_EVERY} packets per {@link Decision} in use
+ * (the decisions of a {@link FrameBatch} share one tally, so per batch); a thread that goes idle should call
+ * {@code flushStats}. {@code entries} and the removal counters (expirations, evictions, deletions) are exact at
+ * all times: they are counted at once by whichever thread creates or removes the entry.
  */
 public final class ClassifierStats
 {

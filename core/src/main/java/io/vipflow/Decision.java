@@ -25,8 +25,11 @@ public final class Decision
     final ConnView affinityView = new ConnView();
     /** New-flow admissions this thread has taken from the shared limit and not used yet. */
     final AdmissionLimiter.Lease admissionLease = new AdmissionLimiter.Lease();
-    /** This thread's counts not yet added to the shared {@link ClassifierStats}. */
-    final long[] tally = new long[ClassifierStats.TALLIED];
+    /**
+     * This thread's counts not yet added to the shared {@link ClassifierStats}: the decision's own, or shared by
+     * the decisions of one {@link FrameBatch}.
+     */
+    final long[] tally;
 
     Verdict verdict;
     Reason reason;
@@ -47,6 +50,18 @@ public final class Decision
     int homeSlot;
     int slotHint;
 
+    /** A decision for one thread's packets, one at a time. */
+    public Decision()
+    {
+        this(new long[ClassifierStats.TALLIED]);
+    }
+
+    /** A decision counting into {@code tally}, which the other decisions of its batch share. */
+    Decision(final long[] tally)
+    {
+        this.tally = tally;
+    }
+
     void reset()
     {
         parsed = true;
@@ -65,6 +80,11 @@ public final class Decision
         this.reason = reason;
     }
 
+    /**
+     * What to do with the packet.
+     *
+     * @return the verdict of the last packet classified with this decision
+     */
     public Verdict verdict()
     {
         return verdict;

@@ -1,6 +1,8 @@
 package io.vipflow;
 
 import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentTerminationException;
+import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.NanoClock;
 
 /**
@@ -10,7 +12,11 @@ import org.agrona.concurrent.NanoClock;
  * your own. {@link #doWork} reports no work, so the runner's idle strategy sets the pace: with a
  * {@code SleepingMillisIdleStrategy(1)} it sweeps {@code slotsPerCycle} slots per millisecond.
  * <p>
- * One sweeper per classifier. The clock must be the one the data plane passes to {@code classify}.
+ * One sweeper per classifier. The clock must be the one the data plane passes to {@code classify}. Once the
+ * classifier is closed, {@link #doWork} throws {@link AgentTerminationException}, which ends the agent's runner:
+ * a sweeper stopped after its classifier neither touches the freed tables nor keeps reporting errors.
+ * <p>
+ * Thread contract: one thread runs the agent (its runner's).
  */
 public final class SweeperAgent implements Agent
 {
@@ -19,6 +25,14 @@ public final class SweeperAgent implements Agent
     private final int slotsPerCycle;
     private long passes;
 
+    /**
+     * A sweeper reading {@code clock}, the clock whose nanoseconds the data plane passes to {@code classify} (for
+     * example {@code System::nanoTime}).
+     *
+     * @param classifier    the classifier to sweep
+     * @param clock         the data plane's clock
+     * @param slotsPerCycle slots visited per duty cycle (positive)
+     */
     public SweeperAgent(final Classifier classifier, final NanoClock clock, final int slotsPerCycle)
     {
         if (slotsPerCycle < 1)
@@ -30,13 +44,50 @@ public final class SweeperAgent implements Agent
         this.slotsPerCycle = slotsPerCycle;
     }
 
-    /** @return always 0: the idle strategy between cycles paces the sweep */
+    /**
+     * A sweeper on an epoch clock, for a classifier whose data plane passes epoch nanoseconds: what a table that
+     * outlives its process ({@code ConnTable.mapped}) needs, since {@link System#nanoTime()} restarts with each
+     * JVM. Agrona's {@link org.agrona.concurrent.SystemEpochNanoClock} is such a clock; the data plane reads the
+     * same one.
+     *
+     * @param classifier    the classifier to sweep
+     * @param clock         the data plane's epoch clock
+     * @param slotsPerCycle slots visited per duty cycle (positive)
+     * @return the sweeper
+     */
+    public static SweeperAgent onEpochClock(final Classifier classifier, final EpochNanoClock clock,
+        final int slotsPerCycle)
+    {
+        return new SweeperAgent(classifier, clock::nanoTime, slotsPerCycle);
+    }
+
+    /**
+     * Sweeps one step.
+     *
+     * @return always 0: the idle strategy between cycles paces the sweep
+     * @throws AgentTerminationException when the classifier is closed
+     */
     @Override
     public int doWork()
     {
-        if (classifier.sweep(clock.nanoTime(), slotsPerCycle))
+        if (classifier.isClosed())
         {
-            passes++;
+            throw new AgentTerminationException("classifier closed");
+        }
+        try
+        {
+            if (classifier.sweep(clock.nanoTime(), slotsPerCycle))
+            {
+                passes++;
+            }
+        }
+        catch (final IllegalStateException ex)
+        {
+            if (classifier.isClosed())
+            {
+                throw new AgentTerminationException(ex);
+            }
+            throw ex;
         }
         return 0;
     }

@@ -12,6 +12,7 @@ import java.util.SplittableRandom;
 import static io.vipflow.TestCluster.ready;
 import static io.vipflow.TestCluster.slice;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -119,6 +120,76 @@ class BatchClassifyTest
         }
         single.classifier.close();
         batched.classifier.close();
+    }
+
+    @Test
+    void aFrameBatchDecidesLikeSingleFramesAndCountsWithinOneFlush()
+    {
+        final TestCluster single = cluster();
+        final TestCluster batched = cluster();
+        final SplittableRandom r = new SplittableRandom(13);
+        final UnsafeBuffer frames = new UnsafeBuffer(new byte[BATCH * 64]);
+        final FrameBatch batch = new FrameBatch(BATCH);
+        final PacketTuple p = new PacketTuple();
+        final Decision one = new Decision();
+        long packets = 0;
+        for (int round = 0; round < 200; round++)
+        {
+            final int count = 1 + r.nextInt(BATCH);
+            final int[] lengths = new int[count];
+            for (int i = 0; i < count; i++)
+            {
+                randomPacket(r, p);
+                writeFrame(frames, i * 64, p);
+                lengths[i] = r.nextInt(30) == 0 ? 30 : 54;
+                batch.frame(i, i * 64, lengths[i]);
+            }
+            batched.classifier.classifyFrames(frames, batch, count, 1, round * 1_000_000L);
+            packets += count;
+            for (int i = 0; i < count; i++)
+            {
+                single.classifier.classifyFrame(frames, i * 64, lengths[i], lengths[i], 1, round * 1_000_000L, one);
+                assertEquals(one.toString(), batch.decision(i).toString(), "round " + round + " frame " + i);
+            }
+            // The batch's decisions share one tally: the shared counter is never more than one flush behind.
+            final long counted = batched.classifier.stats().toMap().get("packets");
+            assertTrue(packets - counted < ClassifierStats.FLUSH_EVERY, packets + " classified, " + counted + " counted");
+        }
+        batched.classifier.flushStats(batch);
+        assertEquals(packets, batched.classifier.stats().toMap().get("packets"));
+        single.classifier.close();
+        batched.classifier.close();
+    }
+
+    @Test
+    void missingOrShortBatchArraysAreRefusedBeforeAnyFrameIsClassified()
+    {
+        final TestCluster c = cluster();
+        final UnsafeBuffer frames = new UnsafeBuffer(new byte[4 * 64]);
+        final PacketTuple p = new PacketTuple().setIpv4(PacketTuple.PROTO_TCP, 0x0a010001, 40000, 0x0a60000a, 80,
+            PacketTuple.TCP_SYN);
+        final int[] offsets = {0, 64, 128, 192};
+        final int[] lengths = {54, 54, 54, 54};
+        final Decision[] out = {new Decision(), new Decision(), new Decision(), new Decision()};
+        for (int i = 0; i < 4; i++)
+        {
+            writeFrame(frames, offsets[i], p);
+        }
+        final IllegalArgumentException noScratch = assertThrows(IllegalArgumentException.class,
+            () -> c.classifier.classifyFrames(frames, offsets, lengths, 4, 1, 0, out, null));
+        assertTrue(noScratch.getMessage().contains("scratch"), noScratch.getMessage());
+        assertThrows(IllegalArgumentException.class,
+            () -> c.classifier.classifyFrames(frames, offsets, lengths, 4, 1, 0, out, new PacketTuple[3]));
+        assertThrows(IllegalArgumentException.class,
+            () -> c.classifier.classifyFrames(frames, offsets, new int[2], 4, 1, 0, out, new PacketTuple[4]));
+        assertThrows(IllegalArgumentException.class,
+            () -> c.classifier.classifyFrames(frames, new FrameBatch(2), 3, 1, 0));
+        for (final Decision d : out)
+        {
+            c.classifier.flushStats(d);
+        }
+        assertEquals(0, c.classifier.stats().toMap().get("packets"), "nothing was classified");
+        c.classifier.close();
     }
 
     /** Ethernet + IPv4 + TCP, 54 bytes. */

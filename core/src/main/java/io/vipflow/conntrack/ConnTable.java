@@ -106,6 +106,8 @@ public final class ConnTable implements AutoCloseable
     private final int limit;
     private final int buckets;
     private final boolean readOnly;
+    /** Set once by {@link #close}, before the memory is freed; every method that reads the memory checks it. */
+    private volatile boolean closed;
     private volatile RemovalListener listener = IGNORE;
 
     /**
@@ -141,7 +143,12 @@ public final class ConnTable implements AutoCloseable
      * A table in a memory-mapped file, created for {@code capacity} flows if the file does not exist, otherwise
      * opened with the entries it holds (a restarted process keeps its flows). Lookups cost the same as in an
      * anonymous table: the same code runs over the mapping. Slots left half-written by a process that was killed
-     * are cleared. One process may open a file for writing at a time; others use {@link #inspect}.
+     * are cleared. One table at a time may have a file open for writing (it holds a lock on the file until
+     * {@link #close}, or until its process dies); others use {@link #inspect}.
+     * <p>
+     * The table holds no counters: a {@code Classifier} built over it recounts its entries.
+     *
+     * @throws IllegalStateException when another table, in this process or another, has the file open for writing
      */
     public static ConnTable mapped(final Path file, final int capacity)
     {
@@ -170,6 +177,17 @@ public final class ConnTable implements AutoCloseable
         return buckets * WAYS;
     }
 
+    /**
+     * Off-heap bytes a table of {@code capacity} flows reserves (a mapped file adds one page of header).
+     *
+     * @param capacity flows, as for {@link #ConnTable(int)}
+     * @return bytes of the buckets, plus the cache line an anonymous table spends on alignment
+     */
+    public static long bytesFor(final int capacity)
+    {
+        return ConnTableLayout.bytes(ConnTableMemory.bucketsFor(capacity)) + ConnTableLayout.LINE;
+    }
+
     /** Off-heap bytes used by the buckets. */
     public long bytes()
     {
@@ -193,6 +211,7 @@ public final class ConnTable implements AutoCloseable
      */
     public boolean lookup(final FlowKey key, final int slotHint, final long nowNanos, final ConnView view)
     {
+        checkOpen();
         final long hash = key.hash;
         final int tag = ConnSlots.tagOf(hash);
         final int b1 = ConnTableLayout.firstBucket(hash, buckets);
@@ -299,6 +318,7 @@ public final class ConnTable implements AutoCloseable
      */
     public int slotHint(final FlowKey key)
     {
+        checkOpen();
         final int tag = ConnSlots.tagOf(key.hash);
         final int b1 = ConnTableLayout.firstBucket(key.hash, buckets);
         final int home = ConnTableLayout.homeWay(tag);
@@ -330,6 +350,7 @@ public final class ConnTable implements AutoCloseable
      */
     public long touchLine(final int offset)
     {
+        checkOpen();
         return offset < 0 || offset > limit - Long.BYTES ? 0 : getLong(offset);
     }
 
@@ -772,6 +793,7 @@ public final class ConnTable implements AutoCloseable
     /** Counts live entries by a full scan: for tests and tools, not the data path. */
     public int countLive()
     {
+        checkOpen();
         int count = 0;
         for (int b = 0; b < buckets; b++)
         {
@@ -789,6 +811,7 @@ public final class ConnTable implements AutoCloseable
     /** Reads one slot by number into the key and view if it holds a live entry; for dumps and tests. */
     public boolean readSlot(final int slotNo, final FlowKey keyOut, final ConnView view)
     {
+        checkOpen();
         final int base = ConnTableLayout.bucketOfSlotNumber(slotNo);
         final int way = ConnTableLayout.wayOfSlotNumber(slotNo);
         final int headerIndex = ConnTableLayout.headerIndex(base, way);
@@ -925,10 +948,28 @@ public final class ConnTable implements AutoCloseable
 
     private void checkWritable()
     {
+        checkOpen();
         if (readOnly)
         {
             throw readOnlyTable();
         }
+    }
+
+    /**
+     * Every method that reads or writes the table's memory calls this first, so a call after {@link #close} throws
+     * instead of reading freed memory. One volatile load of a field on the table's own (cached) object line.
+     */
+    private void checkOpen()
+    {
+        if (closed)
+        {
+            throw closedTable();
+        }
+    }
+
+    private IllegalStateException closedTable()
+    {
+        return new IllegalStateException("connection table closed" + (memory.file == null ? "" : ": " + memory.file));
     }
 
     private IllegalStateException readOnlyTable()
@@ -936,10 +977,18 @@ public final class ConnTable implements AutoCloseable
         return new IllegalStateException("connection table opened for inspection only: " + memory.file);
     }
 
-    /** Frees the memory (or unmaps the file) now. No thread may use the table during or after this call. */
+    /**
+     * Frees the memory (or unmaps the file and releases its lock) now; a second call does nothing. Every call
+     * that starts after this one has returned throws {@link IllegalStateException}. No thread may still be inside
+     * a call while the table closes: stop the threads that use it first.
+     */
     @Override
-    public void close()
+    public synchronized void close()
     {
-        memory.free();
+        if (!closed)
+        {
+            closed = true;
+            memory.free();
+        }
     }
 }

@@ -10,6 +10,8 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -21,6 +23,11 @@ import java.nio.file.StandardOpenOption;
  *   0 magic "VIPFLOWC" | 8 layout version (int) | 12 bucket count (int) | 16 ways (int) | 20 slot bytes (int)
  * </pre>
  * and the buckets follow at {@link #FILE_HEADER_BYTES}, page-aligned like the mapping itself.
+ * <p>
+ * A file mapped for writing holds an exclusive lock on the whole file ({@link FileChannel#tryLock}, a POSIX record
+ * lock on Linux) until {@link #free}: a second writer, in this process or another, is refused, while a process that
+ * dies (even by SIGKILL) loses its lock with it. Inspection maps without a lock. Not thread-safe: the owning
+ * {@link ConnTable} calls {@link #free} once.
  */
 final class ConnTableMemory
 {
@@ -33,15 +40,18 @@ final class ConnTableMemory
     final Path file;
     final boolean readOnly;
     private final ByteBuffer owned;
+    /** The writer's open channel and its lock on the file; null for anonymous memory and for inspection. */
+    private final FileChannel lockedChannel;
 
     private ConnTableMemory(final UnsafeBuffer buffer, final int buckets, final Path file, final boolean readOnly,
-        final ByteBuffer owned)
+        final ByteBuffer owned, final FileChannel lockedChannel)
     {
         this.buffer = buffer;
         this.buckets = buckets;
         this.file = file;
         this.readOnly = readOnly;
         this.owned = owned;
+        this.lockedChannel = lockedChannel;
     }
 
     static int bucketsFor(final int capacity)
@@ -67,7 +77,7 @@ final class ConnTableMemory
         final ByteBuffer memory = ByteBuffer.allocateDirect(bytes + BitUtil.CACHE_LINE_LENGTH);
         final long address = new UnsafeBuffer(memory).addressOffset();
         final int align = (int)(BitUtil.align(address, BitUtil.CACHE_LINE_LENGTH) - address);
-        return new ConnTableMemory(new UnsafeBuffer(memory, align, bytes), buckets, null, false, memory);
+        return new ConnTableMemory(new UnsafeBuffer(memory, align, bytes), buckets, null, false, memory, null);
     }
 
     /**
@@ -120,34 +130,73 @@ final class ConnTableMemory
 
     private static ConnTableMemory map(final Path file, final boolean readOnly) throws IOException
     {
-        try (FileChannel channel = readOnly ? FileChannel.open(file, StandardOpenOption.READ) :
-            FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE))
+        final FileChannel channel = readOnly ? FileChannel.open(file, StandardOpenOption.READ) :
+            FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        boolean kept = false;
+        try
         {
-            final long size = channel.size();
-            if (size < FILE_HEADER_BYTES)
+            if (!readOnly)
             {
-                throw new IOException("not a connection table: " + size + " bytes, shorter than its header");
+                lockForWriting(channel, file);
             }
-            final MappedByteBuffer mapping =
-                channel.map(readOnly ? FileChannel.MapMode.READ_ONLY : FileChannel.MapMode.READ_WRITE, 0, size);
-            final UnsafeBuffer whole = new UnsafeBuffer(mapping);
-            if (whole.getLongVolatile(0) != MAGIC)
-            {
-                IoUtil.unmap(mapping);
-                throw new IOException("not a connection table (bad magic at byte 0)");
-            }
-            final int buckets = whole.getInt(12);
-            if (whole.getInt(8) != LAYOUT_VERSION || whole.getInt(16) != ConnTableLayout.WAYS ||
-                whole.getInt(20) != ConnTableLayout.LINE || buckets < 1 ||
-                FILE_HEADER_BYTES + (long)buckets * ConnTableLayout.BUCKET_BYTES != size)
-            {
-                IoUtil.unmap(mapping);
-                throw new IOException("connection table layout does not match this version (byte 8)");
-            }
-            final UnsafeBuffer buckets0 =
-                new UnsafeBuffer(mapping, FILE_HEADER_BYTES, buckets * ConnTableLayout.BUCKET_BYTES);
-            return new ConnTableMemory(buckets0, buckets, file, readOnly, mapping);
+            final ConnTableMemory memory = map(channel, file, readOnly);
+            kept = !readOnly;
+            return memory;
         }
+        finally
+        {
+            if (!kept)
+            {
+                channel.close(); // releases the lock too; a mapping stays valid without its channel
+            }
+        }
+    }
+
+    private static void lockForWriting(final FileChannel channel, final Path file) throws IOException
+    {
+        FileLock lock;
+        try
+        {
+            lock = channel.tryLock();
+        }
+        catch (final OverlappingFileLockException ex)
+        {
+            lock = null; // held by another channel of this process
+        }
+        if (lock == null)
+        {
+            throw new IllegalStateException("connection table " + file + " is already open for writing by another " +
+                "ConnTable (in this process or another); one writer at a time, use ConnTable.inspect to read it");
+        }
+    }
+
+    private static ConnTableMemory map(final FileChannel channel, final Path file, final boolean readOnly)
+        throws IOException
+    {
+        final long size = channel.size();
+        if (size < FILE_HEADER_BYTES)
+        {
+            throw new IOException("not a connection table: " + size + " bytes, shorter than its header");
+        }
+        final MappedByteBuffer mapping =
+            channel.map(readOnly ? FileChannel.MapMode.READ_ONLY : FileChannel.MapMode.READ_WRITE, 0, size);
+        final UnsafeBuffer whole = new UnsafeBuffer(mapping);
+        if (whole.getLongVolatile(0) != MAGIC)
+        {
+            IoUtil.unmap(mapping);
+            throw new IOException("not a connection table (bad magic at byte 0)");
+        }
+        final int buckets = whole.getInt(12);
+        if (whole.getInt(8) != LAYOUT_VERSION || whole.getInt(16) != ConnTableLayout.WAYS ||
+            whole.getInt(20) != ConnTableLayout.LINE || buckets < 1 ||
+            FILE_HEADER_BYTES + (long)buckets * ConnTableLayout.BUCKET_BYTES != size)
+        {
+            IoUtil.unmap(mapping);
+            throw new IOException("connection table layout does not match this version (byte 8)");
+        }
+        final UnsafeBuffer buckets0 =
+            new UnsafeBuffer(mapping, FILE_HEADER_BYTES, buckets * ConnTableLayout.BUCKET_BYTES);
+        return new ConnTableMemory(buckets0, buckets, file, readOnly, mapping, readOnly ? null : channel);
     }
 
     void free()
@@ -159,6 +208,17 @@ final class ConnTableMemory
         else
         {
             IoUtil.unmap(owned);
+            if (lockedChannel != null)
+            {
+                try
+                {
+                    lockedChannel.close(); // and with it the lock: another writer may open the file now
+                }
+                catch (final IOException ex)
+                {
+                    throw new UncheckedIOException(file + ": " + ex.getMessage(), ex);
+                }
+            }
         }
     }
 }

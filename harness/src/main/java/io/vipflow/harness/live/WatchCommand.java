@@ -94,7 +94,7 @@ public final class WatchCommand implements Callable<Integer>
         try (WatchOutput output = new WatchOutput(System.out);
             KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
             LiveControlPlane live = new LiveControlPlane(cp, windowMillis * 1_000_000L, output);
-            Classifier classifier = new Classifier(cp, ClassifierConfig.defaults()))
+            Classifier classifier = new Classifier(cp, ClassifierConfig.defaults().withConnectionCapacity(1 << 20)))
         {
             final KubeWatch watch = KubeWatch.start(client, namespace, live, syncTimeout);
             final PrintWriter notices = spec.commandLine().getErr();

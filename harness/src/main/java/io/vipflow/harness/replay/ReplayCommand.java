@@ -56,7 +56,8 @@ public final class ReplayCommand implements Callable<Integer>
         node.validate(spec.commandLine());
         new Outputs().input("--cluster", cluster).input("--trace", trace).input("--churn", churn)
             .output("--decisions", decisions);
-        final ClassifierConfig config = ClassifierConfig.defaults()
+        // A capture may hold many flows: a table of a million (96 MiB), not the library's small default.
+        final ClassifierConfig config = ClassifierConfig.defaults().withConnectionCapacity(1 << 20)
             .withMidFlowPolicy(midFlow).withRemovedBackendPolicy(removedBackend);
         final PrintWriter err = spec.commandLine().getErr();
         final ReplaySummary summary = Replayer.run(new Replayer.Options(cluster, trace, churn, node.nodeName,
