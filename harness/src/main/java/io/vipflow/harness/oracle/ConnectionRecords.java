@@ -1,5 +1,6 @@
 package io.vipflow.harness.oracle;
 
+import io.vipflow.conntrack.ConnState;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -42,6 +43,9 @@ final class ConnectionRecords
 
     private final Map<String, Conn> connections = new HashMap<>();
     private final Map<String, Affinity> affinities = new HashMap<>();
+    // Flows whose latest packet moved them into ESTABLISHED from a state the table may evict: a concurrent
+    // eviction can have removed the table's entry just before that packet's update, which then finds it gone.
+    private final java.util.Set<String> establishedByLastPacket = new java.util.HashSet<>();
     // Records held after the last purge; the next runs when twice as many are held, so each record costs O(1)
     // amortised and the maps hold at most about twice the live records (or the floor).
     private int heldAfterPurge;
@@ -70,11 +74,33 @@ final class ConnectionRecords
     void putConnection(final String flowKey, final Conn conn)
     {
         connections.put(flowKey, conn);
+        establishedByLastPacket.remove(flowKey);
+    }
+
+    /** {@link #putConnection} for a packet that moved the flow from {@code previousState} to the record's state. */
+    void putConnection(final String flowKey, final Conn conn, final int previousState)
+    {
+        putConnection(flowKey, conn);
+        if (conn.state() == ConnState.ESTABLISHED && previousState != ConnState.ESTABLISHED)
+        {
+            establishedByLastPacket.add(flowKey);
+        }
+    }
+
+    /**
+     * Whether the connection table may no longer hold the flow's entry although the model does: it evicts every
+     * state but ESTABLISHED, and an entry that became ESTABLISHED on the latest packet may have been evicted
+     * while that packet was being classified.
+     */
+    boolean mayBeEvicted(final String flowKey, final Conn conn)
+    {
+        return conn.state() != ConnState.ESTABLISHED || establishedByLastPacket.contains(flowKey);
     }
 
     void removeConnection(final String flowKey)
     {
         connections.remove(flowKey);
+        establishedByLastPacket.remove(flowKey);
     }
 
     /**
@@ -91,6 +117,7 @@ final class ConnectionRecords
         }
         connections.values().removeIf(c -> c.expiry() <= nowNanos);
         affinities.values().removeIf(a -> a.expiry() <= nowNanos);
+        establishedByLastPacket.retainAll(connections.keySet());
         heldAfterPurge = held();
     }
 

@@ -50,6 +50,8 @@ public final class OracleRun
     private ProxyMode proxyMode = ProxyMode.NFTABLES;
     private long violations;
     private long checked;
+    private boolean evictionAllowed;
+    private long explainedByEviction;
 
     /**
      * @param config       the classifier's configuration (timeouts and policies).
@@ -64,6 +66,23 @@ public final class OracleRun
         this.nodeName = nodeName;
         this.nodeIps = List.copyOf(nodeIps);
         this.examplesKept = examplesKept;
+    }
+
+    /**
+     * Models a connection table smaller than its traffic: a decision that only an eviction explains (a flow whose
+     * entry was not ESTABLISHED scheduled again as new, an affinity record forgotten) is allowed, as
+     * {@link ReferenceModel#expectAfterEviction} describes, and counted ({@link #explainedByEviction}).
+     */
+    public OracleRun allowEviction()
+    {
+        this.evictionAllowed = true;
+        return this;
+    }
+
+    /** @return decisions allowed only because the table may have evicted an entry ({@link #allowEviction}). */
+    public long explainedByEviction()
+    {
+        return explainedByEviction;
     }
 
     /** The control plane's default scheduler, for the instances added from now on (see {@link ReferenceModel}). */
@@ -174,13 +193,31 @@ public final class OracleRun
     {
         checked++;
         final ReferenceModel model = models.get(instance);
-        final Expectation e = model.expect(t, nowNanos);
+        Expectation e = model.expect(t, nowNanos);
         final String mismatch = e.check(d);
         final String actual = d.backend() == null ? null : d.backend().name;
         if (mismatch == null)
         {
             model.commit(e, actual);
             return true;
+        }
+        if (evictionAllowed)
+        {
+            final Expectation evicted = model.expectAfterEviction(t, nowNanos);
+            if (evicted.check(d) == null)
+            {
+                explainedByEviction++;
+                if (d.verdict() == Verdict.DROP)
+                {
+                    model.commitTableFull(evicted);
+                }
+                else
+                {
+                    model.commit(evicted, actual);
+                }
+                return true;
+            }
+            e = model.expect(t, nowNanos);
         }
         violations++;
         byKind.merge(kind(e, d), 1L, Long::sum);

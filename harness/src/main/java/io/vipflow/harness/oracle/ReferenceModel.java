@@ -77,6 +77,10 @@ public final class ReferenceModel
         List<ReplyLookup.Match> replies = List.of();
         final List<String> paths = new ArrayList<>();
         long nowNanos;
+        /** Decide as if the table had evicted what it may evict: the flow's entry unless ESTABLISHED, affinity. */
+        boolean afterEviction;
+        /** The flow entry's state before this packet, for {@link #updatedEntry}. */
+        int previousState;
     }
 
     /**
@@ -198,6 +202,20 @@ public final class ReferenceModel
     }
 
     /**
+     * {@link #expect} as if the connection table had evicted, to make room for other flows, everything of this
+     * packet's it may evict: the flow's entry unless it is an ESTABLISHED TCP entry, and the client's affinity
+     * record. A table smaller than its traffic may do so at any moment, so a decision this allows is correct too.
+     * Does not change the model: pass the result to {@link #commit}.
+     */
+    public Expectation expectAfterEviction(final PacketTuple t, final long nowNanos)
+    {
+        final Plan plan = new Plan();
+        plan.nowNanos = nowNanos;
+        plan.afterEviction = true;
+        return pend(decide(t, nowNanos, plan), plan);
+    }
+
+    /**
      * What the classifier must do with a packet from a backend to a client (its {@code classifyReply}): REPLY
      * when it answers a live flow to that backend, else PASS (see {@link ReplyLookup}). Does not change the
      * model: pass the result to {@link #commit}, which restarts the answered flow's timer.
@@ -218,6 +236,27 @@ public final class ReferenceModel
         pendingExpectation = e;
         pendingPlan = plan;
         return e;
+    }
+
+    /**
+     * Applies an expectation from {@link #expectAfterEviction} whose decision was a refusal (the table was full):
+     * the flow's evicted entry is forgotten and nothing is recorded for the packet.
+     */
+    public void commitTableFull(final Expectation e)
+    {
+        if (e != pendingExpectation || !pendingPlan.afterEviction)
+        {
+            throw new IllegalStateException("commitTableFull must follow the expectAfterEviction call that returned " +
+                e);
+        }
+        if (pendingPlan.deleteEntry)
+        {
+            records.removeConnection(pendingPlan.flowKey);
+        }
+        pendingPlan.paths.forEach(path -> pathCounts.merge(path, 1L, Long::sum));
+        pathCounts.merge("table-full", 1L, Long::sum);
+        pendingExpectation = null;
+        pendingPlan = null;
     }
 
     /** {@link #commit(Expectation, String, String)} with the backend and frontend the decision names. */
@@ -256,7 +295,7 @@ public final class ReferenceModel
         }
         if (plan.updatedEntry != null)
         {
-            records.putConnection(plan.flowKey, plan.updatedEntry);
+            records.putConnection(plan.flowKey, plan.updatedEntry, plan.previousState);
         }
         if (!plan.replies.isEmpty())
         {
@@ -336,7 +375,15 @@ public final class ReferenceModel
         plan.client = src;
 
         boolean rescheduled = false;
-        final ConnectionRecords.Conn entry = records.liveConnection(plan.flowKey, nowNanos);
+        final ConnectionRecords.Conn recorded = records.liveConnection(plan.flowKey, nowNanos);
+        // The table never evicts an ESTABLISHED TCP entry (ConnTable#getOrCreate's eviction order).
+        final ConnectionRecords.Conn entry = plan.afterEviction && recorded != null &&
+            records.mayBeEvicted(plan.flowKey, recorded) ? null : recorded;
+        if (entry != recorded)
+        {
+            plan.deleteEntry = true;
+            plan.paths.add("evicted-entry");
+        }
         if (entry == null && records.hasExpiredConnection(plan.flowKey, nowNanos))
         {
             plan.paths.add("expired-entry");
@@ -374,6 +421,7 @@ public final class ReferenceModel
             {
                 // §3/§4: later packets of a flow stay on its backend while it is listed; timeout restarts.
                 final int next = tcp ? TcpTransitions.next(entry.state(), t.flags) : entry.state();
+                plan.previousState = entry.state();
                 plan.updatedEntry = new ConnectionRecords.Conn(entry.portKey(), entry.backend(),
                     entry.incarnation(), next, nowNanos + config.timeouts().nanos(next));
                 plan.paths.add(usable.contains(entry.backend()) ? "established" : "established-unusable-backend");
@@ -421,7 +469,8 @@ public final class ReferenceModel
         if (affinitySeconds > 0)
         {
             // §5: back to the previous backend if it is still usable and the record has not expired.
-            final ConnectionRecords.Affinity remembered = records.liveAffinity(src, portKey, nowNanos);
+            final ConnectionRecords.Affinity remembered = plan.afterEviction ? null :
+                records.liveAffinity(src, portKey, nowNanos);
             if (remembered != null && isListed(portKey, portKey, remembered.backend(), remembered.incarnation()) &&
                 usable.contains(remembered.backend()))
             {
@@ -442,6 +491,11 @@ public final class ReferenceModel
         plan.newFlowExpiry = nowNanos + config.timeouts().nanos(state);
         plan.paths.add(rescheduled ? "new-flow-rescheduled" : "new-flow");
         final Expectation dnat = Expectation.dnat(label, allowed, true);
+        if (plan.afterEviction)
+        {
+            // A table full of flows it may not evict refuses the new one (ConnTable#getOrCreate answers FULL).
+            return Expectation.anyOf(List.of(dnat, Expectation.of(Verdict.DROP, Reason.TABLE_FULL, label)));
+        }
         if (allowed == usable && mayFindNoDestination(frontend.service(), selection, usable))
         {
             // IPVS ip_vs_leave: the scheduler returned no destination; the packet is refused (ICMP port unreachable).

@@ -162,8 +162,10 @@ public final class Soak
         moveTo(cluster.initial());
         for (int w = 0; w < shards.length; w++)
         {
+            // The flood overfills the table on purpose, so the model allows what eviction may decide.
             final OracleRun shard = new OracleRun(config, ClusterGenerator.BALANCER_NODE,
-                List.of(ClusterGenerator.BALANCER_NODE_IP), EXAMPLES).defaultScheduler(base.schedulers().get(0));
+                List.of(ClusterGenerator.BALANCER_NODE_IP), EXAMPLES).defaultScheduler(base.schedulers().get(0))
+                .allowEviction();
             cluster.initial().services().forEach(shard::upsertService);
             cluster.initial().slices().forEach(shard::upsertSlice);
             shard.addInstance();

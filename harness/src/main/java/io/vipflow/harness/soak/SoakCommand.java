@@ -100,9 +100,10 @@ public final class SoakCommand implements Callable<Integer>
         final SoakVerdict verdict = SoakVerdict.of(totals, options.durationNanos());
         final Soak.Round last = totals.rounds().get(totals.rounds().size() - 1);
         out.println(checkpointLine(last));
-        out.printf("packets %,d, churn events %,d, decisions checked %,d (per worker %s), verdicts %s%n",
-            last.packets(), totals.churnEvents(), totals.oracleChecked(),
-            java.util.Arrays.toString(totals.checkedPerWorker()), totals.verdicts());
+        out.printf("packets %,d, churn events %,d, decisions checked %,d (per worker %s; %,d allowed only as " +
+            "what an eviction may decide), verdicts %s%n", last.packets(), totals.churnEvents(),
+            totals.oracleChecked(), java.util.Arrays.toString(totals.checkedPerWorker()), totals.explainedByEviction(),
+            totals.verdicts());
         out.println("counters " + totals.counters());
         verdict.trends().forEach(t -> out.println("  " + t));
         totals.oracleExamples().forEach(e -> out.println("  oracle: " + e));
@@ -137,6 +138,7 @@ public final class SoakCommand implements Callable<Integer>
         doc.put("trends", verdict.trends());
         doc.put("oracleChecked", totals.oracleChecked());
         doc.put("oracleViolations", totals.oracleViolations());
+        doc.put("explainedByEviction", totals.explainedByEviction());
         doc.put("oracleViolationsByKind", totals.oracleByKind());
         doc.put("oracleExamples", totals.oracleExamples());
         doc.put("checkedPerWorker", totals.checkedPerWorker());

@@ -27,6 +27,7 @@ public final class SoakTotals
     long churnEvents;
     long oracleChecked;
     long oracleViolations;
+    long explainedByEviction;
     long counterViolationCount;
     Map<String, Long> counters = Map.of();
 
@@ -44,6 +45,7 @@ public final class SoakTotals
             checkedPerWorker[w] += shards[w].checked();
             oracleChecked += shards[w].checked();
             oracleViolations += shards[w].violations();
+            explainedByEviction += shards[w].explainedByEviction();
             shards[w].violationsByKind().forEach((k, v) -> oracleByKind.merge(k, v, Long::sum));
             for (final String e : shards[w].examples())
             {
@@ -85,6 +87,12 @@ public final class SoakTotals
     public long oracleViolations()
     {
         return oracleViolations;
+    }
+
+    /** Decisions the model allowed only because the table, overfilled by the flood, may have evicted an entry. */
+    public long explainedByEviction()
+    {
+        return explainedByEviction;
     }
 
     public Map<String, Long> oracleByKind()

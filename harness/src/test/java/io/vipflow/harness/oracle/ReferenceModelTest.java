@@ -138,6 +138,39 @@ class ReferenceModelTest
         assertEquals("default/web:53", send(m, udp(CLIENT, 7, VIP, 53), 0).servicePortLabel());
     }
 
+    /**
+     * What a table smaller than its traffic may decide (ConnTable#getOrCreate's eviction order: never an
+     * ESTABLISHED TCP entry): a flow whose entry is still embryonic, or became ESTABLISHED only on its latest packet
+     * (the eviction raced that packet's update), may be scheduled again as new; an older ESTABLISHED flow may not; a
+     * new flow may be refused as table-full, and then nothing is recorded for it.
+     */
+    @Test
+    void afterEvictionOnlyWhatTheTableMayEvictIsForgotten()
+    {
+        final ReferenceModel m = webModel(MidFlowPolicy.SCHEDULE, RemovedBackendPolicy.DROP);
+        send(m, tcp(CLIENT, 1, VIP, 80, SYN), 0, B);
+        assertDnat(m.expectAfterEviction(tcp(CLIENT, 1, VIP, 80, ACK), SECOND), true, A, B);
+        // The ACK found its entry and established the flow on B; the entry may have been lost while it was
+        // classified, so the next packet may still find none.
+        assertDnat(send(m, tcp(CLIENT, 1, VIP, 80, ACK), SECOND), false, B);
+        assertDnat(m.expectAfterEviction(tcp(CLIENT, 1, VIP, 80, PSH | ACK), 2 * SECOND), true, A, B);
+        assertDnat(send(m, tcp(CLIENT, 1, VIP, 80, PSH | ACK), 2 * SECOND), false, B);
+        // That packet found it ESTABLISHED: from now on it can never be evicted.
+        final Expectation established = m.expectAfterEviction(tcp(CLIENT, 1, VIP, 80, ACK), 3 * SECOND);
+        assertDnat(established, false, B);
+        assertTrue(established.alternatives().isEmpty(), established.toString());
+        m.commit(established, B);
+
+        final Expectation full = m.expectAfterEviction(tcp(CLIENT, 2, VIP, 80, SYN), 4 * SECOND);
+        assertDnat(full, true, A, B);
+        assertEquals(List.of(Verdict.DROP), full.alternatives().stream().map(Expectation::verdict).toList());
+        assertEquals(Reason.TABLE_FULL, full.alternatives().get(0).reason());
+        m.commitTableFull(full);
+        // Refused, so the next packet of that flow finds no entry: a mid-flow packet is scheduled as new.
+        assertDnat(send(m, tcp(CLIENT, 2, VIP, 80, ACK), 5 * SECOND), true, A, B);
+        assertDnat(send(m, tcp(CLIENT, 1, VIP, 80, ACK), 6 * SECOND), false, B);
+    }
+
     @Test
     void nodePortsOnlyForNodePortAndLoadBalancerTypes()
     {

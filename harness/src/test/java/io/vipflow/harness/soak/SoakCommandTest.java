@@ -58,6 +58,34 @@ class SoakCommandTest
         assertTrue(doc.get("counters").get("inserts").asLong() > 0, text);
     }
 
+    /**
+     * A table far smaller than the traffic (256 entries under a SYN flood): eviction decides many packets, and the
+     * reference model, which allows what eviction may decide, finds no violation.
+     */
+    @Test
+    void aTinyTableIsCheckedWithEvictionModelled() throws Exception
+    {
+        final Path json = dir.resolve("tiny.json");
+        final PrintStream saved = System.out;
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try
+        {
+            Main.execute("soak", "--duration", "4s", "--workers", "2", "--seed", "5", "--round-packets", "20000",
+                "--capacity", "256", "--checkpoint", "4s", "--json", json.toString());
+        }
+        finally
+        {
+            System.setOut(saved);
+        }
+        final String text = out.toString(StandardCharsets.UTF_8);
+        final JsonNode doc = new ObjectMapper().readTree(json.toFile());
+        assertTrue(doc.get("oracleChecked").asLong() >= 20_000, text);
+        assertEquals(0, doc.get("oracleViolations").asLong(), text);
+        assertTrue(doc.get("explainedByEviction").asLong() > 0, "eviction decided packets: " + text);
+        assertEquals(0, doc.get("counterViolations").asLong(), text);
+    }
+
     @Test
     void durationsNeedAUnit()
     {
