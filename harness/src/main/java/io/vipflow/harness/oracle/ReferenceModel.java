@@ -490,18 +490,18 @@ public final class ReferenceModel
         plan.newFlowState = state;
         plan.newFlowExpiry = nowNanos + config.timeouts().nanos(state);
         plan.paths.add(rescheduled ? "new-flow-rescheduled" : "new-flow");
-        final Expectation dnat = Expectation.dnat(label, allowed, true);
+        final List<Expectation> outcomes = new ArrayList<>(List.of(Expectation.dnat(label, allowed, true)));
         if (plan.afterEviction)
         {
             // A table full of flows it may not evict refuses the new one (ConnTable#getOrCreate answers FULL).
-            return Expectation.anyOf(List.of(dnat, Expectation.of(Verdict.DROP, Reason.TABLE_FULL, label)));
+            outcomes.add(Expectation.of(Verdict.DROP, Reason.TABLE_FULL, label));
         }
         if (allowed == usable && mayFindNoDestination(frontend.service(), selection, usable))
         {
             // IPVS ip_vs_leave: the scheduler returned no destination; the packet is refused (ICMP port unreachable).
-            return Expectation.anyOf(List.of(dnat, Expectation.of(Verdict.REJECT, Reason.NO_DESTINATION, label)));
+            outcomes.add(Expectation.of(Verdict.REJECT, Reason.NO_DESTINATION, label));
         }
-        return dnat;
+        return outcomes.size() == 1 ? outcomes.get(0) : Expectation.anyOf(outcomes);
     }
 
     /**
