@@ -14,7 +14,8 @@ import org.agrona.concurrent.NanoClock;
  * <p>
  * One sweeper per classifier. The clock must be the one the data plane passes to {@code classify}. Once the
  * classifier is closed, {@link #doWork} throws {@link AgentTerminationException}, which ends the agent's runner:
- * a sweeper stopped after its classifier neither touches the freed tables nor keeps reporting errors.
+ * a sweeper stopped after its classifier neither touches the freed tables nor keeps reporting errors (Agrona's
+ * runner hands that one exception to its error handler as it stops).
  * <p>
  * Thread contract: one thread runs the agent (its runner's).
  */

@@ -77,7 +77,7 @@ public final class SyncedFlows
             {
                 EntryAccounting.recount(backend.counters, -1, state);
             }
-            classifier.stats().entries.increment();
+            ClassifierStats.add(classifier.stats().entries, 1);
             return APPLIED;
         }
         if (view.backendId() != id)

@@ -43,6 +43,7 @@ public final class ControlPlane
     private final BackendIds ids;
     private final ServiceCompiler compiler;
     private final SnapshotState state = new SnapshotState();
+    private NodeTraffic traffic;
     private ProxyMode proxyMode = ProxyMode.NFTABLES;
     private long generation;
     private long compiles;
@@ -93,6 +94,30 @@ public final class ControlPlane
         this.seed = seed;
         this.compiler = new ServiceCompiler(this.nodeName, this.nodeIps, ids::servicePortId, ids::backendId,
             ids::counters);
+        this.traffic = new NodeTraffic(NodeNetwork.defaults(), this.nodeIps, ProxyMode.NFTABLES);
+    }
+
+    /**
+     * Sets the node's zone, cluster and Service CIDRs and masquerade-all ({@link NodeNetwork}); takes effect at the
+     * next {@link #publish}. A change of zone or of the node-hint gate recompiles every Service, since each one's
+     * cluster set depends on them (kube-proxy {@code CategorizeEndpoints} runs again on a Node label change).
+     * Control-plane thread only.
+     */
+    public void nodeNetwork(final NodeNetwork network)
+    {
+        final NodeNetwork old = traffic.network;
+        if (!old.zone().equals(network.zone()) || old.preferSameNode() != network.preferSameNode())
+        {
+            compiler.topology(network.zone(), network.preferSameNode());
+            dirty.addAll(services.keySet());
+        }
+        traffic = new NodeTraffic(network, nodeIps, proxyMode);
+    }
+
+    /** The node network given last (the defaults until one is). Control-plane thread only. */
+    public NodeNetwork nodeNetwork()
+    {
+        return traffic.network;
     }
 
     /**
@@ -107,6 +132,7 @@ public final class ControlPlane
             proxyMode = mode;
             compiler.proxyMode(mode);
             defaultFactory = factory(defaultScheduler, defaultSchedulerFlags);
+            traffic = new NodeTraffic(traffic.network, nodeIps, mode);
             dirty.addAll(services.keySet());
         }
         return this;
@@ -267,36 +293,38 @@ public final class ControlPlane
             releaseIds(old, next[i]);
         }
         ids.endPublish();
-        final Snapshot snapshot = state.done(++generation);
+        final Snapshot snapshot = state.done(++generation, traffic);
         current = snapshot;
         return snapshot;
     }
 
-    /** Forgets the ids {@code old} held that {@code next} no longer uses; O(size of the two). */
+    /**
+     * Forgets the ids {@code old} held that {@code next} no longer uses: O(size of the two), with no key rebuilt
+     * or hashed for a backend that stays.
+     */
     private void releaseIds(final ServiceCompiler.Compiled old, final ServiceCompiler.Compiled next)
     {
         if (old == null)
         {
             return;
         }
-        final Set<String> kept = new HashSet<>();
-        if (next != null)
-        {
-            kept.addAll(next.portKeys());
-            kept.addAll(next.backendKeys());
-        }
         for (final String k : old.portKeys())
         {
-            if (!kept.contains(k))
+            if (next == null || !next.portKeys().contains(k))
             {
                 ids.releaseServicePort(k);
             }
         }
-        for (final String k : old.backendKeys())
+        for (final ServicePort sp : old.ports())
         {
-            if (!kept.contains(k))
+            final ServicePort kept = next == null ? null : next.port(sp.id);
+            for (int i = 0; i < sp.listedCount(); i++)
             {
-                ids.releaseBackend(k);
+                final Backend b = sp.listed(i);
+                if (kept == null || kept.backend(b.id) == null)
+                {
+                    ids.releaseBackend(b.idKey);
+                }
             }
         }
     }
@@ -305,6 +333,12 @@ public final class ControlPlane
     long compileCount()
     {
         return compiles;
+    }
+
+    /** Backends holding an id now. */
+    int backendIdCount()
+    {
+        return ids.backendCount();
     }
 
     /** Entries written to the snapshots' frontend, backend and reply tables since this control plane was made. */

@@ -24,11 +24,9 @@ final class ServiceCompiler
     /**
      * What compiling one Service produced, kept until the Service or one of its slices changes.
      *
-     * @param portKeys    the id keys of its Service ports, parallel to {@code ports}
-     * @param backendKeys the id keys of its listed backends, every port's in turn
+     * @param portKeys the id keys of its Service ports, parallel to {@code ports} (a backend holds its own)
      */
-    record Compiled(ServiceSpec spec, List<ServicePort> ports, List<Frontend> frontends, List<String> portKeys,
-        List<String> backendKeys)
+    record Compiled(ServiceSpec spec, List<ServicePort> ports, List<Frontend> frontends, List<String> portKeys)
     {
         /** The port with this id, or null. */
         ServicePort port(final int id)
@@ -49,6 +47,8 @@ final class ServiceCompiler
     private final ToIntFunction<String> servicePortIds;
     private final ToIntFunction<String> backendIds;
     private final IntFunction<ConnCounters> counters;
+    private String zone = "";
+    private boolean preferSameNode = true;
     private ProxyMode proxyMode = ProxyMode.NFTABLES;
 
     ServiceCompiler(final String nodeName, final List<long[]> nodeIps, final ToIntFunction<String> servicePortIds,
@@ -59,6 +59,13 @@ final class ServiceCompiler
         this.nodeIps = nodeIps;
         this.servicePortIds = servicePortIds;
         this.backendIds = backendIds;
+    }
+
+    /** The node's zone and the node-hint gate, for the topology of cluster sets compiled from now on. */
+    void topology(final String nodeZone, final boolean nodeHints)
+    {
+        this.zone = nodeZone;
+        this.preferSameNode = nodeHints;
     }
 
     void proxyMode(final ProxyMode mode)
@@ -76,7 +83,6 @@ final class ServiceCompiler
         final List<ServicePort> ports = new ArrayList<>();
         final List<Frontend> frontends = new ArrayList<>();
         final List<String> portKeys = new ArrayList<>();
-        final List<String> backendKeys = new ArrayList<>();
         if (spec.type() != ServiceType.EXTERNAL_NAME)
         {
             for (final ServicePortSpec portSpec : spec.ports())
@@ -91,7 +97,7 @@ final class ServiceCompiler
                         (ipv6 ? 6 : 4);
                     final int id = servicePortIds.applyAsInt(portKey);
                     final ServicePort sp = compilePort(id, portKey, spec, portSpec, ipv6, slices, scheduler,
-                        previous == null ? null : previous.port(id), backendKeys);
+                        previous == null ? null : previous.port(id));
                     ports.add(sp);
                     portKeys.add(portKey);
                     final int first = frontends.size();
@@ -103,17 +109,18 @@ final class ServiceCompiler
                 }
             }
         }
-        return new Compiled(spec, ports, frontends, portKeys, backendKeys);
+        return new Compiled(spec, ports, frontends, portKeys);
     }
 
     /**
-     * docs/SEMANTICS.md §2 (kube-proxy {@code CategorizeEndpoints}): the cluster set is the ready endpoints, or, when
-     * none is ready, the serving and terminating ones; the local set applies the same rule to this node's
-     * endpoints. Every listed endpoint keeps an id, whatever its conditions, so its flows stay.
+     * docs/SEMANTICS.md §2 (kube-proxy {@code pkg/proxy/topology.go} {@code CategorizeEndpoints}): the cluster set is
+     * the ready endpoints the topology mode allows, or, when none is ready, the serving and terminating ones
+     * whatever their hints; the local set applies the ready/serving-terminating rule to this node's endpoints and
+     * ignores topology. Every listed endpoint keeps an id, whatever its conditions, so its flows stay.
      */
     private ServicePort compilePort(final int id, final String portKey, final ServiceSpec spec,
         final ServicePortSpec portSpec, final boolean ipv6, final Collection<EndpointSliceSpec> slices,
-        final SchedulerFactory scheduler, final ServicePort previous, final List<String> backendKeys)
+        final SchedulerFactory scheduler, final ServicePort previous)
     {
         // An address may appear in several slices while they are being rebalanced; the first slice by name
         // wins, as slices are handed over in name order.
@@ -137,7 +144,9 @@ final class ServiceCompiler
                 byName.putIfAbsent(name, new Listed(addr, target.port(), e));
             }
         }
-        final boolean anyReady = byName.values().stream().anyMatch(l -> l.endpoint.ready());
+        final Topology topology = topologyMode(byName.values());
+        final boolean anyClusterReady = byName.values().stream()
+            .anyMatch(l -> l.endpoint.ready() && availableForTopology(l.endpoint, topology));
         final boolean anyLocalReady = byName.values().stream().anyMatch(l -> l.endpoint.ready() && isLocal(l));
         // IPVS mode: a Local policy without local endpoints falls back to the cluster endpoints (ipvs/proxier.go
         // syncEndpoint, "if there are no local endpoints, use all endpoints").
@@ -148,16 +157,17 @@ final class ServiceCompiler
         {
             final Listed l = entry.getValue();
             final EndpointSpec e = l.endpoint;
-            final boolean inCluster = anyReady ? e.ready() : e.serving() && e.terminating();
+            // Topology narrows the cluster set only; the serving-and-terminating fallback ignores it.
+            final boolean inCluster = anyClusterReady ? e.ready() && availableForTopology(e, topology) :
+                e.serving() && e.terminating();
             final boolean inLocal = localFallback ? inCluster :
                 isLocal(l) && (anyLocalReady ? e.ready() : e.serving() && e.terminating());
             final String backendKey = portKey + "|" + entry.getKey();
-            backendKeys.add(backendKey);
             final int backendId = backendIds.applyAsInt(backendKey);
             // The id stands for (Service port, address, port), so an equal backend of the last compile is reused.
             final Backend kept = previous == null ? null : previous.backend(backendId);
             finalList.add(kept != null && kept.sameAs(e, inCluster, inLocal) ? kept :
-                new Backend(backendId, ipv6, l.addr[0], l.addr[1], l.port, e, inCluster, inLocal,
+                new Backend(backendId, backendKey, ipv6, l.addr[0], l.addr[1], l.port, e, inCluster, inLocal,
                     counters.apply(backendId)));
         }
         finalList.sort(Comparator.comparing(b -> b.name));
@@ -205,6 +215,74 @@ final class ServiceCompiler
 
     private record Listed(long[] addr, int port, EndpointSpec endpoint)
     {
+    }
+
+    /** kube-proxy's topology modes: none, {@code PreferSameZone}, {@code PreferSameNode}. */
+    enum Topology
+    {
+        NONE, SAME_ZONE, SAME_NODE
+    }
+
+    /**
+     * kube-proxy {@code pkg/proxy/topology.go} {@code topologyModeFromHints}, over the ready endpoints only: node
+     * hints when the gate is on, every ready endpoint has one and one names this node; else zone hints when every
+     * ready endpoint has one and one names this node's zone (an empty zone never matches); else none.
+     */
+    private Topology topologyMode(final Collection<Listed> listed)
+    {
+        boolean anyReady = false;
+        boolean allNodeHints = true;
+        boolean forThisNode = false;
+        boolean allZoneHints = true;
+        boolean forThisZone = false;
+        for (final Listed l : listed)
+        {
+            final EndpointSpec e = l.endpoint;
+            if (!e.ready())
+            {
+                continue;
+            }
+            anyReady = true;
+            if (e.nodeHints().isEmpty())
+            {
+                allNodeHints = false;
+            }
+            else if (e.nodeHints().contains(nodeName))
+            {
+                forThisNode = true;
+            }
+            if (e.zoneHints().isEmpty())
+            {
+                allZoneHints = false;
+            }
+            else if (e.zoneHints().contains(zone))
+            {
+                forThisZone = true;
+            }
+        }
+        if (!anyReady)
+        {
+            return Topology.NONE;
+        }
+        if (preferSameNode && allNodeHints && forThisNode)
+        {
+            return Topology.SAME_NODE;
+        }
+        return allZoneHints && forThisZone ? Topology.SAME_ZONE : Topology.NONE;
+    }
+
+    /** kube-proxy {@code availableForTopology}: no fallback here, the fallback is in the choice of mode. */
+    private boolean availableForTopology(final EndpointSpec e, final Topology mode)
+    {
+        switch (mode)
+        {
+            case SAME_NODE:
+                return e.nodeHints().contains(nodeName);
+            case SAME_ZONE:
+                return e.zoneHints().contains(zone);
+            default:
+                return true;
+        }
     }
 
     private boolean isLocal(final Listed l)

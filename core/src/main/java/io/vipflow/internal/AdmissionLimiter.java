@@ -1,4 +1,4 @@
-package io.vipflow.conntrack;
+package io.vipflow.internal;
 
 import java.util.concurrent.atomic.AtomicLong;
 

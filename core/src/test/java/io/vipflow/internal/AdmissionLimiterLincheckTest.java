@@ -1,4 +1,4 @@
-package io.vipflow.conntrack;
+package io.vipflow.internal;
 
 import org.jetbrains.lincheck.datastructures.LongGen;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;

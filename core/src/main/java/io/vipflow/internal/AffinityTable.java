@@ -1,4 +1,4 @@
-package io.vipflow.affinity;
+package io.vipflow.internal;
 
 import io.vipflow.conntrack.ConnState;
 import io.vipflow.conntrack.ConnTable;

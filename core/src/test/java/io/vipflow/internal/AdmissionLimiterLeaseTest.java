@@ -1,4 +1,4 @@
-package io.vipflow.conntrack;
+package io.vipflow.internal;
 
 import org.junit.jupiter.api.Test;
 
