@@ -242,7 +242,10 @@ public final class Classifier implements AutoCloseable
                 finish(tuples[i], out[i].slotHint, nowNanos, out[i]);
             }
         }
-        batchSink = touched;
+        if (count > 0)
+        {
+            out[0].touched = touched;
+        }
     }
 
     /**
@@ -334,10 +337,6 @@ public final class Classifier implements AutoCloseable
     {
         return a == null ? "null" : Integer.toString(a.length);
     }
-
-    /** Written by {@link #classifyBatch} so the loads it issues for their side effect on the caches stay. */
-    @SuppressWarnings("unused")
-    private long batchSink;
 
     /**
      * First half of classification: the frontend and the flow key. Returns true when the packet
