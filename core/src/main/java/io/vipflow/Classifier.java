@@ -242,7 +242,10 @@ public final class Classifier implements AutoCloseable
                 finish(tuples[i], out[i].slotHint, nowNanos, out[i]);
             }
         }
-        batchSink = touched;
+        if (count > 0)
+        {
+            out[0].touched = touched;
+        }
     }
 
     /**
@@ -334,10 +337,6 @@ public final class Classifier implements AutoCloseable
     {
         return a == null ? "null" : Integer.toString(a.length);
     }
-
-    /** Written by {@link #classifyBatch} so the loads it issues for their side effect on the caches stay. */
-    @SuppressWarnings("unused")
-    private long batchSink;
 
     /**
      * First half of classification: the frontend and the flow key. Returns true when the packet
@@ -645,7 +644,7 @@ public final class Classifier implements AutoCloseable
         {
             events.flowEvent(FlowEvents.CREATED, d.key, chosen, state, ttl);
         }
-        stats.entries.increment();
+        ClassifierStats.add(stats.entries, 1);
         count(d, ClassifierStats.INSERTS);
         if (sp.affinityTimeoutNanos > 0)
         {

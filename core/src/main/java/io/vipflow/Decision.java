@@ -53,6 +53,13 @@ public final class Decision
     int bucket2;
     int homeSlot;
     int slotHint;
+    /**
+     * Written by a batch with the sum of the words it loaded for their side effect on the caches, so the loads stay.
+     * In the caller's decision rather than in the shared classifier, so that batches on several threads do not all
+     * write one cache line (the one holding the classifier's fields, which every packet reads).
+     */
+    @SuppressWarnings("unused")
+    long touched;
 
     /** A decision for one thread's packets, one at a time. */
     public Decision()
