@@ -14,9 +14,11 @@ import java.util.List;
  * Layout: the key's hash picks a segment by its bits 40 and up, and a slot inside the segment by its low bits;
  * each segment is open addressing with linear probing over parallel arrays (keys three longs a slot: hi, lo, port
  * and protocol, so a probe touches one cache line), at most half full. The directory is two arrays of segment
- * references, so a lookup costs two loads more than a single flat table. Hand-written because the data plane
- * needs allocation-free lookups on primitive keys, which the persistent maps of the usual libraries (hash tries
- * over boxed keys) do not give.
+ * references, so a lookup costs two loads more than a single flat table. A map of at most {@link #FLAT_MAX}
+ * entries is one segment, held in fields of its own and copied whole by an edit (a few KiB): its lookups go
+ * straight to the slot, as a flat table's do, which is what the frontend table of a small cluster is.
+ * Hand-written because the data plane needs allocation-free lookups on primitive keys, which the persistent maps
+ * of the usual libraries (hash tries over boxed keys) do not give.
  * <p>
  * Thread contract: a published version is never written again; lookups are allocation-free and safe from any
  * thread once it is published. An {@link Editor} belongs to the one control-plane thread.
@@ -25,11 +27,11 @@ import java.util.List;
  */
 final class AddressPortMap<V>
 {
-    /** Average entries per segment above which an edit re-splits the whole map (into four times the segments). */
-    private static final int MAX_AVERAGE = 64;
-    /** Average entries per segment a full build aims at. */
+    /** Average entries per segment of a small map (see {@link #segmentsFor}). */
     private static final int TARGET_AVERAGE = 16;
     private static final int MIN_SEGMENT_SLOTS = 8;
+    /** Entries up to which a map stays one segment, looked up without the directory. */
+    static final int FLAT_MAX = 512;
     private static final int SEGMENT_SHIFT = 40;
     private static final AddressPortMap<?> EMPTY = new AddressPortMap<>(new long[][] {new long[MIN_SEGMENT_SLOTS * 3]},
         new Object[][] {new Object[MIN_SEGMENT_SLOTS]}, new int[1], 0);
@@ -38,6 +40,10 @@ final class AddressPortMap<V>
     private final Object[][] values;
     private final int[] counts;
     private final int segmentMask;
+    /** The one segment's arrays and slot mask when the map has one segment, else null and 0. */
+    private final long[] flatKeys;
+    private final Object[] flatValues;
+    private final int flatMask;
     private final int size;
     private volatile List<V> all;
 
@@ -47,6 +53,9 @@ final class AddressPortMap<V>
         this.values = values;
         this.counts = counts;
         this.segmentMask = values.length - 1;
+        this.flatKeys = values.length == 1 ? keys[0] : null;
+        this.flatValues = values.length == 1 ? values[0] : null;
+        this.flatMask = values.length == 1 ? values[0].length - 1 : 0;
         this.size = size;
     }
 
@@ -62,10 +71,16 @@ final class AddressPortMap<V>
     {
         final int pp = portProto(port, protocol);
         final long h = hash(hi, lo, pp);
-        final int s = (int)(h >>> SEGMENT_SHIFT) & segmentMask;
-        final long[] k = keys[s];
-        final Object[] vs = values[s];
-        final int mask = vs.length - 1;
+        long[] k = flatKeys;
+        Object[] vs = flatValues;
+        int mask = flatMask;
+        if (vs == null)
+        {
+            final int s = (int)(h >>> SEGMENT_SHIFT) & segmentMask;
+            k = keys[s];
+            vs = values[s];
+            mask = vs.length - 1;
+        }
         int i = (int)h & mask;
         Object v;
         while ((v = vs[i]) != null)
@@ -83,6 +98,12 @@ final class AddressPortMap<V>
     int size()
     {
         return size;
+    }
+
+    /** Segments in the directory; 1 for a flat map (for tests). */
+    int segmentCount()
+    {
+        return values.length;
     }
 
     /** Every value, in no particular order; built at the first call (for tools, never on the data plane). */
@@ -159,7 +180,8 @@ final class AddressPortMap<V>
                 keys[s][at * 3 + 1] = lo;
                 keys[s][at * 3 + 2] = pp;
                 values[s][at] = value;
-                if (size > values.length * MAX_AVERAGE)
+                if (values.length == 1 ? size > FLAT_MAX :
+                    size > resplitSize(values.length) && segmentsFor(size) > values.length)
                 {
                     resplit();
                 }
@@ -223,14 +245,12 @@ final class AddressPortMap<V>
             return new AddressPortMap<>(keys, values, counts, size);
         }
 
-        /** Spreads the entries over enough segments for {@link #TARGET_AVERAGE} a segment. */
+        /** Spreads the entries over {@link #segmentsFor} segments. */
         private void resplit()
         {
-            int segments = 1;
-            while (segments * TARGET_AVERAGE < size)
-            {
-                segments <<= 1;
-            }
+            final int segments = segmentsFor(size);
+            // Room for three times the average, so that most segments need not grow soon.
+            final int slots = Math.max(MIN_SEGMENT_SLOTS, Integer.highestOneBit(3 * size / segments) << 1);
             final long[][] oldKeys = keys;
             final Object[][] oldValues = values;
             keys = new long[segments][];
@@ -240,8 +260,8 @@ final class AddressPortMap<V>
             Arrays.fill(copied, true);
             for (int s = 0; s < segments; s++)
             {
-                keys[s] = new long[TARGET_AVERAGE * 2 * 3];
-                values[s] = new Object[TARGET_AVERAGE * 2];
+                keys[s] = new long[slots * 3];
+                values[s] = new Object[slots];
             }
             size = 0;
             for (int s = 0; s < oldValues.length; s++)
@@ -293,6 +313,34 @@ final class AddressPortMap<V>
             counts[s] = 0;
             reinsert(k, v);
         }
+    }
+
+    /**
+     * The segments for {@code n} entries, a power of two: n/16 for a small map, about 4·√n for a large one. An edit
+     * copies the directory (a few bytes a segment) and each segment it writes (a few dozen bytes an entry), so a
+     * directory that grew with the map would make every publish cost in proportion to the cluster (n/16 segments of
+     * a million backends: 850 KB a table a publish); at 4·√n the two copies stay near each other (4,096 segments of
+     * about 250 entries).
+     */
+    static int segmentsFor(final int n)
+    {
+        final long want = Math.min(n / TARGET_AVERAGE, 4 * (long)Math.sqrt(n));
+        int segments = 1;
+        while (segments < want)
+        {
+            segments <<= 1;
+        }
+        return segments;
+    }
+
+    /**
+     * The size past which a map of {@code segments} segments re-splits: when {@link #segmentsFor} asks for more
+     * than twice as many (n/16 > 2·S and 4·√n > 2·S), so a re-split, which moves every entry, comes after the map
+     * has grown by a factor of two to four.
+     */
+    private static long resplitSize(final int segments)
+    {
+        return Math.max(32L * segments, (long)segments * segments / 4);
     }
 
     /** The slot holding the key, or the empty slot where it would go. */

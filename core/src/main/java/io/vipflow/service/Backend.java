@@ -33,12 +33,16 @@ public final class Backend
     public final boolean inLocalSet;
     /** Live connection counts; the same object for as long as the backend keeps its id. */
     public final ConnCounters counters;
+    /** The key its id is registered under ({@code servicePortKey|name}), to release the id when it leaves. */
+    final String idKey;
     /** Built with the snapshot, on the control plane, so that reading it costs the data plane nothing. */
     private final InetSocketAddress socketAddress;
 
-    Backend(final int id, final boolean ipv6, final long addrHi, final long addrLo, final int port,
-        final EndpointSpec endpoint, final boolean inClusterSet, final boolean inLocalSet, final ConnCounters counters)
+    Backend(final int id, final String idKey, final boolean ipv6, final long addrHi, final long addrLo,
+        final int port, final EndpointSpec endpoint, final boolean inClusterSet, final boolean inLocalSet,
+        final ConnCounters counters)
     {
+        this.idKey = idKey;
         this.counters = counters;
         this.id = id;
         this.ipv6 = ipv6;

@@ -94,6 +94,12 @@ final class BackendIds
         }
     }
 
+    /** Backend keys holding an id (for tests). */
+    int backendCount()
+    {
+        return backendIds.size();
+    }
+
     private void claim(final String key)
     {
         if (loadedUnclaimed != null)

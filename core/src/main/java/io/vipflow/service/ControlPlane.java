@@ -251,31 +251,33 @@ public final class ControlPlane
         return snapshot;
     }
 
-    /** Forgets the ids {@code old} held that {@code next} no longer uses; O(size of the two). */
+    /**
+     * Forgets the ids {@code old} held that {@code next} no longer uses: O(size of the two), with no key rebuilt
+     * or hashed for a backend that stays.
+     */
     private void releaseIds(final ServiceCompiler.Compiled old, final ServiceCompiler.Compiled next)
     {
         if (old == null)
         {
             return;
         }
-        final Set<String> kept = new HashSet<>();
-        if (next != null)
-        {
-            kept.addAll(next.portKeys());
-            kept.addAll(next.backendKeys());
-        }
         for (final String k : old.portKeys())
         {
-            if (!kept.contains(k))
+            if (next == null || !next.portKeys().contains(k))
             {
                 ids.releaseServicePort(k);
             }
         }
-        for (final String k : old.backendKeys())
+        for (final ServicePort sp : old.ports())
         {
-            if (!kept.contains(k))
+            final ServicePort kept = next == null ? null : next.port(sp.id);
+            for (int i = 0; i < sp.listedCount(); i++)
             {
-                ids.releaseBackend(k);
+                final Backend b = sp.listed(i);
+                if (kept == null || kept.backend(b.id) == null)
+                {
+                    ids.releaseBackend(b.idKey);
+                }
             }
         }
     }
@@ -284,6 +286,12 @@ public final class ControlPlane
     long compileCount()
     {
         return compiles;
+    }
+
+    /** Backends holding an id now. */
+    int backendIdCount()
+    {
+        return ids.backendCount();
     }
 
     /** Entries written to the snapshots' frontend, backend and reply tables since this control plane was made. */

@@ -24,11 +24,9 @@ final class ServiceCompiler
     /**
      * What compiling one Service produced, kept until the Service or one of its slices changes.
      *
-     * @param portKeys    the id keys of its Service ports, parallel to {@code ports}
-     * @param backendKeys the id keys of its listed backends, every port's in turn
+     * @param portKeys the id keys of its Service ports, parallel to {@code ports} (a backend holds its own)
      */
-    record Compiled(ServiceSpec spec, List<ServicePort> ports, List<Frontend> frontends, List<String> portKeys,
-        List<String> backendKeys)
+    record Compiled(ServiceSpec spec, List<ServicePort> ports, List<Frontend> frontends, List<String> portKeys)
     {
         /** The port with this id, or null. */
         ServicePort port(final int id)
@@ -76,7 +74,6 @@ final class ServiceCompiler
         final List<ServicePort> ports = new ArrayList<>();
         final List<Frontend> frontends = new ArrayList<>();
         final List<String> portKeys = new ArrayList<>();
-        final List<String> backendKeys = new ArrayList<>();
         if (spec.type() != ServiceType.EXTERNAL_NAME)
         {
             for (final ServicePortSpec portSpec : spec.ports())
@@ -91,14 +88,14 @@ final class ServiceCompiler
                         (ipv6 ? 6 : 4);
                     final int id = servicePortIds.applyAsInt(portKey);
                     final ServicePort sp = compilePort(id, portKey, spec, portSpec, ipv6, slices, scheduler,
-                        previous == null ? null : previous.port(id), backendKeys);
+                        previous == null ? null : previous.port(id));
                     ports.add(sp);
                     portKeys.add(portKey);
                     addFrontends(spec, portSpec, sp, frontends);
                 }
             }
         }
-        return new Compiled(spec, ports, frontends, portKeys, backendKeys);
+        return new Compiled(spec, ports, frontends, portKeys);
     }
 
     /**
@@ -108,7 +105,7 @@ final class ServiceCompiler
      */
     private ServicePort compilePort(final int id, final String portKey, final ServiceSpec spec,
         final ServicePortSpec portSpec, final boolean ipv6, final Collection<EndpointSliceSpec> slices,
-        final SchedulerFactory scheduler, final ServicePort previous, final List<String> backendKeys)
+        final SchedulerFactory scheduler, final ServicePort previous)
     {
         // An address may appear in several slices while they are being rebalanced; the first slice by name
         // wins, as slices are handed over in name order.
@@ -147,12 +144,11 @@ final class ServiceCompiler
             final boolean inLocal = localFallback ? inCluster :
                 isLocal(l) && (anyLocalReady ? e.ready() : e.serving() && e.terminating());
             final String backendKey = portKey + "|" + entry.getKey();
-            backendKeys.add(backendKey);
             final int backendId = backendIds.applyAsInt(backendKey);
             // The id stands for (Service port, address, port), so an equal backend of the last compile is reused.
             final Backend kept = previous == null ? null : previous.backend(backendId);
             finalList.add(kept != null && kept.sameAs(e, inCluster, inLocal) ? kept :
-                new Backend(backendId, ipv6, l.addr[0], l.addr[1], l.port, e, inCluster, inLocal,
+                new Backend(backendId, backendKey, ipv6, l.addr[0], l.addr[1], l.port, e, inCluster, inLocal,
                     counters.apply(backendId)));
         }
         finalList.sort(Comparator.comparing(b -> b.name));

@@ -10,6 +10,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class AddressPortMapTest
 {
@@ -58,6 +59,47 @@ class AddressPortMapTest
             }
             assertEquals(null, m.get(0, 1, 1, 17), "another protocol is another key");
         }
+    }
+
+    /** A small map stays one segment (looked up without the directory) and splits once it outgrows that. */
+    @Test
+    void aSmallMapIsFlatUntilItOutgrowsTheLimit()
+    {
+        AddressPortMap<Integer> map = AddressPortMap.empty();
+        for (int i = 0; i < AddressPortMap.FLAT_MAX + 1; i++)
+        {
+            final AddressPortMap.Editor<Integer> e = map.edit();
+            e.put(0, i, 80, 6, i);
+            map = e.done();
+            assertEquals(i < AddressPortMap.FLAT_MAX, map.segmentCount() == 1, "after " + (i + 1) + " entries");
+            for (int j = 0; j <= i; j += 1 + i / 8)
+            {
+                assertEquals(j, map.get(0, j, 80, 6));
+            }
+        }
+    }
+
+    /**
+     * A large map has about 4·√n segments, not n/16: the directory an edit copies grows with the square root of
+     * the map, not with the map.
+     */
+    @Test
+    void theDirectoryGrowsWithTheSquareRootOfTheMap()
+    {
+        final AddressPortMap.Editor<Integer> e = AddressPortMap.<Integer>empty().edit();
+        for (int i = 0; i < 1 << 20; i++)
+        {
+            e.put(0, i, 80, 6, i);
+        }
+        final AddressPortMap<Integer> map = e.done();
+        assertEquals(1 << 20, map.size());
+        assertTrue(map.segmentCount() >= 2048 && map.segmentCount() <= 8192, map.segmentCount() + " segments");
+        for (int i = 0; i < 1 << 20; i += 997)
+        {
+            assertEquals(i, map.get(0, i, 80, 6));
+        }
+        assertEquals(8, AddressPortMap.segmentsFor(130));
+        assertEquals(4096, AddressPortMap.segmentsFor(1 << 20));
     }
 
     @Test
