@@ -13,6 +13,7 @@ import io.vipflow.service.Backend;
 import io.vipflow.service.BackendSet;
 import io.vipflow.service.ControlPlane;
 import io.vipflow.service.Frontend;
+import io.vipflow.service.NodeTraffic;
 import io.vipflow.service.ServicePort;
 import io.vipflow.service.Snapshot;
 import org.agrona.DirectBuffer;
@@ -241,7 +242,10 @@ public final class Classifier implements AutoCloseable
                 finish(tuples[i], out[i].slotHint, nowNanos, out[i]);
             }
         }
-        batchSink = touched;
+        if (count > 0)
+        {
+            out[0].touched = touched;
+        }
     }
 
     /**
@@ -334,10 +338,6 @@ public final class Classifier implements AutoCloseable
         return a == null ? "null" : Integer.toString(a.length);
     }
 
-    /** Written by {@link #classifyBatch} so the loads it issues for their side effect on the caches stay. */
-    @SuppressWarnings("unused")
-    private long batchSink;
-
     /**
      * First half of classification: the frontend and the flow key. Returns true when the packet
      * needs the connection table ({@link #finish}); otherwise the decision is complete.
@@ -347,10 +347,18 @@ public final class Classifier implements AutoCloseable
         d.reset();
         count(d, ClassifierStats.PACKETS);
         final Frontend frontend = snapshot.frontends.lookup(t.ipv6, t.dstHi, t.dstLo, t.dstPort, t.protocol);
+        final NodeTraffic traffic = snapshot.traffic;
         if (frontend == null)
         {
+            // kube-proxy nftables cluster-ips-check: an address of a Service CIDR that no Service holds is dropped.
+            if (traffic.dropsUnallocated && traffic.inServiceCidr(t.ipv6, t.dstHi, t.dstLo) &&
+                !snapshot.isClusterIp(t.ipv6, t.dstHi, t.dstLo))
+            {
+                d.set(Verdict.DROP, Reason.UNALLOCATED_CLUSTER_IP);
+            }
             return false;
         }
+        d.traffic = traffic;
         d.frontend = frontend;
         d.servicePort = frontend.target;
         d.key.setFrom(t);
@@ -364,12 +372,62 @@ public final class Classifier implements AutoCloseable
         final ServicePort sp = frontend.target;
         final boolean tcp = t.protocol == PacketTuple.PROTO_TCP;
         final boolean opensFlow = opensFlow(t, tcp);
-        if (connections.lookup(d.key, slotHint, nowNanos, d.view) &&
-            continueFlow(t, tcp, opensFlow, frontend, sp, nowNanos, d))
+        final boolean localPolicy = usesLocalSet(t, frontend, sp, d.traffic);
+        if (!(connections.lookup(d.key, slotHint, nowNanos, d.view) &&
+            continueFlow(t, tcp, opensFlow, localPolicy, sp, nowNanos, d)))
         {
-            return;
+            newFlow(t, tcp, opensFlow, localPolicy, sp, nowNanos, d);
         }
-        newFlow(t, tcp, opensFlow, frontend, sp, nowNanos, d);
+        if (d.verdict == Verdict.DNAT)
+        {
+            d.masquerade = masquerade(t, frontend, sp, d.traffic, d.backend);
+        }
+    }
+
+    /**
+     * Whether a new flow takes the Service port's local set. The frontend's traffic policy decides, except that
+     * kube-proxy's external chain for {@code externalTrafficPolicy: Local} sends pod sources (with a local-traffic
+     * detector) and the node's own addresses to the cluster endpoints ({@code pkg/proxy/nftables/proxier.go}
+     * {@code syncProxyRules}: "short-circuit pod traffic", "short-circuit local traffic").
+     */
+    private static boolean usesLocalSet(final PacketTuple t, final Frontend frontend, final ServicePort sp,
+        final NodeTraffic traffic)
+    {
+        if (!sp.localPolicy(frontend.kind.external))
+        {
+            return false;
+        }
+        return !frontend.kind.external || !traffic.shortCircuits || !(traffic.fromPod(t.ipv6, t.srcHi, t.srcLo) ||
+            traffic.fromNode(t.ipv6, t.srcHi, t.srcLo));
+    }
+
+    /**
+     * kube-proxy's masquerade mark ({@code pkg/proxy/nftables/proxier.go} {@code syncProxyRules}): the endpoint
+     * chain marks a packet whose source is the endpoint itself (hairpin); a ClusterIP marks every packet under
+     * masquerade-all, else sources outside the cluster CIDR when a detector exists; an external frontend marks
+     * everything under a Cluster policy, and under a Local policy only the node's own sources (pods were
+     * short-circuited before that rule). The IPVS mode ({@code pkg/proxy/ipvs/proxier.go} {@code writeIptablesRules})
+     * marks no eTP:Local traffic; its mark of VIP-sourced ClusterIP packets without a detector is not reproduced.
+     */
+    private static boolean masquerade(final PacketTuple t, final Frontend frontend, final ServicePort sp,
+        final NodeTraffic traffic, final Backend backend)
+    {
+        if (backend.addrLo == t.srcLo && backend.addrHi == t.srcHi)
+        {
+            return true;
+        }
+        if (!frontend.kind.external)
+        {
+            return traffic.masqueradeAll ||
+                traffic.detects(t.ipv6) && !traffic.fromPod(t.ipv6, t.srcHi, t.srcLo);
+        }
+        if (!sp.service.externalTrafficLocal())
+        {
+            return true;
+        }
+        // IPVS: the *-LOCAL ipsets return before the mark, whatever the source.
+        return traffic.shortCircuits && !traffic.fromPod(t.ipv6, t.srcHi, t.srcLo) &&
+            traffic.fromNode(t.ipv6, t.srcHi, t.srcLo);
     }
 
     /**
@@ -436,7 +494,7 @@ public final class Classifier implements AutoCloseable
      * be scheduled as a new flow.
      */
     private boolean continueFlow(final PacketTuple t, final boolean tcp, final boolean opensFlow,
-        final Frontend frontend, final ServicePort sp, final long nowNanos, final Decision d)
+        final boolean localPolicy, final ServicePort sp, final long nowNanos, final Decision d)
     {
         final ConnView view = d.view;
         final Backend backend = sp.backend(view.backendId());
@@ -456,7 +514,7 @@ public final class Classifier implements AutoCloseable
         }
         final int state = view.state();
         if (tcp && opensFlow && (state == ConnState.TIME_WAIT || state == ConnState.CLOSE ||
-            !backend.usableForNew(sp.localPolicy(frontend.kind.external))))
+            !backend.usableForNew(localPolicy)))
         {
             // IPVS conn_reuse_mode: a SYN on a closed entry, or on one whose backend is quiesced, is a new
             // connection and is scheduled afresh.
@@ -505,10 +563,10 @@ public final class Classifier implements AutoCloseable
         }
     }
 
-    private void newFlow(final PacketTuple t, final boolean tcp, final boolean opensFlow, final Frontend frontend,
+    private void newFlow(final PacketTuple t, final boolean tcp, final boolean opensFlow, final boolean localPolicy,
         final ServicePort sp, final long nowNanos, final Decision d)
     {
-        if (!frontend.admits(t.srcHi, t.srcLo))
+        if (!d.frontend.admits(t.srcHi, t.srcLo))
         {
             // loadBalancerSourceRanges filter new connections only (nftables firewall-check: ct state new), before
             // any endpoint check; an established flow keeps going when the ranges change.
@@ -529,13 +587,12 @@ public final class Classifier implements AutoCloseable
                 return;
             }
         }
-        final boolean external = frontend.kind.external;
         if (sp.clusterSet.isEmpty())
         {
             d.set(Verdict.REJECT, Reason.NO_ENDPOINTS);
             return;
         }
-        final BackendSet set = sp.setFor(external);
+        final BackendSet set = localPolicy ? sp.localSet : sp.clusterSet;
         if (set.isEmpty())
         {
             d.set(Verdict.DROP, Reason.NO_LOCAL_ENDPOINTS);
@@ -547,7 +604,7 @@ public final class Classifier implements AutoCloseable
             count(d, ClassifierStats.FLOOD_DROPS);
             return;
         }
-        final Backend chosen = choose(t, sp, set, sp.localPolicy(external), nowNanos, d);
+        final Backend chosen = choose(t, sp, set, localPolicy, nowNanos, d);
         if (chosen == null)
         {
             // Every usable backend refused (an overload threshold, say): as IPVS, no destination.
@@ -587,7 +644,7 @@ public final class Classifier implements AutoCloseable
         {
             events.flowEvent(FlowEvents.CREATED, d.key, chosen, state, ttl);
         }
-        stats.entries.increment();
+        ClassifierStats.add(stats.entries, 1);
         count(d, ClassifierStats.INSERTS);
         if (sp.affinityTimeoutNanos > 0)
         {

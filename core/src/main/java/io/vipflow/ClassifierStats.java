@@ -1,5 +1,6 @@
 package io.vipflow;
 
+import io.vipflow.sched.ConnCounters;
 import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
@@ -18,8 +19,12 @@ import java.util.Map;
  * {@link #FLUSH_EVERY} packets (and on {@link Classifier#flushStats}), so the hot path never contends on a shared
  * cache line. A reader may therefore be behind by up to {@link #FLUSH_EVERY} packets per {@link Decision} in use
  * (the decisions of a {@link FrameBatch} share one tally, so per batch); a thread that goes idle should call
- * {@code flushStats}. {@code entries} and the removal counters (expirations, evictions, deletions) are exact at
- * all times: they are counted at once by whichever thread creates or removes the entry.
+ * {@code flushStats}. {@code entries} and the removal counters (expirations, evictions, deletions) are counted at
+ * once by whichever thread creates or removes the entry. They change with every new flow and every removal, so
+ * each is {@link ConnCounters#STRIPES} Agrona counters of the same label (each on its own cache line), a thread
+ * adding to the one its thread id selects, so that threads do not all write one line per new flow. Their value is
+ * the sum over the counters of the label ({@link #toMap} sums them; a {@link #reader()} user must too), exact
+ * whenever no thread is changing it.
  */
 public final class ClassifierStats
 {
@@ -40,14 +45,14 @@ public final class ClassifierStats
 
     private final CountersManager manager;
     private final AtomicCounter[] tallied = new AtomicCounter[TALLIED];
-    final AtomicCounter entries;
-    final AtomicCounter expirations;
-    final AtomicCounter evictions;
-    final AtomicCounter deletions;
+    final AtomicCounter[] entries;
+    final AtomicCounter[] expirations;
+    final AtomicCounter[] evictions;
+    final AtomicCounter[] deletions;
 
     ClassifierStats()
     {
-        final int counters = 16;
+        final int counters = TALLIED + 4 * ConnCounters.STRIPES;
         final AtomicBuffer meta = new UnsafeBuffer(ByteBuffer.allocateDirect(counters * CountersReader.METADATA_LENGTH));
         final AtomicBuffer values = new UnsafeBuffer(ByteBuffer.allocateDirect(counters * CountersReader.COUNTER_LENGTH));
         manager = new CountersManager(meta, values);
@@ -55,10 +60,26 @@ public final class ClassifierStats
         {
             tallied[i] = manager.newCounter(NAMES[i]);
         }
-        entries = manager.newCounter("entries");
-        expirations = manager.newCounter("expirations");
-        evictions = manager.newCounter("evictions");
-        deletions = manager.newCounter("deletions");
+        entries = striped("entries");
+        expirations = striped("expirations");
+        evictions = striped("evictions");
+        deletions = striped("deletions");
+    }
+
+    private AtomicCounter[] striped(final String label)
+    {
+        final AtomicCounter[] stripes = new AtomicCounter[ConnCounters.STRIPES];
+        for (int i = 0; i < stripes.length; i++)
+        {
+            stripes[i] = manager.newCounter(label);
+        }
+        return stripes;
+    }
+
+    /** Adds to the calling thread's stripe of a striped counter. */
+    static void add(final AtomicCounter[] striped, final long delta)
+    {
+        striped[ConnCounters.threadStripe()].getAndAdd(delta);
     }
 
     /** Adds a thread's tally to the shared counters and clears it. */
@@ -80,11 +101,11 @@ public final class ClassifierStats
         return manager;
     }
 
-    /** A copy of every counter by label, in a fixed order. Allocates; for reports. */
+    /** A copy of every counter by label (the stripes of a label summed), in a fixed order. Allocates; for reports. */
     public Map<String, Long> toMap()
     {
         final Map<String, Long> out = new LinkedHashMap<>();
-        manager.forEach((value, id, label) -> out.put(label, value));
+        manager.forEach((value, id, label) -> out.merge(label, value, Long::sum));
         return out;
     }
 }

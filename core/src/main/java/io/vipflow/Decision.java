@@ -6,6 +6,7 @@ import io.vipflow.internal.AdmissionLimiter;
 import io.vipflow.packet.PacketTuple;
 import io.vipflow.service.Backend;
 import io.vipflow.service.Frontend;
+import io.vipflow.service.NodeTraffic;
 import io.vipflow.service.ServicePort;
 
 /**
@@ -34,10 +35,13 @@ public final class Decision
     Verdict verdict;
     Reason reason;
     Frontend frontend;
+    /** The snapshot's node traffic rules, set with {@link #frontend}. */
+    NodeTraffic traffic;
     ServicePort servicePort;
     Backend backend;
     boolean newFlow;
     boolean rescheduled;
+    boolean masquerade;
     boolean parsed;
     /** Set while a batch holds this decision between its phases. */
     boolean pending;
@@ -49,6 +53,13 @@ public final class Decision
     int bucket2;
     int homeSlot;
     int slotHint;
+    /**
+     * Written by a batch with the sum of the words it loaded for their side effect on the caches, so the loads stay.
+     * In the caller's decision rather than in the shared classifier, so that batches on several threads do not all
+     * write one cache line (the one holding the classifier's fields, which every packet reads).
+     */
+    @SuppressWarnings("unused")
+    long touched;
 
     /** A decision for one thread's packets, one at a time. */
     public Decision()
@@ -68,10 +79,12 @@ public final class Decision
         verdict = Verdict.PASS;
         reason = Reason.NONE;
         frontend = null;
+        traffic = null;
         servicePort = null;
         backend = null;
         newFlow = false;
         rescheduled = false;
+        masquerade = false;
     }
 
     void set(final Verdict verdict, final Reason reason)
@@ -138,12 +151,22 @@ public final class Decision
         return rescheduled;
     }
 
+    /**
+     * For DNAT: true when kube-proxy would also masquerade (SNAT to the node) this connection: a ClusterIP reached
+     * from outside the cluster CIDR or under masquerade-all, an external frontend under a Cluster policy or reached
+     * from the node itself, or a backend that is the client itself (hairpin). False for every other verdict.
+     */
+    public boolean masquerade()
+    {
+        return masquerade;
+    }
+
     /** Allocates; for logs and tests. */
     @Override
     public String toString()
     {
         return verdict + (reason == Reason.NONE ? "" : "(" + reason.label + ")") +
             (servicePort == null ? "" : " " + servicePort.label) + (backend == null ? "" : " -> " + backend.name) +
-            (verdict == Verdict.DNAT ? (newFlow ? " NEW" : " ESTABLISHED") : "");
+            (verdict == Verdict.DNAT ? (newFlow ? " NEW" : " ESTABLISHED") + (masquerade ? " MASQ" : "") : "");
     }
 }

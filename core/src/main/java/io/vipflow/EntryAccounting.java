@@ -31,12 +31,12 @@ final class EntryAccounting implements ConnTable.RemovalListener
         {
             recount(counters, state, -1);
         }
-        stats.entries.decrement();
+        ClassifierStats.add(stats.entries, -1);
         switch (cause)
         {
-            case EXPIRED -> stats.expirations.increment();
-            case EVICTED -> stats.evictions.increment();
-            default -> stats.deletions.increment();
+            case EXPIRED -> ClassifierStats.add(stats.expirations, 1);
+            case EVICTED -> ClassifierStats.add(stats.evictions, 1);
+            default -> ClassifierStats.add(stats.deletions, 1);
         }
     }
 

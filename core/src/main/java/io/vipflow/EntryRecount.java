@@ -55,7 +55,7 @@ final class EntryRecount
                 EntryAccounting.recount(counters, -1, view.state());
             }
         }
-        stats.entries.getAndAdd(live);
+        ClassifierStats.add(stats.entries, live);
         return live;
     }
 }

@@ -28,7 +28,12 @@ public enum Reason
     /** The connection table had no room: every way of the flow's bucket holds an established flow. */
     TABLE_FULL("table-full"),
     /** Over the new-flow admission limit (a SYN flood guard). */
-    RATE_LIMITED("rate-limited");
+    RATE_LIMITED("rate-limited"),
+    /**
+     * To an address inside a Service CIDR that no Service holds: DROP, as kube-proxy's nftables
+     * {@code cluster-ips-check} chain does ("Drop traffic to unallocated ClusterIPs").
+     */
+    UNALLOCATED_CLUSTER_IP("unallocated-cluster-ip");
 
     public final String label;
 

@@ -58,6 +58,25 @@ public final class SyncedFlows
     public int upsert(final FlowKey key, final long backendHi, final long backendLo, final int backendPort,
         final int state, final long ttlNanos, final long nowNanos)
     {
+        return store(key, backendHi, backendLo, backendPort, state, ttlNanos, nowNanos, false);
+    }
+
+    /**
+     * A table entry a peer re-sends (catch-up or periodic refresh): stored when absent; an existing entry with the
+     * same backend and state only has its timer moved later, never earlier, so an old copy never undoes what this
+     * balancer's own packets did since.
+     *
+     * @return as {@link #upsert}
+     */
+    public int refresh(final FlowKey key, final long backendHi, final long backendLo, final int backendPort,
+        final int state, final long ttlNanos, final long nowNanos)
+    {
+        return store(key, backendHi, backendLo, backendPort, state, ttlNanos, nowNanos, true);
+    }
+
+    private int store(final FlowKey key, final long backendHi, final long backendLo, final int backendPort,
+        final int state, final long ttlNanos, final long nowNanos, final boolean extendOnly)
+    {
         final ServicePort sp = servicePortOf(classifier.controlPlane().current(), key);
         if (sp == null)
         {
@@ -77,10 +96,11 @@ public final class SyncedFlows
             {
                 EntryAccounting.recount(backend.counters, -1, state);
             }
-            classifier.stats().entries.increment();
+            ClassifierStats.add(classifier.stats().entries, 1);
             return APPLIED;
         }
-        if (view.backendId() != id)
+        if (view.backendId() != id ||
+            (extendOnly && (view.state() != state || nowNanos + ttlNanos - view.expiryNanos() <= 0)))
         {
             return KEPT;
         }

@@ -24,9 +24,11 @@ import java.nio.file.Path;
  * chosen by the tags read: 3 or 4 lines, 2 levels;</li>
  * <li>miss: the two header lines and the home slot line: 3 lines, 1 level (a key compare reads no other slot line
  * unless its 32-bit tag matches);</li>
- * <li>insert after a miss: the same lines again (now cached), written: the claimed header word and the slot line
- * (the home slot line when it is free, which the miss has already loaded); eviction reads slot lines of a full
- * bucket until it meets an expired entry.</li>
+ * <li>insert after a miss: no line read again before the claim (the miss has decided the way, {@link Placement});
+ * the claim's CAS on its header word, the race check's reading of both header lines (cached since the miss), and
+ * the slot line written (the home slot line when it is free, which the miss has already loaded): no new line
+ * unless the way is not the home way; eviction reads slot lines of a full bucket until it meets an expired
+ * entry.</li>
  * </ul>
  * A batch ({@link #firstBucket}, {@link #secondBucket}, {@link #homeSlot}, {@link #slotHint}, {@link #touchLine})
  * loads the first level of many lookups together and then the second level of those that need it.
@@ -219,60 +221,95 @@ public final class ConnTable implements AutoCloseable
         // The home way first. Its header word and its slot line are both addressed by the hash alone, so the
         // processor has both loads in flight together (the branch on the header is predicted, not waited for).
         // The rest is a method of its own so that this part stays small enough to inline into the caller.
-        final int atHome = readLive(ConnTableLayout.headerIndex(b1, home), ConnTableLayout.slot(b1, home), tag, key,
-            nowNanos, view);
+        final int homeIndex = ConnTableLayout.headerIndex(b1, home);
+        final long homeHeader = getLongAcquire(homeIndex);
+        final int atHome = readLive(homeIndex, homeHeader, ConnTableLayout.slot(b1, home), tag, key, nowNanos, view);
         return atHome == FOUND ||
-            lookupElsewhere(key, tag, b1, atHome == CHANGED ? -1 : home, slotHint, nowNanos, view);
+            lookupElsewhere(key, tag, b1, atHome == CHANGED ? -1 : home, homeHeader, atHome == EXPIRED, slotHint,
+                nowNanos, view);
     }
 
-    /** The rest of {@link #lookup}: the hinted slot, then every way of both buckets but {@code skip}. */
+    /**
+     * The rest of {@link #lookup}: the hinted slot, then every way of both buckets but {@code skipWay} (whose header
+     * the caller read as {@code skippedHeader}, and where it found the key's expired entry, now in the view, when
+     * {@code skippedExpired}). A miss has then seen every header of both buckets: it leaves in the view's
+     * {@link Placement} the way a new entry for the key would take, so that {@link #getOrCreate} right after it
+     * need not read them all again.
+     */
     private boolean lookupElsewhere(final FlowKey key, final int tag, final int b1, final int skipWay,
-        final int slotHint, final long nowNanos, final ConnView view)
+        final long skippedHeader, final boolean skippedExpired, final int slotHint, final long nowNanos,
+        final ConnView view)
     {
-        int skip = skipWay;
+        final int b2 = ConnTableLayout.secondBucket(key.hash, buckets);
+        final int candidates = b1 == b2 ? WAYS : 2 * WAYS;
+        final int home = ConnTableLayout.homeWay(tag);
+        final Placement place = view.placement;
+        place.start(home);
+        if (skipWay >= 0)
+        {
+            place.see(skipWay, skippedHeader);
+            if (skippedExpired)
+            {
+                place.expired(skipWay, view);
+            }
+        }
         if (ConnTableLayout.isSlot(slotHint, buckets) &&
             slotHint != ConnTableLayout.slot(b1, ConnTableLayout.homeWay(tag)) &&
-            readLive(ConnTableLayout.headerOfSlot(slotHint), slotHint, tag, key, nowNanos, view) == FOUND)
+            readLive(ConnTableLayout.headerOfSlot(slotHint), getLongAcquire(ConnTableLayout.headerOfSlot(slotHint)),
+                slotHint, tag, key, nowNanos, view) == FOUND)
         {
             return true;
         }
-        final int b2 = ConnTableLayout.secondBucket(key.hash, buckets);
-        final int candidates = b1 == b2 ? WAYS : 2 * WAYS;
+        int skip = skipWay;
         for (int c = 0; c < candidates; c++)
         {
             if (c == skip)
             {
                 continue;
             }
-            final int found = readLive(ConnTableLayout.headerAt(b1, b2, c), ConnTableLayout.slotAt(b1, b2, c), tag,
-                key, nowNanos, view);
+            final int headerIndex = ConnTableLayout.headerAt(b1, b2, c);
+            final long header = getLongAcquire(headerIndex);
+            place.see(c, header);
+            final int found = readLive(headerIndex, header, ConnTableLayout.slotAt(b1, b2, c), tag, key, nowNanos,
+                view);
             if (found == FOUND)
             {
                 return true;
             }
-            if (found == CHANGED)
+            if (found == EXPIRED)
+            {
+                place.expired(c, view);
+            }
+            else if (found == CHANGED)
             {
                 skip = -1;
+                place.start(home);
                 c = -1; // the slot changed under us: scan both buckets again
             }
         }
+        place.decide();
+        place.keepFor(key.hash);
         return false;
     }
 
     private static final int FOUND = 0;
     private static final int NOT_HERE = 1;
     private static final int CHANGED = 2;
+    private static final int EXPIRED = 3;
 
-    /** Reads one way for {@link #lookup}: FOUND fills the view; CHANGED means the slot changed while it was read. */
-    private int readLive(final int headerIndex, final int slot, final int tag, final FlowKey key, final long nowNanos,
-        final ConnView view)
+    /**
+     * Reads one way for {@link #lookup}, whose header the caller has just loaded with acquire: FOUND fills the
+     * view, and so does EXPIRED (the key's entry, expired and not yet removed); CHANGED means the slot changed while
+     * it was read.
+     */
+    private int readLive(final int headerIndex, final long header, final int slot, final int tag, final FlowKey key,
+        final long nowNanos, final ConnView view)
     {
-        final long header = getLongAcquire(headerIndex);
         if ((header & STATUS_MASK) != LIVE || (int)(header >>> 32) != tag || !keyEquals(slot, key))
         {
             return NOT_HERE;
         }
-        // Seqlock read: the acquire load of the header above keeps these loads after it; the acquire fence keeps
+        // Seqlock read: the caller's acquire load of the header keeps these loads after it; the acquire fence keeps
         // them before the header's second load, so an unchanged header proves they belong to one entry. Between the
         // two, the loads need no ordering of their own.
         final long meta = getLong(slot + META);
@@ -283,12 +320,12 @@ public final class ConnTable implements AutoCloseable
         {
             return CHANGED;
         }
-        if (ConnSlots.stateOf(meta) == ConnState.DEAD || ConnSlots.expired(meta, nowNanos))
+        if (ConnSlots.stateOf(meta) == ConnState.DEAD)
         {
             return NOT_HERE;
         }
         view.set(slot, headerIndex, header, meta, backendId, created);
-        return FOUND;
+        return ConnSlots.expired(meta, nowNanos) ? EXPIRED : FOUND;
     }
 
     /** Offset of the key's first bucket (its header line), for {@link #touchLine}. */
@@ -378,106 +415,89 @@ public final class ConnTable implements AutoCloseable
         final int b2 = ConnTableLayout.secondBucket(key.hash, buckets);
         final int home = ConnTableLayout.homeWay(tag);
         final int candidates = b1 == b2 ? WAYS : 2 * WAYS;
+        final Placement place = view.placement;
+        // Right after a lookup of this key missed, its reading of both buckets decides the way (Placement); the
+        // claim's CAS and resolveRace check what changed since, as they do after the scan below.
+        boolean afterMiss = place.take(key.hash);
         retry:
         while (true)
         {
-            // The new entry goes to its home way when that is free, so that its lookups need one level of misses,
-            // unless its first bucket is already half full and fuller than the second; otherwise to the emptier of
-            // the two buckets (two choices keep buckets from overflowing: taking the home way regardless left 36 of
-            // 100,000 flows without a way at the design load, this rule 3, the emptier bucket alone none).
-            boolean homeFree = false;
-            long homeHeader = 0;
-            int reuse = -1;
-            long reuseHeader = 0;
-            int free1 = -1;
-            int free2 = -1;
-            long freeHeader1 = 0;
-            long freeHeader2 = 0;
-            int used1 = 0;
-            int used2 = 0;
-            for (int c = 0; c < candidates; c++)
+            int freeWay;
+            long freeHeader;
+            if (afterMiss)
             {
-                final int headerIndex = ConnTableLayout.headerAt(b1, b2, c);
-                final long header = getLongAcquire(headerIndex);
-                final long status = header & STATUS_MASK;
-                if (status == EMPTY)
+                afterMiss = false;
+                if (place.expiredWay >= 0)
                 {
-                    if (c == home)
+                    // The key's own expired entry: remove it (only if it is still exactly as the lookup read it)
+                    // and take its way, as the scan below does.
+                    view.set(place.expiredSlot, place.expiredHeaderIndex, place.expiredHeader, place.expiredMeta,
+                        place.expiredBackendId, 0);
+                    if (!retire(view, RemovalListener.EXPIRED))
                     {
-                        homeFree = true;
-                        homeHeader = header;
+                        continue;
                     }
-                    if (c < WAYS && free1 < 0)
-                    {
-                        free1 = c;
-                        freeHeader1 = header;
-                    }
-                    else if (c >= WAYS && free2 < 0)
-                    {
-                        free2 = c;
-                        freeHeader2 = header;
-                    }
-                    continue;
-                }
-                if (c < WAYS)
-                {
-                    used1++;
+                    freeWay = place.expiredWay;
+                    freeHeader = ConnSlots.emptied(place.expiredHeader);
                 }
                 else
                 {
-                    used2++;
+                    freeWay = place.way;
+                    freeHeader = place.header;
                 }
-                if ((int)(header >>> 32) != tag)
-                {
-                    continue;
-                }
-                if (status == BUSY)
-                {
-                    awaitChange(headerIndex, header);
-                    continue retry;
-                }
-                final int match = matchLive(headerIndex, ConnTableLayout.slotAt(b1, b2, c), header, key, nowNanos,
-                    view);
-                if (match == MATCH_LIVE)
-                {
-                    return EXISTING;
-                }
-                if (match == MATCH_CHANGED)
-                {
-                    continue retry;
-                }
-                if (match == MATCH_EXPIRED && retire(view, RemovalListener.EXPIRED))
-                {
-                    // The key's own expired entry is gone: claim its way at once rather than scan both buckets
-                    // again (a creator that raced us is met by resolveRace like any other).
-                    reuse = c;
-                    reuseHeader = ConnSlots.emptied(view.header);
-                    break;
-                }
-            }
-            int freeWay;
-            long freeHeader;
-            if (reuse >= 0)
-            {
-                freeWay = reuse;
-                freeHeader = reuseHeader;
-            }
-            else if (homeFree && (free2 < 0 || used1 < WAYS / 2 || used1 <= used2))
-            {
-                freeWay = home;
-                freeHeader = homeHeader;
-            }
-            else if (free1 >= 0 && (free2 < 0 || used1 <= used2))
-            {
-                freeWay = free1;
-                freeHeader = freeHeader1;
-            }
-            else if (free2 >= 0)
-            {
-                freeWay = free2;
-                freeHeader = freeHeader2;
             }
             else
+            {
+                place.start(home);
+                int reuse = -1;
+                long reuseHeader = 0;
+                for (int c = 0; c < candidates; c++)
+                {
+                    final int headerIndex = ConnTableLayout.headerAt(b1, b2, c);
+                    final long header = getLongAcquire(headerIndex);
+                    place.see(c, header);
+                    final long status = header & STATUS_MASK;
+                    if (status == EMPTY || (int)(header >>> 32) != tag)
+                    {
+                        continue;
+                    }
+                    if (status == BUSY)
+                    {
+                        awaitChange(headerIndex, header);
+                        continue retry;
+                    }
+                    final int match = matchLive(headerIndex, ConnTableLayout.slotAt(b1, b2, c), header, key,
+                        nowNanos, view);
+                    if (match == MATCH_LIVE)
+                    {
+                        return EXISTING;
+                    }
+                    if (match == MATCH_CHANGED)
+                    {
+                        continue retry;
+                    }
+                    if (match == MATCH_EXPIRED && retire(view, RemovalListener.EXPIRED))
+                    {
+                        // The key's own expired entry is gone: claim its way at once rather than scan both buckets
+                        // again (a creator that raced us is met by resolveRace like any other).
+                        reuse = c;
+                        reuseHeader = ConnSlots.emptied(view.header);
+                        break;
+                    }
+                }
+                if (reuse >= 0)
+                {
+                    freeWay = reuse;
+                    freeHeader = reuseHeader;
+                }
+                else
+                {
+                    place.decide();
+                    freeWay = place.way;
+                    freeHeader = place.header;
+                }
+            }
+            if (freeWay == Placement.NONE)
             {
                 freeWay = evict(b1, b2, candidates, nowNanos, view);
                 if (freeWay == NO_VICTIM)
@@ -529,8 +549,9 @@ public final class ConnTable implements AutoCloseable
     private static final int RACE_RETRY = 2;
 
     /**
-     * After claiming {@code mine}: make sure no other creator of the same key published or will publish.
-     * Only the key's tag is visible in a claimed slot, so a claimed slot with our tag counts as a rival.
+     * After claiming {@code mine}: make sure no other creator of the same key published or will publish, and that
+     * no expired entry of the key stays beside the new one. Only the key's tag is visible in a claimed slot, so a
+     * claimed slot with our tag counts as a rival.
      */
     private int resolveRace(final int b1, final int b2, final int candidates, final int mine, final long myHeader,
         final int tag, final FlowKey key, final long nowNanos, final ConnView view)
@@ -569,6 +590,13 @@ public final class ConnTable implements AutoCloseable
                 }
                 if (match == MATCH_CHANGED)
                 {
+                    continue;
+                }
+                if (match == MATCH_EXPIRED)
+                {
+                    // The key's entry, expired since the buckets were read: remove it so the key never has two
+                    // entries (a refresh that beat us makes it live again, and the next read loses to it).
+                    retire(view, RemovalListener.EXPIRED);
                     continue;
                 }
                 break;
@@ -624,9 +652,6 @@ public final class ConnTable implements AutoCloseable
             }
             final int slot = ConnTableLayout.slotAt(b1, b2, c);
             final long meta = getLongVolatile(slot + META);
-            final long expiry = ConnSlots.expiryNanos(meta, getLong(slot + CREATED_AT));
-            final int state = ConnSlots.stateOf(meta);
-            final int rank;
             if (ConnSlots.expired(meta, nowNanos))
             {
                 // Any expired entry will do, and it is the best victim there is: stop reading slot lines.
@@ -634,11 +659,14 @@ public final class ConnTable implements AutoCloseable
                 bestRank = 0;
                 break;
             }
-            else if (state == ConnState.ESTABLISHED || state == ConnState.DEAD)
+            final int state = ConnSlots.stateOf(meta);
+            if (state == ConnState.ESTABLISHED || state == ConnState.DEAD)
             {
                 continue;
             }
-            else if (ConnState.isTcp(state))
+            final long expiry = ConnSlots.expiryNanos(meta, getLong(slot + CREATED_AT));
+            final int rank;
+            if (ConnState.isTcp(state))
             {
                 rank = 1;
             }

@@ -13,6 +13,8 @@ public final class ConnView
     long meta;
     int backendId;
     long createdNanos;
+    /** Where a new entry for the key of the last lookup that missed would go; see {@link Placement}. */
+    final Placement placement = new Placement();
 
     void set(final int slot, final int headerIndex, final long header, final long meta, final int backendId,
         final long createdNanos)

@@ -8,44 +8,65 @@ import java.lang.invoke.VarHandle;
  * ESTABLISHED, inactive = every other entry, UDP included (docs/SEMANTICS.md §3). They drive the lc family of
  * schedulers.
  * <p>
- * Written by any data-plane thread with atomic adds ({@code getAndAdd}, full fence) whenever an entry is created,
- * changes state or goes away; read by schedulers with plain-opaque loads, which may be a few updates behind.
- * Padded on both sides so that two backends' counters never share a cache line.
+ * Striped: each count is the sum of {@link #STRIPES} cells, each pair of cells on a cache line of its own, and a
+ * thread adds to the pair its thread id selects. Every data-plane thread changes these counts on every new flow
+ * and every removal, so a single pair of words would be one cache line written by every core; with stripes, threads
+ * with neighbouring ids (data-plane threads started together) write different lines. Adds stay atomic
+ * ({@code getAndAdd}), so two threads that share a stripe still count exactly, and a sum read when no thread is
+ * adding is exact. Readers (schedulers) sum the stripes with opaque loads and may be a few updates behind.
+ * <p>
+ * Any thread may add or read.
  */
 public final class ConnCounters
 {
-    private static final VarHandle ACTIVE;
-    private static final VarHandle INACTIVE;
+    /** Stripes per backend: the processors available at start, rounded up to a power of two, at most 16. */
+    public static final int STRIPES = stripes(Runtime.getRuntime().availableProcessors());
+    /** Longs per stripe: one 64-byte line holds the active and the inactive cell of a stripe. */
+    private static final int STRIDE = 8;
+    /** A line of padding before the first stripe, so no other object's words share a stripe's line. */
+    private static final int PAD = 8;
+    private static final int ACTIVE = 0;
+    private static final int INACTIVE = 1;
+    private static final VarHandle CELLS = MethodHandles.arrayElementVarHandle(long[].class);
 
-    static
+    private final long[] cells = new long[PAD + STRIPES * STRIDE + PAD];
+
+    static int stripes(final int processors)
     {
-        try
-        {
-            final MethodHandles.Lookup lookup = MethodHandles.lookup();
-            ACTIVE = lookup.findVarHandle(ConnCounters.class, "active", long.class);
-            INACTIVE = lookup.findVarHandle(ConnCounters.class, "inactive", long.class);
-        }
-        catch (final ReflectiveOperationException ex)
-        {
-            throw new ExceptionInInitializerError(ex);
-        }
+        final int wanted = Math.max(1, Math.min(16, processors));
+        return wanted == 1 ? 1 : Integer.highestOneBit(wanted - 1) << 1;
     }
 
-    @SuppressWarnings("unused")
-    private long p01, p02, p03, p04, p05, p06, p07;
-    private volatile long active;
-    private volatile long inactive;
-    @SuppressWarnings("unused")
-    private long p11, p12, p13, p14, p15, p16, p17;
+    /** The calling thread's stripe, {@code 0..STRIPES-1}: consecutive thread ids get different stripes. */
+    public static int threadStripe()
+    {
+        return (int)Thread.currentThread().getId() & (STRIPES - 1);
+    }
+
+    /** The first cell of the calling thread's stripe. */
+    private static int stripeBase()
+    {
+        return PAD + threadStripe() * STRIDE;
+    }
 
     public long active()
     {
-        return (long)ACTIVE.getOpaque(this);
+        return sum(ACTIVE);
     }
 
     public long inactive()
     {
-        return (long)INACTIVE.getOpaque(this);
+        return sum(INACTIVE);
+    }
+
+    private long sum(final int cell)
+    {
+        long total = 0;
+        for (int s = 0; s < STRIPES; s++)
+        {
+            total += (long)CELLS.getOpaque(cells, PAD + s * STRIDE + cell);
+        }
+        return total;
     }
 
     /** IPVS overhead used by lc and wlc: {@code 256 · active + inactive} ({@code ip_vs_dest_conn_overhead}). */
@@ -56,19 +77,22 @@ public final class ConnCounters
 
     public void addActive(final long delta)
     {
-        ACTIVE.getAndAdd(this, delta);
+        CELLS.getAndAdd(cells, stripeBase() + ACTIVE, delta);
     }
 
     public void addInactive(final long delta)
     {
-        INACTIVE.getAndAdd(this, delta);
+        CELLS.getAndAdd(cells, stripeBase() + INACTIVE, delta);
     }
 
-    /** Sets both counts (tests and the CLI's what-if tools). */
+    /** Sets both counts (tests and the CLI's what-if tools); not atomic with concurrent adds. */
     public void set(final long activeCount, final long inactiveCount)
     {
-        ACTIVE.setVolatile(this, activeCount);
-        INACTIVE.setVolatile(this, inactiveCount);
+        for (int s = 0; s < STRIPES; s++)
+        {
+            CELLS.setVolatile(cells, PAD + s * STRIDE + ACTIVE, s == 0 ? activeCount : 0L);
+            CELLS.setVolatile(cells, PAD + s * STRIDE + INACTIVE, s == 0 ? inactiveCount : 0L);
+        }
     }
 
     @Override

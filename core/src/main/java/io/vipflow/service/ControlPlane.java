@@ -41,6 +41,7 @@ public final class ControlPlane
     private final BackendIds ids;
     private final ServiceCompiler compiler;
     private final SnapshotState state = new SnapshotState();
+    private NodeTraffic traffic;
     private ProxyMode proxyMode = ProxyMode.NFTABLES;
     private long generation;
     private long compiles;
@@ -89,6 +90,30 @@ public final class ControlPlane
         this.seed = seed;
         this.compiler = new ServiceCompiler(this.nodeName, this.nodeIps, ids::servicePortId, ids::backendId,
             ids::counters);
+        this.traffic = new NodeTraffic(NodeNetwork.defaults(), this.nodeIps, ProxyMode.NFTABLES);
+    }
+
+    /**
+     * Sets the node's zone, cluster and Service CIDRs and masquerade-all ({@link NodeNetwork}); takes effect at the
+     * next {@link #publish}. A change of zone or of the node-hint gate recompiles every Service, since each one's
+     * cluster set depends on them (kube-proxy {@code CategorizeEndpoints} runs again on a Node label change).
+     * Control-plane thread only.
+     */
+    public void nodeNetwork(final NodeNetwork network)
+    {
+        final NodeNetwork old = traffic.network;
+        if (!old.zone().equals(network.zone()) || old.preferSameNode() != network.preferSameNode())
+        {
+            compiler.topology(network.zone(), network.preferSameNode());
+            dirty.addAll(services.keySet());
+        }
+        traffic = new NodeTraffic(network, nodeIps, proxyMode);
+    }
+
+    /** The node network given last (the defaults until one is). Control-plane thread only. */
+    public NodeNetwork nodeNetwork()
+    {
+        return traffic.network;
     }
 
     /**
@@ -102,6 +127,7 @@ public final class ControlPlane
         {
             proxyMode = mode;
             compiler.proxyMode(mode);
+            traffic = new NodeTraffic(traffic.network, nodeIps, mode);
             dirty.addAll(services.keySet());
         }
         return this;
@@ -246,7 +272,7 @@ public final class ControlPlane
             releaseIds(old, next[i]);
         }
         ids.endPublish();
-        final Snapshot snapshot = state.done(++generation);
+        final Snapshot snapshot = state.done(++generation, traffic);
         current = snapshot;
         return snapshot;
     }

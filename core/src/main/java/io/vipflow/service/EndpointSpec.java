@@ -1,11 +1,12 @@
 package io.vipflow.service;
 
 import java.util.List;
+import java.util.Set;
 
 /**
- * One entry of an EndpointSlice's {@code endpoints}. Conditions are already defaulted as the API defines
- * them: an absent {@code ready} is true, an absent {@code serving} takes the value of {@code ready}, an absent
- * {@code terminating} is false (discovery.k8s.io/v1 EndpointConditions).
+ * One entry of an EndpointSlice's {@code endpoints}. Conditions are already defaulted as kube-proxy reads them
+ * ({@code pkg/proxy/endpointslicecache.go} {@code addEndpoints}): an absent {@code ready} is true, an absent
+ * {@code serving} is true, an absent {@code terminating} is false.
  *
  * @param addresses   the endpoint's addresses (kube-proxy uses the first one)
  * @param ready       conditions.ready
@@ -13,9 +14,11 @@ import java.util.List;
  * @param terminating conditions.terminating
  * @param nodeName    nodeName, or "" when unset
  * @param zone        zone, or "" when unset
+ * @param zoneHints   hints.forZones names; empty when the endpoint has no zone hint
+ * @param nodeHints   hints.forNodes names; empty when the endpoint has no node hint
  */
 public record EndpointSpec(List<String> addresses, boolean ready, boolean serving, boolean terminating,
-    String nodeName, String zone)
+    String nodeName, String zone, Set<String> zoneHints, Set<String> nodeHints)
 {
     public EndpointSpec
     {
@@ -26,11 +29,26 @@ public record EndpointSpec(List<String> addresses, boolean ready, boolean servin
         }
         nodeName = nodeName == null ? "" : nodeName;
         zone = zone == null ? "" : zone;
+        zoneHints = zoneHints == null ? Set.of() : Set.copyOf(zoneHints);
+        nodeHints = nodeHints == null ? Set.of() : Set.copyOf(nodeHints);
+    }
+
+    /** An endpoint without topology hints. */
+    public EndpointSpec(final List<String> addresses, final boolean ready, final boolean serving,
+        final boolean terminating, final String nodeName, final String zone)
+    {
+        this(addresses, ready, serving, terminating, nodeName, zone, Set.of(), Set.of());
     }
 
     /** A ready, serving, not terminating endpoint. */
     public static EndpointSpec ready(final String address, final String nodeName)
     {
         return new EndpointSpec(List.of(address), true, true, false, nodeName, "");
+    }
+
+    /** This endpoint with the given hints ({@code hints.forZones}, {@code hints.forNodes}). */
+    public EndpointSpec withHints(final Set<String> forZones, final Set<String> forNodes)
+    {
+        return new EndpointSpec(addresses, ready, serving, terminating, nodeName, zone, forZones, forNodes);
     }
 }

@@ -47,6 +47,8 @@ final class ServiceCompiler
     private final ToIntFunction<String> servicePortIds;
     private final ToIntFunction<String> backendIds;
     private final IntFunction<ConnCounters> counters;
+    private String zone = "";
+    private boolean preferSameNode = true;
     private ProxyMode proxyMode = ProxyMode.NFTABLES;
 
     ServiceCompiler(final String nodeName, final List<long[]> nodeIps, final ToIntFunction<String> servicePortIds,
@@ -57,6 +59,13 @@ final class ServiceCompiler
         this.nodeIps = nodeIps;
         this.servicePortIds = servicePortIds;
         this.backendIds = backendIds;
+    }
+
+    /** The node's zone and the node-hint gate, for the topology of cluster sets compiled from now on. */
+    void topology(final String nodeZone, final boolean nodeHints)
+    {
+        this.zone = nodeZone;
+        this.preferSameNode = nodeHints;
     }
 
     void proxyMode(final ProxyMode mode)
@@ -99,9 +108,10 @@ final class ServiceCompiler
     }
 
     /**
-     * docs/SEMANTICS.md §2 (kube-proxy {@code CategorizeEndpoints}): the cluster set is the ready endpoints, or, when
-     * none is ready, the serving and terminating ones; the local set applies the same rule to this node's
-     * endpoints. Every listed endpoint keeps an id, whatever its conditions, so its flows stay.
+     * docs/SEMANTICS.md §2 (kube-proxy {@code pkg/proxy/topology.go} {@code CategorizeEndpoints}): the cluster set is
+     * the ready endpoints the topology mode allows, or, when none is ready, the serving and terminating ones
+     * whatever their hints; the local set applies the ready/serving-terminating rule to this node's endpoints and
+     * ignores topology. Every listed endpoint keeps an id, whatever its conditions, so its flows stay.
      */
     private ServicePort compilePort(final int id, final String portKey, final ServiceSpec spec,
         final ServicePortSpec portSpec, final boolean ipv6, final Collection<EndpointSliceSpec> slices,
@@ -129,7 +139,9 @@ final class ServiceCompiler
                 byName.putIfAbsent(name, new Listed(addr, target.port(), e));
             }
         }
-        final boolean anyReady = byName.values().stream().anyMatch(l -> l.endpoint.ready());
+        final Topology topology = topologyMode(byName.values());
+        final boolean anyClusterReady = byName.values().stream()
+            .anyMatch(l -> l.endpoint.ready() && availableForTopology(l.endpoint, topology));
         final boolean anyLocalReady = byName.values().stream().anyMatch(l -> l.endpoint.ready() && isLocal(l));
         // IPVS mode: a Local policy without local endpoints falls back to the cluster endpoints (ipvs/proxier.go
         // syncEndpoint, "if there are no local endpoints, use all endpoints").
@@ -140,7 +152,9 @@ final class ServiceCompiler
         {
             final Listed l = entry.getValue();
             final EndpointSpec e = l.endpoint;
-            final boolean inCluster = anyReady ? e.ready() : e.serving() && e.terminating();
+            // Topology narrows the cluster set only; the serving-and-terminating fallback ignores it.
+            final boolean inCluster = anyClusterReady ? e.ready() && availableForTopology(e, topology) :
+                e.serving() && e.terminating();
             final boolean inLocal = localFallback ? inCluster :
                 isLocal(l) && (anyLocalReady ? e.ready() : e.serving() && e.terminating());
             final String backendKey = portKey + "|" + entry.getKey();
@@ -163,6 +177,74 @@ final class ServiceCompiler
 
     private record Listed(long[] addr, int port, EndpointSpec endpoint)
     {
+    }
+
+    /** kube-proxy's topology modes: none, {@code PreferSameZone}, {@code PreferSameNode}. */
+    enum Topology
+    {
+        NONE, SAME_ZONE, SAME_NODE
+    }
+
+    /**
+     * kube-proxy {@code pkg/proxy/topology.go} {@code topologyModeFromHints}, over the ready endpoints only: node
+     * hints when the gate is on, every ready endpoint has one and one names this node; else zone hints when every
+     * ready endpoint has one and one names this node's zone (an empty zone never matches); else none.
+     */
+    private Topology topologyMode(final Collection<Listed> listed)
+    {
+        boolean anyReady = false;
+        boolean allNodeHints = true;
+        boolean forThisNode = false;
+        boolean allZoneHints = true;
+        boolean forThisZone = false;
+        for (final Listed l : listed)
+        {
+            final EndpointSpec e = l.endpoint;
+            if (!e.ready())
+            {
+                continue;
+            }
+            anyReady = true;
+            if (e.nodeHints().isEmpty())
+            {
+                allNodeHints = false;
+            }
+            else if (e.nodeHints().contains(nodeName))
+            {
+                forThisNode = true;
+            }
+            if (e.zoneHints().isEmpty())
+            {
+                allZoneHints = false;
+            }
+            else if (e.zoneHints().contains(zone))
+            {
+                forThisZone = true;
+            }
+        }
+        if (!anyReady)
+        {
+            return Topology.NONE;
+        }
+        if (preferSameNode && allNodeHints && forThisNode)
+        {
+            return Topology.SAME_NODE;
+        }
+        return allZoneHints && forThisZone ? Topology.SAME_ZONE : Topology.NONE;
+    }
+
+    /** kube-proxy {@code availableForTopology}: no fallback here, the fallback is in the choice of mode. */
+    private boolean availableForTopology(final EndpointSpec e, final Topology mode)
+    {
+        switch (mode)
+        {
+            case SAME_NODE:
+                return e.nodeHints().contains(nodeName);
+            case SAME_ZONE:
+                return e.zoneHints().contains(zone);
+            default:
+                return true;
+        }
     }
 
     private boolean isLocal(final Listed l)

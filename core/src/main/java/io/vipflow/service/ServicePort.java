@@ -20,6 +20,13 @@ public final class ServicePort
     public final BackendSet clusterSet;
     public final BackendSet localSet;
     private final Backend[] listed;
+    /**
+     * Listed backends by {@code id - firstId} when their ids are close together (a Service's backends get their
+     * ids as they are listed, so they usually are): one bounds check and one load per packet instead of a hash
+     * probe. Null when the ids are spread out; then {@link #byId} holds them.
+     */
+    private final Backend[] dense;
+    private final int firstId;
     private final Int2ObjectHashMap<Backend> byId;
 
     ServicePort(final int id, final ServiceSpec service, final ServicePortSpec port, final boolean ipv6,
@@ -34,17 +41,48 @@ public final class ServicePort
         this.listed = listed;
         this.clusterSet = clusterSet;
         this.localSet = localSet;
-        this.byId = new Int2ObjectHashMap<>(Math.max(8, listed.length * 2), 0.65f);
+        int min = Integer.MAX_VALUE;
+        int max = Integer.MIN_VALUE;
         for (final Backend b : listed)
         {
-            byId.put(b.id, b);
+            min = Math.min(min, b.id);
+            max = Math.max(max, b.id);
+        }
+        if (listed.length > 0 && (long)max - min < 4L * listed.length + DENSE_SLACK)
+        {
+            this.firstId = min;
+            this.dense = new Backend[max - min + 1];
+            for (final Backend b : listed)
+            {
+                dense[b.id - min] = b;
+            }
+            this.byId = null;
+        }
+        else
+        {
+            this.firstId = 0;
+            this.dense = null;
+            this.byId = new Int2ObjectHashMap<>(Math.max(8, listed.length * 2), 0.65f);
+            for (final Backend b : listed)
+            {
+                byId.put(b.id, b);
+            }
         }
     }
+
+    /** Ids may spread over up to four times the listed backends plus this before the dense array gives way. */
+    private static final int DENSE_SLACK = 64;
 
     /** The listed backend with this id, or null when it is no longer listed (removed). Allocation-free. */
     public Backend backend(final int backendId)
     {
-        return byId.get(backendId);
+        final Backend[] d = dense;
+        if (d == null)
+        {
+            return byId.get(backendId);
+        }
+        final int i = backendId - firstId;
+        return i >= 0 && i < d.length ? d[i] : null;
     }
 
     /** Every backend listed in the Service's slices for this port, whatever its conditions. */

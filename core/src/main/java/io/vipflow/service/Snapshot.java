@@ -16,19 +16,25 @@ public final class Snapshot
     /** Publication count, starting at 1 for the first published snapshot (0 for the initial empty one). */
     public final long generation;
     public final FrontendTable frontends;
+    /** Where packets come from and the Service CIDRs, as the node's {@link NodeNetwork} says. */
+    public final NodeTraffic traffic;
     /** The Service ports of each Service that has any, in Service-key order. */
     private final ServicePort[][] portsByService;
     private final List<String> conflicts;
     private final AddressPortMap<Backend> backendsById;
     private final AddressPortMap<long[]> replyFrontends;
+    private final AddressPortMap<Boolean> clusterIps;
     private volatile List<ServicePort> servicePorts;
 
     Snapshot(final long generation, final FrontendTable frontends, final ServicePort[][] portsByService,
         final List<String> conflicts, final AddressPortMap<Backend> backendsById,
-        final AddressPortMap<long[]> replyFrontends)
+        final AddressPortMap<long[]> replyFrontends, final AddressPortMap<Boolean> clusterIps,
+        final NodeTraffic traffic)
     {
+        this.clusterIps = clusterIps;
         this.generation = generation;
         this.frontends = frontends;
+        this.traffic = traffic;
         this.portsByService = portsByService;
         this.conflicts = List.copyOf(conflicts);
         this.backendsById = backendsById;
@@ -38,7 +44,18 @@ public final class Snapshot
     static Snapshot empty()
     {
         return new Snapshot(0, FrontendTable.EMPTY, new ServicePort[0][], List.of(), AddressPortMap.empty(),
-            AddressPortMap.empty());
+            AddressPortMap.empty(), AddressPortMap.empty(), NodeTraffic.NONE);
+    }
+
+    /** True when a Service holds this address as a ClusterIP (on any port). Allocation-free; any thread. */
+    public boolean isClusterIp(final boolean ipv6, final long hi, final long lo)
+    {
+        return clusterIps.get(hi, lo, 0, AddressPortMap.familyProtocol(0, ipv6)) != null;
+    }
+
+    AddressPortMap<Boolean> clusterIps()
+    {
+        return clusterIps;
     }
 
     /** Every compiled Service port, ordered by Service key, port and family (built at the first call). */

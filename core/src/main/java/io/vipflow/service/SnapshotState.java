@@ -1,6 +1,7 @@
 package io.vipflow.service;
 
 import io.vipflow.conntrack.FlowHash;
+import io.vipflow.packet.Addresses;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -55,10 +56,14 @@ final class SnapshotState
     private String[] order = new String[0];
     private ServicePort[][] ports = new ServicePort[0][];
 
+    /** Per active ClusterIP (port 0, {@link AddressPortMap#familyProtocol} of protocol 0): the Services holding it. */
+    private final Map<SocketKey, Integer> clusterIpHolders = new HashMap<>();
+
     /** Entries put into or removed from the snapshots' tables, over all publishes (for tests). */
     private long writes;
     private Snapshot previous;
     private AddressPortMap.Editor<Backend> byId;
+    private AddressPortMap.Editor<Boolean> clusterIps;
     private final Set<SocketKey> touched = new HashSet<>();
     private final TreeMap<String, ServicePort[]> portChanges = new TreeMap<>();
 
@@ -67,6 +72,7 @@ final class SnapshotState
     {
         previous = last;
         byId = last.backendsById().edit();
+        clusterIps = last.clusterIps().edit();
         touched.clear();
         portChanges.clear();
     }
@@ -76,6 +82,7 @@ final class SnapshotState
     {
         if (old != null)
         {
+            holdClusterIps(old.spec(), -1);
             for (final Frontend f : old.frontends())
             {
                 final SocketKey k = SocketKey.of(f);
@@ -102,6 +109,7 @@ final class SnapshotState
         }
         if (next != null)
         {
+            holdClusterIps(next.spec(), 1);
             for (final Frontend f : next.frontends())
             {
                 final SocketKey k = SocketKey.of(f);
@@ -128,8 +136,36 @@ final class SnapshotState
             next.ports().toArray(new ServicePort[0]));
     }
 
+    /**
+     * The set of active ClusterIPs (kube-proxy nftables' {@code cluster-ips}): every ClusterIP of a Service that has
+     * one, whatever its ports and endpoints.
+     */
+    private void holdClusterIps(final ServiceSpec spec, final int delta)
+    {
+        if (spec.type() == ServiceType.EXTERNAL_NAME)
+        {
+            return;
+        }
+        for (final String ip : spec.clusterIps())
+        {
+            final long[] a = Addresses.parse(ip);
+            final SocketKey k = new SocketKey(a[0], a[1], 0, AddressPortMap.familyProtocol(0, a[2] == 6));
+            final int held = clusterIpHolders.getOrDefault(k, 0) + delta;
+            if (held <= 0)
+            {
+                clusterIpHolders.remove(k);
+                clusterIps.remove(k.hi, k.lo, 0, k.protocol);
+            }
+            else
+            {
+                clusterIpHolders.put(k, held);
+                clusterIps.put(k.hi, k.lo, 0, k.protocol, Boolean.TRUE);
+            }
+        }
+    }
+
     /** The snapshot with every {@link #replace} applied. */
-    Snapshot done(final long generation)
+    Snapshot done(final long generation, final NodeTraffic traffic)
     {
         final AddressPortMap<Frontend> before = previous.frontends.map();
         final AddressPortMap.Editor<Frontend> frontends = before.edit();
@@ -221,9 +257,11 @@ final class SnapshotState
             mergePorts();
         }
         final Snapshot s = new Snapshot(generation, new FrontendTable(frontends.done()), ports,
-            conflictsChanged ? conflicts() : previous.conflicts(), byId.done(), replyEdit.done());
+            conflictsChanged ? conflicts() : previous.conflicts(), byId.done(), replyEdit.done(), clusterIps.done(),
+            traffic);
         previous = null;
         byId = null;
+        clusterIps = null;
         return s;
     }
 

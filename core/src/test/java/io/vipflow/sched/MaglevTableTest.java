@@ -106,12 +106,14 @@ class MaglevTableTest
         java.util.Collections.shuffle(shuffled, new java.util.Random(5));
         final MaglevScheduler fresh = MaglevScheduler.create(dests(shuffled), 0, null);
         assertEquals(1000, fresh.permutationsComputed());
-        final int[] byName = new int[step.size()];
-        final int[] freshByName = new int[fresh.size()];
+        final String[] byName = new String[step.size()];
+        final String[] freshByName = new String[fresh.size()];
+        final int[] stepTable = step.destinationTable();
+        final int[] freshTable = fresh.destinationTable();
         for (int s = 0; s < byName.length; s++)
         {
-            byName[s] = names.indexOf(rolled.get(step.destinationTable()[s])) + 1;
-            freshByName[s] = names.indexOf(shuffled.get(fresh.destinationTable()[s])) + 1;
+            byName[s] = rolled.get(stepTable[s]);
+            freshByName[s] = shuffled.get(freshTable[s]);
         }
         assertArrayEquals(freshByName, byName, "the same backend in every slot");
         assertEquals(0, MaglevScheduler.create(dests(rolled), 0, step).permutationsComputed(), "nothing changed");

@@ -28,7 +28,8 @@ final class LagRecorder
         }
         final long[] copy = Arrays.copyOf(samples, n);
         Arrays.sort(copy);
-        return copy[Math.min(n - 1, (int)Math.ceil(p / 100.0 * n) - 1 < 0 ? 0 : (int)Math.ceil(p / 100.0 * n) - 1)];
+        final int rank = (int)Math.ceil(p / 100.0 * n) - 1;
+        return copy[Math.max(0, Math.min(n - 1, rank))];
     }
 
     synchronized long count()

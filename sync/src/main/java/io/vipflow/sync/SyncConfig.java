@@ -18,10 +18,15 @@ import java.util.function.LongSupplier;
  * @param catchUp          ask peers for their tables at start
  * @param clock            now in nanoseconds on the classifier's clock (the same the data plane passes)
  * @param instanceId       this node's id on the wire, unique in the fleet (random by default)
+ * @param refreshPeriodNanos how often (wall clock) the whole table is sent to every peer again, so that their
+ *                         copies of flows that stay long in one state do not expire; 0 never
  */
 public record SyncConfig(String aeronDirectory, String listenChannel, List<String> peerChannels, int streamId,
-    int ringRecords, boolean catchUp, LongSupplier clock, long instanceId)
+    int ringRecords, boolean catchUp, LongSupplier clock, long instanceId, long refreshPeriodNanos)
 {
+    /** A minute: well inside the shortest long-lived timeout (IPVS's 15 minutes for ESTABLISHED). */
+    public static final long DEFAULT_REFRESH_NANOS = 60_000_000_000L;
+
     public static final String IPC = "aeron:ipc";
     public static final int DEFAULT_STREAM = 1601;
     public static final int DEFAULT_RING_RECORDS = 1 << 16;
@@ -39,7 +44,7 @@ public record SyncConfig(String aeronDirectory, String listenChannel, List<Strin
     public static SyncConfig ipc(final String aeronDirectory)
     {
         return new SyncConfig(aeronDirectory, IPC, List.of(IPC), DEFAULT_STREAM, DEFAULT_RING_RECORDS, false,
-            System::nanoTime, randomId());
+            System::nanoTime, randomId(), DEFAULT_REFRESH_NANOS);
     }
 
     /**
@@ -49,7 +54,7 @@ public record SyncConfig(String aeronDirectory, String listenChannel, List<Strin
     public static SyncConfig udp(final String aeronDirectory, final String listen, final List<String> peers)
     {
         return new SyncConfig(aeronDirectory, udpChannel(listen), peers.stream().map(SyncConfig::udpChannel).toList(),
-            DEFAULT_STREAM, DEFAULT_RING_RECORDS, false, System::nanoTime, randomId());
+            DEFAULT_STREAM, DEFAULT_RING_RECORDS, false, System::nanoTime, randomId(), DEFAULT_REFRESH_NANOS);
     }
 
     /** A unicast channel to {@code host:port}; loopback carries 8 KiB frames, so batches travel in fewer frames. */
@@ -61,24 +66,31 @@ public record SyncConfig(String aeronDirectory, String listenChannel, List<Strin
     public SyncConfig withCatchUp(final boolean on)
     {
         return new SyncConfig(aeronDirectory, listenChannel, peerChannels, streamId, ringRecords, on, clock,
-            instanceId);
+            instanceId, refreshPeriodNanos);
     }
 
     public SyncConfig withClock(final LongSupplier nanos)
     {
         return new SyncConfig(aeronDirectory, listenChannel, peerChannels, streamId, ringRecords, catchUp, nanos,
-            instanceId);
+            instanceId, refreshPeriodNanos);
     }
 
     public SyncConfig withRingRecords(final int records)
     {
         return new SyncConfig(aeronDirectory, listenChannel, peerChannels, streamId, records, catchUp, clock,
-            instanceId);
+            instanceId, refreshPeriodNanos);
+    }
+
+    public SyncConfig withRefreshPeriod(final long nanos)
+    {
+        return new SyncConfig(aeronDirectory, listenChannel, peerChannels, streamId, ringRecords, catchUp, clock,
+            instanceId, nanos);
     }
 
     public SyncConfig withInstanceId(final long id)
     {
-        return new SyncConfig(aeronDirectory, listenChannel, peerChannels, streamId, ringRecords, catchUp, clock, id);
+        return new SyncConfig(aeronDirectory, listenChannel, peerChannels, streamId, ringRecords, catchUp, clock, id,
+            refreshPeriodNanos);
     }
 
     private static long randomId()

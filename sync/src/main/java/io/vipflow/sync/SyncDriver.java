@@ -34,6 +34,7 @@ public final class SyncDriver implements AutoCloseable
             .publicationTermBufferLength(TERM_LENGTH)
             .ipcTermBufferLength(TERM_LENGTH)
             .termBufferSparseFile(true)
+            .driverTimeoutMs(SyncNode.DRIVER_TIMEOUT_MS)
             .dirDeleteOnStart(true)
             .dirDeleteOnShutdown(true);
         return new SyncDriver(MediaDriver.launch(ctx));

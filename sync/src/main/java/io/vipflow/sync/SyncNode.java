@@ -20,6 +20,7 @@ import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 
 import java.nio.ByteBuffer;
@@ -33,8 +34,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link FlowEvents}, so the data plane only offers its changes into preallocated memory; its agent takes them
  * from the ring, batches them into messages and offers each message to every peer's publication; it applies what
  * peers send through {@link SyncedFlows}; it answers a peer's request for the table by scanning its own a few
- * hundred slots at a time between live batches; and, with {@link SyncConfig#catchUp()}, it asks for the table at
- * start.
+ * hundred slots at a time between live batches; every {@link SyncConfig#refreshPeriodNanos()} it sends its whole
+ * table to every peer the same way, so that peers' timers follow flows that live long without changing state; and,
+ * with {@link SyncConfig#catchUp()}, it asks for the table at start.
  * <p>
  * Thread contract: the constructor and {@link #close} on one thread; the agent ({@link #doWork}) on one thread,
  * its own after {@link #start}; the counters and {@link #lastSequenceFrom} from any thread.
@@ -46,21 +48,32 @@ public final class SyncNode implements Agent, AutoCloseable
     private static final long REQUEST_INTERVAL_NANOS = 200_000_000L;
     private static final int SCAN_SLOTS_PER_STEP = 256;
     private static final int POLL_LIMIT = 16;
+    /** How long a client waits for a silent driver before it counts it as gone. */
+    static final long DRIVER_TIMEOUT_MS = 1_000;
+    private static final long RECONNECT_INTERVAL_NANOS = 250_000_000L;
+    private static final AtomicLong DRIVER_ERRORS = new AtomicLong();
+    /** Addressee of a table scan sent to every peer: the periodic refresh. */
+    private static final long EVERY_PEER = 0;
+    /** {@link #serving} while a refresh scan runs. */
+    private static final long REFRESHING = Long.MIN_VALUE;
 
     private final SyncConfig config;
     private final long id;
     private final Classifier classifier;
     private final SyncedFlows flows;
     private final SyncRing ring;
-    private final Aeron aeron;
     private final boolean ownsAeron;
-    private final Subscription subscription;
-    private final ExclusivePublication[] publications;
+    private Aeron aeron;
+    private Subscription subscription;
+    private ExclusivePublication[] publications;
     private final boolean[] delivered;
+    private long lastConnectAttemptNanos;
     private final FragmentHandler assembler;
     private final int maxRecords;
     private final UnsafeBuffer out;
     private final FlowKey applyKey = new FlowKey();
+    private final MessageHandler taker = this::takeRecord;
+    private final SyncedFlows.EntryVisitor scanVisitor = this::snapshotEntry;
     private final LagRecorder lag = new LagRecorder();
     private volatile PeerState[] peers = new PeerState[0];
     private final ArrayDeque<Long> requesters = new ArrayDeque<>();
@@ -74,6 +87,7 @@ public final class SyncNode implements Agent, AutoCloseable
     private int scanCursor;
     private boolean scanStarted;
     private long lastRequestNanos;
+    private long lastRefreshNanos = System.nanoTime();
     private AgentRunner runner;
 
     private volatile boolean caughtUp;
@@ -85,11 +99,22 @@ public final class SyncNode implements Agent, AutoCloseable
     private final AtomicLong recordsUnmatched = new AtomicLong();
     private final AtomicLong snapshotRecordsSent = new AtomicLong();
     private final AtomicLong snapshotRecordsApplied = new AtomicLong();
+    private final AtomicLong reconnects = new AtomicLong();
 
-    /** A node with an Aeron client of its own, connected to the driver in {@link SyncConfig#aeronDirectory()}. */
+    /**
+     * A node with an Aeron client of its own, connected to the driver in {@link SyncConfig#aeronDirectory()}. When
+     * that driver stops, the node counts what it cannot send and connects again once a driver runs there.
+     */
     public SyncNode(final Classifier classifier, final SyncConfig config)
     {
-        this(classifier, config, Aeron.connect(new Aeron.Context().aeronDirectoryName(config.aeronDirectory())), true);
+        this(classifier, config, Aeron.connect(clientContext(config)), true);
+    }
+
+    private static Aeron.Context clientContext(final SyncConfig config)
+    {
+        return new Aeron.Context().aeronDirectoryName(config.aeronDirectory()).driverTimeoutMs(DRIVER_TIMEOUT_MS)
+            // A lost driver is expected (the node reconnects): the client reports it here instead of on stderr.
+            .errorHandler(e -> DRIVER_ERRORS.incrementAndGet());
     }
 
     /** A node on a shared Aeron client, which the caller closes after the node. */
@@ -107,13 +132,7 @@ public final class SyncNode implements Agent, AutoCloseable
         this.ring = new SyncRing(config.ringRecords());
         this.aeron = aeron;
         this.ownsAeron = owns;
-        this.subscription = aeron.addSubscription(config.listenChannel(), config.streamId());
-        final List<ExclusivePublication> pubs = new ArrayList<>();
-        for (final String channel : config.peerChannels())
-        {
-            pubs.add(aeron.addExclusivePublication(channel, config.streamId()));
-        }
-        this.publications = pubs.toArray(new ExclusivePublication[0]);
+        openChannels();
         this.delivered = new boolean[publications.length];
         int payload = Integer.MAX_VALUE;
         for (final ExclusivePublication p : publications)
@@ -127,6 +146,44 @@ public final class SyncNode implements Agent, AutoCloseable
         this.assembler = new FragmentAssembler(this::onMessage);
         this.caughtUp = !config.catchUp();
         classifier.flowEvents(ring);
+    }
+
+    private void openChannels()
+    {
+        subscription = aeron.addSubscription(config.listenChannel(), config.streamId());
+        final List<ExclusivePublication> pubs = new ArrayList<>();
+        for (final String channel : config.peerChannels())
+        {
+            pubs.add(aeron.addExclusivePublication(channel, config.streamId()));
+        }
+        publications = pubs.toArray(new ExclusivePublication[0]);
+    }
+
+    /**
+     * After the driver was lost (the client closed itself), tries to connect again every 250 ms. Meanwhile the
+     * agent goes on taking changes from the ring and counts them lost, so the data plane never waits for it.
+     */
+    private void reconnect()
+    {
+        final long now = System.nanoTime();
+        if (now - lastConnectAttemptNanos < RECONNECT_INTERVAL_NANOS)
+        {
+            return;
+        }
+        lastConnectAttemptNanos = now;
+        try
+        {
+            final Aeron fresh = Aeron.connect(clientContext(config));
+            CloseHelper.quietCloseAll(publications);
+            CloseHelper.quietClose(subscription);
+            aeron = fresh;
+            openChannels();
+            reconnects.incrementAndGet();
+        }
+        catch (final RuntimeException e)
+        {
+            // No driver yet (DriverTimeoutException and kin): try again later.
+        }
     }
 
     /** Runs the agent on a thread of its own (idle: spin, yield, then park up to 100 µs). */
@@ -147,7 +204,11 @@ public final class SyncNode implements Agent, AutoCloseable
     @Override
     public int doWork()
     {
-        int work = subscription.poll(assembler, POLL_LIMIT);
+        if (ownsAeron && aeron.isClosed())
+        {
+            reconnect();
+        }
+        int work = subscription.isClosed() ? 0 : subscription.poll(assembler, POLL_LIMIT);
         if (!pending)
         {
             prepare();
@@ -176,6 +237,14 @@ public final class SyncNode implements Agent, AutoCloseable
             scanCursor = 0;
             scanStarted = false;
         }
+        else if (serving == 0 && config.refreshPeriodNanos() > 0 &&
+            now - lastRefreshNanos > config.refreshPeriodNanos())
+        {
+            lastRefreshNanos = now;
+            serving = REFRESHING;
+            scanCursor = 0;
+            scanStarted = false;
+        }
         final boolean ringEmpty = r.producerPosition() == r.consumerPosition();
         if (serving != 0 && (ringEmpty || (sequence & 1) == 0))
         {
@@ -187,7 +256,7 @@ public final class SyncNode implements Agent, AutoCloseable
             return;
         }
         outRecords = 0;
-        r.read(this::takeRecord, maxRecords);
+        r.read(taker, maxRecords);
         if (outRecords > 0)
         {
             pendingRingPosition = r.consumerPosition();
@@ -210,17 +279,21 @@ public final class SyncNode implements Agent, AutoCloseable
         while (outRecords < maxRecords && slots < SCAN_SLOTS_PER_STEP && !(scanStarted && scanCursor == 0))
         {
             scanStarted = true;
-            scanCursor = flows.scan(scanCursor, 1, now, this::snapshotEntry);
+            scanCursor = flows.scan(scanCursor, 1, now, scanVisitor);
             slots++;
         }
+        final long addressee = serving == REFRESHING ? EVERY_PEER : serving;
         if (outRecords > 0)
         {
             snapshotRecordsSent.addAndGet(outRecords);
-            finishBegin(SyncWire.KIND_SNAPSHOT, serving);
+            finishBegin(SyncWire.KIND_SNAPSHOT, addressee);
         }
         else if (scanStarted && scanCursor == 0)
         {
-            begin(SyncWire.KIND_SNAPSHOT_END, serving);
+            if (serving != REFRESHING)
+            {
+                begin(SyncWire.KIND_SNAPSHOT_END, addressee);
+            }
             serving = 0;
         }
     }
@@ -320,7 +393,7 @@ public final class SyncNode implements Agent, AutoCloseable
             }
             case SyncWire.KIND_SNAPSHOT ->
             {
-                if (addressee == id)
+                if (addressee == id || addressee == EVERY_PEER)
                 {
                     apply(buffer, offset, count);
                     snapshotRecordsApplied.addAndGet(count);
@@ -360,6 +433,11 @@ public final class SyncNode implements Agent, AutoCloseable
                 outcome = flows.remove(applyKey, SyncWire.backendHi(buffer, at), SyncWire.backendLo(buffer, at),
                     SyncWire.backendPort(buffer, at), now);
             }
+            else if (SyncWire.type(buffer, at) == SyncWire.TYPE_ENTRY)
+            {
+                outcome = flows.refresh(applyKey, SyncWire.backendHi(buffer, at), SyncWire.backendLo(buffer, at),
+                    SyncWire.backendPort(buffer, at), SyncWire.state(buffer, at), SyncWire.ttlNanos(buffer, at), now);
+            }
             else
             {
                 outcome = flows.upsert(applyKey, SyncWire.backendHi(buffer, at), SyncWire.backendLo(buffer, at),
@@ -387,6 +465,18 @@ public final class SyncNode implements Agent, AutoCloseable
         grown[peers.length] = new PeerState(sender);
         peers = grown;
         return grown[peers.length - 1];
+    }
+
+    /** Errors the Aeron clients of nodes in this process reported (a lost media driver, mostly). */
+    public static long driverErrors()
+    {
+        return DRIVER_ERRORS.get();
+    }
+
+    /** Records one message carries at most. */
+    public int maxRecordsPerMessage()
+    {
+        return maxRecords;
     }
 
     /** This node's id on the wire. */
@@ -488,6 +578,35 @@ public final class SyncNode implements Agent, AutoCloseable
     public long recordsUnmatched()
     {
         return recordsUnmatched.get();
+    }
+
+    /** Times this node connected again after losing its media driver. */
+    public long reconnects()
+    {
+        return reconnects.get();
+    }
+
+    /**
+     * True when every peer's publication is connected (a peer listens there). Messages offered to a publication
+     * that is not connected are counted lost, so a node that starts with its peers up may wait for this first.
+     */
+    public boolean peersConnected()
+    {
+        final ExclusivePublication[] pubs = publications;
+        for (final ExclusivePublication p : pubs)
+        {
+            if (!p.isConnected())
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** False while this node's Aeron client has lost its media driver. */
+    public boolean connected()
+    {
+        return !aeron.isClosed();
     }
 
     public long snapshotRecordsSent()

@@ -43,17 +43,28 @@ public final class SyncRing implements FlowEvents
     public void flowEvent(final int type, final FlowKey key, final Backend backend, final int state,
         final long ttlNanos)
     {
+        if (!offer(type, key, backend, state, ttlNanos))
+        {
+            dropped.incrementAndGet();
+        }
+    }
+
+    /** Leaves one change in the ring; false (nothing counted) when the ring is full. */
+    public boolean offer(final int type, final FlowKey key, final Backend backend, final int state,
+        final long ttlNanos)
+    {
         final int index = ring.tryClaim(MSG_TYPE, SyncWire.RECORD_LENGTH);
         if (index < 0)
         {
-            dropped.incrementAndGet();
-            return;
+            return false;
         }
         SyncWire.putRecord(buffer, index, type, key, backend, state, ttlNanos);
         ring.commit(index);
+        return true;
     }
 
-    ManyToOneRingBuffer ring()
+    /** The ring itself, for the one thread that takes changes from it (the sender). */
+    public ManyToOneRingBuffer ring()
     {
         return ring;
     }

@@ -58,10 +58,23 @@ final class Balancer implements AutoCloseable
     /** The state of flow {@code flow}'s entry, or -1 without one. */
     int state(final int flow)
     {
+        final ConnView view = view(flow);
+        return view == null ? -1 : view.state();
+    }
+
+    /** When flow {@code flow}'s entry expires, or -1 without one. */
+    long expiry(final int flow)
+    {
+        final ConnView view = view(flow);
+        return view == null ? -1 : view.expiryNanos();
+    }
+
+    private ConnView view(final int flow)
+    {
         final FlowKey key = new FlowKey().set(FlowKey.familyProtocol(PacketTuple.PROTO_TCP, false), 0,
             Addresses.ipv4Lo(CLIENT + (flow >>> 14)), 1024 + (flow & 0x3FFF), 0, Addresses.ipv4Lo(VIP), 80);
         final ConnView view = new ConnView();
-        return classifier.connections().lookup(key, clock.get(), view) ? view.state() : -1;
+        return classifier.connections().lookup(key, clock.get(), view) ? view : null;
     }
 
     SyncConfig ipc(final String aeronDir)

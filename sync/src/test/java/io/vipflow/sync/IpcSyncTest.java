@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class IpcSyncTest
 {
-    private static final String[] BACKENDS = {"10.244.0.1", "10.244.0.2", "10.244.0.3"};
+    static final String[] BACKENDS = {"10.244.0.1", "10.244.0.2", "10.244.0.3"};
     private static final long DEADLINE_MS = 10_000;
 
     @TempDir
@@ -58,7 +58,12 @@ class IpcSyncTest
 
     private SyncNode node(final Balancer b, final boolean catchUp)
     {
-        final SyncNode n = new SyncNode(b.classifier, b.ipc(driver.directory()).withCatchUp(catchUp), aeron).start();
+        return node(b, b.ipc(driver.directory()).withCatchUp(catchUp));
+    }
+
+    private SyncNode node(final Balancer b, final SyncConfig config)
+    {
+        final SyncNode n = new SyncNode(b.classifier, config, aeron).start();
         open.add(n);
         return n;
     }
@@ -134,7 +139,8 @@ class IpcSyncTest
         a.tcp(5, PacketTuple.TCP_SYN);
         a.tcp(5, PacketTuple.TCP_ACK);
         a.tcp(5, PacketTuple.TCP_RST);
-        Await.until(DEADLINE_MS, () -> nb.recordsApplied() == 3, () -> "applied " + nb.recordsApplied() + " kept " + nb.recordsKept() + " unmatched " + nb.recordsUnmatched() + " sent " + na.recordsSent() + " dropped " + na.recordsDropped());
+        Await.until(DEADLINE_MS, () -> nb.recordsApplied() == 3, () -> "applied " + nb.recordsApplied() + ", kept " +
+            nb.recordsKept() + ", unmatched " + nb.recordsUnmatched() + ", sent " + na.recordsSent());
         assertEquals(ConnState.CLOSE, b.state(5));
         // A new SYN on the closed entry deletes it and schedules afresh: the peer deletes it and takes the new one.
         final String again = a.tcp(5, PacketTuple.TCP_SYN);
@@ -185,5 +191,30 @@ class IpcSyncTest
         }
         assertTrue(na.recordsDropped() > 0 && na.recordsDropped() < flows, "dropped " + na.recordsDropped());
         assertEquals(flows, na.recordsDropped() + na.ring().pending());
+    }
+
+    @Test
+    void aRefreshKeepsThePeersCopyOfALongQuietFlowAlive()
+    {
+        final long second = 1_000_000_000L;
+        final Balancer a = balancer(BACKENDS);
+        final Balancer b = balancer(BACKENDS);
+        // One refresh scan every 50 ms of wall clock; a's and b's clocks move together.
+        b.clock.set(a.clock.get());
+        final SyncNode nb = node(b, false);
+        node(a, a.ipc(driver.directory()).withRefreshPeriod(50_000_000L));
+        final String backend = a.tcp(1, PacketTuple.TCP_SYN);
+        a.tcp(1, PacketTuple.TCP_ACK);
+        Await.until(DEADLINE_MS, () -> b.state(1) == ConnState.ESTABLISHED, () -> "established at the peer");
+        final long firstExpiry = b.expiry(1);
+        // 800 s later a packet keeps the flow alive on a without changing its state: no update is sent for it.
+        a.clock.addAndGet(800 * second);
+        b.clock.addAndGet(800 * second);
+        assertEquals(backend, a.tcp(1, PacketTuple.TCP_ACK | PacketTuple.TCP_PSH));
+        Await.until(DEADLINE_MS, () -> b.expiry(1) - firstExpiry >= 700 * second,
+            () -> "the refresh to move the peer's timer: " + (b.expiry(1) - firstExpiry) / second + " s");
+        b.clock.addAndGet(200 * second);
+        assertEquals(backend, b.tcp(1, PacketTuple.TCP_ACK), "alive on the peer after the first timeout");
+        assertTrue(nb.recordsApplied() >= 2);
     }
 }

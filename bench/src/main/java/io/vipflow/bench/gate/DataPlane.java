@@ -20,7 +20,8 @@ public final class DataPlane
         Pattern.compile("Classify(TwoThreads)?Benchmark\\..*"),
         Pattern.compile("FrontendLookupBenchmark\\..*"),
         Pattern.compile("ConnTrack(TwoThreads)?Benchmark\\.(lookupHit|missInsert)"),
-        Pattern.compile("SchedulerPickBenchmark\\.pick"));
+        Pattern.compile("SchedulerPickBenchmark\\.pick"),
+        Pattern.compile("SyncNewFlowBenchmark\\.newFlow"));
 
     private DataPlane()
     {

@@ -3,6 +3,7 @@ package io.vipflow.harness.gen;
 import io.vipflow.harness.k8s.ClusterObjects;
 import io.vipflow.service.EndpointPortSpec;
 import io.vipflow.service.ServicePortSpec;
+import io.vipflow.service.NodeNetwork;
 import io.vipflow.service.ServiceSpec;
 import io.vipflow.service.ServiceType;
 
@@ -45,6 +46,12 @@ public final class ClusterGenerator
     public static String nodeName(final int node)
     {
         return "node-" + node;
+    }
+
+    /** The balancer node's network as the generated cluster sets it: its zone, nothing else. */
+    public static NodeNetwork balancerNetwork()
+    {
+        return NodeNetwork.defaults().withZone(zone(1));
     }
 
     /** @return the zone of a node: nodes are spread over three zones. */

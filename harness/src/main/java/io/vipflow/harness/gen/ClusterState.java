@@ -324,7 +324,7 @@ final class ClusterState
                 final List<EndpointSpec> endpoints = new ArrayList<>();
                 for (final String podName : book.pods)
                 {
-                    endpoints.add(endpoint(d.pod(podName), ipv6));
+                    endpoints.add(endpoint(d.pod(podName), ipv6, d.shape.trafficDistribution()));
                 }
                 final String name = d.shape.name() + "-ipv" + (ipv6 ? 6 : 4) + "-" + book.number;
                 final EndpointSliceSpec slice = new EndpointSliceSpec(d.shape.namespace(), name, d.shape.name(), ipv6,
@@ -335,14 +335,21 @@ final class ClusterState
         return out;
     }
 
-    private static EndpointSpec endpoint(final Pod pod, final boolean ipv6)
+    /**
+     * The pod's endpoint as the EndpointSlice controller writes it; with a traffic distribution, a ready endpoint
+     * carries its own zone as zone hint, and for {@code PreferSameNode} its node as node hint
+     * ({@code trafficdist.go} {@code preferCloseHeuristic}); endpoints that are not ready get none.
+     */
+    private static EndpointSpec endpoint(final Pod pod, final boolean ipv6, final String distribution)
     {
         final String address = ipv6 ? pod.ipv6 : pod.ipv4;
         final String node = ClusterGenerator.nodeName(pod.node);
         final String zone = ClusterGenerator.zone(pod.node);
         switch (pod.phase)
         {
-            case READY: return new EndpointSpec(List.of(address), true, true, false, node, zone);
+            case READY: return new EndpointSpec(List.of(address), true, true, false, node, zone,
+                distribution == null ? Set.of() : Set.of(zone),
+                "PreferSameNode".equals(distribution) ? Set.of(node) : Set.of());
             case TERMINATING:
                 return new EndpointSpec(List.of(address), false, pod.servingWhileTerminating, true, node, zone);
             default: return new EndpointSpec(List.of(address), false, false, false, node, zone);

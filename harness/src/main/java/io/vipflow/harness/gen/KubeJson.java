@@ -16,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * Generated objects written as the API server serves them: {@code v1 Service} and
@@ -37,8 +38,10 @@ public final class KubeJson
      * @param s           the Service.
      * @param targetPorts container port by Service port name, as the Service's EndpointSlices resolve them; a port
      *                    without one targets its own number (the API default).
+     * @param distribution {@code spec.trafficDistribution}, or null for none
      */
-    public static ObjectNode service(final ServiceSpec s, final Map<String, Integer> targetPorts)
+    public static ObjectNode service(final ServiceSpec s, final Map<String, Integer> targetPorts,
+        final String distribution)
     {
         final ObjectNode o = JSON.createObjectNode();
         o.put("apiVersion", "v1");
@@ -63,6 +66,10 @@ public final class KubeJson
             port.put("port", p.port());
             port.put("targetPort", targetPorts.getOrDefault(p.name(), p.port()));
             port.put("protocol", p.protocol().name());
+        }
+        if (distribution != null)
+        {
+            spec.put("trafficDistribution", distribution);
         }
         spec.put("sessionAffinity", s.affinityTimeoutSeconds() > 0 ? "ClientIP" : "None");
         if (s.affinityTimeoutSeconds() > 0)
@@ -103,6 +110,20 @@ public final class KubeJson
             {
                 ep.put("zone", e.zone());
             }
+            if (!e.zoneHints().isEmpty() || !e.nodeHints().isEmpty())
+            {
+                final ObjectNode hints = ep.putObject("hints");
+                if (!e.zoneHints().isEmpty())
+                {
+                    final ArrayNode zones = hints.putArray("forZones");
+                    new TreeSet<>(e.zoneHints()).forEach(z -> zones.addObject().put("name", z));
+                }
+                if (!e.nodeHints().isEmpty())
+                {
+                    final ArrayNode nodes = hints.putArray("forNodes");
+                    new TreeSet<>(e.nodeHints()).forEach(n -> nodes.addObject().put("name", n));
+                }
+            }
         }
         return o;
     }
@@ -117,7 +138,7 @@ public final class KubeJson
         final ArrayNode items = list.putArray("items");
         for (final ServiceSpec s : objects.services())
         {
-            items.add(service(s, targets.getOrDefault(s.key(), Map.of())));
+            items.add(service(s, targets.getOrDefault(s.key(), Map.of()), distribution(s, objects.slices())));
         }
         objects.slices().forEach(s -> items.add(slice(s)));
         return write(list) + "\n";
@@ -144,7 +165,8 @@ public final class KubeJson
             final ObjectNode object;
             if (e.service() != null)
             {
-                object = service(e.service(), targets.getOrDefault(e.service().key(), Map.of()));
+                object = service(e.service(), targets.getOrDefault(e.service().key(), Map.of()),
+                    distribution(e.service(), knownSlices));
             }
             else if (e.slice() != null)
             {
@@ -172,6 +194,32 @@ public final class KubeJson
             out.computeIfAbsent(s.serviceKey(), k -> new HashMap<>()).putAll(portsOf(s));
         }
         return out;
+    }
+
+    /**
+     * The {@code trafficDistribution} that made the EndpointSlice controller write the hints a Service's slices carry
+     * ({@code trafficdist.go} {@code ReconcileHints}: node hints only for {@code PreferSameNode}, zone hints for it and
+     * for {@code PreferClose}); null when they carry none.
+     */
+    private static String distribution(final ServiceSpec service, final List<EndpointSliceSpec> slices)
+    {
+        boolean zones = false;
+        for (final EndpointSliceSpec slice : slices)
+        {
+            if (!slice.serviceKey().equals(service.key()))
+            {
+                continue;
+            }
+            for (final EndpointSpec e : slice.endpoints())
+            {
+                if (!e.nodeHints().isEmpty())
+                {
+                    return "PreferSameNode";
+                }
+                zones |= !e.zoneHints().isEmpty();
+            }
+        }
+        return zones ? "PreferClose" : null;
     }
 
     private static Map<String, Integer> portsOf(final EndpointSliceSpec s)

@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param readinessSeconds         from pod start to ready, seconds (each pod draws ±20 % around it).
  * @param terminationGraceSeconds  how long a deleted pod stays listed as serving-and-terminating, seconds.
  * @param affinitySeconds          ClientIP session affinity timeout in seconds, 0 for none.
+ * @param trafficDistribution      {@code spec.trafficDistribution} ({@code PreferClose}, {@code PreferSameZone},
+ *                                 {@code PreferSameNode}), or null: the hints the EndpointSlice controller writes.
  */
 public record ServiceShape(
     String namespace,
@@ -27,8 +29,21 @@ public record ServiceShape(
     boolean ipv6,
     double readinessSeconds,
     double terminationGraceSeconds,
-    int affinitySeconds)
+    int affinitySeconds,
+    String trafficDistribution)
 {
+    /** The values of {@code spec.trafficDistribution} the API accepts. */
+    public static final List<String> TRAFFIC_DISTRIBUTIONS = List.of("PreferClose", "PreferSameZone", "PreferSameNode");
+
+    /** A Service without a traffic distribution. */
+    public ServiceShape(final String namespace, final String name, final int replicas, final List<PortShape> ports,
+        final boolean ipv4, final boolean ipv6, final double readinessSeconds, final double terminationGraceSeconds,
+        final int affinitySeconds)
+    {
+        this(namespace, name, replicas, ports, ipv4, ipv6, readinessSeconds, terminationGraceSeconds, affinitySeconds,
+            null);
+    }
+
     public ServiceShape
     {
         Objects.requireNonNull(namespace, "namespace");
@@ -45,6 +60,11 @@ public record ServiceShape(
         if (!ipv4 && !ipv6)
         {
             throw new IllegalArgumentException("Service " + name + " has no address family");
+        }
+        if (trafficDistribution != null && !TRAFFIC_DISTRIBUTIONS.contains(trafficDistribution))
+        {
+            throw new IllegalArgumentException("trafficDistribution '" + trafficDistribution + "' of " + name +
+                " is not one of " + TRAFFIC_DISTRIBUTIONS);
         }
         if (!(readinessSeconds >= 0) || !(terminationGraceSeconds >= 0))
         {

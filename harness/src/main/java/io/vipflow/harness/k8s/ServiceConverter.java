@@ -64,6 +64,7 @@ final class ServiceConverter
         final int affinityTimeout = affinityTimeout(spec);
         final boolean externalLocal = trafficPolicy(spec, "externalTrafficPolicy");
         final boolean internalLocal = trafficPolicy(spec, "internalTrafficPolicy");
+        validateTrafficDistribution(spec);
 
         final String scheduler = JsonFields.string(annotations, "metadata.annotations", SCHEDULER_ANNOTATION);
         final String schedulerName = scheduler == null || scheduler.isBlank() ? null : scheduler.trim();
@@ -384,6 +385,21 @@ final class ServiceConverter
             return true;
         }
         throw new ObjectError(JsonFields.path("spec", field), "'" + policy + "' is not Cluster or Local");
+    }
+
+    /**
+     * {@code spec.trafficDistribution} is checked as the API server checks it and otherwise ignored: kube-proxy never
+     * reads it; the EndpointSlice controller turns it into the hints kube-proxy follows
+     * ({@code staging/src/k8s.io/endpointslice/trafficdist/trafficdist.go} {@code ReconcileHints}).
+     */
+    private static void validateTrafficDistribution(final JsonNode spec)
+    {
+        final String value = JsonFields.string(spec, "spec", "trafficDistribution");
+        if (value != null && !List.of("PreferClose", "PreferSameZone", "PreferSameNode").contains(value))
+        {
+            throw new ObjectError(JsonFields.path("spec", "trafficDistribution"),
+                "'" + value + "' is not PreferClose, PreferSameZone or PreferSameNode");
+        }
     }
 
     private static String nonNull(final String text)

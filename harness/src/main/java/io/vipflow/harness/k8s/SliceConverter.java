@@ -8,8 +8,10 @@ import io.vipflow.service.Protocol;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Converts a {@code discovery.k8s.io/v1 EndpointSlice} object tree into an {@link EndpointSliceSpec}, applying the
@@ -26,6 +28,11 @@ final class SliceConverter
     static final int MAX_PORTS = 100;
     /** Kubernetes ValidateEndpointSlice: at most 100 addresses in one endpoint ({@code maxAddresses}). */
     static final int MAX_ADDRESSES = 100;
+    /**
+     * Kubernetes ValidateEndpointSlice {@code validateHints}: at most 8 zone hints ({@code maxZoneHints}); the same
+     * cap is applied to node hints.
+     */
+    static final int MAX_HINTS = 8;
 
     private SliceConverter()
     {
@@ -177,16 +184,55 @@ final class SliceConverter
             }
         }
 
-        // EndpointConditions: a nil ready "should be interpreted as true"; for a nil serving "consumers should
-        // defer to the ready condition"; a nil terminating "should be interpreted as false".
+        // EndpointConditions as kube-proxy reads them (pkg/proxy/endpointslicecache.go addEndpoints): a nil ready
+        // or serving is true, a nil terminating false. (The API text lets consumers defer a nil serving to ready;
+        // kube-proxy does not, which matters for a not-ready terminating endpoint without serving.)
         final JsonNode conditions = JsonFields.object(entry, path, "conditions");
         final String conditionsPath = JsonFields.path(path, "conditions");
         final boolean ready = JsonFields.bool(conditions, conditionsPath, "ready", true);
-        final boolean serving = JsonFields.bool(conditions, conditionsPath, "serving", ready);
+        final boolean serving = JsonFields.bool(conditions, conditionsPath, "serving", true);
         final boolean terminating = JsonFields.bool(conditions, conditionsPath, "terminating", false);
 
         final String nodeName = JsonFields.string(entry, path, "nodeName");
         final String zone = JsonFields.string(entry, path, "zone");
-        return new EndpointSpec(addresses, ready, serving, terminating, nodeName, zone);
+        final JsonNode hints = JsonFields.object(entry, path, "hints");
+        final String hintsPath = JsonFields.path(path, "hints");
+        return new EndpointSpec(addresses, ready, serving, terminating, nodeName, zone,
+            hintNames(hints, hintsPath, "forZones"), hintNames(hints, hintsPath, "forNodes"));
+    }
+
+    /** {@code hints.forZones[].name} or {@code hints.forNodes[].name}: at most {@link #MAX_HINTS}, no duplicates. */
+    private static Set<String> hintNames(final JsonNode hints, final String hintsPath, final String field)
+    {
+        final JsonNode list = JsonFields.array(hints, hintsPath, field);
+        final Set<String> names = new LinkedHashSet<>();
+        if (list == null)
+        {
+            return names;
+        }
+        final String listPath = JsonFields.path(hintsPath, field);
+        if (list.size() > MAX_HINTS)
+        {
+            throw new ObjectError(listPath, "has " + list.size() + " entries; at most " + MAX_HINTS + " are allowed");
+        }
+        for (int i = 0; i < list.size(); i++)
+        {
+            final String entryPath = JsonFields.index(listPath, i);
+            final JsonNode entry = list.get(i);
+            if (!entry.isObject())
+            {
+                throw new ObjectError(entryPath, "must be an object, found " + JsonFields.describe(entry));
+            }
+            final String name = JsonFields.string(entry, entryPath, "name");
+            if (name == null || name.isEmpty())
+            {
+                throw new ObjectError(JsonFields.path(entryPath, "name"), "is required");
+            }
+            if (!names.add(name))
+            {
+                throw new ObjectError(JsonFields.path(entryPath, "name"), "'" + name + "' is listed twice");
+            }
+        }
+        return names;
     }
 }

@@ -113,6 +113,29 @@ public final class LiveControlPlane implements AutoCloseable
     }
 
     /**
+     * Queues a change of the node's zone label (the Node object changed). Any thread; never blocks. The change is
+     * published as any other: every Service's cluster set follows the new zone.
+     */
+    public void nodeZone(final String zone, final long receivedNanos)
+    {
+        try
+        {
+            thread.execute(() ->
+            {
+                if (!cp.nodeNetwork().zone().equals(zone))
+                {
+                    cp.nodeNetwork(cp.nodeNetwork().withZone(zone));
+                    changed(receivedNanos);
+                }
+            });
+        }
+        catch (final RejectedExecutionException ex)
+        {
+            // Closed: nothing reads the state any more.
+        }
+    }
+
+    /**
      * Runs {@code task} on the control-plane thread and waits for it, for reading the state this thread owns.
      *
      * @return the task's result.
@@ -168,6 +191,12 @@ public final class LiveControlPlane implements AutoCloseable
                 event.key() + ": " + ex.getMessage());
             return;
         }
+        changed(receivedNanos);
+    }
+
+    /** A change applied: it joins the pending publish, or opens a window. */
+    private void changed(final long receivedNanos)
+    {
         pendingReceipts.addLong(receivedNanos);
         if (!publishScheduled && !held)
         {

@@ -3,6 +3,7 @@ package io.vipflow.harness.live;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.vipflow.Classifier;
 import io.vipflow.ClassifierConfig;
 import io.vipflow.Decision;
@@ -11,6 +12,7 @@ import io.vipflow.harness.trace.TracePacket;
 import io.vipflow.harness.trace.TraceReader;
 import io.vipflow.service.ControlPlane;
 import org.agrona.concurrent.UnsafeBuffer;
+import io.vipflow.harness.NetworkOptions;
 import io.vipflow.harness.NodeOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -46,6 +48,9 @@ public final class WatchCommand implements Callable<Integer>
 
     @CommandLine.Mixin
     NodeOptions node;
+
+    @CommandLine.Mixin
+    NetworkOptions network;
 
     @Option(names = "--window", paramLabel = "MS", defaultValue = "100",
         description = "Changes arriving within MS milliseconds of the first pending one share a publish " +
@@ -91,11 +96,13 @@ public final class WatchCommand implements Callable<Integer>
         KubeWatch.checkAccess(config, namespace, syncTimeout);
         final ControlPlane cp = new ControlPlane(node.nodeName, node.nodeIps, node.scheduler, 1)
             .proxyMode(node.proxyMode());
+        cp.nodeNetwork(network.network(spec.commandLine()));
         try (WatchOutput output = new WatchOutput(System.out);
             KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
             LiveControlPlane live = new LiveControlPlane(cp, windowMillis * 1_000_000L, output);
             Classifier classifier = new Classifier(cp, ClassifierConfig.defaults().withConnectionCapacity(1 << 20)))
         {
+            final NodeZoneWatch zoneWatch = followZone(client, cp, live);
             final KubeWatch watch = KubeWatch.start(client, namespace, live, syncTimeout);
             final PrintWriter notices = spec.commandLine().getErr();
             watch.reportOutages(syncTimeout, String.valueOf(client.getMasterUrl()), line ->
@@ -117,6 +124,10 @@ public final class WatchCommand implements Callable<Integer>
             finally
             {
                 watch.close();
+                if (zoneWatch != null)
+                {
+                    zoneWatch.close();
+                }
             }
             final long[] counts = live.counts();
             final PrintWriter err = spec.commandLine().getErr();
@@ -126,6 +137,41 @@ public final class WatchCommand implements Callable<Integer>
             err.flush();
         }
         return 0;
+    }
+
+    /**
+     * Without {@code --node-zone}, the zone comes from this node's Node object (read before the first publish, then
+     * followed). A Node that cannot be read leaves the node without a zone, so zone hints are not followed; said
+     * once on standard error.
+     *
+     * @return the Node's watch, or null when the zone is given or cannot be read
+     */
+    private NodeZoneWatch followZone(final KubernetesClient client, final ControlPlane cp,
+        final LiveControlPlane live) throws Exception
+    {
+        if (!network.zone.isEmpty() || node.nodeName.isEmpty())
+        {
+            return null;
+        }
+        try
+        {
+            final String zone = NodeZoneWatch.read(client, node.nodeName);
+            // Before the first list, on the thread that owns the control plane from now on.
+            live.onControlPlaneThread(() ->
+            {
+                cp.nodeNetwork(cp.nodeNetwork().withZone(zone));
+                return null;
+            });
+            return NodeZoneWatch.follow(client, node.nodeName, live);
+        }
+        catch (final KubernetesClientException ex)
+        {
+            final PrintWriter err = spec.commandLine().getErr();
+            err.println("vipflow watch: cannot read Node " + node.nodeName + " (" + ex.getMessage().lines().findFirst()
+                .orElse("") + "); no zone, so EndpointSlice zone hints are not followed (--node-zone sets it)");
+            err.flush();
+            return null;
+        }
     }
 
     private void validate()

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * docs/SEMANTICS.md §2 for the reference model: which endpoints are listed for a Service port, and which of them
@@ -30,6 +31,16 @@ final class EndpointSelection
      */
     static BackendSelection select(final String nodeName, final ServicePortSpec port, final boolean ipv6,
         final List<EndpointSliceSpec> slices)
+    {
+        return select(nodeName, "", true, port, ipv6, slices);
+    }
+
+    /**
+     * @param zone           this node's zone label ("" when it has none)
+     * @param preferSameNode whether node hints count (kube-proxy's {@code PreferSameTrafficDistribution} gate)
+     */
+    static BackendSelection select(final String nodeName, final String zone, final boolean preferSameNode,
+        final ServicePortSpec port, final boolean ipv6, final List<EndpointSliceSpec> slices)
     {
         final List<EndpointSliceSpec> byName = new ArrayList<>(slices);
         byName.sort(Comparator.comparing(EndpointSliceSpec::name));
@@ -65,7 +76,57 @@ final class EndpointSelection
         }
         final Map<String, String> nodes = new LinkedHashMap<>();
         listed.forEach((name, endpoint) -> nodes.put(name, endpoint.nodeName()));
-        return new BackendSelection(nodes, categorize(listed), categorize(onThisNode));
+        return new BackendSelection(nodes, clusterSet(listed, nodeName, zone, preferSameNode),
+            categorize(onThisNode));
+    }
+
+    /**
+     * kube-proxy topology (pkg/proxy/topology.go): look at the ready endpoints. If node hints count, every ready
+     * endpoint has some, and some ready endpoint's node hints name this node, keep the ready endpoints hinted for
+     * this node. Otherwise, if every ready endpoint has zone hints and some ready endpoint's name this node's
+     * (non-empty) zone, keep the ready endpoints hinted for that zone. Otherwise keep every ready endpoint. With no
+     * ready endpoint at all, the serving and terminating ones, hints ignored.
+     */
+    static TreeSet<String> clusterSet(final Map<String, EndpointSpec> listed, final String nodeName,
+        final String zone, final boolean preferSameNode)
+    {
+        final Map<String, EndpointSpec> ready = new LinkedHashMap<>();
+        listed.forEach((name, e) ->
+        {
+            if (e.ready())
+            {
+                ready.put(name, e);
+            }
+        });
+        if (ready.isEmpty())
+        {
+            return categorize(listed);
+        }
+        if (preferSameNode && ready.values().stream().allMatch(e -> !e.nodeHints().isEmpty()) &&
+            ready.values().stream().anyMatch(e -> e.nodeHints().contains(nodeName)))
+        {
+            return namesWhere(ready, e -> e.nodeHints().contains(nodeName));
+        }
+        if (!zone.isEmpty() && ready.values().stream().allMatch(e -> !e.zoneHints().isEmpty()) &&
+            ready.values().stream().anyMatch(e -> e.zoneHints().contains(zone)))
+        {
+            return namesWhere(ready, e -> e.zoneHints().contains(zone));
+        }
+        return new TreeSet<>(ready.keySet());
+    }
+
+    private static TreeSet<String> namesWhere(final Map<String, EndpointSpec> endpoints,
+        final Predicate<EndpointSpec> keep)
+    {
+        final TreeSet<String> out = new TreeSet<>();
+        endpoints.forEach((name, e) ->
+        {
+            if (keep.test(e))
+            {
+                out.add(name);
+            }
+        });
+        return out;
     }
 
     /**

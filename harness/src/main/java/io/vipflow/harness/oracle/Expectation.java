@@ -3,6 +3,7 @@ package io.vipflow.harness.oracle;
 import io.vipflow.Decision;
 import io.vipflow.Reason;
 import io.vipflow.Verdict;
+import io.vipflow.service.Backend;
 import io.vipflow.service.Frontend;
 
 import java.util.ArrayList;
@@ -27,7 +28,7 @@ import java.util.TreeSet;
  * @param alternatives     other outcomes that are just as acceptable (an ambiguous reply); usually empty
  */
 public record Expectation(Verdict verdict, Reason reason, String servicePortLabel, Set<String> allowedBackends,
-    Boolean newFlow, String frontend, List<Expectation> alternatives)
+    Boolean newFlow, String frontend, List<Expectation> alternatives, Boolean masquerade, String client)
 {
     public Expectation
     {
@@ -35,6 +36,24 @@ public record Expectation(Verdict verdict, Reason reason, String servicePortLabe
         Objects.requireNonNull(reason, "reason");
         allowedBackends = Set.copyOf(allowedBackends);
         alternatives = List.copyOf(alternatives);
+    }
+
+    /** An expectation that does not compare the masquerade decision. */
+    public Expectation(final Verdict verdict, final Reason reason, final String servicePortLabel,
+        final Set<String> allowedBackends, final Boolean newFlow, final String frontend,
+        final List<Expectation> alternatives)
+    {
+        this(verdict, reason, servicePortLabel, allowedBackends, newFlow, frontend, alternatives, null, null);
+    }
+
+    /**
+     * This DNAT expectation with kube-proxy's masquerade decision: {@code masquerade} whatever the backend, and
+     * also whenever the chosen backend's address is {@code client} (hairpin).
+     */
+    Expectation masquerading(final boolean masq, final String clientAddress)
+    {
+        return new Expectation(verdict, reason, servicePortLabel, allowedBackends, newFlow, frontend, alternatives,
+            masq, clientAddress);
     }
 
     /** An expectation for a client-to-service packet: the frontend is the packet's destination, not compared. */
@@ -67,7 +86,7 @@ public record Expectation(Verdict verdict, Reason reason, String servicePortLabe
     {
         final Expectation first = options.get(0);
         return new Expectation(first.verdict, first.reason, first.servicePortLabel, first.allowedBackends,
-            first.newFlow, first.frontend, options.subList(1, options.size()));
+            first.newFlow, first.frontend, options.subList(1, options.size()), first.masquerade, first.client);
     }
 
     /** The frontend a decision names, spelled as in {@link #frontend()}; null when it names none. */
@@ -115,6 +134,10 @@ public record Expectation(Verdict verdict, Reason reason, String servicePortLabe
         {
             return "expected frontend " + frontend + " but the classifier named " + frontendOf(d) + " (" + d + ")";
         }
+        if (verdict != Verdict.DNAT && d.masquerade())
+        {
+            return "only a DNAT may be masqueraded, but got " + d;
+        }
         if (verdict != Verdict.DNAT && verdict != Verdict.REPLY)
         {
             return d.backend() == null ? null : "expected no backend for " + verdict + " but got " + d;
@@ -136,6 +159,15 @@ public record Expectation(Verdict verdict, Reason reason, String servicePortLabe
         {
             return "expected " + (newFlow ? "a new flow" : "an established flow") + " but got " + d;
         }
+        if (masquerade != null)
+        {
+            final Backend b = d.backend();
+            final boolean expected = masquerade || ModelAddress.fromTuple(b.ipv6, b.addrHi, b.addrLo).equals(client);
+            if (expected != d.masquerade())
+            {
+                return "expected " + (expected ? "" : "no ") + "masquerade but got " + d;
+            }
+        }
         return null;
     }
 
@@ -151,6 +183,7 @@ public record Expectation(Verdict verdict, Reason reason, String servicePortLabe
             (servicePortLabel == null ? "" : " " + servicePortLabel) +
             (frontend == null ? "" : " via " + frontend) +
             (verdict == Verdict.DNAT ? " -> " + sorted() + (newFlow ? " NEW" : " ESTABLISHED") : "") +
+            (Boolean.TRUE.equals(masquerade) ? " MASQ" : "") +
             (verdict == Verdict.REPLY ? " <- " + sorted() : "");
         if (alternatives.isEmpty())
         {

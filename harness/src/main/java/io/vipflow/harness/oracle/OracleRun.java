@@ -7,6 +7,7 @@ import io.vipflow.Verdict;
 import io.vipflow.harness.k8s.ChurnEvent;
 import io.vipflow.packet.PacketTuple;
 import io.vipflow.service.EndpointSliceSpec;
+import io.vipflow.service.NodeNetwork;
 import io.vipflow.service.ProxyMode;
 import io.vipflow.service.ServiceSpec;
 
@@ -40,6 +41,7 @@ public final class OracleRun
     private final String nodeName;
     private final List<String> nodeIps;
     private final int examplesKept;
+    private NodeNetwork network = NodeNetwork.defaults();
     private final List<ReferenceModel> models = new ArrayList<>();
     private final TreeMap<String, ServiceSpec> services = new TreeMap<>();
     private final TreeMap<String, EndpointSliceSpec> slices = new TreeMap<>();
@@ -66,6 +68,12 @@ public final class OracleRun
         this.nodeName = nodeName;
         this.nodeIps = List.copyOf(nodeIps);
         this.examplesKept = examplesKept;
+    }
+
+    /** The balancer node's network, for the models of instances added from now on. */
+    public void nodeNetwork(final NodeNetwork next)
+    {
+        network = next;
     }
 
     /**
@@ -104,6 +112,7 @@ public final class OracleRun
     {
         final ReferenceModel model = new ReferenceModel(nodeName, nodeIps, config)
             .defaultScheduler(defaultScheduler, null).proxyMode(proxyMode);
+        model.nodeNetwork(network);
         services.values().forEach(model::upsertService);
         slices.values().forEach(model::upsertSlice);
         models.add(model);

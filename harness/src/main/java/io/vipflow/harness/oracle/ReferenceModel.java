@@ -10,6 +10,7 @@ import io.vipflow.conntrack.ConnState;
 import io.vipflow.packet.PacketTuple;
 import io.vipflow.service.EndpointSliceSpec;
 import io.vipflow.service.EndpointSpec;
+import io.vipflow.service.NodeNetwork;
 import io.vipflow.service.ProxyMode;
 import io.vipflow.service.ServicePortSpec;
 import io.vipflow.service.ServiceSpec;
@@ -42,6 +43,7 @@ public final class ReferenceModel
     private final String nodeName;
     private final List<String> nodeIps = new ArrayList<>();
     private final ClassifierConfig config;
+    private NodeNetwork network = NodeNetwork.defaults();
     private final TreeMap<String, ServiceSpec> services = new TreeMap<>();
     private final Map<String, EndpointSliceSpec> slices = new HashMap<>();
     private final ConnectionRecords records = new ConnectionRecords();
@@ -96,6 +98,13 @@ public final class ReferenceModel
             this.nodeIps.add(ModelAddress.canonical(ip));
         }
         this.config = config;
+    }
+
+    /** The node's zone, cluster and Service CIDRs and masquerade-all; effective for the next packet. */
+    public void nodeNetwork(final NodeNetwork next)
+    {
+        network = next;
+        rebuild();
     }
 
     /**
@@ -362,6 +371,14 @@ public final class ReferenceModel
         final ModelFrontend frontend = frontends.get(ModelFrontend.matchKey(t.protocol, dst, t.dstPort));
         if (frontend == null)
         {
+            // kube-proxy nftables: an address of a Service CIDR that is no Service's ClusterIP is dropped.
+            if (proxyMode == ProxyMode.NFTABLES && network.serviceCidrs().stream().anyMatch(c -> ModelAddress.inCidr(dst, c)) &&
+                services.values().stream().noneMatch(s -> s.type() != ServiceType.EXTERNAL_NAME &&
+                    s.clusterIps().stream().anyMatch(ip -> ModelAddress.canonical(ip).equals(dst))))
+            {
+                plan.paths.add("drop-unallocated-cluster-ip");
+                return Expectation.of(Verdict.DROP, Reason.UNALLOCATED_CLUSTER_IP, null);
+            }
             plan.paths.add("pass-no-frontend");
             return Expectation.of(Verdict.PASS, Reason.NONE, null);
         }
@@ -370,7 +387,14 @@ public final class ReferenceModel
         final boolean opening = opensFlow(t);
         final String portKey = frontend.portKey();
         final BackendSelection selection = selections.get(portKey);
-        final Set<String> usable = selection.setFor(frontend.localPolicy());
+        // Where the packet comes from: a pod (inside a cluster CIDR), the node itself, or elsewhere.
+        final boolean fromPod = network.clusterCidrs().stream().anyMatch(c -> ModelAddress.inCidr(src, c));
+        final boolean fromNode = nodeIps.contains(src);
+        // kube-proxy's external chain under eTP:Local sends pods and the node to the cluster endpoints (nftables,
+        // iptables); an IPVS virtual service knows no source.
+        final boolean shortCircuit = frontend.kind().external && proxyMode != ProxyMode.IPVS && (fromPod || fromNode);
+        final Set<String> usable = selection.setFor(frontend.localPolicy() && !shortCircuit);
+        final boolean masquerade = masquerade(frontend, src, fromPod, fromNode);
         plan.flowKey = ConnectionRecords.flowKey(t.protocol, src, t.srcPort, dst, t.dstPort);
         plan.client = src;
 
@@ -425,7 +449,7 @@ public final class ReferenceModel
                 plan.updatedEntry = new ConnectionRecords.Conn(entry.portKey(), entry.backend(),
                     entry.incarnation(), next, nowNanos + config.timeouts().nanos(next));
                 plan.paths.add(usable.contains(entry.backend()) ? "established" : "established-unusable-backend");
-                return Expectation.dnat(label, Set.of(entry.backend()), false);
+                return Expectation.dnat(label, Set.of(entry.backend()), false).masquerading(masquerade, src);
             }
         }
 
@@ -490,7 +514,15 @@ public final class ReferenceModel
         plan.newFlowState = state;
         plan.newFlowExpiry = nowNanos + config.timeouts().nanos(state);
         plan.paths.add(rescheduled ? "new-flow-rescheduled" : "new-flow");
-        final Expectation dnat = Expectation.dnat(label, allowed, true);
+        if (shortCircuit && frontend.localPolicy())
+        {
+            plan.paths.add(fromPod ? "short-circuit-pod" : "short-circuit-node");
+        }
+        if (masquerade)
+        {
+            plan.paths.add("masquerade");
+        }
+        final Expectation dnat = Expectation.dnat(label, allowed, true).masquerading(masquerade, src);
         if (plan.afterEviction)
         {
             // A table full of flows it may not evict refuses the new one (ConnTable#getOrCreate answers FULL).
@@ -502,6 +534,29 @@ public final class ReferenceModel
             return Expectation.anyOf(List.of(dnat, Expectation.of(Verdict.REJECT, Reason.NO_DESTINATION, label)));
         }
         return dnat;
+    }
+
+    /**
+     * kube-proxy masquerades (besides hairpin, which {@link Expectation} checks against the chosen backend): a
+     * ClusterIP under masquerade-all, or from outside the cluster CIDRs when some are known for the family; an
+     * external frontend under a Cluster policy always; under a Local policy only from the node itself (pods are
+     * short-circuited first).
+     */
+    private boolean masquerade(final ModelFrontend frontend, final String src, final boolean fromPod,
+        final boolean fromNode)
+    {
+        if (!frontend.kind().external)
+        {
+            final boolean detector = network.clusterCidrs().stream()
+                .anyMatch(c -> ModelAddress.isIpv6(c.substring(0, c.indexOf('/'))) == ModelAddress.isIpv6(src));
+            return network.masqueradeAll() || detector && !fromPod;
+        }
+        if (!frontend.service().externalTrafficLocal())
+        {
+            return true;
+        }
+        // IPVS never marks eTP:Local traffic.
+        return proxyMode != ProxyMode.IPVS && !fromPod && fromNode;
     }
 
     /**
@@ -593,7 +648,8 @@ public final class ReferenceModel
                         continue;
                     }
                     nextSelections.put(ModelFrontend.portKey(service, port, ipv6),
-                        ipvsFallback(EndpointSelection.select(nodeName, port, ipv6, own)));
+                        ipvsFallback(EndpointSelection.select(nodeName, network.zone(), network.preferSameNode(),
+                            port, ipv6, own)));
                     for (final ModelFrontend f : reachable)
                     {
                         nextFrontends.putIfAbsent(f.matchKey(), f);

@@ -16,7 +16,7 @@ import java.math.BigDecimal;
 
 /**
  * Writes one JSON object per packet (JSON Lines) in the replay decision schema:
- * {@code index, time, proto, src, dst, verdict, service, backend, flow, reason}; a backend's reply on a tracked
+ * {@code index, time, proto, src, dst, verdict, service, backend, flow, masquerade, reason}; a backend's reply on a tracked
  * flow has verdict {@code REPLY} with {@code backend} and the {@code frontend} its source is rewritten to. One
  * thread.
  */
@@ -56,6 +56,7 @@ public final class DecisionWriter implements Closeable
         {
             json.writeStringField("backend", d.backend().name);
             json.writeStringField("flow", d.newFlow() ? "NEW" : "ESTABLISHED");
+            json.writeBooleanField("masquerade", d.masquerade());
         }
         else if (d.verdict() == Verdict.REPLY)
         {

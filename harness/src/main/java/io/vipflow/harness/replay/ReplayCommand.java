@@ -3,6 +3,7 @@ package io.vipflow.harness.replay;
 import io.vipflow.ClassifierConfig;
 import io.vipflow.MidFlowPolicy;
 import io.vipflow.RemovedBackendPolicy;
+import io.vipflow.harness.NetworkOptions;
 import io.vipflow.harness.NodeOptions;
 import io.vipflow.harness.output.Outputs;
 import picocli.CommandLine;
@@ -31,6 +32,9 @@ public final class ReplayCommand implements Callable<Integer>
 
     @CommandLine.Mixin
     NodeOptions node;
+
+    @CommandLine.Mixin
+    NetworkOptions network;
 
     @Option(names = "--mid-flow", paramLabel = "POLICY", defaultValue = "SCHEDULE",
         description = "TCP packets without SYN and without an entry: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
@@ -65,7 +69,7 @@ public final class ReplayCommand implements Callable<Integer>
             {
                 err.println("vipflow: rejected: " + message + " (the previous state stays)");
                 err.flush();
-            }, node.proxyMode()));
+            }, node.proxyMode(), network.network(spec.commandLine())));
         summary.print(spec.commandLine().getOut());
         spec.commandLine().getOut().flush();
         return 0;

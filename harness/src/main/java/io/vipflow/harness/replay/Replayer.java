@@ -13,6 +13,7 @@ import io.vipflow.harness.output.OutputFile;
 import io.vipflow.harness.trace.TracePacket;
 import io.vipflow.harness.trace.TraceReader;
 import io.vipflow.service.ControlPlane;
+import io.vipflow.service.NodeNetwork;
 import io.vipflow.service.ProxyMode;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -35,7 +36,8 @@ public final class Replayer
      *                 valid version); null to end the replay on the first one instead.
      */
     public record Options(Path cluster, Path trace, Path churn, String nodeName, List<String> nodeIps,
-        String scheduler, Path decisions, ClassifierConfig config, Consumer<String> rejected, ProxyMode proxyMode)
+        String scheduler, Path decisions, ClassifierConfig config, Consumer<String> rejected, ProxyMode proxyMode,
+        NodeNetwork network)
     {
         /** Options that end the replay on the first refused churn object. */
         public Options(final Path cluster, final Path trace, final Path churn, final String nodeName,
@@ -44,12 +46,13 @@ public final class Replayer
             this(cluster, trace, churn, nodeName, nodeIps, scheduler, decisions, config, null);
         }
 
-        /** Options for the nftables mode. */
+        /** Options for the nftables mode and the default {@link NodeNetwork} (no zone, no CIDRs). */
         public Options(final Path cluster, final Path trace, final Path churn, final String nodeName,
             final List<String> nodeIps, final String scheduler, final Path decisions, final ClassifierConfig config,
             final Consumer<String> rejected)
         {
-            this(cluster, trace, churn, nodeName, nodeIps, scheduler, decisions, config, rejected, ProxyMode.NFTABLES);
+            this(cluster, trace, churn, nodeName, nodeIps, scheduler, decisions, config, rejected, ProxyMode.NFTABLES,
+                NodeNetwork.defaults());
         }
     }
 
@@ -78,6 +81,7 @@ public final class Replayer
             rejected == null ? null : ex -> rejected.accept(ex.getMessage()));
         final ControlPlane cp = new ControlPlane(options.nodeName(), options.nodeIps(), options.scheduler(), 1)
             .proxyMode(options.proxyMode());
+        cp.nodeNetwork(options.network());
         try
         {
             TableBudget.require(options.cluster().toString(), objects, options.scheduler(), 1,

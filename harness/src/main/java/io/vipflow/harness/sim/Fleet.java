@@ -8,6 +8,7 @@ import io.vipflow.harness.k8s.ClusterObjects;
 import io.vipflow.harness.replay.ClusterApplier;
 import io.vipflow.packet.PacketTuple;
 import io.vipflow.service.ControlPlane;
+import io.vipflow.service.NodeNetwork;
 import io.vipflow.service.ProxyMode;
 import io.vipflow.service.EndpointSliceSpec;
 import io.vipflow.service.ServiceSpec;
@@ -37,6 +38,7 @@ final class Fleet implements AutoCloseable
     private final long seed;
     private final ClassifierConfig config;
     private final List<ControlPlane> planes = new ArrayList<>();
+    private final NodeNetwork network;
     private final List<Classifier> classifiers = new ArrayList<>();
     private final TreeMap<String, ServiceSpec> services = new TreeMap<>();
     private final TreeMap<String, EndpointSliceSpec> slices = new TreeMap<>();
@@ -49,18 +51,20 @@ final class Fleet implements AutoCloseable
     Fleet(final String scheduler, final long seed, final ClassifierConfig config, final int instances,
         final ClusterObjects initial)
     {
-        this(scheduler, seed, config, instances, initial, false, ProxyMode.NFTABLES);
+        this(scheduler, seed, config, instances, initial, false, ProxyMode.NFTABLES, NodeNetwork.defaults());
     }
 
     /**
      * @param sync      connect the instances' tables by connection sync ({@link FleetSync}).
      * @param proxyMode the kube-proxy mode every instance reproduces.
+     * @param network   the balancer node's network (zone, CIDRs), the same for every instance.
      */
     Fleet(final String scheduler, final long seed, final ClassifierConfig config, final int instances,
-        final ClusterObjects initial, final boolean sync, final ProxyMode proxyMode)
+        final ClusterObjects initial, final boolean sync, final ProxyMode proxyMode, final NodeNetwork network)
     {
         this.sync = sync ? new FleetSync() : null;
         this.proxyMode = proxyMode;
+        this.network = network;
         this.scheduler = scheduler;
         this.seed = seed;
         this.config = config;
@@ -78,6 +82,7 @@ final class Fleet implements AutoCloseable
     {
         final ControlPlane cp = new ControlPlane(ClusterGenerator.BALANCER_NODE,
             List.of(ClusterGenerator.BALANCER_NODE_IP), scheduler, seed).proxyMode(proxyMode);
+        cp.nodeNetwork(network);
         ClusterApplier.applyAll(cp, new ClusterObjects(List.copyOf(services.values()), List.copyOf(slices.values()),
             0));
         cp.publish();

@@ -71,7 +71,9 @@ final class FleetSync implements AutoCloseable
     void attach(final Classifier classifier, final boolean joining)
     {
         final SyncNode node = new SyncNode(classifier, SyncConfig.ipc(driver.directory()).withClock(now::get)
-            .withCatchUp(joining), aeron).start();
+            // No periodic refresh: it runs on the wall clock, which means nothing in simulated time, and the fleet
+            // change waits for every update anyway.
+            .withRefreshPeriod(0).withCatchUp(joining), aeron).start();
         for (final SyncNode sender : nodes)
         {
             sentBeforeJoin.put(pair(node, sender), sender.recordsSent());

@@ -150,7 +150,13 @@ public final class ScenarioReader
     private static ServiceShape service(final ScenarioFields f) throws ScenarioFormatException
     {
         f.allow("name", "namespace", "replicas", "families", "readinessSeconds", "terminationGraceSeconds",
-            "sessionAffinitySeconds", "ports");
+            "sessionAffinitySeconds", "ports", "trafficDistribution");
+        final String distribution = f.string("trafficDistribution", null);
+        if (distribution != null && !ServiceShape.TRAFFIC_DISTRIBUTIONS.contains(distribution))
+        {
+            throw f.error("trafficDistribution", "'" + distribution + "' is not one of " +
+                ServiceShape.TRAFFIC_DISTRIBUTIONS);
+        }
         final List<String> families = f.strings("families", List.of("IPv4"));
         for (int i = 0; i < families.size(); i++)
         {
@@ -186,7 +192,7 @@ public final class ScenarioReader
         return new ServiceShape(f.string("namespace", "default"), f.string("name"),
             (int)f.whole("replicas", 0, 100_000), ports, families.contains("IPv4"), families.contains("IPv6"),
             f.number("readinessSeconds", 5, 0, MAX_SECONDS), f.number("terminationGraceSeconds", 30, 0, MAX_SECONDS),
-            (int)f.whole("sessionAffinitySeconds", 0, 0, 86_400));
+            (int)f.whole("sessionAffinitySeconds", 0, 0, 86_400), distribution);
     }
 
     private static ChurnAction action(final ScenarioFields f, final int nodes, final Set<String> services,

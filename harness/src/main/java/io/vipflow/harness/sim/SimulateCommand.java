@@ -1,5 +1,7 @@
 package io.vipflow.harness.sim;
 
+import io.vipflow.harness.NetworkOptions;
+import io.vipflow.harness.gen.ClusterGenerator;
 import io.vipflow.harness.gen.GeneratedCluster;
 import io.vipflow.harness.gen.KubeJson;
 import io.vipflow.harness.output.OutputFile;
@@ -9,6 +11,7 @@ import io.vipflow.harness.report.Progress;
 import io.vipflow.harness.report.RunReport;
 import io.vipflow.harness.report.SchedulerRun;
 import io.vipflow.harness.report.TerminalSummary;
+import io.vipflow.service.NodeNetwork;
 import io.vipflow.service.ProxyMode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -55,6 +58,9 @@ public final class SimulateCommand implements Callable<Integer>
 
     @Option(names = "--seed", paramLabel = "S", description = "Seed (default: the scenario's).")
     Long seed;
+
+    @CommandLine.Mixin
+    NetworkOptions network;
 
     @Option(names = "--fleet", paramLabel = "K",
         description = "K balancer instances behind ECMP; unless the scenario changes its fleet, one is added half way.")
@@ -142,9 +148,16 @@ public final class SimulateCommand implements Callable<Integer>
             writeKubeObjects(s, kubeObjects);
         }
         final Simulation.Options options = Simulation.Options.of(s).withWorkers(workers).withPackets(packets)
-            .withDecisions(decisions).withOracle(!noOracle).withSync(sync).withProxyMode(mode).withProgress(noProgress ? ProgressSink.Factory.NONE :
-                progressBars());
+            .withDecisions(decisions).withOracle(!noOracle).withSync(sync).withProxyMode(mode)
+            .withNetwork(nodeNetwork()).withProgress(noProgress ? ProgressSink.Factory.NONE : progressBars());
         return run(options, spec.commandLine().getOut(), report, json, summary);
+    }
+
+    /** The options' node network; without {@code --node-zone}, the generated balancer node's zone. */
+    private NodeNetwork nodeNetwork()
+    {
+        final NodeNetwork n = network.network(spec.commandLine());
+        return n.zone().isEmpty() ? n.withZone(ClusterGenerator.balancerNetwork().zone()) : n;
     }
 
     /** Refuses, before any work, an output that is the scenario file, another output or not a regular file. */

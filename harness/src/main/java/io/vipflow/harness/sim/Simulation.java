@@ -4,6 +4,7 @@ import io.vipflow.ClassifierConfig;
 import io.vipflow.harness.gen.ChurnGenerator;
 import io.vipflow.harness.gen.ClusterGenerator;
 import io.vipflow.harness.gen.GeneratedCluster;
+import io.vipflow.harness.gen.ServiceShape;
 import io.vipflow.harness.gen.TrafficGenerator;
 import io.vipflow.harness.k8s.ChurnEvent;
 import io.vipflow.harness.oracle.OracleRun;
@@ -14,6 +15,9 @@ import io.vipflow.harness.replay.TableBudget;
 import io.vipflow.harness.report.ChurnMark;
 import io.vipflow.harness.report.RunReport;
 import io.vipflow.harness.report.SchedulerRun;
+import io.vipflow.service.EndpointSliceSpec;
+import io.vipflow.service.EndpointSpec;
+import io.vipflow.service.NodeNetwork;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -72,7 +76,8 @@ public final class Simulation
      * @param proxyMode the kube-proxy mode every balancer instance and the reference model reproduce.
      */
     public record Options(Scenario scenario, int workers, long packets, Path decisions, boolean oracle,
-        ProgressSink.Factory progress, ClassifyStep step, long warmup, boolean sync, ProxyMode proxyMode)
+        ProgressSink.Factory progress, ClassifyStep step, long warmup, boolean sync, ProxyMode proxyMode,
+        NodeNetwork network)
     {
         public Options
         {
@@ -86,52 +91,58 @@ public final class Simulation
         public static Options of(final Scenario scenario)
         {
             return new Options(scenario, 1, 0, null, true, ProgressSink.Factory.NONE, ClassifyStep.DIRECT,
-                WARMUP_PACKETS, false, ProxyMode.NFTABLES);
+                WARMUP_PACKETS, false, ProxyMode.NFTABLES, ClusterGenerator.balancerNetwork());
         }
 
         public Options withWorkers(final int n)
         {
-            return new Options(scenario, n, packets, decisions, oracle, progress, step, warmup, sync, proxyMode);
+            return new Options(scenario, n, packets, decisions, oracle, progress, step, warmup, sync, proxyMode, network);
         }
 
         public Options withPackets(final long n)
         {
-            return new Options(scenario, workers, n, decisions, oracle, progress, step, warmup, sync, proxyMode);
+            return new Options(scenario, workers, n, decisions, oracle, progress, step, warmup, sync, proxyMode, network);
         }
 
         public Options withDecisions(final Path file)
         {
-            return new Options(scenario, workers, packets, file, oracle, progress, step, warmup, sync, proxyMode);
+            return new Options(scenario, workers, packets, file, oracle, progress, step, warmup, sync, proxyMode, network);
         }
 
         public Options withOracle(final boolean on)
         {
-            return new Options(scenario, workers, packets, decisions, on, progress, step, warmup, sync, proxyMode);
+            return new Options(scenario, workers, packets, decisions, on, progress, step, warmup, sync, proxyMode, network);
         }
 
         public Options withProgress(final ProgressSink.Factory factory)
         {
-            return new Options(scenario, workers, packets, decisions, oracle, factory, step, warmup, sync, proxyMode);
+            return new Options(scenario, workers, packets, decisions, oracle, factory, step, warmup, sync, proxyMode, network);
         }
 
         public Options withStep(final ClassifyStep s)
         {
-            return new Options(scenario, workers, packets, decisions, oracle, progress, s, warmup, sync, proxyMode);
+            return new Options(scenario, workers, packets, decisions, oracle, progress, s, warmup, sync, proxyMode, network);
         }
 
         public Options withProxyMode(final ProxyMode mode)
         {
-            return new Options(scenario, workers, packets, decisions, oracle, progress, step, warmup, sync, mode);
+            return new Options(scenario, workers, packets, decisions, oracle, progress, step, warmup, sync, mode, network);
         }
 
         public Options withSync(final boolean on)
         {
-            return new Options(scenario, workers, packets, decisions, oracle, progress, step, warmup, on, proxyMode);
+            return new Options(scenario, workers, packets, decisions, oracle, progress, step, warmup, on, proxyMode, network);
         }
 
         public Options withWarmup(final long n)
         {
-            return new Options(scenario, workers, packets, decisions, oracle, progress, step, n, sync, proxyMode);
+            return new Options(scenario, workers, packets, decisions, oracle, progress, step, n, sync, proxyMode, network);
+        }
+
+        /** The balancer node's zone, cluster and Service CIDRs, masquerade-all (default: the generated node's zone). */
+        public Options withNetwork(final NodeNetwork n)
+        {
+            return new Options(scenario, workers, packets, decisions, oracle, progress, step, warmup, sync, proxyMode, n);
         }
     }
 
@@ -206,10 +217,45 @@ public final class Simulation
             notes.add("before the measured runs each scheduler replayed " + warmup + " packets spread over most " +
                 "of the scenario, untimed");
         }
+        notes.addAll(topologyNotes(scenario, cluster, options.network()));
         notes.add(options.workers() + " data-plane worker" + (options.workers() == 1 ? "" : "s") +
             (options.oracle() ? "; every decision checked against the reference model" : "; oracle off"));
         return new RunReport(scenario.name(), scenario.seed(), Math.round(scenario.durationSeconds() * 1e9), runs,
             marks, notes);
+    }
+
+    /**
+     * One line per topology-aware Service: how its hints narrow the balancer's cluster set at the start (zone
+     * hints only; node hints, for {@code PreferSameNode}, narrow it to the balancer's own node when it has an
+     * endpoint).
+     */
+    private static List<String> topologyNotes(final Scenario scenario, final GeneratedCluster cluster,
+        final NodeNetwork network)
+    {
+        final List<String> out = new ArrayList<>();
+        for (final ServiceShape shape : scenario.cluster().services())
+        {
+            if (shape.trafficDistribution() == null)
+            {
+                continue;
+            }
+            long ready = 0;
+            long inZone = 0;
+            for (final EndpointSliceSpec slice : cluster.initial().slices())
+            {
+                if (slice.serviceKey().equals(shape.key()) && !slice.ipv6())
+                {
+                    ready += slice.endpoints().stream().filter(EndpointSpec::ready).count();
+                    inZone += slice.endpoints().stream()
+                        .filter(e -> e.ready() && e.zoneHints().contains(network.zone())).count();
+                }
+            }
+            out.add(shape.key() + " is topology-aware (trafficDistribution " + shape.trafficDistribution() +
+                "): the balancer's node is in " + (network.zone().isEmpty() ? "no zone" : network.zone()) + "; " +
+                (inZone > 0 ? "its new flows go to the " + inZone + " endpoint(s) hinted for that zone, of " + ready +
+                    " ready, at the start" : "no endpoint is hinted for that zone at the start, so hints are ignored"));
+        }
+        return out;
     }
 
     /** The scenario's cluster and churn, as every run of it sees them. */
@@ -298,6 +344,7 @@ public final class Simulation
                 final OracleRun shard = new OracleRun(config, ClusterGenerator.BALANCER_NODE,
                     List.of(ClusterGenerator.BALANCER_NODE_IP), EXAMPLES).defaultScheduler(scheduler)
                     .proxyMode(options.proxyMode());
+                shard.nodeNetwork(options.network());
                 cluster.initial().services().forEach(shard::upsertService);
                 cluster.initial().slices().forEach(shard::upsertSlice);
                 for (int i = 0; i < plan.instances(); i++)
@@ -312,7 +359,7 @@ public final class Simulation
             try (OutputFile out = decisions == null ? null : OutputFile.open(decisions);
                 DecisionWriter writer = out == null ? null : new DecisionWriter(out.stream());
                 Fleet fleet = new Fleet(scheduler, scenario.seed(), config, plan.instances(), cluster.initial(), sync,
-                    options.proxyMode());
+                    options.proxyMode(), options.network());
                 ProgressSink progress = options.progress().start(label, Math.min(packetLimit, (long)expected)))
             {
                 final RunRecorder recorder = new RunRecorder(writer, bucket, (int)((duration + bucket - 1) / bucket),

@@ -104,6 +104,7 @@ public final class Soak
         this.config = ClassifierConfig.defaults().withConnectionCapacity(options.connectionCapacity());
         this.controlPlane = new ControlPlane(ClusterGenerator.BALANCER_NODE, List.of(ClusterGenerator.BALANCER_NODE_IP),
             base.schedulers().get(0), options.seed());
+        controlPlane.nodeNetwork(ClusterGenerator.balancerNetwork());
         this.classifier = new Classifier(controlPlane, config);
         this.shards = new OracleRun[options.workers()];
         this.totals = new SoakTotals(options.workers(), EXAMPLES);
@@ -166,6 +167,7 @@ public final class Soak
             final OracleRun shard = new OracleRun(config, ClusterGenerator.BALANCER_NODE,
                 List.of(ClusterGenerator.BALANCER_NODE_IP), EXAMPLES).defaultScheduler(base.schedulers().get(0))
                 .allowEviction();
+            shard.nodeNetwork(ClusterGenerator.balancerNetwork());
             cluster.initial().services().forEach(shard::upsertService);
             cluster.initial().slices().forEach(shard::upsertSlice);
             shard.addInstance();

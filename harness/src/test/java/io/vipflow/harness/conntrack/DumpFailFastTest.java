@@ -38,18 +38,9 @@ class DumpFailFastTest
     void aStaleLockIsNamedWithinTheWait() throws Exception
     {
         final Path table = dir.resolve("conntrack.cmap");
-        final Path log = dir.resolve("writer.log");
-        final Process writer = ChildJvm.startMain(log, StaleLockWriter.class, table.toString());
+        final Process writer = killedWhileHoldingALock(table);
         try
         {
-            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!Files.exists(log) || !Files.readString(log).contains("locked"))
-            {
-                assertTrue(writer.isAlive(), () -> "the writer ended: " + read(log));
-                assertTrue(System.nanoTime() < deadline, "the writer never took the lock");
-                Thread.sleep(20);
-            }
-            writer.destroyForcibly().waitFor();
             // In a JVM of its own: the process must end too, although Chronicle's exit hook would wait for the
             // reader stuck on the lock.
             final Path dumpLog = dir.resolve("dump.log");
@@ -75,19 +66,11 @@ class DumpFailFastTest
     void sigtermDuringALockWaitEndsTheDump() throws Exception
     {
         final Path table = dir.resolve("conntrack.cmap");
-        final Path log = dir.resolve("writer.log");
-        final Process writer = ChildJvm.startMain(log, StaleLockWriter.class, table.toString());
+        final Process writer = killedWhileHoldingALock(table);
         Process dump = null;
         try
         {
             final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!Files.exists(log) || !Files.readString(log).contains("locked"))
-            {
-                assertTrue(writer.isAlive(), () -> "the writer ended: " + read(log));
-                assertTrue(System.nanoTime() < deadline, "the writer never took the lock");
-                Thread.sleep(20);
-            }
-            writer.destroyForcibly().waitFor();
             dump = ChildJvm.start(dir.resolve("dump.log"), "conntrack", "dump", "--file", table.toString(), "--wait",
                 "120");
             while (!spinsOnALock(dump.pid()))
@@ -112,6 +95,22 @@ class DumpFailFastTest
                 dump.destroyForcibly();
             }
         }
+    }
+
+    /** Starts a writer that takes a segment lock of {@code table} and kills it while it holds the lock. */
+    private Process killedWhileHoldingALock(final Path table) throws Exception
+    {
+        final Path log = dir.resolve("writer.log");
+        final Process writer = ChildJvm.startMain(log, StaleLockWriter.class, table.toString());
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.exists(log) || !Files.readString(log).contains("locked"))
+        {
+            assertTrue(writer.isAlive(), () -> "the writer ended: " + read(log));
+            assertTrue(System.nanoTime() < deadline, "the writer never took the lock");
+            Thread.sleep(20);
+        }
+        writer.destroyForcibly().waitFor();
+        return writer;
     }
 
     /** Whether a thread of process {@code pid} is inside a Chronicle lock method, as {@code jcmd} prints stacks. */

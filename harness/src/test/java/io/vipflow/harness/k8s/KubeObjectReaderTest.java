@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -148,7 +149,8 @@ class KubeObjectReaderTest
             "the port entry without a number is left out");
         assertEquals(new EndpointSpec(List.of("10.244.1.5"), true, true, false, "node-a", ""),
             slice.endpoints().get(0));
-        assertEquals(new EndpointSpec(List.of("10.244.1.6"), false, false, false, "", ""),
+        // An absent serving is true, as kube-proxy reads it (endpointslicecache.go addEndpoints).
+        assertEquals(new EndpointSpec(List.of("10.244.1.6"), false, true, false, "", ""),
             slice.endpoints().get(1));
     }
 
@@ -307,11 +309,55 @@ class KubeObjectReaderTest
         assertEquals(List.of(), slice.ports());
         final List<EndpointSpec> endpoints = slice.endpoints();
         assertEquals(new EndpointSpec(List.of("fd00::1"), true, true, false, "", ""), endpoints.get(0),
-            "absent ready is true, absent serving follows ready");
-        assertEquals(new EndpointSpec(List.of("fd00::2"), false, false, false, "", ""), endpoints.get(1),
-            "absent serving follows ready when ready is false");
+            "absent ready and serving are true");
+        // kube-proxy pkg/proxy/endpointslicecache.go addEndpoints: a nil serving is true, whatever ready says.
+        assertEquals(new EndpointSpec(List.of("fd00::2"), false, true, false, "", ""), endpoints.get(1),
+            "absent serving is true when ready is false, as kube-proxy reads it");
         assertEquals(new EndpointSpec(List.of("fd00::3"), false, true, true, "", ""), endpoints.get(2));
         assertEquals(new EndpointSpec(List.of("fd00::4"), true, false, false, "", "z1"), endpoints.get(3));
+    }
+
+    /** EndpointSlice hints (discovery.k8s.io/v1 EndpointHints), which kube-proxy's topology reads. */
+    @Test
+    void shouldReadZoneAndNodeHints() throws Exception
+    {
+        final String json = """
+            {"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice", "addressType": "IPv4",
+             "metadata": {"name": "s", "namespace": "n", "labels": {"kubernetes.io/service-name": "svc"}},
+             "ports": [{"name": "http", "port": 8080, "protocol": "TCP"}],
+             "endpoints": [
+               {"addresses": ["10.0.0.1"], "zone": "zone-a", "nodeName": "node-1",
+                "hints": {"forZones": [{"name": "zone-a"}, {"name": "zone-b"}], "forNodes": [{"name": "node-1"}]}},
+               {"addresses": ["10.0.0.2"], "hints": {"forZones": [{"name": "zone-b"}]}},
+               {"addresses": ["10.0.0.3"], "hints": {}}]}
+            """;
+        final List<EndpointSpec> endpoints =
+            KubeObjectReader.read(KubeTestFiles.write(dir, "hints.json", json)).slices().get(0).endpoints();
+        assertEquals(Set.of("zone-a", "zone-b"), endpoints.get(0).zoneHints());
+        assertEquals(Set.of("node-1"), endpoints.get(0).nodeHints());
+        assertEquals(Set.of("zone-b"), endpoints.get(1).zoneHints());
+        assertEquals(Set.of(), endpoints.get(1).nodeHints());
+        assertEquals(Set.of(), endpoints.get(2).zoneHints());
+    }
+
+    /** ValidateEndpointSlice validateHints: at most 8 zone hints, no name twice. */
+    @Test
+    void shouldRefuseHintsTheApiRefuses() throws Exception
+    {
+        final String many = "[" + String.join(", ", java.util.stream.IntStream.range(0, 9)
+            .mapToObj(i -> "{\"name\": \"z" + i + "\"}").toList()) + "]";
+        for (final String hints : List.of("{\"forZones\": " + many + "}",
+            "{\"forZones\": [{\"name\": \"a\"}, {\"name\": \"a\"}]}", "{\"forNodes\": [{}]}"))
+        {
+            final String json = "{\"apiVersion\": \"discovery.k8s.io/v1\", \"kind\": \"EndpointSlice\", " +
+                "\"addressType\": \"IPv4\", \"metadata\": {\"name\": \"s\", \"namespace\": \"n\", " +
+                "\"labels\": {\"kubernetes.io/service-name\": \"svc\"}}, \"endpoints\": [{\"addresses\": " +
+                "[\"10.0.0.1\"], \"hints\": " + hints + "}]}";
+            final Path file = KubeTestFiles.write(dir, "bad-hints.json", json);
+            final KubeFormatException ex = assertThrows(KubeFormatException.class, () -> KubeObjectReader.read(file),
+                hints);
+            assertTrue(ex.getMessage().contains("endpoints[0].hints.for"), ex.getMessage());
+        }
     }
 
     @Test

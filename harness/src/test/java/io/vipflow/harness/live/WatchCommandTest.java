@@ -1,8 +1,12 @@
 package io.vipflow.harness.live;
 
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointHintsBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.vipflow.harness.Main;
 import io.vipflow.harness.TestCaptures;
 import org.junit.jupiter.api.Test;
@@ -16,7 +20,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -108,6 +114,71 @@ class WatchCommandTest
                 result[1]);
             assertTrue(result[2].startsWith("vipflow watch: ") && result[2].contains(" publishes, 0 rejected; "),
                 result[2]);
+        }
+        finally
+        {
+            server.destroy();
+        }
+    }
+
+    /**
+     * Without {@code --node-zone} the zone is the Node's {@code topology.kubernetes.io/zone} label, read before the
+     * first publish and followed: new flows go to the endpoint hinted for the node's zone, and to the other one
+     * once the label changes (kube-proxy {@code pkg/proxy/topology.go} {@code CategorizeEndpoints}).
+     */
+    @Test
+    void followsTheNodeZoneForEndpointSliceHints() throws Exception
+    {
+        final KubernetesMockServer server = LiveCluster.mockServer(new KubernetesCrudDispatcher(), 0);
+        try (KubernetesClient client = server.createClient())
+        {
+            client.nodes().resource(new NodeBuilder().withNewMetadata().withName("node-1")
+                .addToLabels("topology.kubernetes.io/zone", "zone-b").endMetadata().build()).create();
+            client.services().inNamespace(LiveCluster.NAMESPACE)
+                .resource(LiveCluster.service("web", "10.96.0.10", 80)).create();
+            final EndpointSlice slice = LiveCluster.slice("web-1", "web", "10.244.1.5", "10.244.2.5");
+            slice.getEndpoints().get(0).setHints(new EndpointHintsBuilder().addNewForZone().withName("zone-a")
+                .endForZone().build());
+            slice.getEndpoints().get(1).setHints(new EndpointHintsBuilder().addNewForZone().withName("zone-b")
+                .endForZone().build());
+            client.discovery().v1().endpointSlices().inNamespace(LiveCluster.NAMESPACE).resource(slice).create();
+            // Relabel once the watch follows the Node (its watch request has arrived) and has sent traffic a while.
+            final Thread relabel = new Thread(() ->
+            {
+                try
+                {
+                    for (RecordedRequest r = server.takeRequest(20, TimeUnit.SECONDS); r != null;
+                        r = server.takeRequest(20, TimeUnit.SECONDS))
+                    {
+                        if (r.getPath().startsWith("/api/v1/nodes") && r.getPath().contains("watch=true"))
+                        {
+                            break;
+                        }
+                    }
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                LockSupport.parkNanos(1_000_000_000L);
+                client.nodes().withName("node-1").edit(n -> new NodeBuilder(n).editMetadata()
+                    .addToLabels("topology.kubernetes.io/zone", "zone-a").endMetadata().build());
+            });
+            relabel.start();
+            final String[] result = run("watch", "--kubeconfig", kubeconfig(client.getMasterUrl().toString())
+                .toString(), "--node-name", "node-1", "--synthetic-rate", "100", "--duration", "4", "--window", "20");
+            relabel.join();
+
+            assertEquals("0", result[0], result[2]);
+            assertFalse(result[2].contains("cannot read Node"), result[2]);
+            final List<String> backends = result[1].lines().filter(l -> l.contains("\"verdict\":\"DNAT\""))
+                .map(l -> l.contains("10.244.2.5:8080") ? "zone-b" : "zone-a").toList();
+            assertFalse(backends.isEmpty(), result[1]);
+            final int firstA = backends.indexOf("zone-a");
+            assertTrue(firstA > 0, "flows start in zone-b: " + backends);
+            assertEquals(List.of("zone-a"), backends.subList(firstA, backends.size()).stream().distinct().toList(),
+                "after the relabel every new flow goes to zone-a: " + backends);
         }
         finally
         {

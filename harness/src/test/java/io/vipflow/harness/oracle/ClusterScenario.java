@@ -15,6 +15,7 @@ import io.vipflow.service.BackendSet;
 import io.vipflow.service.ControlPlane;
 import io.vipflow.service.ProxyMode;
 import io.vipflow.service.EndpointSliceSpec;
+import io.vipflow.service.NodeNetwork;
 import io.vipflow.service.ServicePort;
 import io.vipflow.service.ServiceSpec;
 
@@ -122,6 +123,9 @@ final class ClusterScenario
             .proxyMode(settings.proxyMode());
         this.model = new ReferenceModel(RandomCluster.NODE, RandomCluster.NODE_IPS, settings.config())
             .defaultScheduler(settings.scheduler(), null).proxyMode(settings.proxyMode());
+        final NodeNetwork network = gen.network();
+        controlPlane.nodeNetwork(network);
+        model.nodeNetwork(network);
         // Caller clocks may be negative (System.nanoTime); only differences matter.
         this.now = gen.chance(0.5) ? -1_000 * SECOND : 1_000 * SECOND;
     }
@@ -180,6 +184,15 @@ final class ClusterScenario
 
     private void churn()
     {
+        if (gen.chance(0.03))
+        {
+            // The Node's zone label changes (or the node's network is configured anew).
+            final NodeNetwork network = gen.network();
+            controlPlane.nodeNetwork(network);
+            model.nodeNetwork(network);
+            publish("node network " + network);
+            return;
+        }
         final int c = gen.nextInt(100);
         if (c < 50 && !slices.isEmpty())
         {

@@ -45,7 +45,8 @@ class DifferentialTest
         "expired-entry", "removed-drop", "removed-reschedule-tcp", "removed-reschedule-other", "reuse-closed",
         "reuse-quiesced", "established", "established-unusable-backend", "midflow-pass", "midflow-drop",
         "midflow-schedule", "reject-no-endpoints", "drop-no-local-endpoints", "affinity-none", "affinity-hit",
-        "affinity-unusable", "new-flow", "new-flow-rescheduled", "reply-hit", "reply-hit-ambiguous", "reply-miss");
+        "affinity-unusable", "new-flow", "new-flow-rescheduled", "reply-hit", "reply-hit-ambiguous", "reply-miss",
+        "drop-unallocated-cluster-ip", "short-circuit-pod", "short-circuit-node", "masquerade");
 
     /** One scheduler of each kind: cursor, random and consistent hash (the model accepts any allowed pick). */
     private static final List<String> SCHEDULERS = List.of("rr", "random", "maglev");

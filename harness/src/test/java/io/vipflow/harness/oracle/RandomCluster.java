@@ -3,14 +3,17 @@ package io.vipflow.harness.oracle;
 import io.vipflow.service.EndpointPortSpec;
 import io.vipflow.service.EndpointSliceSpec;
 import io.vipflow.service.EndpointSpec;
+import io.vipflow.service.NodeNetwork;
 import io.vipflow.service.Protocol;
 import io.vipflow.service.ServicePortSpec;
 import io.vipflow.service.ServiceSpec;
 import io.vipflow.service.ServiceType;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * Random Services and EndpointSlices drawn from small pools, so that frontends collide, addresses come back
@@ -20,10 +23,14 @@ final class RandomCluster
 {
     static final String NODE = "node-a";
     static final List<String> NODE_IPS = List.of("192.168.0.10", "fd00::10");
-    /** Clients; 198.51.100.1 is a load-balancer IP, the source of a node reaching its own VIP. */
+    /**
+     * Outside clients; the node itself; pods (10.244.0.0/16), one of them an endpoint address (hairpin);
+     * 198.51.100.1, a load-balancer IP, the source of a node reaching its own VIP.
+     */
     static final List<String> V4_CLIENTS = List.of("10.1.0.5", "10.1.0.6", "172.16.0.7", "172.16.0.2",
-        "198.51.100.1");
-    static final List<String> V6_CLIENTS = List.of("fd01::5", "fd02::7");
+        "198.51.100.1", "192.168.0.10", "10.244.0.3", "10.244.7.9");
+    static final List<String> V6_CLIENTS = List.of("fd01::5", "fd02::7", "fd00::10", "fd00:244::2");
+    private static final List<String> ZONES = List.of("zone-a", "zone-b", "zone-c");
     /** 192.168.0.0/24 holds the node's primary address, so it admits the Service's load-balancer IPs as sources. */
     private static final List<String> RANGES = List.of("10.1.0.0/16", "172.16.0.0/30", "fd01::/16", "10.1.0.6/32",
         "192.168.0.0/24");
@@ -228,7 +235,46 @@ final class RandomCluster
         {
             addresses.add(endpointAddress(ipv6));
         }
-        return withConditions(new EndpointSpec(addresses, true, true, false, node(), ""));
+        final String node = node();
+        return withHints(withConditions(new EndpointSpec(addresses, true, true, false, node,
+            node.isEmpty() ? "" : pick(ZONES))));
+    }
+
+    /**
+     * The node's network: a zone or none, node hints on or off, pod CIDRs of one, both or no family (so pods are
+     * detected or not), Service CIDRs over the ClusterIP pools or none, masquerade-all or not.
+     */
+    NodeNetwork network()
+    {
+        final List<String> clusterCidrs = new ArrayList<>();
+        if (chance(0.7))
+        {
+            clusterCidrs.add("10.244.0.0/16");
+        }
+        if (chance(0.5))
+        {
+            clusterCidrs.add("fd00:244::/32");
+        }
+        final List<String> serviceCidrs = chance(0.6) ? List.of("10.96.0.0/28", "fd00:96::/120") : List.of();
+        return new NodeNetwork(chance(0.2) ? "" : pick(ZONES), chance(0.7), clusterCidrs, serviceCidrs, chance(0.2));
+    }
+
+    /**
+     * Hints as the EndpointSlice controller writes them for a trafficDistribution (a zone hint, and a node hint for
+     * PreferSameNode), or, now and then, none, several zones or a node hint alone, so that topology is used, falls
+     * back and is ignored.
+     */
+    EndpointSpec withHints(final EndpointSpec e)
+    {
+        final double h = random.nextDouble();
+        if (h < 0.35)
+        {
+            return e.withHints(Set.of(), Set.of());
+        }
+        final Set<String> zones = chance(0.15) ? Set.of() : chance(0.2) ? new HashSet<>(List.of(pick(ZONES), pick(ZONES))) :
+            Set.of(e.zone().isEmpty() ? pick(ZONES) : e.zone());
+        final Set<String> nodes = chance(0.5) ? Set.of() : Set.of(e.nodeName().isEmpty() ? "node-b" : e.nodeName());
+        return e.withHints(zones, nodes);
     }
 
     String node()
@@ -274,7 +320,8 @@ final class RandomCluster
             serving = chance(0.5);
             terminating = chance(0.5);
         }
-        return new EndpointSpec(e.addresses(), ready, serving, terminating, e.nodeName(), e.zone());
+        return new EndpointSpec(e.addresses(), ready, serving, terminating, e.nodeName(), e.zone(), e.zoneHints(),
+            e.nodeHints());
     }
 
     /** A variation of a slice: an endpoint flips conditions, moves, leaves or (re)joins; or the slice moves. */
@@ -299,7 +346,8 @@ final class RandomCluster
         {
             final int i = random.nextInt(endpoints.size());
             final EndpointSpec e = endpoints.get(i);
-            endpoints.set(i, new EndpointSpec(e.addresses(), e.ready(), e.serving(), e.terminating(), node(), ""));
+            endpoints.set(i, withHints(new EndpointSpec(e.addresses(), e.ready(), e.serving(), e.terminating(), node(),
+                pick(ZONES))));
         }
         else
         {

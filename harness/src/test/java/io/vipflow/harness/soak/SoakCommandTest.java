@@ -25,19 +25,9 @@ class SoakCommandTest
     void shortSoakPassesEveryCheck() throws Exception
     {
         final Path json = dir.resolve("soak.json");
-        final PrintStream saved = System.out;
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        final int code;
-        try
-        {
-            code = Main.execute("soak", "--duration", "12s", "--workers", "2", "--seed", "3", "--round-packets",
-                "20000", "--capacity", "8192", "--checkpoint", "4s", "--json", json.toString());
-        }
-        finally
-        {
-            System.setOut(saved);
-        }
+        final int code = soak(out, "--duration", "12s", "--workers", "2", "--seed", "3", "--round-packets",
+            "20000", "--capacity", "8192", "--checkpoint", "4s", "--json", json.toString());
         final String text = out.toString(StandardCharsets.UTF_8);
         assertEquals(0, code, text);
         assertTrue(text.contains("PASS"), text);
@@ -66,24 +56,33 @@ class SoakCommandTest
     void aTinyTableIsCheckedWithEvictionModelled() throws Exception
     {
         final Path json = dir.resolve("tiny.json");
-        final PrintStream saved = System.out;
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try
-        {
-            Main.execute("soak", "--duration", "4s", "--workers", "2", "--seed", "5", "--round-packets", "20000",
-                "--capacity", "256", "--checkpoint", "4s", "--json", json.toString());
-        }
-        finally
-        {
-            System.setOut(saved);
-        }
+        soak(out, "--duration", "4s", "--workers", "2", "--seed", "5", "--round-packets", "20000", "--capacity", "256",
+            "--checkpoint", "4s", "--json", json.toString());
         final String text = out.toString(StandardCharsets.UTF_8);
         final JsonNode doc = new ObjectMapper().readTree(json.toFile());
         assertTrue(doc.get("oracleChecked").asLong() >= 20_000, text);
         assertEquals(0, doc.get("oracleViolations").asLong(), text);
         assertTrue(doc.get("explainedByEviction").asLong() > 0, "eviction decided packets: " + text);
         assertEquals(0, doc.get("counterViolations").asLong(), text);
+    }
+
+    /** Runs {@code vipflow soak ARGS} with standard output into {@code out}; returns the exit code. */
+    private static int soak(final ByteArrayOutputStream out, final String... args)
+    {
+        final PrintStream saved = System.out;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try
+        {
+            final String[] line = new String[args.length + 1];
+            line[0] = "soak";
+            System.arraycopy(args, 0, line, 1, args.length);
+            return Main.execute(line);
+        }
+        finally
+        {
+            System.setOut(saved);
+        }
     }
 
     @Test

@@ -1,0 +1,43 @@
+package io.vipflow.sync;
+
+import io.vipflow.packet.PacketTuple;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A balancer in a process of its own for the UDP tests: its own media driver, a sync node listening on
+ * 127.0.0.1:{@code args[1]} and sending to 127.0.0.1:{@code args[2]}, and client traffic until it is killed. Each
+ * flow opens with SYN and ACK; once established it is printed as {@code est <flow> <backend>}.
+ */
+public final class UdpPeer
+{
+    private UdpPeer()
+    {
+    }
+
+    public static void main(final String[] args)
+    {
+        final SyncDriver driver = SyncDriver.launch(Path.of(args[0]));
+        final Balancer balancer = new Balancer(IpcSyncTest.BACKENDS);
+        final SyncNode node = new SyncNode(balancer.classifier, SyncConfig.udp(driver.directory(),
+            "127.0.0.1:" + args[1], List.of("127.0.0.1:" + args[2])).withClock(balancer.clock::get)).start();
+        // The peer is already up: wait (at most 10 s) until it is reachable, so that no early flow is lost.
+        final long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!node.peersConnected() && System.nanoTime() - deadline < 0)
+        {
+            Thread.yield();
+        }
+        System.out.println("ready " + node.instanceId());
+        System.out.flush();
+        for (int flow = 0; ; flow++)
+        {
+            balancer.tcp(flow, PacketTuple.TCP_SYN);
+            final String backend = balancer.tcp(flow, PacketTuple.TCP_ACK);
+            System.out.println("est " + flow + " " + backend);
+            System.out.flush();
+            LockSupport.parkNanos(200_000);
+        }
+    }
+}
