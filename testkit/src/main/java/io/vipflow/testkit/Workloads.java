@@ -46,7 +46,8 @@ public final class Workloads
 
     /**
      * Bounds of generated workloads. A feature switched off is never generated; a count is drawn from 1 (changes: 0)
-     * to its bound.
+     * to its bound. Every case draws the values of the largest case (the counts decide how many are used), so the
+     * cost of generating one grows with the bounds, not with the counts drawn.
      *
      * @param maxServices       Services at time 0.
      * @param maxEndpoints      endpoints per Service at time 0 (at least one is drawn unless shrinking finds 0).
@@ -71,9 +72,9 @@ public final class Workloads
         {
             check("maxServices", maxServices, 1, 50);
             check("maxEndpoints", maxEndpoints, 0, 15);
-            check("maxChanges", maxChanges, 0, 1000);
-            check("maxFlows", maxFlows, 1, 10_000);
-            check("maxPacketsPerFlow", maxPacketsPerFlow, 1, 1000);
+            check("maxChanges", maxChanges, 0, 100);
+            check("maxFlows", maxFlows, 1, 1000);
+            check("maxPacketsPerFlow", maxPacketsPerFlow, 1, 100);
             check("durationMillis", durationMillis, 1, 86_400_000);
         }
 
@@ -145,12 +146,17 @@ public final class Workloads
 
     private static Workload generate(final RandomnessSource in, final Limits limits)
     {
+        // Every case draws the same number of values whatever its counts and features: the largest cluster, change
+        // list and traffic are always drawn and the counts only decide how much of them is used. QuickTheories
+        // shrinks the drawn values by position, so a count that shrinks leaves every later value where it was and
+        // the rest of the case unchanged.
         final int serviceCount = draw(in, 1, limits.maxServices());
         final List<Svc> services = new ArrayList<>();
-        for (int s = 0; s < serviceCount; s++)
+        for (int s = 0; s < limits.maxServices(); s++)
         {
             services.add(service(in, limits, s));
         }
+        services.subList(serviceCount, services.size()).clear();
         final List<ServiceSpec> specs = new ArrayList<>();
         final List<EndpointSliceSpec> slices = new ArrayList<>();
         for (final Svc s : services)
@@ -160,15 +166,21 @@ public final class Workloads
         }
         final Cluster cluster = new Cluster(NODE_NAME, NODE_IP, specs, slices);
         final List<ChurnEvent> changes = changes(in, limits, services);
-        final List<Packet> packets = new ArrayList<>();
         final int flows = draw(in, 1, limits.maxFlows());
-        for (int f = 0; f < flows; f++)
+        final List<Packet> packets = new ArrayList<>();
+        for (int f = 0; f < limits.maxFlows(); f++)
         {
-            flow(in, limits, services, f, packets);
+            final List<Packet> flow = flow(in, limits, services, f);
+            if (f < flows)
+            {
+                packets.addAll(flow);
+            }
         }
-        if (limits.attacks() && draw(in, 0, 1) == 1)
+        final boolean flood = draw(in, 0, 1) == 1 && limits.attacks();
+        final List<Packet> attack = synFlood(in, limits, services.get(0));
+        if (flood)
         {
-            synFlood(in, limits, services.get(0), packets);
+            packets.addAll(attack);
         }
         packets.sort(Comparator.comparingLong(Packet::atNanos));   // stable: a flow's packets keep their order
         return new Workload(cluster, changes, packets);
@@ -177,10 +189,11 @@ public final class Workloads
     private static Svc service(final RandomnessSource in, final Limits limits, final int index)
     {
         final Svc svc = new Svc();
-        final boolean udp = limits.udp() && draw(in, 0, 1) == 1;
-        final int type = limits.external() ? draw(in, 0, 2) : 0;
-        final boolean affinity = limits.affinity() && draw(in, 0, 1) == 1;
-        final boolean local = type != 0 && draw(in, 0, 1) == 1;
+        final boolean udp = draw(in, 0, 1) == 1 && limits.udp();
+        final int drawnType = draw(in, 0, 2);
+        final int type = limits.external() ? drawnType : 0;
+        final boolean affinity = draw(in, 0, 1) == 1 && limits.affinity();
+        final boolean local = draw(in, 0, 1) == 1 && type != 0;
         final List<ServicePortSpec> ports = new ArrayList<>();
         ports.add(new ServicePortSpec("http", 80, Protocol.TCP, type == 0 ? 0 : 30080 + index));
         if (udp)
@@ -197,9 +210,13 @@ public final class Workloads
             .build();
         final int endpoints = Generate.range(0, limits.maxEndpoints(), Math.min(1, limits.maxEndpoints()))
             .generate(in);
-        for (int e = 0; e < endpoints; e++)
+        for (int e = 0; e < limits.maxEndpoints(); e++)
         {
-            svc.endpoints.add(endpoint(in, index, svc.nextHost++));
+            final EndpointSpec endpoint = endpoint(in, index, svc.nextHost++);
+            if (e < endpoints)
+            {
+                svc.endpoints.add(endpoint);
+            }
         }
         return svc;
     }
@@ -208,7 +225,7 @@ public final class Workloads
     {
         final int node = draw(in, 1, NODES);
         final int condition = draw(in, 0, 2);
-        // Hosts 1..200 of 10.244.<node>.0/24 are split among Services by index, so that no two endpoints share one.
+        // Hosts of 10.244.<node>.0/24 are split among Services by index, so that no two endpoints share one.
         final String address = "10.244." + node + "." + (1 + (service * 16 + host) % 250);
         return new EndpointSpec(List.of(address), condition == 0, condition != 1, condition == 2,
             "node-" + node, "");
@@ -217,12 +234,15 @@ public final class Workloads
     private static List<ChurnEvent> changes(final RandomnessSource in, final Limits limits, final List<Svc> services)
     {
         final int count = draw(in, 0, limits.maxChanges());
-        final long[] at = new long[count];
-        final int[][] what = new int[count][];
-        for (int i = 0; i < count; i++)
+        final long[] at = new long[limits.maxChanges()];
+        final int[][] what = new int[limits.maxChanges()][];
+        final EndpointSpec[] joining = new EndpointSpec[limits.maxChanges()];
+        for (int i = 0; i < limits.maxChanges(); i++)
         {
             at[i] = draw(in, 0, limits.durationMillis()) * MILLI;
-            what[i] = new int[] {draw(in, 0, services.size() - 1), draw(in, 0, 3), draw(in, 0, 15)};
+            what[i] = new int[] {draw(in, 0, limits.maxServices() - 1) % services.size(), draw(in, 0, 3),
+                draw(in, 0, 15)};
+            joining[i] = endpoint(in, what[i][0], 0);
         }
         final Integer[] order = new Integer[count];
         for (int i = 0; i < count; i++)
@@ -249,8 +269,9 @@ public final class Workloads
                     }
                     svc.endpoints.remove(pick % svc.endpoints.size());
                     break;
-                case 1:                                         // an endpoint joins
-                    svc.endpoints.add(endpoint(in, services.indexOf(svc), svc.nextHost++));
+                case 1:                                         // an endpoint joins, at a host not used yet
+                    final EndpointSpec drawn = endpoint(joining[i], what[i][0], svc.nextHost++);
+                    svc.endpoints.add(drawn);
                     break;
                 case 2:                                         // an endpoint turns not ready (and back)
                     if (svc.endpoints.isEmpty())
@@ -274,24 +295,38 @@ public final class Workloads
         return events;
     }
 
-    private static void flow(final RandomnessSource in, final Limits limits, final List<Svc> services, final int index,
-        final List<Packet> out)
+    /** {@code drawn} (node and condition) at host {@code host} of Service {@code service}. */
+    private static EndpointSpec endpoint(final EndpointSpec drawn, final int service, final int host)
+    {
+        final String node = drawn.nodeName().substring("node-".length());
+        return new EndpointSpec(List.of("10.244." + node + "." + (1 + (service * 16 + host) % 250)), drawn.ready(),
+            drawn.serving(), drawn.terminating(), drawn.nodeName(), "");
+    }
+
+    private static List<Packet> flow(final RandomnessSource in, final Limits limits, final List<Svc> services,
+        final int index)
     {
         final String client = "10.0.0." + draw(in, 1, 8);
         final int clientPort = 40_000 + index;
-        final int s = draw(in, 0, services.size() - 1);
+        final int s = draw(in, 0, limits.maxServices() - 1) % services.size();
         final ServiceSpec spec = services.get(s).spec;
-        final boolean udp = spec.ports().size() > 1 && draw(in, 0, 1) == 1;
+        final boolean udp = draw(in, 0, 1) == 1 && spec.ports().size() > 1;
         final ServicePortSpec port = spec.ports().get(udp ? 1 : 0);
-        final int via = draw(in, 0, spec.type() == ServiceType.LOAD_BALANCER ? 2 :
-            spec.type() == ServiceType.NODE_PORT ? 1 : 0);
+        final int via = draw(in, 0, 2) % (spec.type() == ServiceType.LOAD_BALANCER ? 3 :
+            spec.type() == ServiceType.NODE_PORT ? 2 : 1);
         final String destination = via == 0 ? clusterIp(s) : via == 1 ? NODE_IP : loadBalancerIp(s);
         final int destinationPort = via == 1 ? port.nodePort() : port.port();
         long at = draw(in, 0, limits.durationMillis()) * MILLI;
         final int packets = draw(in, 1, limits.maxPacketsPerFlow());
-        final int ending = udp ? 0 : draw(in, 0, 2);                      // none, FIN or RST
-        for (int p = 0; p < packets; p++)
+        final int ending = draw(in, 0, 2);                               // none, FIN or RST
+        final List<Packet> out = new ArrayList<>();
+        for (int p = 0; p < limits.maxPacketsPerFlow(); p++)
         {
+            final long gap = draw(in, 1, 2_000) * MILLI;
+            if (p >= packets)
+            {
+                continue;
+            }
             int flags = 0;
             if (!udp)
             {
@@ -303,20 +338,22 @@ public final class Workloads
             }
             out.add(new Packet(at, udp ? PacketTuple.PROTO_UDP : PacketTuple.PROTO_TCP, client, clientPort,
                 destination, destinationPort, flags));
-            at += draw(in, 1, 2_000) * MILLI;
+            at += gap;
         }
+        return out;
     }
 
-    private static void synFlood(final RandomnessSource in, final Limits limits, final Svc target,
-        final List<Packet> out)
+    private static List<Packet> synFlood(final RandomnessSource in, final Limits limits, final Svc target)
     {
         final int count = draw(in, 1, 20);
         final long start = draw(in, 0, limits.durationMillis()) * MILLI;
+        final List<Packet> out = new ArrayList<>();
         for (int i = 0; i < count; i++)
         {
             out.add(new Packet(start + i * MILLI, PacketTuple.PROTO_TCP, "198.51.100." + (1 + i), 1024 + i,
                 target.spec.clusterIps().get(0), 80, PacketTuple.TCP_SYN));
         }
+        return out;
     }
 
     private static String clusterIp(final int service)
