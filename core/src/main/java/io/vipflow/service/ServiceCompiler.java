@@ -185,16 +185,13 @@ final class ServiceCompiler
             }
         }
         final Topology topology = topologyMode(listed);
-        boolean anyClusterReady = false;
-        boolean anyLocalReady = false;
-        for (final ListedSlice.Entry l : listed)
-        {
-            anyClusterReady |= l.endpoint.ready() && availableForTopology(l.endpoint, topology);
-            anyLocalReady |= l.endpoint.ready() && isLocal(l.endpoint);
-        }
+        final boolean anyClusterReady = listed.stream()
+            .anyMatch(l -> l.endpoint.ready() && availableForTopology(l.endpoint, topology));
+        final boolean anyLocalReady = listed.stream().anyMatch(l -> l.endpoint.ready() && isLocal(l.endpoint));
         // IPVS mode: a Local policy without local endpoints falls back to the cluster endpoints (ipvs/proxier.go
         // syncEndpoint, "if there are no local endpoints, use all endpoints").
-        final boolean localFallback = proxyMode == ProxyMode.IPVS && noLocalCandidate(listed, anyLocalReady);
+        final boolean localFallback = proxyMode == ProxyMode.IPVS && listed.stream().map(l -> l.endpoint)
+            .noneMatch(e -> isLocal(e) && (anyLocalReady ? e.ready() : e.serving() && e.terminating()));
         final List<Backend> finalList = new ArrayList<>(listed.size());
         for (final ListedSlice.Entry l : listed)
         {
@@ -276,20 +273,6 @@ final class ServiceCompiler
         }
         return new Backend(backendId, backendKey, ipv6, l.hi, l.lo, l.port, l.name, l.endpoint, inCluster, inLocal,
             counters.apply(backendId));
-    }
-
-    /** True when no listed endpoint is local and in the local set's rule (ready, or serving and terminating). */
-    private boolean noLocalCandidate(final List<ListedSlice.Entry> listed, final boolean anyLocalReady)
-    {
-        for (final ListedSlice.Entry l : listed)
-        {
-            final EndpointSpec e = l.endpoint;
-            if (isLocal(e) && (anyLocalReady ? e.ready() : e.serving() && e.terminating()))
-            {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** kube-proxy's topology modes: none, {@code PreferSameZone}, {@code PreferSameNode}. */
