@@ -424,6 +424,8 @@ public final class ConnTable implements AutoCloseable
         {
             int freeWay;
             long freeHeader;
+            // The way's header once this thread holds it (BUSY with the key's tag), else 0: claimed below.
+            long claimed = 0;
             if (afterMiss)
             {
                 afterMiss = false;
@@ -433,7 +435,8 @@ public final class ConnTable implements AutoCloseable
                     // and take its way, as the scan below does.
                     view.set(place.expiredSlot, place.expiredHeaderIndex, place.expiredHeader, place.expiredMeta,
                         place.expiredBackendId, 0);
-                    if (!retire(view, RemovalListener.EXPIRED))
+                    claimed = retireIntoClaim(view, tag);
+                    if (claimed == 0)
                     {
                         continue;
                     }
@@ -476,10 +479,10 @@ public final class ConnTable implements AutoCloseable
                     {
                         continue retry;
                     }
-                    if (match == MATCH_EXPIRED && retire(view, RemovalListener.EXPIRED))
+                    if (match == MATCH_EXPIRED && (claimed = retireIntoClaim(view, tag)) != 0)
                     {
-                        // The key's own expired entry is gone: claim its way at once rather than scan both buckets
-                        // again (a creator that raced us is met by resolveRace like any other).
+                        // The key's own expired entry is gone and its way ours at once rather than after a scan of
+                        // both buckets again (a creator that raced us is met by resolveRace like any other).
                         reuse = c;
                         reuseHeader = ConnSlots.emptied(view.header);
                         break;
@@ -511,12 +514,12 @@ public final class ConnTable implements AutoCloseable
                 freeHeader = ConnSlots.emptied(view.header);
             }
             final int headerIndex = ConnTableLayout.headerAt(b1, b2, freeWay);
-            final long version = ConnSlots.nextVersion(freeHeader);
-            final long busy = ((long)tag << 32) | (version << 8) | BUSY;
-            if (!compareAndSetLong(headerIndex, freeHeader, busy))
+            final long busy = claimed != 0 ? claimed : claim(freeHeader, tag);
+            if (claimed == 0 && !compareAndSetLong(headerIndex, freeHeader, busy))
             {
                 continue;
             }
+            final long version = (busy >>> 8) & VERSION_MASK;
             final int outcome = resolveRace(b1, b2, candidates, freeWay, busy, tag, key, nowNanos, view);
             if (outcome == RACE_LOST)
             {
@@ -744,6 +747,35 @@ public final class ConnTable implements AutoCloseable
         checkWritable();
         checkView(view);
         return retire(view, RemovalListener.DELETED);
+    }
+
+    /** The BUSY header with which a creator of a key with {@code tag} claims a way whose header is {@code free}. */
+    private static long claim(final long free, final int tag)
+    {
+        return ((long)tag << 32) | (ConnSlots.nextVersion(free) << 8) | BUSY;
+    }
+
+    /**
+     * {@link #retire} of the creating key's own expired entry, whose way the creator takes at once: the header goes
+     * from the removed entry straight to the creator's claim ({@link #claim} of the freed header, the versions a
+     * removal and a claim would give) in the one store that would otherwise free it. Only the winner of the meta
+     * CAS writes the header, so no other creator can take the way in between and the claim needs no CAS of its own.
+     *
+     * @return the claimed header, or 0 when the entry changed or went since the view was read
+     */
+    private long retireIntoClaim(final ConnView view, final int tag)
+    {
+        final long meta = view.meta;
+        if (ConnSlots.stateOf(meta) == ConnState.DEAD ||
+            !compareAndSetLong(view.slot + META, meta, ConnSlots.withState(meta, ConnState.DEAD)))
+        {
+            return 0;
+        }
+        final long busy = claim(ConnSlots.emptied(view.header), tag);
+        // Release: as in retire, the way changes hands only after the meta CAS above.
+        putLongRelease(view.headerIndex, busy);
+        listener.onRemoved(view.backendId, ConnSlots.stateOf(meta), RemovalListener.EXPIRED);
+        return busy;
     }
 
     /**
