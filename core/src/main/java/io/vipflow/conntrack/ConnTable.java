@@ -423,8 +423,9 @@ public final class ConnTable implements AutoCloseable
         while (true)
         {
             int freeWay;
-            long freeHeader;
-            // The way's header once this thread holds it (BUSY with the key's tag), else 0: claimed below.
+            // The way's header when it is free and claimed below by CAS; unused once this thread holds the way.
+            long freeHeader = 0;
+            // The way's header once this thread holds it (BUSY with the key's tag), else 0.
             long claimed = 0;
             if (afterMiss)
             {
@@ -435,13 +436,12 @@ public final class ConnTable implements AutoCloseable
                     // and take its way, as the scan below does.
                     view.set(place.expiredSlot, place.expiredHeaderIndex, place.expiredHeader, place.expiredMeta,
                         place.expiredBackendId, 0);
-                    claimed = retireIntoClaim(view, tag);
+                    claimed = retireIntoClaim(view, tag, RemovalListener.EXPIRED);
                     if (claimed == 0)
                     {
                         continue;
                     }
                     freeWay = place.expiredWay;
-                    freeHeader = ConnSlots.emptied(place.expiredHeader);
                 }
                 else
                 {
@@ -453,7 +453,6 @@ public final class ConnTable implements AutoCloseable
             {
                 place.start(home);
                 int reuse = -1;
-                long reuseHeader = 0;
                 for (int c = 0; c < candidates; c++)
                 {
                     final int headerIndex = ConnTableLayout.headerAt(b1, b2, c);
@@ -479,19 +478,17 @@ public final class ConnTable implements AutoCloseable
                     {
                         continue retry;
                     }
-                    if (match == MATCH_EXPIRED && (claimed = retireIntoClaim(view, tag)) != 0)
+                    if (match == MATCH_EXPIRED && (claimed = retireIntoClaim(view, tag, RemovalListener.EXPIRED)) != 0)
                     {
                         // The key's own expired entry is gone and its way ours at once rather than after a scan of
                         // both buckets again (a creator that raced us is met by resolveRace like any other).
                         reuse = c;
-                        reuseHeader = ConnSlots.emptied(view.header);
                         break;
                     }
                 }
                 if (reuse >= 0)
                 {
                     freeWay = reuse;
-                    freeHeader = reuseHeader;
                 }
                 else
                 {
@@ -502,7 +499,7 @@ public final class ConnTable implements AutoCloseable
             }
             if (freeWay == Placement.NONE)
             {
-                freeWay = evict(b1, b2, candidates, nowNanos, view);
+                freeWay = evict(b1, b2, candidates, tag, nowNanos, view);
                 if (freeWay == NO_VICTIM)
                 {
                     return FULL;
@@ -511,7 +508,7 @@ public final class ConnTable implements AutoCloseable
                 {
                     continue;
                 }
-                freeHeader = ConnSlots.emptied(view.header);
+                claimed = view.header;
             }
             final int headerIndex = ConnTableLayout.headerAt(b1, b2, freeWay);
             final long busy = claimed != 0 ? claimed : claim(freeHeader, tag);
@@ -639,9 +636,11 @@ public final class ConnTable implements AutoCloseable
     /**
      * Evicts one entry from two full buckets (see {@link #getOrCreate} for the order) and returns its candidate
      * index, -1 when a bucket changed and the caller should look again, or {@link #NO_VICTIM} when every way holds
-     * an ESTABLISHED TCP flow. The evicted entry's header is left in {@code view}.
+     * an ESTABLISHED TCP flow. The way is the caller's, claimed for a key with {@code tag} as the entry went
+     * ({@link #retireIntoClaim}): its BUSY header is left in {@code view.header}.
      */
-    private int evict(final int b1, final int b2, final int candidates, final long nowNanos, final ConnView view)
+    private int evict(final int b1, final int b2, final int candidates, final int tag, final long nowNanos,
+        final ConnView view)
     {
         int best = NO_VICTIM;
         int bestRank = Integer.MAX_VALUE;
@@ -700,7 +699,13 @@ public final class ConnTable implements AutoCloseable
         }
         view.set(slot, headerIndex, header, meta, backendId, 0);
         final int cause = bestRank == 0 ? RemovalListener.EXPIRED : RemovalListener.EVICTED;
-        return retire(view, cause) ? best : -1;
+        final long busy = retireIntoClaim(view, tag, cause);
+        if (busy == 0)
+        {
+            return -1;
+        }
+        view.header = busy;
+        return best;
     }
 
     /**
@@ -756,14 +761,15 @@ public final class ConnTable implements AutoCloseable
     }
 
     /**
-     * {@link #retire} of the creating key's own expired entry, whose way the creator takes at once: the header goes
-     * from the removed entry straight to the creator's claim ({@link #claim} of the freed header, the versions a
-     * removal and a claim would give) in the one store that would otherwise free it. Only the winner of the meta
-     * CAS writes the header, so no other creator can take the way in between and the claim needs no CAS of its own.
+     * {@link #retire} of an entry whose way a creator takes at once (the key's own expired entry, or an eviction's
+     * victim): the header goes from the removed entry straight to the creator's claim ({@link #claim} of the freed
+     * header, the versions a removal and a claim would give) in the one store that would otherwise free it. Only the
+     * winner of the meta CAS writes the header, so no other creator can take the way in between and the claim needs
+     * no CAS of its own.
      *
      * @return the claimed header, or 0 when the entry changed or went since the view was read
      */
-    private long retireIntoClaim(final ConnView view, final int tag)
+    private long retireIntoClaim(final ConnView view, final int tag, final int cause)
     {
         final long meta = view.meta;
         if (ConnSlots.stateOf(meta) == ConnState.DEAD ||
@@ -774,7 +780,7 @@ public final class ConnTable implements AutoCloseable
         final long busy = claim(ConnSlots.emptied(view.header), tag);
         // Release: as in retire, the way changes hands only after the meta CAS above.
         putLongRelease(view.headerIndex, busy);
-        listener.onRemoved(view.backendId, ConnSlots.stateOf(meta), RemovalListener.EXPIRED);
+        listener.onRemoved(view.backendId, ConnSlots.stateOf(meta), cause);
         return busy;
     }
 
