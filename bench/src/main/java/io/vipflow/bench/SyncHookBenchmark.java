@@ -8,9 +8,6 @@ import io.vipflow.packet.PacketTuple;
 import io.vipflow.service.Backend;
 import io.vipflow.sync.SyncConfig;
 import io.vipflow.sync.SyncRing;
-import org.agrona.concurrent.IdleStrategy;
-import org.agrona.concurrent.MessageHandler;
-import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -32,16 +29,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * The data-plane side of connection sync alone: what the classifier does for each new flow after its insert, as in
  * {@code Classifier}'s creation path: load the {@link FlowEvents} field and, with sync {@code on}, offer the change
- * into the {@link SyncRing} the sync node installs (default size), which a second thread empties as the node's agent
- * does (a frame's worth of records at a time; when it finds none it spins, yields, then parks for up to the default
- * 100 µs); with sync {@code off} the field is null. Each operation also writes the key of the next flow (as the
- * classifier's parsing would), in both cases, so the difference of the two scores is what sync adds per new flow,
- * without the table's cache misses that hide it in {@link SyncNewFlowBenchmark} (a new flow there costs 600 ns, give
- * or take 50).
+ * into the {@link SyncRing} a sync node installs (default size), which a {@link RingDrainer} empties as the node's
+ * agent does; with sync {@code off} the field is null. Each operation also does the same fixed work and writes the
+ * key of the next flow, in both cases, so the difference of the two scores is what sync adds per new flow, without
+ * the table's cache misses that hide it in {@link SyncNewFlowBenchmark} (a new flow there costs 600 ns, give or take
+ * 50).
  * <p>
- * {@code cpu.time.norm} counts the emptying thread too; the score is the data-plane thread's time. A ring
- * that fills (the emptying thread fell behind) would turn offers into cheaper drops: the drops are printed at the end,
- * and a run with any is not a measure of the offer.
+ * {@code cpu.time.norm} counts the draining thread too; the score is the data-plane thread's time. A ring that fills
+ * (the draining thread fell behind) would turn offers into cheaper drops: the drops are printed at the end, and a run
+ * with any is not a measure of the offer.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -53,24 +49,20 @@ import java.util.concurrent.TimeUnit;
 public class SyncHookBenchmark
 {
     private static final long TTL_NANOS = 60_000_000_000L;
-    private static final MessageHandler DISCARD = (type, buffer, index, length) -> { };
     /**
-     * Work that stands for the rest of a new flow (parsing, lookup miss, pick, insert: 300 ns and more, see
-     * {@code ClassifyInCacheBenchmark}), the same with sync on and off: it spaces the offers as a data plane does,
-     * instead of back to back, where the emptying thread would read each record's cache line while the next is
-     * written into it.
+     * Work that stands for the rest of a new flow (parsing, lookup miss, pick, insert: 320 ns in
+     * {@code ClassifyBenchmark.newFlow} at 10,000 flows), the same with sync on and off: it spaces the offers as a
+     * data plane does, instead of back to back, where the draining thread would read each record's cache line while
+     * the next is written into it.
      */
     private static final long REST_OF_FLOW_TOKENS = 100;
-    /** The records a node's agent takes from the ring per message with the default 8 KiB frames. */
-    private static final int READ_LIMIT = 126;
 
     @Param({"off", "on"})
     public String sync;
 
     private FlowEvents flowEvents;
     private SyncRing ring;
-    private Thread drainer;
-    private volatile boolean running;
+    private RingDrainer drainer;
     private final FlowKey key = new FlowKey();
     private Backend backend;
     private int client;
@@ -84,18 +76,7 @@ public class SyncHookBenchmark
         {
             ring = new SyncRing(SyncConfig.DEFAULT_RING_RECORDS);
             flowEvents = ring;
-            running = true;
-            final ManyToOneRingBuffer r = ring.ring();
-            final IdleStrategy idle = SyncConfig.idleStrategy(SyncConfig.DEFAULT_IDLE_PARK_NANOS);
-            drainer = new Thread(() ->
-            {
-                while (running)
-                {
-                    idle.idle(r.read(DISCARD, READ_LIMIT));
-                }
-            }, "sync-ring-drainer");
-            drainer.setDaemon(true);
-            drainer.start();
+            drainer = RingDrainer.start(ring);
         }
     }
 
@@ -117,12 +98,9 @@ public class SyncHookBenchmark
     @TearDown(Level.Trial)
     public void tearDown() throws InterruptedException
     {
-        running = false;
         if (drainer != null)
         {
-            drainer.join();
-            System.out.println("sync: " + ring.dropped() + " changes dropped (ring full)" +
-                (ring.dropped() > 0 ? ": the emptying thread fell behind, the score is not the offer's" : ""));
+            drainer.close();
         }
     }
 }
