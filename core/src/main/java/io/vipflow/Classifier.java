@@ -604,7 +604,11 @@ public final class Classifier implements AutoCloseable
             count(d, ClassifierStats.FLOOD_DROPS);
             return;
         }
-        final Backend chosen = choose(t, sp, set, localPolicy, nowNanos, d);
+        // IPVS profile: the frontend's own virtual service schedules (its list, its cursor), built for the
+        // frontend's policy; it holds the same members as set when that policy applies.
+        final BackendSet scheduled = d.frontend.virtualService != null &&
+            localPolicy == sp.localPolicy(d.frontend.kind.external) ? d.frontend.virtualService : set;
+        final Backend chosen = choose(t, sp, scheduled, localPolicy, nowNanos, d);
         if (chosen == null)
         {
             // Every usable backend refused (an overload threshold, say): as IPVS, no destination.

@@ -30,7 +30,9 @@ public final class ControlPlane
 {
     private final String nodeName;
     private final List<long[]> nodeIps;
-    private final SchedulerFactory defaultFactory;
+    private final String defaultScheduler;
+    private final String defaultSchedulerFlags;
+    private SchedulerFactory defaultFactory;
     private final long seed;
     private final Map<String, ServiceSpec> services = new HashMap<>();
     private final Map<String, TreeMap<String, EndpointSliceSpec>> slicesByService = new HashMap<>();
@@ -86,6 +88,8 @@ public final class ControlPlane
         {
             this.nodeIps.add(Addresses.parse(ip));
         }
+        this.defaultScheduler = defaultScheduler;
+        this.defaultSchedulerFlags = defaultSchedulerFlags;
         this.defaultFactory = Schedulers.factory(defaultScheduler, defaultSchedulerFlags, seed);
         this.seed = seed;
         this.compiler = new ServiceCompiler(this.nodeName, this.nodeIps, ids::servicePortId, ids::backendId,
@@ -127,10 +131,27 @@ public final class ControlPlane
         {
             proxyMode = mode;
             compiler.proxyMode(mode);
+            defaultFactory = factory(defaultScheduler, defaultSchedulerFlags);
             traffic = new NodeTraffic(traffic.network, nodeIps, mode);
             dirty.addAll(services.keySet());
         }
         return this;
+    }
+
+    /**
+     * A scheduler factory as the profile programs it: in the IPVS profile {@code mh} always hashes the source port,
+     * since kube-proxy creates every {@code mh} virtual service with {@code FlagSourceHash} (ipvs/proxier.go
+     * {@code syncProxyRules}; ipvs/util/ipvs.go: {@code FlagSourceHash = 0x10}, the kernel's
+     * {@code IP_VS_SVC_F_SCHED2}, which ip_vs_mh.c reads as {@code IP_VS_SVC_F_SCHED_MH_PORT}).
+     */
+    private SchedulerFactory factory(final String name, final String flags)
+    {
+        if (proxyMode == ProxyMode.IPVS && "mh".equals(name) &&
+            (flags == null || !List.of(flags.split(",")).contains("mh-port")))
+        {
+            return Schedulers.factory(name, flags == null || flags.isBlank() ? "mh-port" : flags + ",mh-port", seed);
+        }
+        return Schedulers.factory(name, flags, seed);
     }
 
     /** The kube-proxy mode reproduced. */
@@ -256,7 +277,7 @@ public final class ControlPlane
             {
                 final TreeMap<String, EndpointSliceSpec> bySlice = slicesByService.get(key);
                 final SchedulerFactory factory = spec.scheduler() == null ? defaultFactory :
-                    Schedulers.factory(spec.scheduler(), spec.schedulerFlags(), seed);
+                    factory(spec.scheduler(), spec.schedulerFlags());
                 next[i] = compiler.compile(spec, bySlice == null ? List.of() : bySlice.values(), factory,
                     compiled.get(key));
                 compiles++;

@@ -14,6 +14,11 @@ public final class Frontend
     public final long addrLo;
     public final int port;
     public final int protocol;
+    /**
+     * IPVS profile: this frontend's own virtual service (its destination list and scheduler state), which new flows
+     * through it are scheduled by; null otherwise, when the Service port's set for the frontend's policy is used.
+     */
+    public final BackendSet virtualService;
     private final long[] rangeHi;
     private final long[] rangeLo;
     private final int[] rangePrefix;
@@ -21,6 +26,14 @@ public final class Frontend
     Frontend(final FrontendKind kind, final ServicePort target, final long addrHi, final long addrLo, final int port,
         final long[] rangeHi, final long[] rangeLo, final int[] rangePrefix)
     {
+        this(kind, target, addrHi, addrLo, port, rangeHi, rangeLo, rangePrefix, null);
+    }
+
+    private Frontend(final FrontendKind kind, final ServicePort target, final long addrHi, final long addrLo,
+        final int port, final long[] rangeHi, final long[] rangeLo, final int[] rangePrefix,
+        final BackendSet virtualService)
+    {
+        this.virtualService = virtualService;
         this.kind = kind;
         this.target = target;
         this.ipv6 = target.ipv6;
@@ -31,6 +44,12 @@ public final class Frontend
         this.rangeHi = rangeHi;
         this.rangeLo = rangeLo;
         this.rangePrefix = rangePrefix;
+    }
+
+    /** This frontend with its own virtual service (IPVS profile). */
+    Frontend withVirtualService(final BackendSet set)
+    {
+        return new Frontend(kind, target, addrHi, addrLo, port, rangeHi, rangeLo, rangePrefix, set);
     }
 
     /**

@@ -100,7 +100,12 @@ final class ServiceCompiler
                         previous == null ? null : previous.port(id));
                     ports.add(sp);
                     portKeys.add(portKey);
+                    final int first = frontends.size();
                     addFrontends(spec, portSpec, sp, frontends);
+                    if (proxyMode == ProxyMode.IPVS)
+                    {
+                        virtualServices(frontends, first, sp, scheduler, previous);
+                    }
                 }
             }
         }
@@ -173,6 +178,39 @@ final class ServiceCompiler
         final BackendSet local = needsLocal ? backendSet(finalList, false, scheduler,
             previous == null ? null : previous.localSet, drains) : BackendSet.EMPTY;
         return new ServicePort(id, spec, portSpec, ipv6, finalList.toArray(new Backend[0]), cluster, local);
+    }
+
+    /**
+     * IPVS profile: every frontend from {@code first} on is a virtual service of its own, with its own destination
+     * list and scheduler state (ip_vs_ctl.c keeps {@code svc->destinations} and {@code sched_data} per
+     * {@code ip_vs_service}; kube-proxy creates one per ClusterIP, external IP, LB IP and node IP), carried from the
+     * previous compile's frontend at the same address, port and protocol. A frontend that is new builds its list from
+     * scratch, so it can differ from an older frontend's list of the same endpoints.
+     */
+    private void virtualServices(final List<Frontend> frontends, final int first, final ServicePort sp,
+        final SchedulerFactory scheduler, final Compiled previous)
+    {
+        final List<Backend> sorted = new ArrayList<>(sp.listedCount());
+        for (int i = 0; i < sp.listedCount(); i++)
+        {
+            sorted.add(sp.listed(i));
+        }
+        final boolean drains = sp.port.protocol() == Protocol.TCP;
+        for (int i = first; i < frontends.size(); i++)
+        {
+            final Frontend f = frontends.get(i);
+            BackendSet before = null;
+            for (final Frontend p : previous == null ? List.<Frontend>of() : previous.frontends())
+            {
+                if (p.virtualService != null && p.target.id == sp.id && p.kind == f.kind && p.addrHi == f.addrHi &&
+                    p.addrLo == f.addrLo && p.port == f.port)
+                {
+                    before = p.virtualService;
+                }
+            }
+            frontends.set(i, f.withVirtualService(backendSet(sorted, !sp.localPolicy(f.kind.external), scheduler,
+                before, drains)));
+        }
     }
 
     private record Listed(long[] addr, int port, EndpointSpec endpoint)

@@ -19,7 +19,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -220,6 +222,65 @@ class IpvsProfileTest
         cp.proxyMode(ProxyMode.NFTABLES);
         cp.publish();
         assertEquals("DROP no-local-endpoints", connect(PacketTuple.PROTO_TCP));
+    }
+
+    /**
+     * ipvs/proxier.go {@code syncProxyRules} sets {@code FlagSourceHash} on every virtual service when the scheduler
+     * is {@code mh}: the source port is hashed too ({@code IP_VS_SVC_F_SCHED_MH_PORT}), so one client address spreads
+     * its connections; without the flag (default profile, no {@code mh-port}) they all land on one destination.
+     */
+    @Test
+    void mhHashesTheSourcePortInTheIpvsProfile()
+    {
+        publish(svc("mh", Protocol.TCP), Protocol.TCP, ready("10.0.0.1"), ready("10.0.0.2"), ready("10.0.0.3"));
+        assertTrue(fromOneAddress(20000).size() > 1, "IPVS profile: mh-port");
+        cp.proxyMode(ProxyMode.NFTABLES);
+        cp.publish();
+        assertEquals(1, fromOneAddress(30000).size(), "default profile: the address alone");
+    }
+
+    /** 32 new connections from one address, from source ports {@code firstPort} on. */
+    private Set<String> fromOneAddress(final int firstPort)
+    {
+        final Set<String> backends = new HashSet<>();
+        final long[] s = Addresses.parse("10.9.9.9");
+        final long[] t = Addresses.parse(VIP);
+        for (int port = firstPort; port < firstPort + 32; port++)
+        {
+            classifier.classify(new PacketTuple().set(PacketTuple.PROTO_TCP, false, s[0], s[1], port, t[0],
+                t[1], 80, SYN), 0, d);
+            backends.add(d.backend().name);
+        }
+        return backends;
+    }
+
+    /**
+     * Each frontend is its own virtual service (ip_vs_ctl.c: destinations and scheduler state per
+     * {@code ip_vs_service}): the ClusterIP's rr cursor does not move the external IP's, and an external IP added
+     * later builds its list from scratch (10.0.0.2, 10.0.0.1) where the ClusterIP's list has its history
+     * (10.0.0.2 first, 10.0.0.1 added at the head: 10.0.0.1, 10.0.0.2).
+     */
+    @Test
+    void everyFrontendIsItsOwnVirtualService()
+    {
+        final ServiceSpec clusterIpOnly = svc("rr", Protocol.TCP);
+        publish(clusterIpOnly, Protocol.TCP, ready("10.0.0.2"));
+        final ServiceSpec withExternalIp = ServiceSpec.builder("ns1", "svc1").clusterIps(VIP)
+            .externalIps(List.of("192.168.99.11")).ports(new ServicePortSpec("p80", 80, Protocol.TCP, 0))
+            .scheduler("rr", null).build();
+        publish(withExternalIp, Protocol.TCP, ready("10.0.0.2"), ready("10.0.0.1"));
+        assertEquals(List.of("10.0.0.1", "10.0.0.2"), picks(2), "ClusterIP: 10.0.0.1 added at the head");
+        final List<String> external = new ArrayList<>();
+        final long[] t = Addresses.parse("192.168.99.11");
+        for (int i = 0; i < 3; i++)
+        {
+            final long[] s = Addresses.parse("10.8.0." + (i + 1));
+            classifier.classify(new PacketTuple().set(PacketTuple.PROTO_TCP, false, s[0], s[1], 40000, t[0], t[1], 80,
+                SYN), 0, d);
+            external.add(d.backend().name.replace(":80", ""));
+        }
+        assertEquals(List.of("10.0.0.2", "10.0.0.1", "10.0.0.2"), external,
+            "external IP: its own list, built from scratch, and its own cursor (a shared one would give 1, 2, 1)");
     }
 
     /** Every frontend of the Service reads the same list; the ascending order is Go's byte order, IPv6 too. */

@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * The options every command that runs a balancer for one node shares: which node it is (for NodePorts and Local
- * traffic policies), the default scheduler and the kube-proxy mode reproduced. A picocli mixin: {@code @Mixin NodeOptions node;}.
+ * traffic policies), the default scheduler and the kube-proxy mode reproduced. A picocli mixin:
+ * {@code @Mixin NodeOptions node;}.
  */
 public final class NodeOptions
 {

@@ -24,20 +24,12 @@ final class EndpointSelection
     }
 
     /**
-     * @param nodeName this node's name ("" means no endpoint is local)
-     * @param port     the Service port
-     * @param ipv6     the address family of the frontends being served
-     * @param slices   the Service's EndpointSlices, in any order
-     */
-    static BackendSelection select(final String nodeName, final ServicePortSpec port, final boolean ipv6,
-        final List<EndpointSliceSpec> slices)
-    {
-        return select(nodeName, "", true, port, ipv6, slices);
-    }
-
-    /**
+     * @param nodeName       this node's name ("" means no endpoint is local)
      * @param zone           this node's zone label ("" when it has none)
      * @param preferSameNode whether node hints count (kube-proxy's {@code PreferSameTrafficDistribution} gate)
+     * @param port           the Service port
+     * @param ipv6           the address family of the frontends being served
+     * @param slices         the Service's EndpointSlices, in any order
      */
     static BackendSelection select(final String nodeName, final String zone, final boolean preferSameNode,
         final ServicePortSpec port, final boolean ipv6, final List<EndpointSliceSpec> slices)
