@@ -39,11 +39,13 @@ import java.util.concurrent.locks.LockSupport;
  * A data-plane thread of its own (the issuer) opens 100,000 new flows per second on the sender as a balancer's data
  * plane would: it parks until the next flows are due and opens every flow due when it wakes (the kernel wakes it
  * every 50–60 µs, so they come in bursts of about six). The benchmark thread is the probe: between samples it sleeps
- * (200–800 µs, not timed), then opens one more new flow and spins on the receiver's table until the flow is there; the
- * time from before its SYN to the first lookup that finds it is one sample. So the probe holds a core only while a
- * sample is on its way, and the sync's threads get what a balancer would leave them. At the end of the trial the
+ * (200–724 µs, not timed), then opens one more new flow and looks it up in the receiver's table until it is there;
+ * the time from before its SYN to the first lookup that finds it is one sample. It spins for the first 200 µs of a
+ * sample and then parks between lookups, so it holds a core only while a sample is young, and the sync's threads get
+ * what a balancer would leave them. At the end of the trial the
  * benchmark prints the samples given up (none arrived within a second), the changes the ring dropped, the achieved
- * rate and the CPU each thread used over the measured iterations.
+ * rate, the CPU each thread used over the measured iterations and how long it waited for a CPU when it woke
+ * ({@link ThreadCpu}), and the driver's counters.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -58,8 +60,11 @@ public class SyncLagBenchmark
     /** The issuer, woken late by more than this, skips the flows it missed rather than sending them in a burst. */
     private static final long MAX_BACKLOG_NANOS = 1_000_000L;
     private static final long GIVE_UP_NANOS = 1_000_000_000L;
-    /** The probe spins this long for a sample, then parks between lookups (the kernel wakes it 50–60 µs later). */
-    private static final long SPIN_NANOS = 50_000L;
+    /**
+     * The probe spins this long for a sample, then parks between lookups: the kernel wakes it 50–60 µs later, so a
+     * sample longer than this may be overstated by that much, never understated.
+     */
+    private static final long SPIN_NANOS = 200_000L;
     private static final long MIN_PAUSE_NANOS = 200_000L;
     private static final int PAUSE_SPREAD_MASK = (1 << 19) - 1; // up to 524 µs more
 
