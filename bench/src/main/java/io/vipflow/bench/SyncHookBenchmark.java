@@ -36,8 +36,8 @@ import java.util.concurrent.TimeUnit;
  * 50).
  * <p>
  * {@code cpu.time.norm} counts the draining thread too; the score is the data-plane thread's time. A ring that fills
- * (the draining thread fell behind) would turn offers into cheaper drops: the drops are printed at the end, and a run
- * with any is not a measure of the offer.
+ * (the draining thread fell behind) would turn offers into cheaper drops: the drops are printed at the end if there are
+ * any, and a run with any is not a measure of the offer.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
