@@ -23,12 +23,15 @@ import java.nio.file.Path;
  * <li>hit elsewhere: those 2, the second bucket's header line (also from the hash), then the matching slot line,
  * chosen by the tags read: 3 or 4 lines, 2 levels;</li>
  * <li>miss: the two header lines and the home slot line: 3 lines, 1 level (a key compare reads no other slot line
- * unless its 32-bit tag matches);</li>
+ * unless its 32-bit tag matches). Only the first two are loaded at the start; the second bucket's header line is
+ * read when the home way did not hold the key, one level later, unless the caller loaded it beforehand
+ * ({@link #secondBucket}, {@link #touchLine}: the classifier does for a TCP SYN, which nearly always misses);</li>
  * <li>insert after a miss: no line read again before the claim (the miss has decided the way, {@link Placement});
  * the claim's CAS on its header word, the race check's reading of both header lines (cached since the miss), and
  * the slot line written (the home slot line when it is free, which the miss has already loaded): no new line
  * unless the way is not the home way; eviction reads slot lines of a full bucket until it meets an expired
- * entry.</li>
+ * entry. A way taken from the key's own expired entry or from an eviction's victim is claimed in the store that
+ * removes the entry, with no CAS of its own.</li>
  * </ul>
  * A batch ({@link #firstBucket}, {@link #secondBucket}, {@link #homeSlot}, {@link #slotHint}, {@link #touchLine})
  * loads the first level of many lookups together and then the second level of those that need it.
