@@ -206,8 +206,8 @@ public final class MaglevTable
     }
 
     /**
-     * The first free slot of the permutation from {@code c} on (step {@code wrap + size}). Two probes a step, of
-     * {@code c} and the slot after it, with the next step two slots on: the two loads are independent and the chain
+     * The first free slot of the permutation from {@code from} on (step {@code wrap + size}). Two probes a step, of
+     * a slot and the one after it, with the next step two slots on: the two loads are independent and the chain
      * of dependent additions is half as long, and choosing between the two takes no branch. A method of its own so
      * that the compiler compiles this loop on its own, whatever it makes of the fill around it.
      */

@@ -72,6 +72,32 @@ class EndpointReuseTest
     }
 
     /**
+     * An address listed twice (slices being rebalanced, or one slice naming it twice) is compiled from its first
+     * listing, the compiler's rule for duplicates: the first slice by name, then the first entry in that slice. The
+     * per-slice entries are merged by a sort, so this checks that the sort keeps that order among equal names.
+     */
+    @Test
+    void aDuplicatedAddressTakesItsFirstListing()
+    {
+        final EndpointSpec notReady = new EndpointSpec(List.of("10.244.0.1"), false, true, true, "node-1", "");
+        final EndpointSpec ready = EndpointSpec.ready("10.244.0.1", "node-1");
+        final EndpointSpec other = EndpointSpec.ready("10.244.0.2", "node-1");
+        for (final boolean firstIsReady : new boolean[] {false, true})
+        {
+            final ControlPlane cp = new ControlPlane("node-1", List.of(), "maglev", 0);
+            cp.upsertService(service());
+            // Slice 2 is handed over after slice 1 (name order); each slice also repeats the address itself.
+            cp.upsertSlice(slice(2, List.of(other, firstIsReady ? notReady : ready), 8080));
+            cp.upsertSlice(slice(1, List.of(firstIsReady ? ready : notReady, other, firstIsReady ? notReady : ready),
+                8080));
+            final ServicePort port = cp.publish().servicePorts().get(0);
+            assertEquals(2, port.listedCount());
+            assertEquals("10.244.0.1:8080", port.listed(0).name);
+            assertEquals(firstIsReady, port.listed(0).ready, "the first listing in the first slice wins");
+        }
+    }
+
+    /**
      * Random changes to a Maglev Service of a few hundred endpoints in three slices (replacements, condition flips,
      * insertions and removals that shift positions, addresses listed in two slices, another target port); after
      * each publish the compiled port equals a fresh control plane's compile of the same slices, the backends that
