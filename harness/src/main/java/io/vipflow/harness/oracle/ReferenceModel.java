@@ -557,7 +557,7 @@ public final class ReferenceModel
             // A table full of flows it may not evict refuses the new one (ConnTable#getOrCreate answers FULL).
             outcomes.add(Expectation.of(Verdict.DROP, Reason.TABLE_FULL, label));
         }
-        if (allowed == usable && mayFindNoDestination(frontend.service(), selection, usable))
+        if (allowed == usable && mayFindNoDestination(frontend.service(), portKey, selection, usable))
         {
             // IPVS ip_vs_leave: the scheduler returned no destination; the packet is refused (ICMP port unreachable).
             outcomes.add(Expectation.of(Verdict.REJECT, Reason.NO_DESTINATION, label));
@@ -591,11 +591,12 @@ public final class ReferenceModel
     /**
      * True when the Service port's scheduler may return no destination although {@code usable} is not empty:
      * {@code sh}, {@code dh} and {@code mh} without their fallback flag when a listed backend is quiesced (it keeps
-     * its buckets at weight 0), and {@code ovf} always (a destination whose active connections exceed its weight is
-     * skipped, {@code ip_vs_ovf_schedule}).
+     * its buckets at weight 0), or in the IPVS profile when an endpoint that left the port may still be draining at
+     * weight 0 (the model does not follow connection counts, so any that left may), and {@code ovf} always (a
+     * destination whose active connections exceed its weight is skipped, {@code ip_vs_ovf_schedule}).
      */
-    private boolean mayFindNoDestination(final ServiceSpec service, final BackendSelection selection,
-        final Set<String> usable)
+    private boolean mayFindNoDestination(final ServiceSpec service, final String portKey,
+        final BackendSelection selection, final Set<String> usable)
     {
         final String name = service.scheduler() == null ? defaultScheduler : service.scheduler();
         final String flags = service.scheduler() == null ? defaultSchedulerFlags :
@@ -608,7 +609,10 @@ public final class ReferenceModel
         {
             return false;
         }
-        return !List.of(flags.split(",")).contains(name + "-fallback") && usable.size() < selection.listed().size();
+        final boolean mayDrain = proxyMode == ProxyMode.IPVS && departed.stream()
+            .anyMatch(k -> k.startsWith(portKey + " "));
+        return !List.of(flags.split(",")).contains(name + "-fallback") &&
+            (usable.size() < selection.listed().size() || mayDrain);
     }
 
     /** §3: TCP SYN without RST, SCTP INIT, and every UDP packet may create an entry. */
