@@ -10,6 +10,7 @@ import io.vipflow.service.ServiceSpec;
 import io.vipflow.service.ServiceType;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import static io.vipflow.KubeProxyFlows.EXTERNAL_CLIENT;
@@ -22,7 +23,7 @@ import static io.vipflow.KubeProxyFlows.flow;
 /**
  * kube-proxy's packet-flow tests of Services without endpoints, NodePorts, external IPs and terminating endpoints
  * (nftables {@code pkg/proxy/nftables/proxier_test.go}: {@code TestNoEndpointsReject}, {@code TestNodePorts},
- * {@code TestTerminatingEndpointsTrafficPolicyLocal}, {@code TestTerminatingEndpointsTrafficPolicyCluster}), flow by
+ * {@code TestInternalTrafficPolicy}, {@code TestTerminatingEndpointsTrafficPolicyLocal}, {@code TestTerminatingEndpointsTrafficPolicyCluster}), flow by
  * flow under the upstream names and with the upstream addresses ({@code NewFakeProxier}: node 192.168.0.2, alternate
  * 192.168.1.2, IPv6 2001:db8::1 and 2001:db8:1::2; pods 10.0.0.0/8; Services 172.30.0.0/16).
  */
@@ -102,6 +103,51 @@ class KubeProxyPacketFlowTest
             flow("node to nodePort", nodeIp, nodeIp, 3001, output, true),
             allowAlt ? flow("external to nodePort on secondary IP", external, altNodeIp, 3001, output, true) :
                 flow("secondary nodeIP ignores NodePorts", external, altNodeIp, 3001, "PASS", false)));
+    }
+
+    /**
+     * {@code TestInternalTrafficPolicy}: a ClusterIP Service with three ready endpoints; under
+     * {@code internalTrafficPolicy: Local} only this node's endpoints, and none here is a DROP
+     * ({@code syncProxyRules}: the {@code no-endpoint-services} map drops for a Local policy without local endpoints);
+     * with the slice deleted, REJECT.
+     */
+    @Test
+    void internalTrafficPolicy()
+    {
+        internalPolicyCase("internalTrafficPolicy is cluster", false,
+            List.of("10.0.1.1", NODE, "10.0.1.2", "node1", "10.0.1.3", "node2"),
+            flow("pod to ClusterIP hits all endpoints", POD, "172.30.1.1", 80, "10.0.1.1:80, 10.0.1.2:80, 10.0.1.3:80",
+                false));
+        internalPolicyCase("internalTrafficPolicy is local and there is one local endpoint", true,
+            List.of("10.0.1.1", NODE, "10.0.1.2", "node1", "10.0.1.3", "node2"),
+            flow("pod to ClusterIP hits only local endpoint", POD, "172.30.1.1", 80, "10.0.1.1:80", false));
+        internalPolicyCase("internalTrafficPolicy is local and there are multiple local endpoints", true,
+            List.of("10.0.1.1", NODE, "10.0.1.2", NODE, "10.0.1.3", "node2"),
+            flow("pod to ClusterIP hits all local endpoints", POD, "172.30.1.1", 80, "10.0.1.1:80, 10.0.1.2:80",
+                false));
+        internalPolicyCase("internalTrafficPolicy is local and there are no local endpoints", true,
+            List.of("10.0.1.1", "node0", "10.0.1.2", "node1", "10.0.1.3", "node2"),
+            flow("no endpoints", POD, "172.30.1.1", 80, "DROP", false));
+    }
+
+    /** One case: the endpoints as address, node pairs, all ready. */
+    private static void internalPolicyCase(final String name, final boolean internalLocal,
+        final List<String> addressNodePairs, final KubeProxyFlows.Flow flow)
+    {
+        final KubeProxyFlows flows = new KubeProxyFlows().network(upstreamNetwork())
+            .service(ServiceSpec.builder("ns1", "svc1").clusterIps("172.30.1.1")
+                .ports(new ServicePortSpec("", 80, Protocol.TCP, 0)).internalTrafficLocal(internalLocal).build());
+        final List<EndpointSpec> endpoints = new ArrayList<>();
+        for (int i = 0; i < addressNodePairs.size(); i += 2)
+        {
+            endpoints.add(EndpointSpec.ready(addressNodePairs.get(i), addressNodePairs.get(i + 1)));
+        }
+        flows.controlPlane.upsertSlice(new EndpointSliceSpec("ns1", "svc1-1", "svc1", false,
+            List.of(new EndpointPortSpec("", 80, Protocol.TCP)), endpoints));
+        flows.check("TestInternalTrafficPolicy " + name, List.of(flow));
+        flows.controlPlane.deleteSlice("ns1", "svc1-1");
+        flows.check("TestInternalTrafficPolicy " + name, List.of(
+            flow("endpoints deleted", POD, "172.30.1.1", 80, "REJECT", false)));
     }
 
     /** An endpoint of the terminating-endpoints tests: ready, serving, terminating, node. */
