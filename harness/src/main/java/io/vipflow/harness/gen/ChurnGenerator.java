@@ -1,6 +1,6 @@
 package io.vipflow.harness.gen;
 
-import io.vipflow.harness.k8s.ChurnEvent;
+import io.vipflow.testkit.ChurnEvent;
 import io.vipflow.harness.k8s.ClusterObjects;
 import io.vipflow.harness.report.ChurnMark;
 import io.vipflow.service.EndpointSliceSpec;

@@ -1,6 +1,6 @@
 package io.vipflow.harness.gen;
 
-import io.vipflow.harness.k8s.ChurnEvent;
+import io.vipflow.testkit.ChurnEvent;
 import io.vipflow.service.EndpointSliceSpec;
 import io.vipflow.service.EndpointSpec;
 import io.vipflow.service.ServiceSpec;

@@ -3,7 +3,7 @@ package io.vipflow.harness.gen;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vipflow.harness.k8s.ChurnEvent;
+import io.vipflow.testkit.ChurnEvent;
 import io.vipflow.harness.k8s.ClusterObjects;
 import io.vipflow.service.EndpointPortSpec;
 import io.vipflow.service.EndpointSliceSpec;

@@ -2,6 +2,7 @@ package io.vipflow.harness.k8s;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vipflow.service.EndpointSliceSpec;
+import io.vipflow.testkit.ChurnEvent;
 
 /**
  * Converts one Service or EndpointSlice, as a watch delivers it, into a {@link ChurnEvent}. Churn files and the

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.vipflow.service.EndpointSliceSpec;
 import io.vipflow.service.ServiceSpec;
+import io.vipflow.testkit.ChurnEvent;
 import org.yaml.snakeyaml.LoaderOptions;
 
 import java.io.IOException;

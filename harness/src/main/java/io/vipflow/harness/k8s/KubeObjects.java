@@ -1,5 +1,7 @@
 package io.vipflow.harness.k8s;
 
+import io.vipflow.testkit.ChurnEvent;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.Iterator;

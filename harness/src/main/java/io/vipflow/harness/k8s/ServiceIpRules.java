@@ -2,6 +2,7 @@ package io.vipflow.harness.k8s;
 
 import io.vipflow.packet.Addresses;
 import io.vipflow.service.ServiceSpec;
+import io.vipflow.testkit.ChurnEvent;
 
 import java.util.HashMap;
 import java.util.List;

@@ -16,7 +16,7 @@ import io.fabric8.kubernetes.client.dsl.Informable;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import io.vipflow.harness.k8s.ChurnEvent;
+import io.vipflow.testkit.ChurnEvent;
 
 import javax.net.ssl.SSLException;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package io.vipflow.harness.live;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vipflow.harness.k8s.ChurnEvent;
+import io.vipflow.testkit.ChurnEvent;
 import io.vipflow.harness.k8s.KubeObjectConverter;
 import io.vipflow.harness.k8s.ObjectRejectedException;
 import io.vipflow.harness.k8s.ServiceIpRules;

@@ -1,6 +1,6 @@
 package io.vipflow.harness.replay;
 
-import io.vipflow.harness.k8s.ChurnEvent;
+import io.vipflow.testkit.ChurnEvent;
 import io.vipflow.harness.k8s.ClusterObjects;
 import io.vipflow.service.ControlPlane;
 import io.vipflow.service.EndpointSliceSpec;
@@ -31,26 +31,6 @@ public final class ClusterApplier
     /** ADDED and MODIFIED upsert, DELETED removes; a change with no convertible object is ignored. */
     public static void apply(final ControlPlane cp, final ChurnEvent event)
     {
-        final boolean service = event.kind() == ChurnEvent.Kind.SERVICE;
-        if (event.type() == ChurnEvent.Type.DELETED)
-        {
-            if (service)
-            {
-                cp.deleteService(event.namespace(), event.name());
-            }
-            else
-            {
-                cp.deleteSlice(event.namespace(), event.name());
-            }
-            return;
-        }
-        if (service && event.service() != null)
-        {
-            cp.upsertService(event.service());
-        }
-        else if (!service && event.slice() != null)
-        {
-            cp.upsertSlice(event.slice());
-        }
+        event.applyTo(cp);
     }
 }

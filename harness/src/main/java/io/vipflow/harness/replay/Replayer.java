@@ -4,7 +4,7 @@ import io.vipflow.Classifier;
 import io.vipflow.ClassifierConfig;
 import io.vipflow.Decision;
 import io.vipflow.Verdict;
-import io.vipflow.harness.k8s.ChurnEvent;
+import io.vipflow.testkit.ChurnEvent;
 import io.vipflow.harness.k8s.ChurnReader;
 import io.vipflow.harness.k8s.ClusterObjects;
 import io.vipflow.harness.k8s.KubeObjectReader;

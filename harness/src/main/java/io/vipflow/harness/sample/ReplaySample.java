@@ -5,7 +5,8 @@ import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vipflow.harness.gen.KubeJson;
-import io.vipflow.harness.k8s.ChurnEvent;
+import io.vipflow.testkit.ChurnEvent;
+import io.vipflow.testkit.Frames;
 import io.vipflow.harness.k8s.ClusterObjects;
 import io.vipflow.service.EndpointPortSpec;
 import io.vipflow.service.EndpointSliceSpec;
@@ -148,7 +149,7 @@ public final class ReplaySample
         for (int q = 0; q < DNS_QUERIES; q++)
         {
             frames.add(new CaptureWriter.Frame(START_MICROS + 50_000 + q * DNS_INTERVAL_MICROS,
-                SampleFrames.udp(shortClient(q), 45000 + q, dns, 53, dnsQuery(q))));
+                Frames.udp(shortClient(q), 45000 + q, dns, 53, dnsQuery(q))));
         }
         frames.sort(Comparator.comparingLong(CaptureWriter.Frame::timestampMicros));   // stable: ties keep order
         return frames;
@@ -247,36 +248,36 @@ public final class ReplaySample
         /** SYN, then the ACK of the server's SYN-ACK 1 ms later. */
         void handshake(final List<CaptureWriter.Frame> frames, final long at)
         {
-            send(frames, at, SampleFrames.SYN, NOTHING);
+            send(frames, at, Frames.SYN, NOTHING);
             seq++;
             received++;
-            send(frames, at + 1_000, SampleFrames.ACK, NOTHING);
+            send(frames, at + 1_000, Frames.ACK, NOTHING);
         }
 
         /** The request, then the ACK of the answer 2 ms later. */
         void request(final List<CaptureWriter.Frame> frames, final long at)
         {
-            send(frames, at, SampleFrames.PSH | SampleFrames.ACK, REQUEST);
+            send(frames, at, Frames.PSH | Frames.ACK, REQUEST);
             received += ANSWER_BYTES;
-            send(frames, at + 2_000, SampleFrames.ACK, NOTHING);
+            send(frames, at + 2_000, Frames.ACK, NOTHING);
         }
 
         /** The request, FIN 5 ms after the SYN, and the ACK of the server's FIN. */
         void requestAndClose(final List<CaptureWriter.Frame> frames, final long opened)
         {
-            send(frames, opened + 1_200, SampleFrames.PSH | SampleFrames.ACK, REQUEST);
+            send(frames, opened + 1_200, Frames.PSH | Frames.ACK, REQUEST);
             received += ANSWER_BYTES;
-            send(frames, opened + 5_000, SampleFrames.FIN | SampleFrames.ACK, NOTHING);
+            send(frames, opened + 5_000, Frames.FIN | Frames.ACK, NOTHING);
             seq++;
             received++;
-            send(frames, opened + 6_000, SampleFrames.ACK, NOTHING);
+            send(frames, opened + 6_000, Frames.ACK, NOTHING);
         }
 
         private void send(final List<CaptureWriter.Frame> frames, final long at, final int flags, final byte[] payload)
         {
-            final int ack = (flags & SampleFrames.ACK) != 0 ? serverIsn + received : 0;
+            final int ack = (flags & Frames.ACK) != 0 ? serverIsn + received : 0;
             frames.add(new CaptureWriter.Frame(START_MICROS + at,
-                SampleFrames.tcp(client, clientPort, server, serverPort, flags, seq, ack, payload)));
+                Frames.tcp(client, clientPort, server, serverPort, flags, seq, ack, payload)));
             seq += payload.length;
         }
     }

@@ -3,7 +3,7 @@ package io.vipflow.harness.sim;
 import io.vipflow.Classifier;
 import io.vipflow.ClassifierConfig;
 import io.vipflow.harness.gen.ClusterGenerator;
-import io.vipflow.harness.k8s.ChurnEvent;
+import io.vipflow.testkit.ChurnEvent;
 import io.vipflow.harness.k8s.ClusterObjects;
 import io.vipflow.harness.replay.ClusterApplier;
 import io.vipflow.packet.PacketTuple;

@@ -3,7 +3,7 @@ package io.vipflow.harness.sim;
 import io.vipflow.Decision;
 import io.vipflow.Reason;
 import io.vipflow.Verdict;
-import io.vipflow.harness.oracle.OracleRun;
+import io.vipflow.testkit.oracle.OracleRun;
 import io.vipflow.harness.replay.DecisionWriter;
 import io.vipflow.harness.report.SchedulerRun;
 import io.vipflow.service.Snapshot;

@@ -1,7 +1,7 @@
 package io.vipflow.harness.soak;
 
 import io.vipflow.Verdict;
-import io.vipflow.harness.oracle.OracleRun;
+import io.vipflow.testkit.oracle.OracleRun;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,6 +1,6 @@
 package io.vipflow.harness.gen;
 
-import io.vipflow.harness.k8s.ChurnEvent;
+import io.vipflow.testkit.ChurnEvent;
 import io.vipflow.harness.replay.ClusterApplier;
 import io.vipflow.service.ControlPlane;
 import io.vipflow.service.EndpointSliceSpec;
@@ -51,14 +51,14 @@ class ChurnGeneratorTest
     @Test
     void everyGeneratedObjectIsAcceptedByAControlPlane()
     {
-        qt().withExamples(40).forAll(Generators.workloads()).checkAssert(w ->
+        qt().withExamples(40).forAll(Generators.generatedClusters()).checkAssert(cluster ->
         {
             final ControlPlane cp = new ControlPlane(ClusterGenerator.BALANCER_NODE,
                 List.of(ClusterGenerator.BALANCER_NODE_IP), "maglev", 1);
-            ClusterApplier.applyAll(cp, w.cluster().initial());
+            ClusterApplier.applyAll(cp, cluster.initial());
             cp.publish();
             double previous = 0;
-            for (final ChurnEvent e : w.cluster().events())
+            for (final ChurnEvent e : cluster.events())
             {
                 assertTrue(e.atSeconds() >= previous, "events in time order");
                 previous = e.atSeconds();

@@ -1,6 +1,6 @@
 package io.vipflow.harness.gen;
 
-import io.vipflow.harness.k8s.ChurnEvent;
+import io.vipflow.testkit.ChurnEvent;
 import io.vipflow.harness.k8s.ChurnReader;
 import io.vipflow.harness.k8s.ClusterObjects;
 import io.vipflow.harness.k8s.KubeObjectReader;
@@ -17,9 +17,9 @@ class KubeJsonTest
     @Test
     void generatedObjectsConvertThroughTheKubernetesReaders()
     {
-        qt().withExamples(40).forAll(Generators.workloads()).checkAssert(w ->
+        qt().withExamples(40).forAll(Generators.generatedClusters()).checkAssert(cluster ->
         {
-            final ClusterObjects initial = w.cluster().initial();
+            final ClusterObjects initial = cluster.initial();
             try
             {
                 final ClusterObjects read = KubeObjectReader.parse("cluster.json", KubeJson.clusterFile(initial));
@@ -27,8 +27,8 @@ class KubeJsonTest
                 assertEquals(initial.slices(), read.slices());
                 assertEquals(0, read.skipped());
                 final List<ChurnEvent> events = ChurnReader.parse("churn.jsonl",
-                    KubeJson.churnFile(w.cluster().events(), initial.slices()));
-                assertEquals(w.cluster().events(), events);
+                    KubeJson.churnFile(cluster.events(), initial.slices()));
+                assertEquals(cluster.events(), events);
             }
             catch (final Exception ex)
             {

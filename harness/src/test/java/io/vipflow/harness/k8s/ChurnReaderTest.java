@@ -3,6 +3,7 @@ package io.vipflow.harness.k8s;
 import io.vipflow.service.EndpointSliceSpec;
 import io.vipflow.service.EndpointSpec;
 import io.vipflow.harness.sample.ReplaySample;
+import io.vipflow.testkit.ChurnEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vipflow.Classifier;
 import io.vipflow.ClassifierConfig;
-import io.vipflow.harness.k8s.ChurnEvent;
+import io.vipflow.testkit.ChurnEvent;
 import io.vipflow.service.ControlPlane;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
