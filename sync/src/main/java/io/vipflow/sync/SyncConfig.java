@@ -43,9 +43,10 @@ public record SyncConfig(String aeronDirectory, String listenChannel, List<Strin
     /** 65,536 changes: 0.65 s of 100,000 new flows per second if the sender stalls. */
     public static final int DEFAULT_RING_RECORDS = 1 << 16;
     /**
-     * 100 µs. An idle agent costs a few percent of a core; a change waits for the sender's and the receiver's
-     * wake-up (and the driver's, see {@link SyncDriver}), each at most this plus the kernel's timer slack (50 µs by
-     * default), which keeps the lag under a millisecond. docs/SYNC.md gives the measured lag and CPU per setting.
+     * 100 µs. A change waits for the sender's and the receiver's wake-up (and the driver's, see {@link SyncDriver}),
+     * each at most this plus the kernel's timer slack (50 µs by default), and less while changes come often; shorter
+     * parks buy little (none below the timer slack) and cost wake-ups. docs/SYNC.md gives the measured lag and CPU per
+     * setting.
      */
     public static final long DEFAULT_IDLE_PARK_NANOS = 100_000L;
     /**
@@ -135,9 +136,8 @@ public record SyncConfig(String aeronDirectory, String listenChannel, List<Strin
 
     /**
      * A fresh idle strategy for a thread that should sleep at most {@code maxParkNanos} when idle (0: spin): the
-     * node's agent's and the driver's. It spins and yields as few times as Agrona's defaults (10 and 5) before it
-     * parks: every yield is a system call, and with 20 of them the driver's thread took 70–80 % of a core at 100,000
-     * changes per second, waking after each message.
+     * node's agent's and the driver's. It spins and yields as many times as Agrona's defaults (10 and 5) before it
+     * parks: each yield is a system call that may give the core to another thread for a whole time slice.
      */
     public static IdleStrategy idleStrategy(final long maxParkNanos)
     {

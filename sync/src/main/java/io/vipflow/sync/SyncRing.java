@@ -19,11 +19,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * direct memory holding {@link SyncWire} records. An offer claims a record, writes it in place and commits it:
  * no allocation, no lock, no wait. When the ring is full the change is dropped and counted, never the packet.
  * <p>
- * <p>
  * The sender takes changes with {@link #take}, which keeps it away from the cache lines the data plane is writing: a
  * reader that follows the writers closely reads each record's line, and the ring's next one, while they are being
- * written, and every such line then costs the writing core a transfer from the reader's (100–200 ns per change on the
- * benchmark machine, at a few million new flows per second). So while fewer than a message's worth of changes wait,
+ * written, and every such line then costs the writing core a transfer from the reader's (about 100–200 ns per new
+ * flow on the benchmark machine, at a few million new flows per second). So while fewer than a message's worth of changes wait,
  * it takes them at most once per flush interval; a full message's worth it takes at once.
  * <p>
  * Thread contract: {@link #flowEvent} from any number of data-plane threads at once; {@link #take} and
