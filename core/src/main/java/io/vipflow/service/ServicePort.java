@@ -21,6 +21,12 @@ public final class ServicePort
     public final BackendSet localSet;
     private final Backend[] listed;
     /**
+     * Backends that left the slices while connection entries still named them: the one compile where they left,
+     * then for as long as their counts are not zero. A removed-backend policy that keeps such flows finds them here
+     * ({@link #departed(int)}); new flows never reach them. A handful at most, so a linear scan is the lookup.
+     */
+    private final Backend[] departed;
+    /**
      * Listed backends by {@code id - firstId} when their ids are close together (a Service's backends get their
      * ids as they are listed, so they usually are): one bounds check and one load per packet instead of a hash
      * probe. Null when the ids are spread out; then {@link #byId} holds them.
@@ -30,8 +36,9 @@ public final class ServicePort
     private final Int2ObjectHashMap<Backend> byId;
 
     ServicePort(final int id, final ServiceSpec service, final ServicePortSpec port, final boolean ipv6,
-        final Backend[] listed, final BackendSet clusterSet, final BackendSet localSet)
+        final Backend[] listed, final Backend[] departed, final BackendSet clusterSet, final BackendSet localSet)
     {
+        this.departed = departed;
         this.id = id;
         this.service = service;
         this.port = port;
@@ -83,6 +90,33 @@ public final class ServicePort
         }
         final int i = backendId - firstId;
         return i >= 0 && i < d.length ? d[i] : null;
+    }
+
+    /**
+     * A backend that has left the slices but is still named by connection entries (see {@link #departedCount}), or
+     * null. Allocation-free.
+     */
+    public Backend departed(final int backendId)
+    {
+        for (final Backend b : departed)
+        {
+            if (b.id == backendId)
+            {
+                return b;
+            }
+        }
+        return null;
+    }
+
+    /** Backends that left the slices and are kept while entries name them (the compile they left in, at least). */
+    public int departedCount()
+    {
+        return departed.length;
+    }
+
+    public Backend departedAt(final int i)
+    {
+        return departed[i];
     }
 
     /** Every backend listed in the Service's slices for this port, whatever its conditions. */
