@@ -3,6 +3,7 @@ package io.vipflow;
 /** Why a packet got its verdict; {@link #label} is the spelling used in decision logs. */
 public enum Reason
 {
+    /** No reason: a DNAT, a REPLY, or a PASS of a packet that matched no frontend. */
     NONE(""),
     /** Truncated or inconsistent headers. */
     MALFORMED("malformed"),
@@ -35,6 +36,7 @@ public enum Reason
      */
     UNALLOCATED_CLUSTER_IP("unallocated-cluster-ip");
 
+    /** The reason as decision logs spell it ({@code no-endpoints}); empty for {@link #NONE}. */
     public final String label;
 
     Reason(final String label)

@@ -170,7 +170,7 @@ public final class SyncedFlows
         return slot >= total ? 0 : slot;
     }
 
-    /** Slots in the table: the bound of {@link #scan}. */
+    /** {@return slots in the table: the bound of {@link #scan}} */
     public int slotCount()
     {
         return table.slotCount();

@@ -64,7 +64,7 @@ public final class ConnState
     }
 
     /**
-     * The TCP state after a client-to-service packet with these flags. IPVS picks one event per packet in the
+     * {@return the TCP state after a client-to-service packet with these flags} IPVS picks one event per packet in the
      * order rst, syn, fin, ack ({@code tcp_state_idx}); a packet with none of them leaves the state as it is.
      *
      * @param state    current TCP state, 0..10

@@ -173,7 +173,7 @@ public final class ConnTable implements AutoCloseable
         listener = l == null ? IGNORE : l;
     }
 
-    /** Slots in the table (buckets × ways). */
+    /** {@return slots in the table (buckets × ways)} */
     public int slotCount()
     {
         return buckets * WAYS;
@@ -190,7 +190,7 @@ public final class ConnTable implements AutoCloseable
         return ConnTableLayout.bytes(ConnTableMemory.bucketsFor(capacity)) + ConnTableLayout.LINE;
     }
 
-    /** Off-heap bytes used by the buckets. */
+    /** {@return off-heap bytes used by the buckets} */
     public long bytes()
     {
         return ConnTableLayout.bytes(buckets);
@@ -328,20 +328,20 @@ public final class ConnTable implements AutoCloseable
         return ConnSlots.expired(meta, nowNanos) ? EXPIRED : FOUND;
     }
 
-    /** Offset of the key's first bucket (its header line), for {@link #touchLine}. */
+    /** {@return offset of the key's first bucket (its header line), for {@link #touchLine}} */
     public int firstBucket(final FlowKey key)
     {
         return ConnTableLayout.firstBucket(key.hash, buckets);
     }
 
-    /** Offset of the key's home slot line (its home way in the first bucket), for {@link #touchLine}. */
+    /** {@return offset of the key's home slot line (its home way in the first bucket), for {@link #touchLine}} */
     public int homeSlot(final FlowKey key)
     {
         return ConnTableLayout.slot(ConnTableLayout.firstBucket(key.hash, buckets),
             ConnTableLayout.homeWay(ConnSlots.tagOf(key.hash)));
     }
 
-    /** Offset of the key's second bucket (its header line), for {@link #touchLine}. */
+    /** {@return offset of the key's second bucket (its header line), for {@link #touchLine}} */
     public int secondBucket(final FlowKey key)
     {
         return ConnTableLayout.secondBucket(key.hash, buckets);
@@ -392,7 +392,7 @@ public final class ConnTable implements AutoCloseable
     }
 
     /**
-     * Atomic get-or-create. Returns the live entry for the key if there is one ({@link #EXISTING}); otherwise
+     * Atomic get-or-create: returns the live entry for the key if there is one ({@link #EXISTING}); otherwise
      * stores a new entry with the proposed backend, state and expiry ({@link #CREATED}). When two threads race
      * on the same new key, one creates and the other gets {@link #EXISTING} with the winner's backend.
      * <p>

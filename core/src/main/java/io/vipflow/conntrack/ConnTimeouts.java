@@ -43,7 +43,7 @@ public final class ConnTimeouts
         return new ConnTimeouts(tcp, seconds(300), seconds(900));
     }
 
-    /** A copy with one TCP state's timeout changed. */
+    /** {@return a copy with one TCP state's timeout changed} */
     public ConnTimeouts withTcp(final int state, final long nanos)
     {
         final long[] tcp = Arrays.copyOf(tcpNanos, tcpNanos.length);
@@ -61,7 +61,7 @@ public final class ConnTimeouts
         return new ConnTimeouts(tcpNanos, udpNanos, positive(nanos));
     }
 
-    /** Timeout in nanoseconds for an entry in {@code state} (a TCP state, UDP or SCTP). */
+    /** {@return timeout in nanoseconds for an entry in {@code state} (a TCP state, UDP or SCTP)} */
     public long nanos(final int state)
     {
         if (state < ConnState.TCP_STATE_COUNT)

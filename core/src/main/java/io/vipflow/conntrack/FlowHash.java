@@ -31,7 +31,7 @@ public final class FlowHash
         return mix(h);
     }
 
-    /** The MurmurHash3 64-bit finaliser: every input bit affects every output bit. */
+    /** {@return the MurmurHash3 64-bit finaliser: every input bit affects every output bit} */
     public static long mix(final long value)
     {
         long h = value;

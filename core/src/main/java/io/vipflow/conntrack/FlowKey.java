@@ -32,7 +32,7 @@ public final class FlowKey
         return this;
     }
 
-    /** The client-to-frontend key of a packet. */
+    /** {@return the client-to-frontend key of a packet} */
     public FlowKey setFrom(final PacketTuple t)
     {
         return set(familyProtocol(t.protocol, t.ipv6), t.srcHi, t.srcLo, t.srcPort, t.dstHi, t.dstLo, t.dstPort);
@@ -47,13 +47,13 @@ public final class FlowKey
         return (protocol & 0xFF) | (ipv6 ? 0x100 : 0);
     }
 
-    /** The IP protocol number of a key's protocol field. */
+    /** {@return the IP protocol number of a key's protocol field} */
     public static int ipProtocol(final int keyProtocol)
     {
         return keyProtocol & 0xFF;
     }
 
-    /** True when a key's protocol field says IPv6. */
+    /** {@return true when a key's protocol field says IPv6} */
     public static boolean isIpv6(final int keyProtocol)
     {
         return (keyProtocol & 0x100) != 0;

@@ -212,13 +212,13 @@ public final class Addresses
         return sb.toString();
     }
 
-    /** {@code a.b.c.d:port} or {@code [v6]:port}. */
+    /** {@return {@code a.b.c.d:port} or {@code [v6]:port}} */
     public static String formatSocket(final boolean ipv6, final long hi, final long lo, final int port)
     {
         return ipv6 ? "[" + format(true, hi, lo) + "]:" + port : format(false, hi, lo) + ":" + port;
     }
 
-    /** True when the address lies in the prefix {@code (netHi, netLo)/prefixLength}. */
+    /** {@return true when the address lies in the prefix {@code (netHi, netLo)/prefixLength}} */
     public static boolean inPrefix(final long hi, final long lo, final long netHi, final long netLo,
         final int prefixLength)
     {

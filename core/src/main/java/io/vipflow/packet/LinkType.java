@@ -29,7 +29,7 @@ public final class LinkType
     {
     }
 
-    /** True when {@link FrameParser} can parse frames of this link type. */
+    /** {@return true when {@link FrameParser} can parse frames of this link type} */
     public static boolean isSupported(final int linkType)
     {
         switch (linkType)

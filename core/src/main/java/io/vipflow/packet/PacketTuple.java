@@ -85,7 +85,7 @@ public final class PacketTuple
         return (flags & flag) != 0;
     }
 
-    /** Protocol name as the decision schema prints it: TCP, UDP, SCTP or OTHER. */
+    /** {@return protocol name as the decision schema prints it: TCP, UDP, SCTP or OTHER} */
     public String protocolName()
     {
         switch (protocol)

@@ -37,7 +37,7 @@ public final class ConnCounters
         return wanted == 1 ? 1 : Integer.highestOneBit(wanted - 1) << 1;
     }
 
-    /** The calling thread's stripe, {@code 0..STRIPES-1}: consecutive thread ids get different stripes. */
+    /** {@return the calling thread's stripe, {@code 0..STRIPES-1}: consecutive thread ids get different stripes} */
     public static int threadStripe()
     {
         return (int)Thread.currentThread().getId() & (STRIPES - 1);
@@ -69,7 +69,9 @@ public final class ConnCounters
         return total;
     }
 
-    /** IPVS overhead used by lc and wlc: {@code 256 · active + inactive} ({@code ip_vs_dest_conn_overhead}). */
+    /**
+     * {@return IPVS overhead used by lc and wlc: {@code 256 · active + inactive} ({@code ip_vs_dest_conn_overhead})}
+     */
     public long overhead()
     {
         return (active() << 8) + inactive();

@@ -137,13 +137,13 @@ public final class MaglevScheduler implements Scheduler
         return toDestination[t[(int)Long.remainderUnsigned(flowHash, t.length)]];
     }
 
-    /** Table size M, or 0 when no destination is eligible. */
+    /** {@return table size M, or 0 when no destination is eligible} */
     public int size()
     {
         return table == null ? 0 : table.length;
     }
 
-    /** Slots held by each eligible destination, by destination index (for tools and tests). */
+    /** {@return slots held by each eligible destination, by destination index (for tools and tests)} */
     public int[] slotsPerDestination(final int destinationCount)
     {
         final int[] counts = new int[destinationCount];
@@ -157,7 +157,7 @@ public final class MaglevScheduler implements Scheduler
         return counts;
     }
 
-    /** The destination index in every slot (for tools and tests). */
+    /** {@return the destination index in every slot (for tools and tests)} */
     public int[] destinationTable()
     {
         final int[] out = new int[size()];
@@ -177,7 +177,7 @@ public final class MaglevScheduler implements Scheduler
         return permutationsComputed;
     }
 
-    /** True when this scheduler shares its table with {@code other} (no rebuild happened). */
+    /** {@return true when this scheduler shares its table with {@code other} (no rebuild happened)} */
     public boolean sharesTableWith(final MaglevScheduler other)
     {
         return table != null && table == other.table;

@@ -35,7 +35,7 @@ public final class Schedulers
     {
     }
 
-    /** {@link #factory(String, String, long)} without flags. */
+    /** {@return {@link #factory(String, String, long)} without flags} */
     public static SchedulerFactory factory(final String name, final long seed)
     {
         return factory(name, null, seed);
@@ -148,7 +148,7 @@ public final class Schedulers
         }
     }
 
-    /** The flags {@code name} accepts; a trailing '=' marks a flag that takes a value. */
+    /** {@return the flags {@code name} accepts; a trailing '=' marks a flag that takes a value} */
     public static List<String> allowedFlags(final String name)
     {
         switch (name)

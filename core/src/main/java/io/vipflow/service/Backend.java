@@ -118,7 +118,7 @@ public final class Backend
             zone.equals(endpoint.zone());
     }
 
-    /** May this backend take a new flow arriving under the given policy set? */
+    /** May this backend take a new flow arriving under the given policy set?. */
     public boolean usableForNew(final boolean localPolicy)
     {
         return localPolicy ? inLocalSet : inClusterSet;

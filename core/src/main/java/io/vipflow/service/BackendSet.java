@@ -29,25 +29,25 @@ public final class BackendSet
         this.scheduler = scheduler;
     }
 
-    /** True when no backend may take a new flow. */
+    /** {@return true when no backend may take a new flow} */
     public boolean isEmpty()
     {
         return members.length == 0;
     }
 
-    /** The number of backends that may take new flows. */
+    /** {@return the number of backends that may take new flows} */
     public int size()
     {
         return members.length;
     }
 
-    /** The i-th backend that may take new flows, in name order. */
+    /** {@return the i-th backend that may take new flows, in name order} */
     public Backend get(final int i)
     {
         return members[i];
     }
 
-    /** The scheduler's choice for a new flow, or null when no backend may take it. */
+    /** {@return the scheduler's choice for a new flow, or null when no backend may take it} */
     public Backend pick(final PacketTuple packet, final long flowHash)
     {
         final int i = scheduler.pick(packet, flowHash);
@@ -76,7 +76,7 @@ public final class BackendSet
         return names;
     }
 
-    /** The scheduler, or null for an empty set. */
+    /** {@return the scheduler, or null for an empty set} */
     public Scheduler scheduler()
     {
         return scheduler;

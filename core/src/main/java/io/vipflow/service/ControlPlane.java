@@ -114,7 +114,7 @@ public final class ControlPlane
         traffic = new NodeTraffic(network, nodeIps, proxyMode);
     }
 
-    /** The node network given last (the defaults until one is). Control-plane thread only. */
+    /** {@return the node network given last (the defaults until one is)} Control-plane thread only. */
     public NodeNetwork nodeNetwork()
     {
         return traffic.network;
@@ -154,13 +154,13 @@ public final class ControlPlane
         return Schedulers.factory(name, flags, seed);
     }
 
-    /** The kube-proxy mode reproduced. */
+    /** {@return the kube-proxy mode reproduced} */
     public ProxyMode proxyMode()
     {
         return proxyMode;
     }
 
-    /** The latest published snapshot. Any thread. */
+    /** {@return the latest published snapshot} Any thread. */
     public Snapshot current()
     {
         return current;
@@ -242,13 +242,13 @@ public final class ControlPlane
         }
     }
 
-    /** The Services held now, by key. Control-plane thread only. */
+    /** {@return the Services held now, by key} Control-plane thread only. */
     public Map<String, ServiceSpec> services()
     {
         return Map.copyOf(services);
     }
 
-    /** The EndpointSlices held now, by key. Control-plane thread only. */
+    /** {@return the EndpointSlices held now, by key} Control-plane thread only. */
     public Map<String, EndpointSliceSpec> slices()
     {
         return Map.copyOf(slices);

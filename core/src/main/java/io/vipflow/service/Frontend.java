@@ -53,7 +53,7 @@ public final class Frontend
     }
 
     /**
-     * {@code loadBalancerSourceRanges}: true when the source may use this frontend. Only load-balancer
+     * {@return {@code loadBalancerSourceRanges}: true when the source may use this frontend} Only load-balancer
      * frontends carry ranges; with none, every source is admitted.
      */
     public boolean admits(final long srcHi, final long srcLo)

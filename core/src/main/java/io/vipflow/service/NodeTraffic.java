@@ -73,19 +73,19 @@ public final class NodeTraffic
         return ipv6 ? detectV6 : detectV4;
     }
 
-    /** The source is a pod of the cluster: inside a cluster CIDR of its family. */
+    /** {@return whether the source is a pod of the cluster: inside a cluster CIDR of its family} */
     public boolean fromPod(final boolean ipv6, final long hi, final long lo)
     {
         return clusterCidrs.contains(ipv6, hi, lo);
     }
 
-    /** The source is one of the node's own addresses (nftables {@code fib saddr type local}). */
+    /** {@return whether the source is one of the node's own addresses (nftables {@code fib saddr type local})} */
     public boolean fromNode(final boolean ipv6, final long hi, final long lo)
     {
         return nodeAddresses.contains(ipv6, hi, lo);
     }
 
-    /** The address is inside a Service CIDR. */
+    /** {@return whether the address is inside a Service CIDR} */
     public boolean inServiceCidr(final boolean ipv6, final long hi, final long lo)
     {
         return serviceCidrs.contains(ipv6, hi, lo);

@@ -73,7 +73,7 @@ public final class ServicePort
     /** Ids may spread over up to four times the listed backends plus this before the dense array gives way. */
     private static final int DENSE_SLACK = 64;
 
-    /** The listed backend with this id, or null when it is no longer listed (removed). Allocation-free. */
+    /** {@return the listed backend with this id, or null when it is no longer listed (removed)} Allocation-free. */
     public Backend backend(final int backendId)
     {
         final Backend[] d = dense;
@@ -85,7 +85,7 @@ public final class ServicePort
         return i >= 0 && i < d.length ? d[i] : null;
     }
 
-    /** Every backend listed in the Service's slices for this port, whatever its conditions. */
+    /** {@return the number of backends listed in the Service's slices for this port, whatever its conditions} */
     public int listedCount()
     {
         return listed.length;
@@ -96,13 +96,13 @@ public final class ServicePort
         return listed[i];
     }
 
-    /** The set new flows choose from under the policy that applies to a frontend. */
+    /** {@return the set new flows choose from under the policy that applies to a frontend} */
     public BackendSet setFor(final boolean external)
     {
         return localPolicy(external) ? localSet : clusterSet;
     }
 
-    /** True when the traffic policy for this kind of frontend is Local (docs/SEMANTICS.md §2 rule 3). */
+    /** {@return true when the traffic policy for this kind of frontend is Local (docs/SEMANTICS.md §2 rule 3)} */
     public boolean localPolicy(final boolean external)
     {
         return external ? service.externalTrafficLocal() : service.internalTrafficLocal();

@@ -47,7 +47,7 @@ public final class Snapshot
             AddressPortMap.empty(), AddressPortMap.empty(), NodeTraffic.NONE);
     }
 
-    /** True when a Service holds this address as a ClusterIP (on any port). Allocation-free; any thread. */
+    /** {@return true when a Service holds this address as a ClusterIP (on any port)} Allocation-free; any thread. */
     public boolean isClusterIp(final boolean ipv6, final long hi, final long lo)
     {
         return clusterIps.get(hi, lo, 0, AddressPortMap.familyProtocol(0, ipv6)) != null;
@@ -58,7 +58,7 @@ public final class Snapshot
         return clusterIps;
     }
 
-    /** Every compiled Service port, ordered by Service key, port and family (built at the first call). */
+    /** {@return every compiled Service port, ordered by Service key, port and family (built at the first call)} */
     public List<ServicePort> servicePorts()
     {
         List<ServicePort> all = servicePorts;
@@ -75,19 +75,19 @@ public final class Snapshot
         return all;
     }
 
-    /** Frontends claimed by more than one Service port; the first Service by key keeps each one. */
+    /** {@return frontends claimed by more than one Service port; the first Service by key keeps each one} */
     public List<String> conflicts()
     {
         return conflicts;
     }
 
-    /** A listed backend by id, or null when no Service port lists it. Allocation-free. */
+    /** {@return a listed backend by id, or null when no Service port lists it} Allocation-free. */
     public Backend backend(final int backendId)
     {
         return backendsById.get(0, backendId, 0, 0);
     }
 
-    /** The connection counters of a listed backend, or null. Allocation-free. */
+    /** {@return the connection counters of a listed backend, or null} Allocation-free. */
     public ConnCounters counters(final int backendId)
     {
         final Backend b = backend(backendId);
@@ -106,7 +106,7 @@ public final class Snapshot
         return replyFrontends.get(srcHi, srcLo, srcPort, AddressPortMap.familyProtocol(protocol, ipv6));
     }
 
-    /** {@link #replyFrontends} as frontends, or null; allocates (for tools and tests). */
+    /** {@return {@link #replyFrontends} as frontends, or null; allocates (for tools and tests)} */
     public Frontend[] replyCandidates(final boolean ipv6, final long srcHi, final long srcLo, final int srcPort,
         final int protocol)
     {
