@@ -66,6 +66,12 @@ public final class ControlPlane
      * A control plane whose backend ids are kept in {@code idFile} (loaded now, saved at each publish that changes
      * them), for a process whose connection table outlives it ({@code ConnTable.mapped}): after a restart every
      * backend gets the id its persisted connections refer to.
+     *
+     * @param nodeName         this node's name, for Local traffic policies ("" when unknown: no local endpoints)
+     * @param nodeIps          this node's addresses, for NodePort frontends
+     * @param defaultScheduler scheduler for Services that do not name one
+     * @param seed             seed for pseudo-random schedulers
+     * @param idFile           where backend ids are kept
      */
     public ControlPlane(final String nodeName, final List<String> nodeIps, final String defaultScheduler,
         final long seed, final Path idFile)
@@ -74,6 +80,12 @@ public final class ControlPlane
     }
 
     /**
+     * A control plane with flags for its default scheduler.
+     *
+     * @param nodeName              this node's name, for Local traffic policies ("" when unknown: no local endpoints)
+     * @param nodeIps               this node's addresses, for NodePort frontends
+     * @param defaultScheduler      scheduler for Services that do not name one
+     * @param seed                  seed for pseudo-random schedulers
      * @param defaultSchedulerFlags flags for the default scheduler (as a Service's own, e.g. {@code table-size=65537}
      *                              to give every Maglev Service without a scheduler of its own that size), or null
      * @param idFile                where backend ids are kept, or null
@@ -102,6 +114,8 @@ public final class ControlPlane
      * next {@link #publish}. A change of zone or of the node-hint gate recompiles every Service, since each one's
      * cluster set depends on them (kube-proxy {@code CategorizeEndpoints} runs again on a Node label change).
      * Control-plane thread only.
+     *
+     * @param network the node network
      */
     public void nodeNetwork(final NodeNetwork network)
     {
@@ -124,6 +138,9 @@ public final class ControlPlane
      * Reproduces the given kube-proxy mode where the modes differ (docs/SEMANTICS-CHOICES.md, "Proxy modes");
      * {@link ProxyMode#NFTABLES} until set. Every Service is compiled again at the next publish. Control-plane thread
      * only.
+     *
+     * @param mode the mode
+     * @return this control plane
      */
     public ControlPlane proxyMode(final ProxyMode mode)
     {
@@ -166,7 +183,11 @@ public final class ControlPlane
         return current;
     }
 
-    /** Adds or replaces a Service. Control-plane thread only. */
+    /**
+     * Adds or replaces a Service. Control-plane thread only.
+     *
+     * @param spec the Service
+     */
     public void upsertService(final ServiceSpec spec)
     {
         validate(spec);
@@ -176,7 +197,13 @@ public final class ControlPlane
         }
     }
 
-    /** Removes a Service; its frontends stop matching at the next publish. Control-plane thread only. */
+    /**
+     * Removes a Service; its frontends stop matching at the next publish. Control-plane thread only.
+     *
+     * @param namespace the Service's namespace
+     * @param name      the Service's name
+     * @return false when no such Service was held
+     */
     public boolean deleteService(final String namespace, final String name)
     {
         final String key = namespace + "/" + name;
@@ -188,7 +215,11 @@ public final class ControlPlane
         return true;
     }
 
-    /** Adds or replaces an EndpointSlice. Control-plane thread only. */
+    /**
+     * Adds or replaces an EndpointSlice. Control-plane thread only.
+     *
+     * @param slice the EndpointSlice
+     */
     public void upsertSlice(final EndpointSliceSpec slice)
     {
         for (final EndpointSpec e : slice.endpoints())
@@ -216,7 +247,13 @@ public final class ControlPlane
         dirty.add(slice.serviceKey());
     }
 
-    /** Removes an EndpointSlice. Control-plane thread only. */
+    /**
+     * Removes an EndpointSlice. Control-plane thread only.
+     *
+     * @param namespace the slice's namespace
+     * @param name      the slice's name
+     * @return false when no such slice was held
+     */
     public boolean deleteSlice(final String namespace, final String name)
     {
         final EndpointSliceSpec old = slices.remove(namespace + "/" + name);
@@ -260,6 +297,8 @@ public final class ControlPlane
      * form (and its scheduler tables), and the snapshot's tables are new versions that share their unchanged parts
      * with the previous snapshot's, so the cost follows the size of the change, not of the cluster. Control-plane
      * thread only.
+     *
+     * @return the snapshot published, now {@link #current()}
      */
     public Snapshot publish()
     {

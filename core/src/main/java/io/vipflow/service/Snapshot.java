@@ -47,7 +47,13 @@ public final class Snapshot
             AddressPortMap.empty(), AddressPortMap.empty(), NodeTraffic.NONE);
     }
 
-    /** {@return true when a Service holds this address as a ClusterIP (on any port)} Allocation-free; any thread. */
+    /**
+     * {@return true when a Service holds this address as a ClusterIP (on any port)} Allocation-free; any thread.
+     *
+     * @param ipv6 the address family
+     * @param hi   the address, high 64 bits
+     * @param lo   the address, low 64 bits
+     */
     public boolean isClusterIp(final boolean ipv6, final long hi, final long lo)
     {
         return clusterIps.get(hi, lo, 0, AddressPortMap.familyProtocol(0, ipv6)) != null;
@@ -81,13 +87,21 @@ public final class Snapshot
         return conflicts;
     }
 
-    /** {@return a listed backend by id, or null when no Service port lists it} Allocation-free. */
+    /**
+     * {@return a listed backend by id, or null when no Service port lists it} Allocation-free.
+     *
+     * @param backendId a backend id
+     */
     public Backend backend(final int backendId)
     {
         return backendsById.get(0, backendId, 0, 0);
     }
 
-    /** {@return the connection counters of a listed backend, or null} Allocation-free. */
+    /**
+     * {@return the connection counters of a listed backend, or null} Allocation-free.
+     *
+     * @param backendId a backend id
+     */
     public ConnCounters counters(final int backendId)
     {
         final Backend b = backend(backendId);
@@ -99,6 +113,13 @@ public final class Snapshot
      * and ports: {@code addrHi, addrLo, port} for each in turn (the protocol and family are the reply's); null when
      * there are none. {@link FrontendTable#lookup} in the same snapshot gives each one's {@link Frontend}, whose
      * Service port lists the backend. Allocation-free.
+     *
+     * @param ipv6     the answer's family
+     * @param srcHi    the answer's source address (a backend), high 64 bits
+     * @param srcLo    its low 64 bits
+     * @param srcPort  the answer's source port
+     * @param protocol the IP protocol number
+     * @return the triples, or null
      */
     public long[] replyFrontends(final boolean ipv6, final long srcHi, final long srcLo, final int srcPort,
         final int protocol)
@@ -106,7 +127,15 @@ public final class Snapshot
         return replyFrontends.get(srcHi, srcLo, srcPort, AddressPortMap.familyProtocol(protocol, ipv6));
     }
 
-    /** {@return {@link #replyFrontends} as frontends, or null; allocates (for tools and tests)} */
+    /**
+     * {@return {@link #replyFrontends} as frontends, or null; allocates (for tools and tests)}
+     *
+     * @param ipv6     the answer's family
+     * @param srcHi    the answer's source address (a backend), high 64 bits
+     * @param srcLo    its low 64 bits
+     * @param srcPort  the answer's source port
+     * @param protocol the IP protocol number
+     */
     public Frontend[] replyCandidates(final boolean ipv6, final long srcHi, final long srcLo, final int srcPort,
         final int protocol)
     {
