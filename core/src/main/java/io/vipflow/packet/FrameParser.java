@@ -168,6 +168,15 @@ public final class FrameParser
      * {@link #parse(DirectBuffer, int, int, int, int, PacketTuple)} does and without wrapping the array.
      */
     public static int parse(
+        /**
+         * @param frame          holds the frame
+         * @param offset         where the frame starts
+         * @param capturedLength bytes present
+         * @param wireLength     the frame's length on the wire
+         * @param linkType       pcap LINKTYPE_ number
+         * @param out            receives the tuple
+         * @return {@link #OK}, or why the frame gave no tuple
+         */
         final byte[] frame, final int offset, final int capturedLength, final int wireLength, final int linkType,
         final PacketTuple out)
     {

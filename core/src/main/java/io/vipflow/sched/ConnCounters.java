@@ -49,11 +49,21 @@ public final class ConnCounters
         return PAD + threadStripe() * STRIDE;
     }
 
+    /**
+     * Active connections (ESTABLISHED TCP, as IPVS counts them), summed over the stripes.
+     *
+     * @return the sum of every stripe (each read opaque)
+     */
     public long active()
     {
         return sum(ACTIVE);
     }
 
+    /**
+     * Inactive connections (every other entry state), summed over the stripes.
+     *
+     * @return the sum of every stripe (each read opaque)
+     */
     public long inactive()
     {
         return sum(INACTIVE);
@@ -77,17 +87,32 @@ public final class ConnCounters
         return (active() << 8) + inactive();
     }
 
+    /**
+     * Adds to the active count, in the calling thread's stripe (atomic).
+     *
+     * @param delta the change, negative to subtract
+     */
     public void addActive(final long delta)
     {
         CELLS.getAndAdd(cells, stripeBase() + ACTIVE, delta);
     }
 
+    /**
+     * Adds to the inactive count, in the calling thread's stripe (atomic).
+     *
+     * @param delta the change, negative to subtract
+     */
     public void addInactive(final long delta)
     {
         CELLS.getAndAdd(cells, stripeBase() + INACTIVE, delta);
     }
 
-    /** Sets both counts (tests and the CLI's what-if tools); not atomic with concurrent adds. */
+    /**
+     * Sets both counts (tests and the CLI's what-if tools); not atomic with concurrent adds.
+     *
+     * @param activeCount   the active count
+     * @param inactiveCount the inactive count
+     */
     public void set(final long activeCount, final long inactiveCount)
     {
         for (int s = 0; s < STRIPES; s++)

@@ -30,7 +30,11 @@ public record Destination(String name, int weight, ConnCounters counters)
         }
     }
 
-    /** {@return a destination of weight 1 with fresh counters} */
+    /**
+     * {@return a destination of weight 1 with fresh counters}
+     *
+     * @param name the backend's name
+     */
     public static Destination of(final String name)
     {
         return new Destination(name, 1, new ConnCounters());

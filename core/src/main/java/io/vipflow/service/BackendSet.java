@@ -41,13 +41,22 @@ public final class BackendSet
         return members.length;
     }
 
-    /** {@return the i-th backend that may take new flows, in name order} */
+    /**
+     * {@return the i-th backend that may take new flows, in name order}
+     *
+     * @param i an index, {@code 0..size()-1}
+     */
     public Backend get(final int i)
     {
         return members[i];
     }
 
-    /** {@return the scheduler's choice for a new flow, or null when no backend may take it} */
+    /**
+     * {@return the scheduler's choice for a new flow, or null when no backend may take it}
+     *
+     * @param packet   the flow's first packet
+     * @param flowHash the flow's hash ({@link io.vipflow.conntrack.FlowKey#hash})
+     */
     public Backend pick(final PacketTuple packet, final long flowHash)
     {
         final int i = scheduler.pick(packet, flowHash);

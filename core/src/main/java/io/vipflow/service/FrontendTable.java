@@ -18,7 +18,15 @@ public final class FrontendTable
         this.map = map;
     }
 
-    /** {@return the frontend for a destination, or null when the packet belongs to no Service} */
+    /**
+     * {@return the frontend for a destination, or null when the packet belongs to no Service}
+     *
+     * @param ipv6     the destination's family
+     * @param dstHi    the destination address, high 64 bits
+     * @param dstLo    the destination address, low 64 bits
+     * @param dstPort  the destination port
+     * @param protocol the IP protocol number
+     */
     public Frontend lookup(final boolean ipv6, final long dstHi, final long dstLo, final int dstPort,
         final int protocol)
     {

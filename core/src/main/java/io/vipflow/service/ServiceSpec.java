@@ -128,6 +128,7 @@ public record ServiceSpec(
      * @param ports     the ports, each with its node port (1..65535).
      * @param namespace the Service's namespace
      * @param name      the Service's name
+     * @return the Service
      */
     public static ServiceSpec nodePort(final String namespace, final String name, final String clusterIp,
         final ServicePortSpec... ports)

@@ -15,6 +15,7 @@ public final class Snapshot
 {
     /** Publication count, starting at 1 for the first published snapshot (0 for the initial empty one). */
     public final long generation;
+    /** Every frontend of every Service port, by destination address, port and protocol. */
     public final FrontendTable frontends;
     /** Where packets come from and the Service CIDRs, as the node's {@link NodeNetwork} says. */
     public final NodeTraffic traffic;
