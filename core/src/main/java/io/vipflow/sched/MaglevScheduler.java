@@ -47,6 +47,11 @@ public final class MaglevScheduler implements Scheduler
     /**
      * Builds a table of {@code forcedSize} slots (a prime), or, with 0, of the size {@link MaglevTable#sizeFor}
      * gives for the eligible destinations, reusing what {@code previous} allows.
+     *
+     * @param destinations every listed backend, ordered by name; quiesced ones have weight 0
+     * @param forcedSize   the table size, or 0 to choose it
+     * @param previous     the scheduler this one replaces, or null
+     * @return the scheduler
      */
     public static MaglevScheduler create(final List<Destination> destinations, final int forcedSize,
         final Scheduler previous)
@@ -143,7 +148,11 @@ public final class MaglevScheduler implements Scheduler
         return table == null ? 0 : table.length;
     }
 
-    /** {@return slots held by each eligible destination, by destination index (for tools and tests)} */
+    /**
+     * {@return slots held by each eligible destination, by destination index (for tools and tests)}
+     *
+     * @param destinationCount the number of destinations
+     */
     public int[] slotsPerDestination(final int destinationCount)
     {
         final int[] counts = new int[destinationCount];
@@ -171,13 +180,19 @@ public final class MaglevScheduler implements Scheduler
     /**
      * How many destinations' permutations (offset, skip) this build computed; the others were taken from the
      * scheduler it replaced (for tests).
+     *
+     * @return the count
      */
     public int permutationsComputed()
     {
         return permutationsComputed;
     }
 
-    /** {@return true when this scheduler shares its table with {@code other} (no rebuild happened)} */
+    /**
+     * {@return true when this scheduler shares its table with {@code other} (no rebuild happened)}
+     *
+     * @param other another scheduler
+     */
     public boolean sharesTableWith(final MaglevScheduler other)
     {
         return table != null && table == other.table;
