@@ -176,7 +176,7 @@ public final class Classifier implements AutoCloseable
         final int status = FrameParser.parse(buffer, offset, capturedLength, wireLength, linkType, d.tuple);
         if (status == FrameParser.OK)
         {
-            classify(d.tuple, nowNanos, d);
+            classifyOpen(d.tuple, nowNanos, d);
             return;
         }
         unparsed(status, d);
@@ -207,6 +207,12 @@ public final class Classifier implements AutoCloseable
     public void classify(final PacketTuple t, final long nowNanos, final Decision d)
     {
         lifecycle.checkOpen();
+        classifyOpen(t, nowNanos, d);
+    }
+
+    /** {@link #classify} once the caller has checked that the classifier is open. */
+    private void classifyOpen(final PacketTuple t, final long nowNanos, final Decision d)
+    {
         if (begin(controlPlane.current(), t, d))
         {
             finish(t, -1, nowNanos, d);
@@ -356,7 +362,7 @@ public final class Classifier implements AutoCloseable
             if (out[i].pending)
             {
                 out[i].pending = false;
-                classify(out[i].tuple, nowNanos, out[i]);
+                classifyOpen(out[i].tuple, nowNanos, out[i]);
             }
         }
     }
@@ -377,10 +383,10 @@ public final class Classifier implements AutoCloseable
      */
     private boolean begin(final Snapshot snapshot, final PacketTuple t, final Decision d)
     {
-        d.reset();
         count(d, ClassifierStats.PACKETS);
         final Frontend frontend = snapshot.frontends.lookup(t.ipv6, t.dstHi, t.dstLo, t.dstPort, t.protocol);
         final NodeTraffic traffic = snapshot.traffic;
+        d.start(frontend, traffic);
         if (frontend == null)
         {
             // kube-proxy nftables cluster-ips-check: an address of a Service CIDR that no Service holds is dropped.
@@ -391,9 +397,6 @@ public final class Classifier implements AutoCloseable
             }
             return false;
         }
-        d.traffic = traffic;
-        d.frontend = frontend;
-        d.servicePort = frontend.target;
         d.key.setFrom(t);
         return true;
     }
@@ -405,6 +408,14 @@ public final class Classifier implements AutoCloseable
         final ServicePort sp = frontend.target;
         final boolean tcp = t.protocol == PacketTuple.PROTO_TCP;
         final boolean opensFlow = opensFlow(t, tcp);
+        if (tcp && opensFlow && slotHint < 0)
+        {
+            // A SYN nearly always starts a flow the table does not hold: its miss reads the second bucket's header line
+            // and its insert's race check reads it again. Loading that line now, beside the home header and slot lines
+            // the lookup loads, keeps the three in flight together: one wait for memory instead of two when the table
+            // is larger than the caches. (A batch has loaded it already.)
+            d.touched = connections.touchLine(connections.secondBucket(d.key));
+        }
         if (!(connections.lookup(d.key, slotHint, nowNanos, d.view) &&
             continueFlow(t, tcp, opensFlow, sp, nowNanos, d)))
         {

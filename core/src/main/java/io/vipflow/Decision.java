@@ -35,7 +35,7 @@ public final class Decision
     Verdict verdict;
     Reason reason;
     Frontend frontend;
-    /** The snapshot's node traffic rules, set with {@link #frontend}. */
+    /** The snapshot's node traffic rules, set with {@link #frontend} when that is not null. */
     NodeTraffic traffic;
     ServicePort servicePort;
     Backend backend;
@@ -54,7 +54,8 @@ public final class Decision
     int homeSlot;
     int slotHint;
     /**
-     * Written by a batch with the sum of the words it loaded for their side effect on the caches, so the loads stay.
+     * Written by a batch (and by a SYN's early load of its second bucket) with the sum of the words it loaded for their
+     * side effect on the caches, so the loads stay.
      * In the caller's decision rather than in the shared classifier, so that batches on several threads do not all
      * write one cache line (the one holding the classifier's fields, which every packet reads).
      */
@@ -87,10 +88,45 @@ public final class Decision
         masquerade = false;
     }
 
+    /**
+     * {@link #reset} for a parsed packet, with the frontend it matched (null: none) and, when it matched one, the
+     * snapshot's traffic rules. A reference field is written only when its value changes: consecutive packets mostly
+     * match the same frontend, and a reference store pays the collector's write barrier (under G1 a card check, and a
+     * fence when this decision is in an old region and the value in another) where a compare reads a line in use.
+     */
+    void start(final Frontend frontend, final NodeTraffic traffic)
+    {
+        parsed = true;
+        set(Verdict.PASS, Reason.NONE);
+        if (this.frontend != frontend)
+        {
+            this.frontend = frontend;
+            servicePort = frontend == null ? null : frontend.target;
+        }
+        if (frontend != null && this.traffic != traffic)
+        {
+            this.traffic = traffic;
+        }
+        if (backend != null)
+        {
+            backend = null;
+        }
+        newFlow = false;
+        rescheduled = false;
+        masquerade = false;
+    }
+
+    /** Sets verdict and reason, writing each only when it changes (see {@link #start}). */
     void set(final Verdict verdict, final Reason reason)
     {
-        this.verdict = verdict;
-        this.reason = reason;
+        if (this.verdict != verdict)
+        {
+            this.verdict = verdict;
+        }
+        if (this.reason != reason)
+        {
+            this.reason = reason;
+        }
     }
 
     /**

@@ -21,14 +21,13 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
-import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 
 import java.util.concurrent.TimeUnit;
 
 /**
  * What connection sync adds to a new flow on the data-plane thread: a SYN from a client the table does not hold
  * (lookup miss, Maglev pick, insert), classified with sync {@code off} (no listener) and {@code on} (the change
- * offered into a {@link SyncRing}, which a second thread empties as a sync sender would). The difference of the
+ * offered into a {@link SyncRing}, which a second thread empties as a sync node's agent does). The difference of the
  * two scores is the cost added per new flow. Clients cycle through 65,536; SYN_RECV lasts 1 ms of the benchmark
  * clock (100 ns per packet), so a client's previous entry has expired when it comes round again.
  */
@@ -48,8 +47,7 @@ public class SyncNewFlowBenchmark
 
     private Classifier classifier;
     private SyncRing ring;
-    private Thread drainer;
-    private volatile boolean running;
+    private RingDrainer drainer;
     private final PacketTuple packet = new PacketTuple();
     private final Decision decision = new Decision();
     private long now = 1_000_000_000L;
@@ -66,20 +64,7 @@ public class SyncNewFlowBenchmark
         {
             ring = new SyncRing(1 << 16);
             classifier.flowEvents(ring);
-            running = true;
-            final ManyToOneRingBuffer r = ring.ring();
-            drainer = new Thread(() ->
-            {
-                while (running)
-                {
-                    if (r.read((type, buffer, index, length) -> { }, 256) == 0)
-                    {
-                        Thread.onSpinWait();
-                    }
-                }
-            }, "sync-ring-drainer");
-            drainer.setDaemon(true);
-            drainer.start();
+            drainer = RingDrainer.start(ring);
         }
     }
 
@@ -96,14 +81,9 @@ public class SyncNewFlowBenchmark
     @TearDown(Level.Trial)
     public void tearDown() throws InterruptedException
     {
-        running = false;
         if (drainer != null)
         {
-            drainer.join();
-            if (ring.dropped() > 0)
-            {
-                System.out.println("sync: " + ring.dropped() + " changes dropped (ring full): the drainer fell behind");
-            }
+            drainer.close();
         }
         classifier.close();
     }

@@ -1,5 +1,6 @@
 package io.vipflow.bench;
 
+import io.aeron.driver.ThreadingMode;
 import io.vipflow.Classifier;
 import io.vipflow.ClassifierConfig;
 import io.vipflow.conntrack.ConnTimeouts;
@@ -29,6 +30,8 @@ final class SyncPair implements AutoCloseable
 {
     static final String IPC = "ipc";
     static final String UDP = "udp";
+    static final long SENDER_ID = 1;
+    static final long RECEIVER_ID = 2;
 
     final Classifier sender;
     final Classifier receiver;
@@ -40,12 +43,14 @@ final class SyncPair implements AutoCloseable
     /**
      * @param ringRecords changes the sender's ring holds: small for a throughput figure, so that what waits in the
      *                    ring at the end of an iteration is negligible
+     * @param threading   the driver's threading mode
+     * @param idleParkNanos the longest the driver's threads and both agents sleep when idle
      */
     SyncPair(final String transport, final Supplier<ControlPlane> cluster, final ConnTimeouts timeouts,
-        final int capacity, final int ringRecords)
+        final int capacity, final int ringRecords, final ThreadingMode threading, final long idleParkNanos)
     {
         directory = tempDirectory();
-        driver = SyncDriver.launch(directory.resolve("driver"));
+        driver = SyncDriver.launch(directory.resolve("driver"), threading, idleParkNanos);
         final ClassifierConfig config = ClassifierConfig.defaults().withConnectionCapacity(capacity)
             .withAffinityCapacity(16).withTimeouts(timeouts);
         sender = new Classifier(cluster.get(), config);
@@ -64,8 +69,10 @@ final class SyncPair implements AutoCloseable
             a = SyncConfig.ipc(driver.directory());
             b = SyncConfig.ipc(driver.directory());
         }
-        senderNode = new SyncNode(sender, a.withRingRecords(ringRecords)).start();
-        receiverNode = new SyncNode(receiver, b).start();
+        // Ids 1 and 2 name the agents' threads "vipflow-sync-1" and "-2".
+        senderNode = new SyncNode(sender, a.withRingRecords(ringRecords).withIdleParkNanos(idleParkNanos)
+            .withInstanceId(SENDER_ID)).start();
+        receiverNode = new SyncNode(receiver, b.withIdleParkNanos(idleParkNanos).withInstanceId(RECEIVER_ID)).start();
         final long deadline = System.nanoTime() + 10_000_000_000L;
         while (!senderNode.peersConnected())
         {
@@ -101,6 +108,11 @@ final class SyncPair implements AutoCloseable
         {
             throw new UncheckedIOException(e);
         }
+    }
+
+    String driverDirectory()
+    {
+        return driver.directory();
     }
 
     @Override

@@ -1,14 +1,14 @@
 package io.vipflow.bench;
 
-import io.vipflow.Decision;
+import io.aeron.driver.ThreadingMode;
 import io.vipflow.FlowEvents;
 import io.vipflow.conntrack.ConnState;
 import io.vipflow.conntrack.ConnTimeouts;
-import io.vipflow.conntrack.ConnView;
 import io.vipflow.conntrack.FlowKey;
 import io.vipflow.packet.Addresses;
 import io.vipflow.packet.PacketTuple;
 import io.vipflow.service.Backend;
+import io.vipflow.sync.SyncConfig;
 import io.vipflow.sync.SyncRing;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -28,16 +28,12 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One sync stream between two balancers through an embedded media driver (UDP on 127.0.0.1, or IPC):
- * <ul>
- * <li>{@code updates}: how many flow updates per second the stream carries, end to end: the benchmark thread offers
- * state changes of 65,536 flows into the sender's ring as fast as the ring takes them (a small ring, so the score is
- * the rate at which the sender batches, Aeron carries and the receiver applies them; the receiver's flow control
- * holds the sender back when it falls behind). Each iteration ends when the receiver has applied all of them.</li>
- * <li>{@code lag}: the time from a new flow's SYN on the sender to its entry being visible in the receiver's table,
- * sampled, while the benchmark thread also opens 100,000 other new flows per second on the sender.</li>
- * </ul>
- * The figures depend on the machine's free cores: the driver, each node's agent and the benchmark thread all run.
+ * How many flow updates per second one sync stream between two balancers carries, end to end, through an embedded
+ * media driver (UDP on 127.0.0.1, or IPC): the benchmark thread offers state changes of 65,536 flows into the
+ * sender's ring as fast as the ring takes them (a small ring, so the score is the rate at which the sender batches,
+ * Aeron carries and the receiver applies them; the receiver's flow control holds the sender back when it falls
+ * behind). Each iteration ends when the receiver has applied all of them. The figure depends on the machine's free
+ * cores: the driver, each node's agent and the benchmark thread all run. {@link SyncLagBenchmark} measures the lag.
  */
 @State(Scope.Benchmark)
 @Warmup(iterations = 3, time = 1)
@@ -47,7 +43,6 @@ import java.util.concurrent.TimeUnit;
 public class SyncStreamBenchmark
 {
     private static final int KEYS = 1 << 16;
-    private static final long BACKGROUND_INTERVAL_NANOS = 10_000; // 100,000 new flows per second
     /** Small, so that what waits in the ring at the end of an {@code updates} iteration is negligible. */
     private static final int RING_RECORDS = 4096;
 
@@ -58,12 +53,7 @@ public class SyncStreamBenchmark
     private SyncRing ring;
     private Backend backend;
     private final FlowKey key = new FlowKey();
-    private final ConnView view = new ConnView();
-    private final PacketTuple packet = new PacketTuple();
-    private final Decision decision = new Decision();
     private int next;
-    private int client;
-    private long nextBackground;
     private long offered;
 
     @Setup(Level.Trial)
@@ -71,7 +61,8 @@ public class SyncStreamBenchmark
     {
         final ConnTimeouts timeouts = ConnTimeouts.ipvsDefaults()
             .withTcp(ConnState.tcpNext(ConnState.NONE, PacketTuple.TCP_SYN), 2_000_000_000L);
-        pair = new SyncPair(transport, () -> BenchCluster.build("maglev", 100), timeouts, 1 << 19, RING_RECORDS);
+        pair = new SyncPair(transport, () -> BenchCluster.build("maglev", 100), timeouts, 1 << 19, RING_RECORDS,
+            ThreadingMode.SHARED, SyncConfig.DEFAULT_IDLE_PARK_NANOS);
         ring = pair.senderNode.ring();
         backend = pair.sender.controlPlane().current().frontends.lookup(false, 0,
             Addresses.ipv4Lo(BenchCluster.TCP_VIP), 80, PacketTuple.PROTO_TCP).target.listed(0);
@@ -90,45 +81,6 @@ public class SyncStreamBenchmark
             Thread.onSpinWait();
         }
         return ++offered;
-    }
-
-    @Benchmark
-    @BenchmarkMode(Mode.SampleTime)
-    @OutputTimeUnit(TimeUnit.MICROSECONDS)
-    public boolean lag()
-    {
-        final long droppedBefore = ring.dropped();
-        open(System.nanoTime());
-        key.setFrom(packet);
-        while (true)
-        {
-            final long now = System.nanoTime();
-            if (pair.receiver.connections().lookup(key, now, view))
-            {
-                return true;
-            }
-            if (ring.dropped() != droppedBefore)
-            {
-                // The ring overflowed (the sender stalled): this flow's change may never come. The drops are printed
-                // at the end of the trial; a run with any is not a lag figure.
-                return false;
-            }
-            if (now - nextBackground >= 0)
-            {
-                open(now);
-                // Catch up with the rate after a stall, but never in a burst of more than a millisecond's flows.
-                nextBackground = Math.max(nextBackground + BACKGROUND_INTERVAL_NANOS, now - 1_000_000L);
-            }
-        }
-    }
-
-    /** A SYN of a new client on the sender. */
-    private void open(final long now)
-    {
-        client++;
-        packet.setIpv4(PacketTuple.PROTO_TCP, 0x0d00_0000 + (client & 0x00FF_FFFF), 40000 + (client >>> 24),
-            BenchCluster.TCP_VIP, 80, PacketTuple.TCP_SYN);
-        pair.sender.classify(packet, now, decision);
     }
 
     @TearDown(Level.Iteration)

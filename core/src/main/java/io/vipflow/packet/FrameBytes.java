@@ -1,48 +1,46 @@
 package io.vipflow.packet;
 
-import org.agrona.DirectBuffer;
-
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-
-import static java.nio.ByteOrder.BIG_ENDIAN;
+import org.agrona.UnsafeApi;
 
 /**
- * Big-endian reads over either a {@link DirectBuffer} or a {@code byte[]}, so {@link FrameParser} has one code
- * path for both sources: exactly one of {@code buffer} and {@code array} is non-null. Reading a {@code byte[]}
- * directly avoids wrapping it in a buffer, which would cost an allocation or a thread-local per frame.
+ * Big-endian reads of frame bytes, addressed as Unsafe addresses them: a base object (a {@code byte[]}, or null for
+ * direct memory) and an address ({@code address + index}), so {@link FrameParser} has one code path for arrays and
+ * for every Agrona buffer, without wrapping an array (an allocation or a thread-local per frame) and without a
+ * bounds check per read.
  * <p>
- * Callers bounds-check first; these reads assume the index is valid.
+ * No read checks its index: {@link FrameParser} proves once per frame that the frame lies within its buffer and
+ * tests every header's length against the frame's captured end before reading it, so a check here would only
+ * repeat one already made (on the per-packet path, a compare and a branch per field, and code that kept the parser
+ * from inlining into its caller).
  * <p>
  * Thread contract: stateless; any thread.
  */
 final class FrameBytes
 {
-    private static final VarHandle SHORT_BE = MethodHandles.byteArrayViewVarHandle(short[].class, BIG_ENDIAN);
-    private static final VarHandle INT_BE = MethodHandles.byteArrayViewVarHandle(int[].class, BIG_ENDIAN);
-    private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, BIG_ENDIAN);
+    /** The address of a {@code byte[]}'s first element, relative to the array. */
+    static final long ARRAY_BASE = UnsafeApi.arrayBaseOffset(byte[].class);
 
     private FrameBytes()
     {
     }
 
-    static int u8(final DirectBuffer buffer, final byte[] array, final int index)
+    static int u8(final Object base, final long address, final int index)
     {
-        return (null != array ? array[index] : buffer.getByte(index)) & 0xff;
+        return UnsafeApi.getByte(base, address + index) & 0xff;
     }
 
-    static int u16(final DirectBuffer buffer, final byte[] array, final int index)
+    static int u16(final Object base, final long address, final int index)
     {
-        return (null != array ? (short)SHORT_BE.get(array, index) : buffer.getShort(index, BIG_ENDIAN)) & 0xffff;
+        return UnsafeApi.getShortUnaligned(base, address + index, true) & 0xffff;
     }
 
-    static int i32(final DirectBuffer buffer, final byte[] array, final int index)
+    static int i32(final Object base, final long address, final int index)
     {
-        return null != array ? (int)INT_BE.get(array, index) : buffer.getInt(index, BIG_ENDIAN);
+        return UnsafeApi.getIntUnaligned(base, address + index, true);
     }
 
-    static long i64(final DirectBuffer buffer, final byte[] array, final int index)
+    static long i64(final Object base, final long address, final int index)
     {
-        return null != array ? (long)LONG_BE.get(array, index) : buffer.getLong(index, BIG_ENDIAN);
+        return UnsafeApi.getLongUnaligned(base, address + index, true);
     }
 }

@@ -160,7 +160,10 @@ public final class FrameParser
             return MALFORMED;
         }
 
-        return parseFrame(buffer, null, buffer.capacity(), offset, capturedLength, wireLength, linkType, out);
+        // An Agrona buffer is a base object (its array, or null for direct memory) and an address offset, as Unsafe
+        // takes them: FrameBytes reads through them, within the bounds parseFrame proves against capacity.
+        return parseFrame(buffer.byteArray(), buffer.addressOffset(), buffer.capacity(), offset, capturedLength,
+            wireLength, linkType, out);
     }
 
     /**
@@ -188,12 +191,18 @@ public final class FrameParser
             return MALFORMED;
         }
 
-        return parseFrame(null, frame, frame.length, offset, capturedLength, wireLength, linkType, out);
+        return parseFrame(frame, FrameBytes.ARRAY_BASE, frame.length, offset, capturedLength, wireLength, linkType,
+            out);
     }
 
-    // Exactly one of buffer and array is non-null, see FrameBytes.
+    /**
+     * The frame's bytes are {@code [address + offset, address + offset + capturedLength)} of {@code base}, of which
+     * {@code [address, address + capacity)} exist: the first test below proves the frame lies inside them, and
+     * every read after it is preceded by a test of the bytes it reads against {@code end}, so the reads need no
+     * check of their own (FrameBytes).
+     */
     private static int parseFrame(
-        final DirectBuffer buffer, final byte[] array, final int capacity, final int offset,
+        final Object base, final long address, final int capacity, final int offset,
         final int capturedLength, final int wireLength, final int linkType, final PacketTuple out)
     {
         if (offset < 0 || capturedLength < 0 || capturedLength > capacity - offset || wireLength < capturedLength)
@@ -202,43 +211,79 @@ public final class FrameParser
         }
 
         final int end = offset + capturedLength;
-        int cursor = offset;
+        int cursor;
         int etherType;
+        if (LinkType.ETHERNET == linkType && capturedLength >= ETHERNET_HEADER_LENGTH)
+        {
+            // The common case first, in few bytecodes, so that the whole parse inlines into its caller.
+            etherType = u16(base, address, offset + ETHERNET_TYPE_OFFSET);
+            cursor = offset + ETHERNET_HEADER_LENGTH;
+        }
+        else
+        {
+            final long link = linkHeader(base, address, offset, capturedLength, linkType);
+            if (link < 0)
+            {
+                return (int)-link;
+            }
+            etherType = (int)(link >>> 32);
+            cursor = (int)link;
+        }
+
+        if (ETHERTYPE_IPV4 == etherType)
+        {
+            // The wire length less the link header bounds the IP packet (Ethernet pads short frames).
+            return parseIpv4(base, address, cursor, end, wireLength - (cursor - offset), out);
+        }
+        return parseTagged(base, address, offset, cursor, end, wireLength, etherType, out);
+    }
+
+    /**
+     * The link header of every link type: {@code etherType << 32 | cursor} (the offset just past the header), or
+     * minus {@link #MALFORMED} or {@link #UNSUPPORTED_LINK}.
+     */
+    private static long linkHeader(
+        final Object base, final long address, final int offset, final int capturedLength, final int linkType)
+    {
+        final int headerLength;
+        final int etherType;
         switch (linkType)
         {
             case LinkType.ETHERNET:
                 if (capturedLength < ETHERNET_HEADER_LENGTH)
                 {
-                    return MALFORMED;
+                    return -MALFORMED;
                 }
-                etherType = u16(buffer, array, offset + ETHERNET_TYPE_OFFSET);
-                cursor += ETHERNET_HEADER_LENGTH;
+                etherType = u16(base, address, offset + ETHERNET_TYPE_OFFSET);
+                headerLength = ETHERNET_HEADER_LENGTH;
                 break;
 
             case LinkType.LINUX_SLL:
                 if (capturedLength < SLL_HEADER_LENGTH)
                 {
-                    return MALFORMED;
+                    return -MALFORMED;
                 }
-                etherType = u16(buffer, array, offset + SLL_PROTOCOL_OFFSET);
-                cursor += SLL_HEADER_LENGTH;
+                etherType = u16(base, address, offset + SLL_PROTOCOL_OFFSET);
+                headerLength = SLL_HEADER_LENGTH;
                 break;
 
             case LinkType.LINUX_SLL2:
                 if (capturedLength < SLL2_HEADER_LENGTH)
                 {
-                    return MALFORMED;
+                    return -MALFORMED;
                 }
-                etherType = u16(buffer, array, offset + SLL2_PROTOCOL_OFFSET);
-                cursor += SLL2_HEADER_LENGTH;
+                etherType = u16(base, address, offset + SLL2_PROTOCOL_OFFSET);
+                headerLength = SLL2_HEADER_LENGTH;
                 break;
 
             case LinkType.IPV4:
                 etherType = ETHERTYPE_IPV4;
+                headerLength = 0;
                 break;
 
             case LinkType.IPV6:
                 etherType = ETHERTYPE_IPV6;
+                headerLength = 0;
                 break;
 
             case LinkType.RAW:
@@ -248,21 +293,31 @@ public final class FrameParser
                 // Nothing but the version nibble tells the family, and raw IP cannot carry anything else.
                 if (capturedLength < 1)
                 {
-                    return MALFORMED;
+                    return -MALFORMED;
                 }
-                final int version = u8(buffer, array, offset) >>> 4;
+                final int version = u8(base, address, offset) >>> 4;
                 if (4 != version && 6 != version)
                 {
-                    return MALFORMED;
+                    return -MALFORMED;
                 }
                 etherType = 4 == version ? ETHERTYPE_IPV4 : ETHERTYPE_IPV6;
+                headerLength = 0;
                 break;
             }
 
             default:
-                return UNSUPPORTED_LINK;
+                return -UNSUPPORTED_LINK;
         }
+        return ((long)etherType << 32) | (offset + headerLength);
+    }
 
+    /** Everything after a link header that is not plain IPv4: VLAN tags, then IPv4 or IPv6. */
+    private static int parseTagged(
+        final Object base, final long address, final int offset, final int linkEnd, final int end,
+        final int wireLength, final int linkEtherType, final PacketTuple out)
+    {
+        int etherType = linkEtherType;
+        int cursor = linkEnd;
         // Cooked captures can keep tags too, so every link type peels them. Each tag consumes captured bytes,
         // which bounds the loop however deep the stack.
         while (ETHERTYPE_VLAN == etherType || ETHERTYPE_QINQ == etherType || ETHERTYPE_QINQ_LEGACY == etherType)
@@ -271,7 +326,7 @@ public final class FrameParser
             {
                 return MALFORMED;
             }
-            etherType = u16(buffer, array, cursor + VLAN_INNER_TYPE_OFFSET);
+            etherType = u16(base, address, cursor + VLAN_INNER_TYPE_OFFSET);
             cursor += VLAN_TAG_LENGTH;
         }
 
@@ -280,39 +335,39 @@ public final class FrameParser
         switch (etherType)
         {
             case ETHERTYPE_IPV4:
-                return parseIpv4(buffer, array, cursor, end, ipWireLength, out);
+                return parseIpv4(base, address, cursor, end, ipWireLength, out);
             case ETHERTYPE_IPV6:
-                return parseIpv6(buffer, array, cursor, end, ipWireLength, out);
+                return parseIpv6(base, address, cursor, end, ipWireLength, out);
             default:
                 return NOT_IP;
         }
     }
 
     private static int parseIpv4(
-        final DirectBuffer buffer, final byte[] array, final int ip, final int end, final int ipWireLength,
+        final Object base, final long address, final int ip, final int end, final int ipWireLength,
         final PacketTuple out)
     {
         if (end - ip < IPV4_MIN_HEADER_LENGTH)
         {
             return MALFORMED;
         }
-        final int versionIhl = u8(buffer, array, ip + IPV4_VERSION_IHL_OFFSET);
+        final int versionIhl = u8(base, address, ip + IPV4_VERSION_IHL_OFFSET);
         final int headerLength = (versionIhl & 0x0f) * 4;
         if (4 != (versionIhl >>> 4) || headerLength < IPV4_MIN_HEADER_LENGTH || headerLength > end - ip)
         {
             return MALFORMED;
         }
-        final int totalLength = u16(buffer, array, ip + IPV4_TOTAL_LENGTH_OFFSET);
+        final int totalLength = u16(base, address, ip + IPV4_TOTAL_LENGTH_OFFSET);
         if (totalLength < headerLength || totalLength > ipWireLength)
         {
             return MALFORMED;
         }
 
-        final int protocol = u8(buffer, array, ip + IPV4_PROTOCOL_OFFSET);
+        final int protocol = u8(base, address, ip + IPV4_PROTOCOL_OFFSET);
         final boolean laterFragment =
-            0 != (u16(buffer, array, ip + IPV4_FRAGMENT_OFFSET) & IPV4_FRAGMENT_OFFSET_MASK);
+            0 != (u16(base, address, ip + IPV4_FRAGMENT_OFFSET) & IPV4_FRAGMENT_OFFSET_MASK);
         final long transport = laterFragment ? TransportHeaders.NO_PORTS :
-            TransportHeaders.parse(buffer, array, protocol, ip + headerLength, end, totalLength - headerLength);
+            TransportHeaders.parse(base, address, protocol, ip + headerLength, end, totalLength - headerLength);
         if (TransportHeaders.MALFORMED == transport)
         {
             return MALFORMED;
@@ -322,10 +377,10 @@ public final class FrameParser
             protocol,
             false,
             0,
-            Addresses.ipv4Lo(i32(buffer, array, ip + IPV4_SRC_OFFSET)),
+            Addresses.ipv4Lo(i32(base, address, ip + IPV4_SRC_OFFSET)),
             TransportHeaders.srcPort(transport),
             0,
-            Addresses.ipv4Lo(i32(buffer, array, ip + IPV4_DST_OFFSET)),
+            Addresses.ipv4Lo(i32(base, address, ip + IPV4_DST_OFFSET)),
             TransportHeaders.dstPort(transport),
             TransportHeaders.flags(transport));
 
@@ -333,20 +388,20 @@ public final class FrameParser
     }
 
     private static int parseIpv6(
-        final DirectBuffer buffer, final byte[] array, final int ip, final int end, final int ipWireLength,
+        final Object base, final long address, final int ip, final int end, final int ipWireLength,
         final PacketTuple out)
     {
-        if (end - ip < IPV6_HEADER_LENGTH || 6 != (u8(buffer, array, ip) >>> 4))
+        if (end - ip < IPV6_HEADER_LENGTH || 6 != (u8(base, address, ip) >>> 4))
         {
             return MALFORMED;
         }
-        final int payloadLength = u16(buffer, array, ip + IPV6_PAYLOAD_LENGTH_OFFSET);
+        final int payloadLength = u16(base, address, ip + IPV6_PAYLOAD_LENGTH_OFFSET);
         if (payloadLength > ipWireLength - IPV6_HEADER_LENGTH)
         {
             return MALFORMED;
         }
 
-        int nextHeader = u8(buffer, array, ip + IPV6_NEXT_HEADER_OFFSET);
+        int nextHeader = u8(base, address, ip + IPV6_NEXT_HEADER_OFFSET);
         int cursor = ip + IPV6_HEADER_LENGTH;
         int remaining = payloadLength;
         boolean laterFragment = false;
@@ -357,7 +412,7 @@ public final class FrameParser
             {
                 return MALFORMED;
             }
-            final int lengthField = u8(buffer, array, cursor + EXT_LENGTH_OFFSET);
+            final int lengthField = u8(base, address, cursor + EXT_LENGTH_OFFSET);
             final int length = NEXT_FRAGMENT == nextHeader ? FRAGMENT_HEADER_LENGTH :
                 NEXT_AH == nextHeader ? (lengthField + 2) * 4 : (lengthField + 1) * 8;
             if (length > remaining || length > end - cursor)
@@ -366,15 +421,15 @@ public final class FrameParser
             }
             if (NEXT_FRAGMENT == nextHeader)
             {
-                laterFragment = 0 != (u16(buffer, array, cursor + FRAGMENT_OFFSET_OFFSET) >>> 3);
+                laterFragment = 0 != (u16(base, address, cursor + FRAGMENT_OFFSET_OFFSET) >>> 3);
             }
-            nextHeader = u8(buffer, array, cursor + EXT_NEXT_HEADER_OFFSET);
+            nextHeader = u8(base, address, cursor + EXT_NEXT_HEADER_OFFSET);
             cursor += length;
             remaining -= length;
         }
 
         final long transport = laterFragment ? TransportHeaders.NO_PORTS :
-            TransportHeaders.parse(buffer, array, nextHeader, cursor, end, remaining);
+            TransportHeaders.parse(base, address, nextHeader, cursor, end, remaining);
         if (TransportHeaders.MALFORMED == transport)
         {
             return MALFORMED;
@@ -383,11 +438,11 @@ public final class FrameParser
         out.set(
             nextHeader,
             true,
-            i64(buffer, array, ip + IPV6_SRC_OFFSET),
-            i64(buffer, array, ip + IPV6_SRC_OFFSET + 8),
+            i64(base, address, ip + IPV6_SRC_OFFSET),
+            i64(base, address, ip + IPV6_SRC_OFFSET + 8),
             TransportHeaders.srcPort(transport),
-            i64(buffer, array, ip + IPV6_DST_OFFSET),
-            i64(buffer, array, ip + IPV6_DST_OFFSET + 8),
+            i64(base, address, ip + IPV6_DST_OFFSET),
+            i64(base, address, ip + IPV6_DST_OFFSET + 8),
             TransportHeaders.dstPort(transport),
             TransportHeaders.flags(transport));
 

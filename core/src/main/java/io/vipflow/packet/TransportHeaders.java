@@ -1,6 +1,5 @@
 package io.vipflow.packet;
 
-import org.agrona.DirectBuffer;
 
 import static io.vipflow.packet.FrameBytes.u16;
 import static io.vipflow.packet.FrameBytes.u8;
@@ -53,7 +52,7 @@ final class TransportHeaders
      * {@link #MALFORMED}.
      */
     static long parse(
-        final DirectBuffer buffer, final byte[] array, final int protocol, final int l4, final int end,
+        final Object base, final long address, final int protocol, final int l4, final int end,
         final int payloadLength)
     {
         final int captured = end - l4;
@@ -66,12 +65,12 @@ final class TransportHeaders
                 {
                     return MALFORMED;
                 }
-                final int dataOffset = u8(buffer, array, l4 + TCP_DATA_OFFSET_OFFSET) >>> 4;
+                final int dataOffset = u8(base, address, l4 + TCP_DATA_OFFSET_OFFSET) >>> 4;
                 if (dataOffset < TCP_MIN_DATA_OFFSET || dataOffset * 4 > payloadLength)
                 {
                     return MALFORMED;
                 }
-                flags = u8(buffer, array, l4 + TCP_FLAGS_OFFSET);
+                flags = u8(base, address, l4 + TCP_FLAGS_OFFSET);
                 break;
             }
 
@@ -82,7 +81,7 @@ final class TransportHeaders
                 {
                     return MALFORMED;
                 }
-                final int udpLength = u16(buffer, array, l4 + UDP_LENGTH_OFFSET);
+                final int udpLength = u16(base, address, l4 + UDP_LENGTH_OFFSET);
                 if (udpLength < UDP_HEADER_LENGTH || udpLength > payloadLength)
                 {
                     return MALFORMED;
@@ -104,7 +103,7 @@ final class TransportHeaders
                     {
                         return MALFORMED;
                     }
-                    final int chunkType = u8(buffer, array, l4 + SCTP_FIRST_CHUNK_TYPE_OFFSET);
+                    final int chunkType = u8(base, address, l4 + SCTP_FIRST_CHUNK_TYPE_OFFSET);
                     flags = SCTP_CHUNK_INIT == chunkType ? PacketTuple.SCTP_INIT :
                         SCTP_CHUNK_ABORT == chunkType ? PacketTuple.SCTP_ABORT : 0;
                 }
@@ -119,8 +118,8 @@ final class TransportHeaders
                 return NO_PORTS;
         }
 
-        final long srcPort = u16(buffer, array, l4 + SRC_PORT_OFFSET);
-        final long dstPort = u16(buffer, array, l4 + DST_PORT_OFFSET);
+        final long srcPort = u16(base, address, l4 + SRC_PORT_OFFSET);
+        final long dstPort = u16(base, address, l4 + DST_PORT_OFFSET);
 
         return srcPort << 32 | dstPort << 16 | flags;
     }

@@ -1,5 +1,9 @@
 package io.vipflow.sync;
 
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
@@ -20,23 +24,35 @@ import java.util.function.LongSupplier;
  * @param instanceId       this node's id on the wire, unique in the fleet (random by default)
  * @param refreshPeriodNanos how often (wall clock) the whole table is sent to every peer again, so that their
  *                         copies of flows that stay long in one state do not expire; 0 never
+ * @param idleParkNanos    the longest the node's agent sleeps when it finds nothing to do (it spins, then yields,
+ *                         then parks for doubling periods up to this); 0 never sleeps: the lowest lag, and a whole
+ *                         core for the agent. See {@link #DEFAULT_IDLE_PARK_NANOS}
  */
 public record SyncConfig(String aeronDirectory, String listenChannel, List<String> peerChannels, int streamId,
-    int ringRecords, boolean catchUp, LongSupplier clock, long instanceId, long refreshPeriodNanos)
+    int ringRecords, boolean catchUp, LongSupplier clock, long instanceId, long refreshPeriodNanos,
+    long idleParkNanos)
 {
     /** A minute: well inside the shortest long-lived timeout (IPVS's 15 minutes for ESTABLISHED). */
     public static final long DEFAULT_REFRESH_NANOS = 60_000_000_000L;
 
     public static final String IPC = "aeron:ipc";
     public static final int DEFAULT_STREAM = 1601;
+    /** 65,536 changes: 0.65 s of 100,000 new flows per second if the sender stalls. */
     public static final int DEFAULT_RING_RECORDS = 1 << 16;
+    /**
+     * 100 µs. An idle agent costs a few percent of a core; a change waits for the sender's and the receiver's
+     * wake-up (and the driver's, see {@link SyncDriver}), each at most this plus the kernel's timer slack (50 µs by
+     * default), which keeps the lag under a millisecond. docs/SYNC.md gives the measured lag and CPU per setting.
+     */
+    public static final long DEFAULT_IDLE_PARK_NANOS = 100_000L;
 
     public SyncConfig
     {
         peerChannels = List.copyOf(peerChannels);
-        if (instanceId == 0 || ringRecords < 1)
+        if (instanceId == 0 || ringRecords < 1 || idleParkNanos < 0)
         {
-            throw new IllegalArgumentException("instance id must not be 0 and the ring needs at least one record");
+            throw new IllegalArgumentException(
+                "instance id must not be 0, the ring needs at least one record and the idle park must not be negative");
         }
     }
 
@@ -44,7 +60,7 @@ public record SyncConfig(String aeronDirectory, String listenChannel, List<Strin
     public static SyncConfig ipc(final String aeronDirectory)
     {
         return new SyncConfig(aeronDirectory, IPC, List.of(IPC), DEFAULT_STREAM, DEFAULT_RING_RECORDS, false,
-            System::nanoTime, randomId(), DEFAULT_REFRESH_NANOS);
+            System::nanoTime, randomId(), DEFAULT_REFRESH_NANOS, DEFAULT_IDLE_PARK_NANOS);
     }
 
     /**
@@ -54,7 +70,8 @@ public record SyncConfig(String aeronDirectory, String listenChannel, List<Strin
     public static SyncConfig udp(final String aeronDirectory, final String listen, final List<String> peers)
     {
         return new SyncConfig(aeronDirectory, udpChannel(listen), peers.stream().map(SyncConfig::udpChannel).toList(),
-            DEFAULT_STREAM, DEFAULT_RING_RECORDS, false, System::nanoTime, randomId(), DEFAULT_REFRESH_NANOS);
+            DEFAULT_STREAM, DEFAULT_RING_RECORDS, false, System::nanoTime, randomId(), DEFAULT_REFRESH_NANOS,
+            DEFAULT_IDLE_PARK_NANOS);
     }
 
     /** A unicast channel to {@code host:port}; loopback carries 8 KiB frames, so batches travel in fewer frames. */
@@ -66,31 +83,48 @@ public record SyncConfig(String aeronDirectory, String listenChannel, List<Strin
     public SyncConfig withCatchUp(final boolean on)
     {
         return new SyncConfig(aeronDirectory, listenChannel, peerChannels, streamId, ringRecords, on, clock,
-            instanceId, refreshPeriodNanos);
+            instanceId, refreshPeriodNanos, idleParkNanos);
     }
 
     public SyncConfig withClock(final LongSupplier nanos)
     {
         return new SyncConfig(aeronDirectory, listenChannel, peerChannels, streamId, ringRecords, catchUp, nanos,
-            instanceId, refreshPeriodNanos);
+            instanceId, refreshPeriodNanos, idleParkNanos);
     }
 
     public SyncConfig withRingRecords(final int records)
     {
         return new SyncConfig(aeronDirectory, listenChannel, peerChannels, streamId, records, catchUp, clock,
-            instanceId, refreshPeriodNanos);
+            instanceId, refreshPeriodNanos, idleParkNanos);
     }
 
     public SyncConfig withRefreshPeriod(final long nanos)
     {
         return new SyncConfig(aeronDirectory, listenChannel, peerChannels, streamId, ringRecords, catchUp, clock,
-            instanceId, nanos);
+            instanceId, nanos, idleParkNanos);
     }
 
     public SyncConfig withInstanceId(final long id)
     {
         return new SyncConfig(aeronDirectory, listenChannel, peerChannels, streamId, ringRecords, catchUp, clock, id,
-            refreshPeriodNanos);
+            refreshPeriodNanos, idleParkNanos);
+    }
+
+    /** The agent's idle park, see {@link #idleParkNanos()}. */
+    public SyncConfig withIdleParkNanos(final long nanos)
+    {
+        return new SyncConfig(aeronDirectory, listenChannel, peerChannels, streamId, ringRecords, catchUp, clock,
+            instanceId, refreshPeriodNanos, nanos);
+    }
+
+    /**
+     * A fresh idle strategy for a thread that should sleep at most {@code maxParkNanos} when idle (0: spin): the
+     * node's agent's and the driver's.
+     */
+    public static IdleStrategy idleStrategy(final long maxParkNanos)
+    {
+        return maxParkNanos == 0 ? new BusySpinIdleStrategy() :
+            new BackoffIdleStrategy(10, 20, Math.min(1_000, maxParkNanos), maxParkNanos);
     }
 
     private static long randomId()

@@ -2,13 +2,18 @@ package io.vipflow.sync;
 
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
-import org.agrona.concurrent.BackoffIdleStrategy;
 
 import java.nio.file.Path;
 
 /**
- * An embedded Aeron media driver for the sync of one process: one thread for all its work, terms of 4 MiB, its
- * directory removed at start (left by a killed process) and at close. Nothing has to run beside the application.
+ * An embedded Aeron media driver for the sync of one process: terms of 4 MiB, its directory removed at start (left
+ * by a killed process) and at close. Nothing has to run beside the application.
+ * <p>
+ * By default one thread does all the driver's work ({@link ThreadingMode#SHARED}) and sleeps at most
+ * {@link SyncConfig#DEFAULT_IDLE_PARK_NANOS} when idle: on a balancer whose cores belong to the data plane, one
+ * thread that mostly sleeps costs least, and sync traffic (64 bytes per change) never needs more. A change crosses the
+ * driver once on the sending host and once on the receiving one, so each wake-up adds to the lag; {@link #launch(Path,
+ * ThreadingMode, long)} trades CPU for lag (docs/SYNC.md gives the figures).
  * <p>
  * Thread contract: {@link #launch} and {@link #close} from one thread; the driver runs on its own.
  */
@@ -23,14 +28,30 @@ public final class SyncDriver implements AutoCloseable
         this.driver = driver;
     }
 
-    /** Starts a driver in {@code directory} (a unique directory per driver; /dev/shm is fastest). */
+    /** Starts a driver in {@code directory} (a unique directory per driver; /dev/shm is fastest) with the defaults. */
     public static SyncDriver launch(final Path directory)
     {
+        return launch(directory, ThreadingMode.SHARED, SyncConfig.DEFAULT_IDLE_PARK_NANOS);
+    }
+
+    /**
+     * Starts a driver in {@code directory} whose threads ({@code threadingMode}: one, two or three) each sleep at
+     * most {@code idleParkNanos} when idle; 0 never sleeps (each thread takes a whole core).
+     */
+    public static SyncDriver launch(final Path directory, final ThreadingMode threadingMode, final long idleParkNanos)
+    {
+        if (threadingMode == ThreadingMode.INVOKER || idleParkNanos < 0)
+        {
+            throw new IllegalArgumentException("the driver runs its own threads and parks for a non-negative time");
+        }
         final MediaDriver.Context ctx = new MediaDriver.Context()
             .aeronDirectoryName(directory.toString())
-            .threadingMode(ThreadingMode.SHARED)
-            // Parks at most 100 µs when idle: the sync lag stays well under a millisecond without a spinning core.
-            .sharedIdleStrategy(new BackoffIdleStrategy(10, 20, 1_000, 100_000))
+            .threadingMode(threadingMode)
+            .sharedIdleStrategy(SyncConfig.idleStrategy(idleParkNanos))
+            .sharedNetworkIdleStrategy(SyncConfig.idleStrategy(idleParkNanos))
+            .conductorIdleStrategy(SyncConfig.idleStrategy(idleParkNanos))
+            .senderIdleStrategy(SyncConfig.idleStrategy(idleParkNanos))
+            .receiverIdleStrategy(SyncConfig.idleStrategy(idleParkNanos))
             .publicationTermBufferLength(TERM_LENGTH)
             .ipcTermBufferLength(TERM_LENGTH)
             .termBufferSparseFile(true)

@@ -18,7 +18,6 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
@@ -186,10 +185,10 @@ public final class SyncNode implements Agent, AutoCloseable
         }
     }
 
-    /** Runs the agent on a thread of its own (idle: spin, yield, then park up to 100 µs). */
+    /** Runs the agent on a thread of its own (idle: spin, yield, then park up to {@link SyncConfig#idleParkNanos}). */
     public SyncNode start()
     {
-        runner = new AgentRunner(new BackoffIdleStrategy(10, 20, 1_000, 100_000), Throwable::printStackTrace, null,
+        runner = new AgentRunner(SyncConfig.idleStrategy(config.idleParkNanos()), Throwable::printStackTrace, null,
             this);
         AgentRunner.startOnThread(runner);
         return this;

@@ -1,6 +1,7 @@
 package io.vipflow.sync;
 
 import io.aeron.Aeron;
+import io.aeron.driver.ThreadingMode;
 import io.vipflow.conntrack.ConnState;
 import io.vipflow.packet.PacketTuple;
 import org.junit.jupiter.api.AfterEach;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -98,6 +100,43 @@ class IpcSyncTest
         assertEquals(0, na.recordsDropped());
         assertEquals(0, nb.messagesMissed());
         assertTrue(nb.lagNanos(99) >= 0);
+    }
+
+    @Test
+    void nodesThatNeverSleepOnADriverWithThreadsOfItsOwnCarryFlows()
+    {
+        try (SyncDriver own = SyncDriver.launch(dir.resolve("own"), ThreadingMode.SHARED_NETWORK, 10_000);
+            Aeron client = Aeron.connect(new Aeron.Context().aeronDirectoryName(own.directory())))
+        {
+            final Balancer a = balancer(BACKENDS);
+            final Balancer b = balancer(BACKENDS);
+            final SyncNode na = new SyncNode(a.classifier, a.ipc(own.directory()).withIdleParkNanos(0), client).start();
+            final SyncNode nb = new SyncNode(b.classifier, b.ipc(own.directory()).withIdleParkNanos(0), client).start();
+            try (na; nb)
+            {
+                final int flows = 20;
+                for (int f = 0; f < flows; f++)
+                {
+                    a.tcp(f, PacketTuple.TCP_SYN);
+                }
+                Await.until(DEADLINE_MS, () -> nb.recordsApplied() >= flows, () -> "applied " + nb.recordsApplied());
+                for (int f = 0; f < flows; f++)
+                {
+                    assertEquals(ConnState.tcpNext(ConnState.NONE, PacketTuple.TCP_SYN), b.state(f), "flow " + f);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aNegativeIdleParkOrADriverWithoutThreadsIsRefused()
+    {
+        final Balancer a = balancer(BACKENDS);
+        assertThrows(IllegalArgumentException.class, () -> a.ipc(driver.directory()).withIdleParkNanos(-1));
+        assertThrows(IllegalArgumentException.class,
+            () -> SyncDriver.launch(dir.resolve("invoker"), ThreadingMode.INVOKER, 0));
+        assertThrows(IllegalArgumentException.class,
+            () -> SyncDriver.launch(dir.resolve("negative"), ThreadingMode.SHARED, -1));
     }
 
     @Test

@@ -21,7 +21,8 @@ public final class DataPlane
         Pattern.compile("FrontendLookupBenchmark\\..*"),
         Pattern.compile("ConnTrack(TwoThreads)?Benchmark\\.(lookupHit|missInsert)"),
         Pattern.compile("SchedulerPickBenchmark\\.pick"),
-        Pattern.compile("SyncNewFlowBenchmark\\.newFlow"));
+        Pattern.compile("SyncNewFlowBenchmark\\.newFlow"),
+        Pattern.compile("SyncHookBenchmark\\.created"));
 
     private DataPlane()
     {
