@@ -23,12 +23,15 @@ import java.nio.file.Path;
  * <li>hit elsewhere: those 2, the second bucket's header line (also from the hash), then the matching slot line,
  * chosen by the tags read: 3 or 4 lines, 2 levels;</li>
  * <li>miss: the two header lines and the home slot line: 3 lines, 1 level (a key compare reads no other slot line
- * unless its 32-bit tag matches);</li>
+ * unless its 32-bit tag matches). Only the first two are loaded at the start; the second bucket's header line is
+ * read when the home way did not hold the key, one level later, unless the caller loaded it beforehand
+ * ({@link #secondBucket}, {@link #touchLine}: the classifier does for a TCP SYN, which nearly always misses);</li>
  * <li>insert after a miss: no line read again before the claim (the miss has decided the way, {@link Placement});
  * the claim's CAS on its header word, the race check's reading of both header lines (cached since the miss), and
  * the slot line written (the home slot line when it is free, which the miss has already loaded): no new line
  * unless the way is not the home way; eviction reads slot lines of a full bucket until it meets an expired
- * entry.</li>
+ * entry. A way taken from the key's own expired entry or from an eviction's victim is claimed in the store that
+ * removes the entry, with no CAS of its own.</li>
  * </ul>
  * A batch ({@link #firstBucket}, {@link #secondBucket}, {@link #homeSlot}, {@link #slotHint}, {@link #touchLine})
  * loads the first level of many lookups together and then the second level of those that need it.
@@ -475,7 +478,10 @@ public final class ConnTable implements AutoCloseable
         while (true)
         {
             int freeWay;
-            long freeHeader;
+            // The way's header when it is free and claimed below by CAS; unused once this thread holds the way.
+            long freeHeader = 0;
+            // The way's header once this thread holds it (BUSY with the key's tag), else 0.
+            long claimed = 0;
             if (afterMiss)
             {
                 afterMiss = false;
@@ -485,12 +491,12 @@ public final class ConnTable implements AutoCloseable
                     // and take its way, as the scan below does.
                     view.set(place.expiredSlot, place.expiredHeaderIndex, place.expiredHeader, place.expiredMeta,
                         place.expiredBackendId, 0);
-                    if (!retire(view, RemovalListener.EXPIRED))
+                    claimed = retireIntoClaim(view, tag, RemovalListener.EXPIRED);
+                    if (claimed == 0)
                     {
                         continue;
                     }
                     freeWay = place.expiredWay;
-                    freeHeader = ConnSlots.emptied(place.expiredHeader);
                 }
                 else
                 {
@@ -502,7 +508,6 @@ public final class ConnTable implements AutoCloseable
             {
                 place.start(home);
                 int reuse = -1;
-                long reuseHeader = 0;
                 for (int c = 0; c < candidates; c++)
                 {
                     final int headerIndex = ConnTableLayout.headerAt(b1, b2, c);
@@ -528,19 +533,17 @@ public final class ConnTable implements AutoCloseable
                     {
                         continue retry;
                     }
-                    if (match == MATCH_EXPIRED && retire(view, RemovalListener.EXPIRED))
+                    if (match == MATCH_EXPIRED && (claimed = retireIntoClaim(view, tag, RemovalListener.EXPIRED)) != 0)
                     {
-                        // The key's own expired entry is gone: claim its way at once rather than scan both buckets
-                        // again (a creator that raced us is met by resolveRace like any other).
+                        // The key's own expired entry is gone and its way ours at once rather than after a scan of
+                        // both buckets again (a creator that raced us is met by resolveRace like any other).
                         reuse = c;
-                        reuseHeader = ConnSlots.emptied(view.header);
                         break;
                     }
                 }
                 if (reuse >= 0)
                 {
                     freeWay = reuse;
-                    freeHeader = reuseHeader;
                 }
                 else
                 {
@@ -551,7 +554,7 @@ public final class ConnTable implements AutoCloseable
             }
             if (freeWay == Placement.NONE)
             {
-                freeWay = evict(b1, b2, candidates, nowNanos, view);
+                freeWay = evict(b1, b2, candidates, tag, nowNanos, view);
                 if (freeWay == NO_VICTIM)
                 {
                     return FULL;
@@ -560,15 +563,15 @@ public final class ConnTable implements AutoCloseable
                 {
                     continue;
                 }
-                freeHeader = ConnSlots.emptied(view.header);
+                claimed = view.header;
             }
             final int headerIndex = ConnTableLayout.headerAt(b1, b2, freeWay);
-            final long version = ConnSlots.nextVersion(freeHeader);
-            final long busy = ((long)tag << 32) | (version << 8) | BUSY;
-            if (!compareAndSetLong(headerIndex, freeHeader, busy))
+            final long busy = claimed != 0 ? claimed : claim(freeHeader, tag);
+            if (claimed == 0 && !compareAndSetLong(headerIndex, freeHeader, busy))
             {
                 continue;
             }
+            final long version = (busy >>> 8) & VERSION_MASK;
             final int outcome = resolveRace(b1, b2, candidates, freeWay, busy, tag, key, nowNanos, view);
             if (outcome == RACE_LOST)
             {
@@ -688,9 +691,11 @@ public final class ConnTable implements AutoCloseable
     /**
      * Evicts one entry from two full buckets (see {@link #getOrCreate} for the order) and returns its candidate
      * index, -1 when a bucket changed and the caller should look again, or {@link #NO_VICTIM} when every way holds
-     * an ESTABLISHED TCP flow. The evicted entry's header is left in {@code view}.
+     * an ESTABLISHED TCP flow. The way is the caller's, claimed for a key with {@code tag} as the entry went
+     * ({@link #retireIntoClaim}): its BUSY header is left in {@code view.header}.
      */
-    private int evict(final int b1, final int b2, final int candidates, final long nowNanos, final ConnView view)
+    private int evict(final int b1, final int b2, final int candidates, final int tag, final long nowNanos,
+        final ConnView view)
     {
         int best = NO_VICTIM;
         int bestRank = Integer.MAX_VALUE;
@@ -749,7 +754,13 @@ public final class ConnTable implements AutoCloseable
         }
         view.set(slot, headerIndex, header, meta, backendId, 0);
         final int cause = bestRank == 0 ? RemovalListener.EXPIRED : RemovalListener.EVICTED;
-        return retire(view, cause) ? best : -1;
+        final long busy = retireIntoClaim(view, tag, cause);
+        if (busy == 0)
+        {
+            return -1;
+        }
+        view.header = busy;
+        return best;
     }
 
     /**
@@ -807,6 +818,36 @@ public final class ConnTable implements AutoCloseable
         checkWritable();
         checkView(view);
         return retire(view, RemovalListener.DELETED);
+    }
+
+    /** The BUSY header with which a creator of a key with {@code tag} claims a way whose header is {@code free}. */
+    private static long claim(final long free, final int tag)
+    {
+        return ((long)tag << 32) | (ConnSlots.nextVersion(free) << 8) | BUSY;
+    }
+
+    /**
+     * {@link #retire} of an entry whose way a creator takes at once (the key's own expired entry, or an eviction's
+     * victim): the header goes from the removed entry straight to the creator's claim ({@link #claim} of the freed
+     * header, the versions a removal and a claim would give) in the one store that would otherwise free it. Only the
+     * winner of the meta CAS writes the header, so no other creator can take the way in between and the claim needs
+     * no CAS of its own.
+     *
+     * @return the claimed header, or 0 when the entry changed or went since the view was read
+     */
+    private long retireIntoClaim(final ConnView view, final int tag, final int cause)
+    {
+        final long meta = view.meta;
+        if (ConnSlots.stateOf(meta) == ConnState.DEAD ||
+            !compareAndSetLong(view.slot + META, meta, ConnSlots.withState(meta, ConnState.DEAD)))
+        {
+            return 0;
+        }
+        final long busy = claim(ConnSlots.emptied(view.header), tag);
+        // Release: as in retire, the way changes hands only after the meta CAS above.
+        putLongRelease(view.headerIndex, busy);
+        listener.onRemoved(view.backendId, ConnSlots.stateOf(meta), cause);
+        return busy;
     }
 
     /**
