@@ -389,16 +389,37 @@ public final class Classifier implements AutoCloseable
         d.start(frontend, traffic);
         if (frontend == null)
         {
-            // kube-proxy nftables cluster-ips-check: an address of a Service CIDR that no Service holds is dropped.
-            if (traffic.dropsUnallocated && traffic.inServiceCidr(t.ipv6, t.dstHi, t.dstLo) &&
-                !snapshot.isClusterIp(t.ipv6, t.dstHi, t.dstLo))
-            {
-                d.set(Verdict.DROP, Reason.UNALLOCATED_CLUSTER_IP);
-            }
+            unserved(snapshot, traffic, t, d);
             return false;
         }
         d.key.setFrom(t);
         return true;
+    }
+
+    /**
+     * A packet that matches no frontend. kube-proxy's nftables {@code cluster-ips-check} chain
+     * ({@code pkg/proxy/nftables/proxier.go} {@code setupNFTables}) rejects one to an active ClusterIP (a port or
+     * protocol none of its Services serves) and drops one to an unallocated address of a Service CIDR; the IPVS
+     * mode's {@code KUBE-IPVS-FILTER} ({@code pkg/proxy/ipvs/proxier.go} {@code writeIptablesRules}) rejects the
+     * first and lets the second pass; the iptables mode lets both pass. Both chains see new connections only
+     * ({@code ct state new}); a packet here has no entry, so it counts as one (conntrack's loose pickup makes a
+     * mid-stream TCP packet without an entry new as well). Anything else is not ours: PASS.
+     */
+    private static void unserved(final Snapshot snapshot, final NodeTraffic traffic, final PacketTuple t,
+        final Decision d)
+    {
+        if (!traffic.rejectsUnservedPorts)
+        {
+            return;
+        }
+        if (snapshot.isClusterIp(t.ipv6, t.dstHi, t.dstLo))
+        {
+            d.set(Verdict.REJECT, Reason.UNSERVED_PORT);
+        }
+        else if (traffic.dropsUnallocated && traffic.inServiceCidr(t.ipv6, t.dstHi, t.dstLo))
+        {
+            d.set(Verdict.DROP, Reason.UNALLOCATED_CLUSTER_IP);
+        }
     }
 
     /** Second half: the connection table, then the scheduler for a new flow. */
@@ -548,12 +569,24 @@ public final class Classifier implements AutoCloseable
         final Backend backend = sp.backend(view.backendId());
         if (backend == null)
         {
+            final Backend departed = opensFlow || !config.removedBackendPolicy().keeps(t.protocol) ? null :
+                sp.departed(view.backendId());
+            if (departed != null)
+            {
+                // KEEP / DRAIN: the flow goes on to the backend that left (conntrack or a draining destination).
+                advance(t, tcp, departed, nowNanos, d);
+                count(d, ClassifierStats.HITS);
+                d.backend = departed;
+                d.set(Verdict.DNAT, Reason.NONE);
+                return true;
+            }
             // The backend left the slices (docs/SEMANTICS.md §4): it must never see this flow again.
             connections.delete(view);
             d.rescheduled = true;
             count(d, ClassifierStats.RESCHEDULES);
-            // TCP and SCTP (connection-oriented) follow expire_nodest_conn; a UDP packet always opens a flow.
-            if (!opensFlow && config.removedBackendPolicy() == RemovedBackendPolicy.DROP)
+            // TCP and SCTP (connection-oriented) follow expire_nodest_conn, as does a flow KEEP or DRAIN cannot keep;
+            // a UDP packet always opens a flow.
+            if (!opensFlow && config.removedBackendPolicy() != RemovedBackendPolicy.RESCHEDULE)
             {
                 d.set(Verdict.DROP, Reason.BACKEND_REMOVED);
                 return true;

@@ -34,7 +34,13 @@ public enum Reason
      * To an address inside a Service CIDR that no Service holds: DROP, as kube-proxy's nftables
      * {@code cluster-ips-check} chain does ("Drop traffic to unallocated ClusterIPs").
      */
-    UNALLOCATED_CLUSTER_IP("unallocated-cluster-ip");
+    UNALLOCATED_CLUSTER_IP("unallocated-cluster-ip"),
+    /**
+     * To an active ClusterIP on a port or protocol none of its Services serves: REJECT, as kube-proxy's nftables
+     * {@code cluster-ips-check} chain ("Reject traffic to invalid ports of ClusterIPs") and the IPVS mode's
+     * {@code KUBE-IPVS-FILTER} chain do; the iptables mode has no such rule (the packet passes).
+     */
+    UNSERVED_PORT("unserved-port");
 
     /** The reason as decision logs spell it ({@code no-endpoints}); empty for {@link #NONE}. */
     public final String label;

@@ -2,6 +2,7 @@ package io.vipflow;
 
 import io.vipflow.conntrack.ConnTimeouts;
 import io.vipflow.service.Protocol;
+import io.vipflow.service.ProxyMode;
 import io.vipflow.service.ServicePortSpec;
 import io.vipflow.service.ServiceSpec;
 import io.vipflow.service.ServiceType;
@@ -56,9 +57,29 @@ class ClassifierTest
     {
         web(webSpec(), ready("10.244.0.1", "node-a"));
         assertEquals(Verdict.PASS, c.tcp("10.1.1.1", 1000, "10.96.0.11", 80, SYN, 0).verdict());
-        assertEquals(Verdict.PASS, c.tcp("10.1.1.1", 1000, VIP, 81, SYN, 0).verdict());
-        assertEquals(Verdict.PASS, c.udp("10.1.1.1", 1000, VIP, 80, 0).verdict(), "protocol is part of the match");
         assertNull(c.d.servicePort());
+    }
+
+    /**
+     * A ClusterIP hit on a port or protocol it does not serve: nftables and IPVS reject it (nftables
+     * {@code cluster-ips-check}, IPVS {@code KUBE-IPVS-FILTER}), iptables has no rule, so it passes.
+     */
+    @Test
+    void unservedPortOfAClusterIpIsRejectedExceptInIptablesMode()
+    {
+        web(webSpec(), ready("10.244.0.1", "node-a"));
+        for (final ProxyMode mode : ProxyMode.values())
+        {
+            c.controlPlane.proxyMode(mode);
+            c.controlPlane.publish();
+            final Verdict expected = mode == ProxyMode.IPTABLES ? Verdict.PASS : Verdict.REJECT;
+            final Reason reason = mode == ProxyMode.IPTABLES ? Reason.NONE : Reason.UNSERVED_PORT;
+            assertEquals(expected, c.tcp("10.1.1.1", 1000, VIP, 81, SYN, 0).verdict(), mode + ": another port");
+            assertEquals(reason, c.d.reason(), mode + ": another port");
+            assertEquals(expected, c.udp("10.1.1.1", 1000, VIP, 80, 0).verdict(), mode + ": protocol is part of it");
+            assertNull(c.d.servicePort());
+            assertEquals(Verdict.DNAT, c.tcp("10.1.1.1", 1001, VIP, 80, SYN, 0).verdict(), mode + ": served port");
+        }
     }
 
     @Test

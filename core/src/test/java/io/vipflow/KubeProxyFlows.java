@@ -38,8 +38,20 @@ final class KubeProxyFlows
     /** Connections per flow: enough for the round-robin scheduler to reach every endpoint of a set several times. */
     private static final int CONNECTIONS = 12;
 
-    final ControlPlane controlPlane = new ControlPlane(NODE, List.of(NODE_IP), "rr", 1);
+    final ControlPlane controlPlane;
     private int nextPort = 30_000;
+
+    /** The node at {@link #NODE_IP} only. */
+    KubeProxyFlows()
+    {
+        this(List.of(NODE_IP));
+    }
+
+    /** The node with these addresses: its NodePort frontends (kube-proxy's {@code --nodeport-addresses}). */
+    KubeProxyFlows(final List<String> nodeIps)
+    {
+        controlPlane = new ControlPlane(NODE, nodeIps, "rr", 1);
+    }
 
     KubeProxyFlows network(final NodeNetwork network)
     {
@@ -82,19 +94,30 @@ final class KubeProxyFlows
         return EndpointSpec.ready(ip, node);
     }
 
-    /** One upstream packet-flow test: output is a verdict name, or endpoints "a:80, b:80". */
-    record Flow(String name, String source, String destination, int port, String output, boolean masquerade)
+    /**
+     * One upstream packet-flow test: output is a verdict name ({@code PASS} where upstream expects no rule to
+     * match, its empty output), or endpoints "a:80, b:80".
+     */
+    record Flow(String name, int protocol, String source, String destination, int port, String output,
+        boolean masquerade)
     {
         Flow with(final String newOutput, final boolean newMasquerade)
         {
-            return new Flow(name, source, destination, port, newOutput, newMasquerade);
+            return new Flow(name, protocol, source, destination, port, newOutput, newMasquerade);
         }
     }
 
     static Flow flow(final String name, final String source, final String destination, final int port,
         final String output, final boolean masquerade)
     {
-        return new Flow(name, source, destination, port, output, masquerade);
+        return new Flow(name, PacketTuple.PROTO_TCP, source, destination, port, output, masquerade);
+    }
+
+    /** A flow of another protocol (upstream's {@code protocol} field): UDP datagrams, SCTP INITs. */
+    static Flow flow(final String name, final int protocol, final String source, final String destination,
+        final int port, final String output, final boolean masquerade)
+    {
+        return new Flow(name, protocol, source, destination, port, output, masquerade);
     }
 
     /** Classifies new TCP connections of each flow and compares what they reached, and their masquerade bit. */
@@ -113,7 +136,8 @@ final class KubeProxyFlows
                 String verdict = null;
                 for (int i = 0; i < CONNECTIONS; i++)
                 {
-                    classifier.classify(syn(f.source(), nextPort++, f.destination(), f.port()), 1_000_000L, d);
+                    classifier.classify(open(f.protocol(), f.source(), nextPort++, f.destination(), f.port()),
+                        1_000_000L, d);
                     if (d.verdict() == Verdict.DNAT)
                     {
                         reached.add(d.backend().name);
@@ -137,6 +161,17 @@ final class KubeProxyFlows
                 }
             }
         }
+    }
+
+    /** The packet that opens a flow of the protocol: a TCP SYN, an SCTP INIT, any UDP datagram. */
+    static PacketTuple open(final int protocol, final String src, final int srcPort, final String dst,
+        final int dstPort)
+    {
+        final long[] s = Addresses.parse(src);
+        final long[] t = Addresses.parse(dst);
+        final int flags = protocol == PacketTuple.PROTO_TCP ? PacketTuple.TCP_SYN :
+            protocol == PacketTuple.PROTO_SCTP ? PacketTuple.SCTP_INIT : 0;
+        return new PacketTuple().set(protocol, s[2] == 6, s[0], s[1], srcPort, t[0], t[1], dstPort, flags);
     }
 
     static PacketTuple syn(final String src, final int srcPort, final String dst, final int dstPort)

@@ -1,5 +1,8 @@
 package io.vipflow;
 
+import io.vipflow.packet.PacketTuple;
+import io.vipflow.service.EndpointPortSpec;
+import io.vipflow.service.EndpointSliceSpec;
 import io.vipflow.service.EndpointSpec;
 import io.vipflow.service.NodeNetwork;
 import io.vipflow.service.Protocol;
@@ -77,24 +80,71 @@ class TrafficPolicyFlowsTest
     }
 
     /**
-     * {@code TestClusterIPGeneral}: the flows about endpoints, hairpin masquerade and the Service CIDR. (Its
-     * "TCP-only port does not match UDP traffic" and "svc1 does not accept svc2's ports" REJECTs depend on the
-     * proxy mode and are not part of the node network.)
+     * {@code TestClusterIPGeneral}, every flow: svc1 (172.30.0.41) serves http 80/TCP on one endpoint; svc2
+     * (172.30.0.42) serves http 80/TCP, https 443/TCP to 8443, dns-udp 53/UDP, dns-tcp 53/TCP to 5353 and dns-sctp
+     * 53/SCTP on two. A port or protocol a ClusterIP does not serve is rejected (nftables {@code cluster-ips-check}:
+     * "Reject traffic to invalid ports of ClusterIPs"), an unallocated address of the Service CIDR dropped.
      */
     @Test
     void clusterIpGeneral()
     {
-        new KubeProxyFlows()
-            .network(NodeNetwork.defaults().withClusterCidrs(List.of(POD_CIDR)).withServiceCidrs(List.of(SERVICE_CIDR)))
-            .service(ServiceSpec.clusterIp("ns1", "svc1", "172.30.0.41", new ServicePortSpec("p80", 80, Protocol.TCP, 0)))
-            .service(ServiceSpec.clusterIp("ns2", "svc2", "172.30.0.42", new ServicePortSpec("p80", 80, Protocol.TCP, 0)))
-            .slice("ns1", "svc1", ready("10.180.0.1", NODE))
-            .slice("ns2", "svc2", ready("10.180.0.1", NODE), ready("10.180.2.1", "node2"))
+        final String both8443 = "10.180.0.1:8443, 10.180.2.1:8443";
+        clusterIpGeneralServices(new KubeProxyFlows())
             .check("TestClusterIPGeneral", List.of(
                 flow("simple clusterIP", "10.180.0.2", "172.30.0.41", 80, "10.180.0.1:80", false),
                 flow("hairpin to cluster IP", "10.180.0.1", "172.30.0.41", 80, "10.180.0.1:80", true),
                 flow("clusterIP with multiple endpoints", "10.180.0.2", "172.30.0.42", 80, BOTH, false),
+                flow("clusterIP with TargetPort", "10.180.0.2", "172.30.0.42", 443, both8443, false),
+                flow("clusterIP with TCP, UDP, and SCTP on same port (TCP)", "10.180.0.2", "172.30.0.42", 53,
+                    "10.180.0.1:5353, 10.180.2.1:5353", false),
+                // Upstream names the UDP flow "(TCP)" as well; its protocol field says UDP.
+                flow("clusterIP with TCP, UDP, and SCTP on same port (TCP)", PacketTuple.PROTO_UDP, "10.180.0.2",
+                    "172.30.0.42", 53, "10.180.0.1:53, 10.180.2.1:53", false),
+                flow("clusterIP with TCP, UDP, and SCTP on same port (SCTP)", PacketTuple.PROTO_SCTP, "10.180.0.2",
+                    "172.30.0.42", 53, "10.180.0.1:53, 10.180.2.1:53", false),
+                flow("TCP-only port does not match UDP traffic", PacketTuple.PROTO_UDP, "10.180.0.2", "172.30.0.42",
+                    80, "REJECT", false),
+                flow("svc1 does not accept svc2's ports", "10.180.0.2", "172.30.0.41", 443, "REJECT", false),
                 flow("packet to unallocated cluster ip", "10.180.0.2", "172.30.0.50", 80, "DROP", false)));
+    }
+
+    /**
+     * The unserved-port flows of {@code TestClusterIPGeneral} per mode: the IPVS mode rejects them too
+     * ({@code pkg/proxy/ipvs/proxier.go} {@code writeIptablesRules}: {@code KUBE-IPVS-FILTER} rejects a new
+     * connection to an address on {@code kube-ipvs0} that no ClusterIP, external-IP or load-balancer set entry
+     * matches); the iptables mode writes no rule, so they pass.
+     */
+    @Test
+    void clusterIpGeneralUnservedPortsPerMode()
+    {
+        for (final ProxyMode mode : new ProxyMode[] {ProxyMode.IPTABLES, ProxyMode.IPVS})
+        {
+            final String verdict = mode == ProxyMode.IPTABLES ? "PASS" : "REJECT";
+            clusterIpGeneralServices(new KubeProxyFlows()).proxyMode(mode).check("TestClusterIPGeneral, " + mode,
+                List.of(
+                    flow("TCP-only port does not match UDP traffic", PacketTuple.PROTO_UDP, "10.180.0.2",
+                        "172.30.0.42", 80, verdict, false),
+                    flow("svc1 does not accept svc2's ports", "10.180.0.2", "172.30.0.41", 443, verdict, false),
+                    flow("simple clusterIP", "10.180.0.2", "172.30.0.41", 80, "10.180.0.1:80", false)));
+        }
+    }
+
+    private static KubeProxyFlows clusterIpGeneralServices(final KubeProxyFlows flows)
+    {
+        flows.network(NodeNetwork.defaults().withClusterCidrs(List.of(POD_CIDR)).withServiceCidrs(List.of(SERVICE_CIDR)))
+            .service(ServiceSpec.clusterIp("ns1", "svc1", "172.30.0.41", new ServicePortSpec("http", 80, Protocol.TCP, 0)))
+            .service(ServiceSpec.builder("ns2", "svc2").clusterIps("172.30.0.42").ports(
+                new ServicePortSpec("http", 80, Protocol.TCP, 0), new ServicePortSpec("https", 443, Protocol.TCP, 0),
+                new ServicePortSpec("dns-udp", 53, Protocol.UDP, 0), new ServicePortSpec("dns-tcp", 53, Protocol.TCP, 0),
+                new ServicePortSpec("dns-sctp", 53, Protocol.SCTP, 0)).build());
+        flows.controlPlane.upsertSlice(new EndpointSliceSpec("ns1", "svc1-1", "svc1", false,
+            List.of(new EndpointPortSpec("http", 80, Protocol.TCP)), List.of(ready("10.180.0.1", NODE))));
+        flows.controlPlane.upsertSlice(new EndpointSliceSpec("ns2", "svc2-1", "svc2", false, List.of(
+            new EndpointPortSpec("http", 80, Protocol.TCP), new EndpointPortSpec("https", 8443, Protocol.TCP),
+            new EndpointPortSpec("dns-udp", 53, Protocol.UDP), new EndpointPortSpec("dns-tcp", 5353, Protocol.TCP),
+            new EndpointPortSpec("dns-sctp", 53, Protocol.SCTP)),
+            List.of(ready("10.180.0.1", NODE), ready("10.180.2.1", "node2"))));
+        return flows;
     }
 
     /**

@@ -3,7 +3,10 @@ package io.vipflow.service;
 import io.vipflow.packet.PacketTuple;
 import io.vipflow.sched.Scheduler;
 
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.Set;
 
 /**
@@ -83,6 +86,28 @@ public final class BackendSet
             names.add(b.name);
         }
         return names;
+    }
+
+    /**
+     * True when one of the scheduler's destinations takes no new flow and has no connection left: in the IPVS
+     * profile, a draining destination that kube-proxy's graceful-termination check would now delete (control plane).
+     */
+    boolean holdsDrainedDestination()
+    {
+        if (destinations.length == members.length)
+        {
+            return false;
+        }
+        final Set<Backend> memberSet = Collections.newSetFromMap(new IdentityHashMap<>());
+        memberSet.addAll(Arrays.asList(members));
+        for (final Backend b : destinations)
+        {
+            if (!memberSet.contains(b) && b.counters.active() + b.counters.inactive() == 0)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@return the scheduler, or null for an empty set} */

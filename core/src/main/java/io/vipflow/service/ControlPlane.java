@@ -292,6 +292,62 @@ public final class ControlPlane
     }
 
     /**
+     * Marks for the next publish every Service that holds a backend it no longer needs: one that left the slices
+     * ({@link ServicePort#departed}) or, in the IPVS profile, a draining destination, with no connection left (active
+     * and inactive counts both zero). This is kube-proxy's IPVS graceful-termination check
+     * ({@code pkg/proxy/ipvs/graceful_termination.go}: {@code Run} calls {@code tryDeleteRs} every
+     * {@code rsCheckDeleteInterval}, one minute, and {@code deleteRsFunc} deletes each listed destination whose
+     * {@code ActiveConn + InactiveConn} is 0). Without it such a destination stays, at weight 0, until its Service is
+     * recompiled for another reason. Call it on a timer (kube-proxy's period is 60 s), then {@link #publish}. Visits
+     * every backend held; control-plane thread only.
+     *
+     * @return the number of Services marked
+     */
+    public int retireDrained()
+    {
+        int marked = 0;
+        for (final ServiceCompiler.Compiled c : compiled.values())
+        {
+            if (holdsDrained(c) && dirty.add(c.spec().key()))
+            {
+                marked++;
+            }
+        }
+        return marked;
+    }
+
+    private boolean holdsDrained(final ServiceCompiler.Compiled c)
+    {
+        for (final ServicePort sp : c.ports())
+        {
+            for (int i = 0; i < sp.departedCount(); i++)
+            {
+                final Backend b = sp.departedAt(i);
+                if (b.counters.active() + b.counters.inactive() == 0)
+                {
+                    return true;
+                }
+            }
+            if (proxyMode == ProxyMode.IPVS &&
+                (sp.clusterSet.holdsDrainedDestination() || sp.localSet.holdsDrainedDestination()))
+            {
+                return true;
+            }
+        }
+        if (proxyMode == ProxyMode.IPVS)
+        {
+            for (final Frontend f : c.frontends())
+            {
+                if (f.virtualService != null && f.virtualService.holdsDrainedDestination())
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
      * Compiles what changed since the last publish and publishes the result with one volatile store. Only the
      * Services marked by a mutator since then are visited and recompiled; every other Service keeps its compiled
      * form (and its scheduler tables), and the snapshot's tables are new versions that share their unchanged parts

@@ -29,6 +29,13 @@ public final class NodeTraffic
     public final boolean shortCircuits;
     /** An unallocated address of a Service CIDR is dropped: nftables {@code cluster-ips-check} only. */
     public final boolean dropsUnallocated;
+    /**
+     * A packet to an active ClusterIP on a port its Services do not serve is rejected: nftables
+     * ({@code cluster-ips-check}: {@code daddr @cluster-ips reject}) and IPVS ({@code KUBE-IPVS-FILTER}: a new
+     * connection to an address bound on {@code kube-ipvs0} that matches no ClusterIP, external-IP or load-balancer
+     * set entry is rejected); iptables writes no rule for it.
+     */
+    public final boolean rejectsUnservedPorts;
     private final Prefixes clusterCidrs;
     private final Prefixes serviceCidrs;
     private final Prefixes nodeAddresses;
@@ -42,6 +49,7 @@ public final class NodeTraffic
         this.masqueradeAll = network.masqueradeAll();
         this.shortCircuits = mode != ProxyMode.IPVS;
         this.dropsUnallocated = mode == ProxyMode.NFTABLES;
+        this.rejectsUnservedPorts = mode != ProxyMode.IPTABLES;
         final List<long[]> cluster = cidrs(network.clusterCidrs());
         this.clusterCidrs = new Prefixes(cluster);
         this.serviceCidrs = new Prefixes(cidrs(network.serviceCidrs()));

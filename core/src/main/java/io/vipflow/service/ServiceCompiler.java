@@ -9,6 +9,7 @@ import io.vipflow.sched.SchedulerFactory;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -171,13 +172,52 @@ final class ServiceCompiler
                     counters.apply(backendId)));
         }
         finalList.sort(Comparator.comparing(b -> b.name));
+        final List<Backend> departed = departed(finalList, previous);
         final boolean drains = portSpec.protocol() == Protocol.TCP;
-        final BackendSet cluster = backendSet(finalList, true, scheduler,
+        final BackendSet cluster = backendSet(finalList, departed, true, scheduler,
             previous == null ? null : previous.clusterSet, drains);
         final boolean needsLocal = spec.externalTrafficLocal() || spec.internalTrafficLocal();
-        final BackendSet local = needsLocal ? backendSet(finalList, false, scheduler,
+        final BackendSet local = needsLocal ? backendSet(finalList, departed, false, scheduler,
             previous == null ? null : previous.localSet, drains) : BackendSet.EMPTY;
-        return new ServicePort(id, spec, portSpec, ipv6, finalList.toArray(new Backend[0]), cluster, local);
+        return new ServicePort(id, spec, portSpec, ipv6, finalList.toArray(new Backend[0]),
+            departed.toArray(new Backend[0]), cluster, local);
+    }
+
+    /**
+     * The backends of the previous compile that are no longer listed and may still be named by connection entries:
+     * every one that left in this compile (an entry may be created on the old snapshot while this one is built), and
+     * every earlier one whose active and inactive counts are not both zero. They keep their object, id and counters,
+     * so the entries that name them keep counting; the removed-backend policy decides whether those flows go on.
+     */
+    private static List<Backend> departed(final List<Backend> listed, final ServicePort previous)
+    {
+        if (previous == null)
+        {
+            return List.of();
+        }
+        final Set<Integer> ids = new HashSet<>();
+        for (final Backend b : listed)
+        {
+            ids.add(b.id);
+        }
+        final List<Backend> out = new ArrayList<>();
+        for (int i = 0; i < previous.listedCount(); i++)
+        {
+            final Backend b = previous.listed(i);
+            if (!ids.contains(b.id))
+            {
+                out.add(b);
+            }
+        }
+        for (int i = 0; i < previous.departedCount(); i++)
+        {
+            final Backend b = previous.departedAt(i);
+            if (!ids.contains(b.id) && b.counters.active() + b.counters.inactive() > 0)
+            {
+                out.add(b);
+            }
+        }
+        return out;
     }
 
     /**
@@ -195,6 +235,11 @@ final class ServiceCompiler
         {
             sorted.add(sp.listed(i));
         }
+        final List<Backend> departed = new ArrayList<>(sp.departedCount());
+        for (int i = 0; i < sp.departedCount(); i++)
+        {
+            departed.add(sp.departedAt(i));
+        }
         final boolean drains = sp.port.protocol() == Protocol.TCP;
         for (int i = first; i < frontends.size(); i++)
         {
@@ -208,8 +253,8 @@ final class ServiceCompiler
                     before = p.virtualService;
                 }
             }
-            frontends.set(i, f.withVirtualService(backendSet(sorted, !sp.localPolicy(f.kind.external), scheduler,
-                before, drains)));
+            frontends.set(i, f.withVirtualService(backendSet(sorted, departed, !sp.localPolicy(f.kind.external),
+                scheduler, before, drains)));
         }
     }
 
@@ -304,12 +349,15 @@ final class ServiceCompiler
      * {@code GracefulDeleteRS}): for TCP, while it is still listed and has connections it stays at weight 0 in its
      * place; UDP and SCTP ones leave at once ({@code IsRsGracefulTerminationNeeded}). One that becomes a member
      * again while draining is deleted and added again ({@code MoveRSOutofGracefulDeleteList}, then
-     * {@code AddRealServer}), so it goes to the head.
+     * {@code AddRealServer}), so it goes to the head. An endpoint that left the slices altogether leaves the set as
+     * well, so it drains the same way ({@code departed}: kube-proxy's {@code syncEndpoint} deletes every current
+     * destination not in the new endpoint set through {@code GracefulDeleteRS}).
      */
-    private BackendSet backendSet(final List<Backend> sorted, final boolean cluster,
-        final SchedulerFactory factory, final BackendSet previous, final boolean drains)
+    private BackendSet backendSet(final List<Backend> listedSorted, final List<Backend> departed,
+        final boolean cluster, final SchedulerFactory factory, final BackendSet previous, final boolean drains)
     {
         final boolean ipvs = proxyMode == ProxyMode.IPVS;
+        final List<Backend> sorted = ipvs ? withDeparted(listedSorted, departed) : listedSorted;
         final Set<String> wasDestination = ipvs && previous != null ? previous.destinationNames() : Set.of();
         final Set<String> wasMember = ipvs && previous != null ? previous.memberNames() : Set.of();
         final List<Backend> members = new ArrayList<>();
@@ -319,7 +367,7 @@ final class ServiceCompiler
         for (int i = 0; i < sorted.size(); i++)
         {
             final Backend b = sorted.get(ipvs ? sorted.size() - 1 - i : i);
-            final boolean member = cluster ? b.inClusterSet : b.inLocalSet;
+            final boolean member = !departed.contains(b) && (cluster ? b.inClusterSet : b.inLocalSet);
             final boolean draining = ipvs && !member && drains && wasDestination.contains(b.name) &&
                 b.counters.active() + b.counters.inactive() > 0;
             if (member)
@@ -352,6 +400,30 @@ final class ServiceCompiler
         }
         return new BackendSet(listed.toArray(new Backend[0]), members.toArray(new Backend[0]),
             factory.create(destinations, before));
+    }
+
+    /** The listed backends and the departed ones whose name is not listed again, in name order. */
+    private static List<Backend> withDeparted(final List<Backend> listed, final List<Backend> departed)
+    {
+        if (departed.isEmpty())
+        {
+            return listed;
+        }
+        final Set<String> names = new HashSet<>();
+        for (final Backend b : listed)
+        {
+            names.add(b.name);
+        }
+        final List<Backend> out = new ArrayList<>(listed);
+        for (final Backend b : departed)
+        {
+            if (names.add(b.name))
+            {
+                out.add(b);
+            }
+        }
+        out.sort(Comparator.comparing(b -> b.name));
+        return out;
     }
 
     /**

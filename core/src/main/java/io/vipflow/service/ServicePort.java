@@ -26,6 +26,12 @@ public final class ServicePort
     public final BackendSet localSet;
     private final Backend[] listed;
     /**
+     * Backends that left the slices while connection entries still named them: the one compile where they left,
+     * then for as long as their counts are not zero. A removed-backend policy that keeps such flows finds them here
+     * ({@link #departed(int)}); new flows never reach them. A handful at most, so a linear scan is the lookup.
+     */
+    private final Backend[] departed;
+    /**
      * Listed backends by {@code id - firstId} when their ids are close together (a Service's backends get their
      * ids as they are listed, so they usually are): one bounds check and one load per packet instead of a hash
      * probe. Null when the ids are spread out; then {@link #byId} holds them.
@@ -35,8 +41,9 @@ public final class ServicePort
     private final Int2ObjectHashMap<Backend> byId;
 
     ServicePort(final int id, final ServiceSpec service, final ServicePortSpec port, final boolean ipv6,
-        final Backend[] listed, final BackendSet clusterSet, final BackendSet localSet)
+        final Backend[] listed, final Backend[] departed, final BackendSet clusterSet, final BackendSet localSet)
     {
+        this.departed = departed;
         this.id = id;
         this.service = service;
         this.port = port;
@@ -92,6 +99,42 @@ public final class ServicePort
         }
         final int i = backendId - firstId;
         return i >= 0 && i < d.length ? d[i] : null;
+    }
+
+    /**
+     * {@return a backend that has left the slices but is still named by connection entries (see
+     * {@link #departedCount}), or null} Allocation-free.
+     *
+     * @param backendId a backend id
+     */
+    public Backend departed(final int backendId)
+    {
+        for (final Backend b : departed)
+        {
+            if (b.id == backendId)
+            {
+                return b;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * {@return the number of backends that left the slices and are kept while entries name them} They are kept for
+     * the compile they left in, at least.
+     */
+    public int departedCount()
+    {
+        return departed.length;
+    }
+
+    /**
+     * @param i an index, {@code 0..departedCount()-1}
+     * @return the i-th departed backend
+     */
+    public Backend departedAt(final int i)
+    {
+        return departed[i];
     }
 
     /** {@return the number of backends listed in the Service's slices for this port, whatever its conditions} */

@@ -23,15 +23,18 @@ public final class Snapshot
     private final ServicePort[][] portsByService;
     private final List<String> conflicts;
     private final AddressPortMap<Backend> backendsById;
+    /** Backends that left the slices and are kept while entries name them ({@link ServicePort#departed}), by id. */
+    private final AddressPortMap<Backend> departedById;
     private final AddressPortMap<long[]> replyFrontends;
     private final AddressPortMap<Boolean> clusterIps;
     private volatile List<ServicePort> servicePorts;
 
     Snapshot(final long generation, final FrontendTable frontends, final ServicePort[][] portsByService,
         final List<String> conflicts, final AddressPortMap<Backend> backendsById,
-        final AddressPortMap<long[]> replyFrontends, final AddressPortMap<Boolean> clusterIps,
-        final NodeTraffic traffic)
+        final AddressPortMap<Backend> departedById, final AddressPortMap<long[]> replyFrontends,
+        final AddressPortMap<Boolean> clusterIps, final NodeTraffic traffic)
     {
+        this.departedById = departedById;
         this.clusterIps = clusterIps;
         this.generation = generation;
         this.frontends = frontends;
@@ -45,7 +48,7 @@ public final class Snapshot
     static Snapshot empty()
     {
         return new Snapshot(0, FrontendTable.EMPTY, new ServicePort[0][], List.of(), AddressPortMap.empty(),
-            AddressPortMap.empty(), AddressPortMap.empty(), NodeTraffic.NONE);
+            AddressPortMap.empty(), AddressPortMap.empty(), AddressPortMap.empty(), NodeTraffic.NONE);
     }
 
     /**
@@ -99,13 +102,18 @@ public final class Snapshot
     }
 
     /**
-     * {@return the connection counters of a listed backend, or null} Allocation-free.
+     * {@return the connection counters of a listed backend, or of one that left the slices while entries still
+     * named it ({@link ServicePort#departed}); null for any other id} Allocation-free.
      *
      * @param backendId a backend id
      */
     public ConnCounters counters(final int backendId)
     {
-        final Backend b = backend(backendId);
+        Backend b = backend(backendId);
+        if (b == null)
+        {
+            b = departedById.get(0, backendId, 0, 0);
+        }
         return b == null ? null : b.counters;
     }
 
@@ -156,6 +164,11 @@ public final class Snapshot
     AddressPortMap<Backend> backendsById()
     {
         return backendsById;
+    }
+
+    AddressPortMap<Backend> departedById()
+    {
+        return departedById;
     }
 
     AddressPortMap<long[]> replyFrontends()

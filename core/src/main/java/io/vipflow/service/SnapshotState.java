@@ -63,6 +63,7 @@ final class SnapshotState
     private long writes;
     private Snapshot previous;
     private AddressPortMap.Editor<Backend> byId;
+    private AddressPortMap.Editor<Backend> departedById;
     private AddressPortMap.Editor<Boolean> clusterIps;
     private final Set<SocketKey> touched = new HashSet<>();
     private final TreeMap<String, ServicePort[]> portChanges = new TreeMap<>();
@@ -72,6 +73,7 @@ final class SnapshotState
     {
         previous = last;
         byId = last.backendsById().edit();
+        departedById = last.departedById().edit();
         clusterIps = last.clusterIps().edit();
         touched.clear();
         portChanges.clear();
@@ -105,6 +107,15 @@ final class SnapshotState
                         writes++;
                     }
                 }
+                for (int i = 0; i < sp.departedCount(); i++)
+                {
+                    final int id = sp.departedAt(i).id;
+                    if (kept == null || kept.departed(id) == null)
+                    {
+                        departedById.remove(0, id, 0, 0);
+                        writes++;
+                    }
+                }
             }
         }
         if (next != null)
@@ -127,6 +138,15 @@ final class SnapshotState
                     if (before.get(0, b.id, 0, 0) != b)
                     {
                         byId.put(0, b.id, 0, 0, b);
+                        writes++;
+                    }
+                }
+                for (int i = 0; i < sp.departedCount(); i++)
+                {
+                    final Backend b = sp.departedAt(i);
+                    if (previous.departedById().get(0, b.id, 0, 0) != b)
+                    {
+                        departedById.put(0, b.id, 0, 0, b);
                         writes++;
                     }
                 }
@@ -257,10 +277,11 @@ final class SnapshotState
             mergePorts();
         }
         final Snapshot s = new Snapshot(generation, new FrontendTable(frontends.done()), ports,
-            conflictsChanged ? conflicts() : previous.conflicts(), byId.done(), replyEdit.done(), clusterIps.done(),
-            traffic);
+            conflictsChanged ? conflicts() : previous.conflicts(), byId.done(), departedById.done(), replyEdit.done(),
+            clusterIps.done(), traffic);
         previous = null;
         byId = null;
+        departedById = null;
         clusterIps = null;
         return s;
     }

@@ -175,6 +175,34 @@ class IpvsProfileTest
     }
 
     /**
+     * An endpoint that leaves the slices altogether is deleted gracefully as well ({@code syncEndpoint} sends every
+     * current destination missing from the new endpoint set to {@code GracefulDeleteRS}): with connections it stays
+     * at weight 0 and keeps its {@code sh} buckets, whose new flows find no destination. kube-proxy's
+     * graceful-termination check ({@code graceful_termination.go} {@code tryDeleteRs}, every minute) deletes it once
+     * its counts are 0, with no other change: {@code ControlPlane.retireDrained} then a publish.
+     */
+    @Test
+    void endpointThatLeftTheSlicesDrainsUntilTheCheckDeletesIt()
+    {
+        publish(svc("sh", Protocol.TCP), Protocol.TCP, ready("10.0.0.1"), ready("10.0.0.2"));
+        final List<String> before = picks(64);
+        assertTrue(before.contains("10.0.0.2") && before.contains("10.0.0.1"), before.toString());
+        publish(svc("sh", Protocol.TCP), Protocol.TCP, ready("10.0.0.1"));
+        assertTrue(picks(64).contains("REJECT no-destination"), "the departed destination drains at weight 0");
+        assertEquals(0, cp.retireDrained(), "it still has connections");
+        final long later = 3_600_000_000_000L;
+        while (!classifier.sweep(later, 4096))
+        {
+            // one pass: every entry has expired
+        }
+        cp.publish();
+        assertTrue(picks(64).contains("REJECT no-destination"), "drained, but not deleted until the check runs");
+        assertEquals(1, cp.retireDrained());
+        cp.publish();
+        assertEquals(List.of("10.0.0.1"), picks(64).stream().distinct().toList(), "deleted");
+    }
+
+    /**
      * {@code Test_GracefulDeleteRS} "graceful delete, real server has connections, but udp connections are deleted
      * immediately" ({@code IsRsGracefulTerminationNeeded}: UDP and SCTP never drain).
      */

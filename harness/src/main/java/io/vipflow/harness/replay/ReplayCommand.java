@@ -41,7 +41,9 @@ public final class ReplayCommand implements Callable<Integer>
     MidFlowPolicy midFlow;
 
     @Option(names = "--removed-backend", paramLabel = "POLICY", defaultValue = "DROP",
-        description = "TCP flows whose backend was removed: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+        description = "TCP and SCTP flows whose backend left the slices: ${COMPLETION-CANDIDATES} (default: " +
+            "${DEFAULT-VALUE}, every mode; KEEP: nftables/iptables conntrack keeps translating; DRAIN: IPVS " +
+            "graceful deletion, TCP only). UDP flows are always scheduled afresh.")
     RemovedBackendPolicy removedBackend;
 
     @Option(names = "--strict", description = "End with exit code 2 on a churn object that breaks an API rule, " +

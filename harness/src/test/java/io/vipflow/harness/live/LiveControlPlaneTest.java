@@ -97,7 +97,8 @@ class LiveControlPlaneTest
         // The refusal did not stop the stream: the next valid change applies.
         live.submit(ChurnEvent.Type.MODIFIED, service(81), System.nanoTime());
         cluster.await("10.96.0.10", 81, "DNAT 10.244.1.5:8080");
-        assertEquals("PASS", cluster.probe("10.96.0.10", 80));
+        // The ClusterIP no longer serves 80: nftables' cluster-ips-check rejects it.
+        assertEquals("REJECT unserved-port", cluster.probe("10.96.0.10", 80));
     }
 
     @Test

@@ -18,6 +18,7 @@ import io.vipflow.service.ServiceType;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -55,6 +56,11 @@ public final class ReferenceModel
     private Map<String, BackendSelection> selections = Map.of();
     /** Derived: "portKey backendName" to the incarnation of that backend while it stays listed. */
     private Map<String, Long> incarnations = Map.of();
+    /**
+     * Derived: "portKey backendName incarnation" of every backend incarnation that left a Service port which is still
+     * there; flows that name one may go on under the KEEP and DRAIN removed-backend policies.
+     */
+    private Set<String> departed = Set.of();
     private long lastIncarnation;
 
     private Expectation pendingExpectation;
@@ -371,10 +377,18 @@ public final class ReferenceModel
         final ModelFrontend frontend = frontends.get(ModelFrontend.matchKey(t.protocol, dst, t.dstPort));
         if (frontend == null)
         {
+            final boolean clusterIp = services.values().stream().anyMatch(s -> s.type() != ServiceType.EXTERNAL_NAME &&
+                s.clusterIps().stream().anyMatch(ip -> ModelAddress.canonical(ip).equals(dst)));
+            // kube-proxy nftables cluster-ips-check and IPVS KUBE-IPVS-FILTER: a ClusterIP on a port it does not
+            // serve is rejected; iptables has no such rule.
+            if (clusterIp && proxyMode != ProxyMode.IPTABLES)
+            {
+                plan.paths.add("reject-unserved-port");
+                return Expectation.of(Verdict.REJECT, Reason.UNSERVED_PORT, null);
+            }
             // kube-proxy nftables: an address of a Service CIDR that is no Service's ClusterIP is dropped.
-            if (proxyMode == ProxyMode.NFTABLES && network.serviceCidrs().stream().anyMatch(c -> ModelAddress.inCidr(dst, c)) &&
-                services.values().stream().noneMatch(s -> s.type() != ServiceType.EXTERNAL_NAME &&
-                    s.clusterIps().stream().anyMatch(ip -> ModelAddress.canonical(ip).equals(dst))))
+            if (!clusterIp && proxyMode == ProxyMode.NFTABLES &&
+                network.serviceCidrs().stream().anyMatch(c -> ModelAddress.inCidr(dst, c)))
             {
                 plan.paths.add("drop-unallocated-cluster-ip");
                 return Expectation.of(Verdict.DROP, Reason.UNALLOCATED_CLUSTER_IP, null);
@@ -414,12 +428,26 @@ public final class ReferenceModel
         }
         if (entry != null)
         {
+            final RemovedBackendPolicy removedPolicy = config.removedBackendPolicy();
+            if (!isListed(portKey, entry.portKey(), entry.backend(), entry.incarnation()) && !opening &&
+                (removedPolicy == RemovedBackendPolicy.KEEP || removedPolicy == RemovedBackendPolicy.DRAIN && tcp) &&
+                departed.contains(departedKey(portKey, entry)))
+            {
+                // KEEP (nftables/iptables conntrack) and DRAIN (IPVS graceful deletion, TCP only): the flow goes on
+                // to the backend that left its Service port, the port itself still being there.
+                final int next = tcp ? TcpTransitions.next(entry.state(), t.flags) : entry.state();
+                plan.previousState = entry.state();
+                plan.updatedEntry = new ConnectionRecords.Conn(entry.portKey(), entry.backend(),
+                    entry.incarnation(), next, nowNanos + config.timeouts().nanos(next));
+                plan.paths.add("removed-keep");
+                return Expectation.dnat(label, Set.of(entry.backend()), false).masquerading(masquerade, src);
+            }
             if (!isListed(portKey, entry.portKey(), entry.backend(), entry.incarnation()))
             {
                 // §4: the backend left the slices; the flow must never reach it again.
                 plan.deleteEntry = true;
                 rescheduled = true;
-                if (!opening && config.removedBackendPolicy() == RemovedBackendPolicy.DROP)
+                if (!opening && removedPolicy != RemovedBackendPolicy.RESCHEDULE)
                 {
                     plan.paths.add("removed-drop");
                     return Expectation.of(Verdict.DROP, Reason.BACKEND_REMOVED, label);
@@ -529,7 +557,7 @@ public final class ReferenceModel
             // A table full of flows it may not evict refuses the new one (ConnTable#getOrCreate answers FULL).
             outcomes.add(Expectation.of(Verdict.DROP, Reason.TABLE_FULL, label));
         }
-        if (allowed == usable && mayFindNoDestination(frontend.service(), selection, usable))
+        if (allowed == usable && mayFindNoDestination(frontend.service(), portKey, selection, usable))
         {
             // IPVS ip_vs_leave: the scheduler returned no destination; the packet is refused (ICMP port unreachable).
             outcomes.add(Expectation.of(Verdict.REJECT, Reason.NO_DESTINATION, label));
@@ -563,11 +591,12 @@ public final class ReferenceModel
     /**
      * True when the Service port's scheduler may return no destination although {@code usable} is not empty:
      * {@code sh}, {@code dh} and {@code mh} without their fallback flag when a listed backend is quiesced (it keeps
-     * its buckets at weight 0), and {@code ovf} always (a destination whose active connections exceed its weight is
-     * skipped, {@code ip_vs_ovf_schedule}).
+     * its buckets at weight 0), or in the IPVS profile when an endpoint that left the port may still be draining at
+     * weight 0 (the model does not follow connection counts, so any that left may), and {@code ovf} always (a
+     * destination whose active connections exceed its weight is skipped, {@code ip_vs_ovf_schedule}).
      */
-    private boolean mayFindNoDestination(final ServiceSpec service, final BackendSelection selection,
-        final Set<String> usable)
+    private boolean mayFindNoDestination(final ServiceSpec service, final String portKey,
+        final BackendSelection selection, final Set<String> usable)
     {
         final String name = service.scheduler() == null ? defaultScheduler : service.scheduler();
         final String flags = service.scheduler() == null ? defaultSchedulerFlags :
@@ -580,7 +609,10 @@ public final class ReferenceModel
         {
             return false;
         }
-        return !List.of(flags.split(",")).contains(name + "-fallback") && usable.size() < selection.listed().size();
+        final boolean mayDrain = proxyMode == ProxyMode.IPVS && departed.stream()
+            .anyMatch(k -> k.startsWith(portKey + " "));
+        return !List.of(flags.split(",")).contains(name + "-fallback") &&
+            (usable.size() < selection.listed().size() || mayDrain);
     }
 
     /** §3: TCP SYN without RST, SCTP INIT, and every UDP packet may create an entry. */
@@ -668,8 +700,30 @@ public final class ReferenceModel
                 nextIncarnations.put(key, previous != null ? previous : ++lastIncarnation);
             }
         }
+        final Set<String> nextDeparted = new HashSet<>();
+        for (final String key : departed)
+        {
+            if (nextSelections.containsKey(key.substring(0, key.indexOf(' '))))
+            {
+                nextDeparted.add(key);
+            }
+        }
+        for (final Map.Entry<String, Long> e : incarnations.entrySet())
+        {
+            final String portKey = e.getKey().substring(0, e.getKey().indexOf(' '));
+            if (nextSelections.containsKey(portKey) && !e.getValue().equals(nextIncarnations.get(e.getKey())))
+            {
+                nextDeparted.add(e.getKey() + " " + e.getValue());
+            }
+        }
         frontends = nextFrontends;
         selections = nextSelections;
         incarnations = nextIncarnations;
+        departed = nextDeparted;
+    }
+
+    private static String departedKey(final String portKey, final ConnectionRecords.Conn entry)
+    {
+        return portKey + " " + entry.backend() + " " + entry.incarnation();
     }
 }

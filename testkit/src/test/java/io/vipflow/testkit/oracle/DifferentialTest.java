@@ -37,7 +37,7 @@ import static org.quicktheories.generators.SourceDSL.longs;
  */
 class DifferentialTest
 {
-    /** Examples per combination of settings (3 schedulers x 3 mid-flow policies x 2 removed policies). */
+    /** Examples per combination of settings (3 schedulers x 3 mid-flow policies x DROP and RESCHEDULE). */
     private static final int EXAMPLES = Integer.getInteger("vipflow.differential.examples", 100);
 
     /** Decision paths of the model that the generator must reach (midflow-drop only runs under DROP). */
@@ -46,7 +46,8 @@ class DifferentialTest
         "reuse-quiesced", "established", "established-unusable-backend", "midflow-pass", "midflow-drop",
         "midflow-schedule", "reject-no-endpoints", "drop-no-local-endpoints", "affinity-none", "affinity-hit",
         "affinity-unusable", "new-flow", "new-flow-rescheduled", "reply-hit", "reply-hit-ambiguous", "reply-miss",
-        "drop-unallocated-cluster-ip", "short-circuit-pod", "short-circuit-node", "masquerade");
+        "drop-unallocated-cluster-ip", "reject-unserved-port", "short-circuit-pod", "short-circuit-node",
+        "masquerade");
 
     /** One scheduler of each kind: cursor, random and consistent hash (the model accepts any allowed pick). */
     private static final List<String> SCHEDULERS = List.of("rr", "random", "maglev");
@@ -60,7 +61,8 @@ class DifferentialTest
         {
             for (final MidFlowPolicy midFlow : MidFlowPolicy.values())
             {
-                for (final RemovedBackendPolicy removed : RemovedBackendPolicy.values())
+                for (final RemovedBackendPolicy removed : List.of(RemovedBackendPolicy.DROP,
+                    RemovedBackendPolicy.RESCHEDULE))
                 {
                     final ClusterScenario.Settings settings =
                         new ClusterScenario.Settings(scheduler, midFlow, removed);
@@ -84,6 +86,32 @@ class DifferentialTest
         final Set<String> missing = new TreeSet<>(REQUIRED_PATHS);
         missing.removeAll(coverage.paths.keySet());
         assertTrue(missing.isEmpty(), "model paths never taken: " + missing + " (taken: " + coverage.paths + ")");
+    }
+
+    /**
+     * The removed-backend policies that let a flow go on to the endpoint that left: KEEP (nftables and iptables
+     * conntrack) in the default profile, DRAIN (IPVS graceful deletion) in the IPVS profile, where the endpoint is
+     * also a weight-0 destination while it drains.
+     */
+    @Test
+    void classifierAgreesWithTheModelWhenRemovedBackendsKeepTheirFlows()
+    {
+        final ClusterScenario.Coverage coverage = new ClusterScenario.Coverage();
+        long fixedSeed = 0x6ee9_0f_0ac1eL;
+        for (final ClusterScenario.Settings settings : List.of(
+            new ClusterScenario.Settings("rr", MidFlowPolicy.SCHEDULE, RemovedBackendPolicy.KEEP),
+            new ClusterScenario.Settings("maglev", MidFlowPolicy.DROP, RemovedBackendPolicy.KEEP),
+            new ClusterScenario.Settings("sh", MidFlowPolicy.SCHEDULE, RemovedBackendPolicy.DRAIN, ProxyMode.IPVS),
+            new ClusterScenario.Settings("rr", MidFlowPolicy.PASS, RemovedBackendPolicy.DRAIN, ProxyMode.IPVS)))
+        {
+            qt().withFixedSeed(fixedSeed++).withExamples(Math.max(1, EXAMPLES / 2)).withShrinkCycles(300)
+                .forAll(longs().all(), integers().between(10, 220))
+                .checkAssert((seed, steps) -> new ClusterScenario(settings, seed).run(steps, coverage));
+        }
+        System.out.printf("differential, KEEP and DRAIN: %d scenarios, %d packets; paths %s%n", coverage.scenarios,
+            coverage.packets, coverage.paths);
+        assertTrue(coverage.paths.getOrDefault("removed-keep", 0L) > 0, coverage.paths.toString());
+        assertTrue(coverage.paths.getOrDefault("removed-drop", 0L) > 0, "SCTP under DRAIN: " + coverage.paths);
     }
 
     /**

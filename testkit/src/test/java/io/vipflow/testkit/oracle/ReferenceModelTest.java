@@ -11,6 +11,7 @@ import io.vipflow.service.EndpointPortSpec;
 import io.vipflow.service.EndpointSliceSpec;
 import io.vipflow.service.EndpointSpec;
 import io.vipflow.service.Protocol;
+import io.vipflow.service.ProxyMode;
 import io.vipflow.service.ServicePortSpec;
 import io.vipflow.service.ServiceSpec;
 import io.vipflow.service.ServiceType;
@@ -121,9 +122,22 @@ class ReferenceModelTest
     {
         final ReferenceModel m = webModel(MidFlowPolicy.SCHEDULE, RemovedBackendPolicy.DROP);
         assertVerdict(send(m, tcp(CLIENT, 1, "10.96.0.99", 80, SYN), 0), Verdict.PASS, Reason.NONE, null);
-        assertVerdict(send(m, tcp(CLIENT, 1, VIP, 81, SYN), 0), Verdict.PASS, Reason.NONE, null);
-        assertVerdict(send(m, udp(CLIENT, 1, VIP, 80), 0), Verdict.PASS, Reason.NONE, null);
-        assertVerdict(send(m, tcp(CLIENT, 1, VIP, 53, SYN), 0), Verdict.PASS, Reason.NONE, null);
+    }
+
+    /** nftables cluster-ips-check and IPVS KUBE-IPVS-FILTER reject an unserved port of a ClusterIP; iptables passes. */
+    @Test
+    void unservedPortOfAClusterIpIsRejectedExceptInIptablesMode()
+    {
+        for (final ProxyMode mode : ProxyMode.values())
+        {
+            final ReferenceModel m = webModel(MidFlowPolicy.SCHEDULE, RemovedBackendPolicy.DROP);
+            m.proxyMode(mode);
+            final Verdict verdict = mode == ProxyMode.IPTABLES ? Verdict.PASS : Verdict.REJECT;
+            final Reason reason = mode == ProxyMode.IPTABLES ? Reason.NONE : Reason.UNSERVED_PORT;
+            assertVerdict(send(m, tcp(CLIENT, 1, VIP, 81, SYN), 0), verdict, reason, null);
+            assertVerdict(send(m, udp(CLIENT, 1, VIP, 80), 0), verdict, reason, null);
+            assertVerdict(send(m, tcp(CLIENT, 1, VIP, 53, SYN), 0), verdict, reason, null);
+        }
     }
 
     @Test
@@ -349,6 +363,43 @@ class ReferenceModelTest
         // The entry is gone: the retransmission meets the mid-flow policy.
         assertVerdict(send(m, tcp(CLIENT, 1, VIP, 80, ACK), 2 * SECOND), Verdict.PASS, Reason.NO_CONNECTION,
             HTTP_LABEL);
+    }
+
+    /**
+     * KEEP (nftables/iptables conntrack keeps translating, pkg/proxy/conntrack/cleanup.go CleanStaleEntries flushes
+     * UDP only): the TCP flow goes on to the removed backend; a SYN and UDP are scheduled afresh.
+     */
+    @Test
+    void removedBackendKeepsItsTcpFlowUnderKeep()
+    {
+        final ReferenceModel m = webModel(MidFlowPolicy.PASS, RemovedBackendPolicy.KEEP);
+        send(m, tcp(CLIENT, 1, VIP, 80, SYN), 0, B);
+        send(m, tcp(CLIENT, 2, VIP, 80, SYN), 0, B);
+        send(m, udp(CLIENT, 1, VIP, 53), 0, "10.244.0.2:5353");
+        m.upsertSlice(webSlice(ready("10.244.0.1", NODE)));
+        assertDnat(send(m, tcp(CLIENT, 1, VIP, 80, ACK), SECOND), false, B);
+        assertDnat(send(m, tcp(CLIENT, 1, VIP, 80, ACK), 2 * SECOND), false, B);
+        assertDnat(send(m, tcp(CLIENT, 2, VIP, 80, SYN), SECOND), true, A);
+        assertDnat(send(m, udp(CLIENT, 1, VIP, 53), SECOND), true, "10.244.0.1:5353");
+    }
+
+    /** DRAIN (IPVS graceful deletion, IsRsGracefulTerminationNeeded): TCP goes on, SCTP is dropped. */
+    @Test
+    void removedBackendDrainsTcpOnlyUnderDrain()
+    {
+        final ReferenceModel m = webModel(MidFlowPolicy.PASS, RemovedBackendPolicy.DRAIN);
+        m.upsertService(service("default", "signal", ServiceType.CLUSTER_IP, List.of("10.96.0.12"), List.of(),
+            List.of(), List.of(), new ServicePortSpec("sig", 9, Protocol.SCTP, 0)));
+        m.upsertSlice(OracleFixtures.slice("default", "signal-1", "signal", false,
+            List.of(new EndpointPortSpec("sig", 9, Protocol.SCTP)), ready("10.244.0.7", "node-b")));
+        send(m, tcp(CLIENT, 1, VIP, 80, SYN), 0, B);
+        send(m, sctp(CLIENT, 1, "10.96.0.12", 9, PacketTuple.SCTP_INIT), 0, "10.244.0.7:9");
+        m.upsertSlice(webSlice(ready("10.244.0.1", NODE)));
+        m.upsertSlice(OracleFixtures.slice("default", "signal-1", "signal", false,
+            List.of(new EndpointPortSpec("sig", 9, Protocol.SCTP)), ready("10.244.0.8", NODE)));
+        assertDnat(send(m, tcp(CLIENT, 1, VIP, 80, ACK), SECOND), false, B);
+        assertVerdict(send(m, sctp(CLIENT, 1, "10.96.0.12", 9, 0), SECOND), Verdict.DROP, Reason.BACKEND_REMOVED,
+            "default/signal:sig");
     }
 
     @Test
