@@ -4,12 +4,12 @@ import io.vipflow.sync.SyncConfig;
 import io.vipflow.sync.SyncRing;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.MessageHandler;
-import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 
 /**
- * A thread that empties a {@link SyncRing} as a sync node's agent does, without sending anything: a frame's worth of
- * records at a time, and when it finds none it spins, yields, then parks for up to the default idle park. It stands
- * in for the agent where a benchmark measures the data plane's side of the ring.
+ * A thread that empties a {@link SyncRing} as a sync node's agent does, without sending anything: through
+ * {@link SyncRing#take}, a frame's worth of records at a time, and when it gets none it spins, yields, then parks for
+ * up to the default idle park. It stands in for the agent where a benchmark measures the data plane's side of the
+ * ring.
  * <p>
  * Thread contract: {@link #start} and {@link #close} from one thread; the drainer runs on its own.
  */
@@ -26,13 +26,12 @@ final class RingDrainer implements AutoCloseable
     private RingDrainer(final SyncRing ring)
     {
         this.ring = ring;
-        final ManyToOneRingBuffer r = ring.ring();
         final IdleStrategy idle = SyncConfig.idleStrategy(SyncConfig.DEFAULT_IDLE_PARK_NANOS);
         thread = new Thread(() ->
         {
             while (running)
             {
-                idle.idle(r.read(DISCARD, READ_LIMIT));
+                idle.idle(ring.take(DISCARD, READ_LIMIT, System.nanoTime()));
             }
         }, "sync-ring-drainer");
         thread.setDaemon(true);

@@ -40,9 +40,10 @@ import java.util.concurrent.locks.LockSupport;
  * plane would: it parks until the next flows are due and opens every flow due when it wakes (the kernel wakes it
  * every 50–60 µs, so they come in bursts of about six). The benchmark thread is the probe: between samples it sleeps
  * (200–724 µs, not timed), then opens one more new flow and looks it up in the receiver's table until it is there;
- * the time from before its SYN to the first lookup that finds it is one sample. It spins for the first 200 µs of a
- * sample and then parks between lookups, so it holds a core only while a sample is young, and the sync's threads get
- * what a balancer would leave them. At the end of the trial the
+ * the time from before its SYN to the first lookup that finds it is one sample. It parks between lookups, and the
+ * kernel wakes it 50–60 µs later (its timer slack), so a sample overstates the lag by up to that much, never
+ * understates it. A probe that spun instead held a core exactly while the change it waited for was on its way, and a
+ * sync thread woken on that core waited for the probe: the figures showed the probe, not the sync. At the end of the trial the
  * benchmark prints the samples given up (none arrived within a second), the changes the ring dropped, the achieved
  * rate, the CPU each thread used over the measured iterations and how long it waited for a CPU when it woke
  * ({@link ThreadCpu}), and the driver's counters.
@@ -60,11 +61,6 @@ public class SyncLagBenchmark
     /** The issuer, woken late by more than this, skips the flows it missed rather than sending them in a burst. */
     private static final long MAX_BACKLOG_NANOS = 1_000_000L;
     private static final long GIVE_UP_NANOS = 1_000_000_000L;
-    /**
-     * The probe spins this long for a sample, then parks between lookups: the kernel wakes it 50–60 µs later, so a
-     * sample longer than this may be overstated by that much, never understated.
-     */
-    private static final long SPIN_NANOS = 200_000L;
     private static final long MIN_PAUSE_NANOS = 200_000L;
     private static final int PAUSE_SPREAD_MASK = (1 << 19) - 1; // up to 524 µs more
 
@@ -185,14 +181,7 @@ public class SyncLagBenchmark
                 givenUp++;
                 return false;
             }
-            if (now - start < SPIN_NANOS)
-            {
-                Thread.onSpinWait();
-            }
-            else
-            {
-                LockSupport.parkNanos(1);
-            }
+            LockSupport.parkNanos(1);
         }
     }
 

@@ -45,6 +45,10 @@ public class SyncNewFlowBenchmark
     @Param({"off", "on"})
     public String sync;
 
+    /** The ring's size with sync on. */
+    @Param({"65536"})
+    public int ringRecords;
+
     private Classifier classifier;
     private SyncRing ring;
     private RingDrainer drainer;
@@ -62,7 +66,7 @@ public class SyncNewFlowBenchmark
             .withConnectionCapacity(1 << 17).withAffinityCapacity(16).withTimeouts(timeouts));
         if (sync.equals("on"))
         {
-            ring = new SyncRing(1 << 16);
+            ring = new SyncRing(ringRecords);
             classifier.flowEvents(ring);
             drainer = RingDrainer.start(ring);
         }

@@ -27,10 +27,13 @@ import java.util.function.LongSupplier;
  * @param idleParkNanos    the longest the node's agent sleeps when it finds nothing to do (it spins, then yields,
  *                         then parks for doubling periods up to this); 0 never sleeps: the lowest lag, and a whole
  *                         core for the agent. See {@link #DEFAULT_IDLE_PARK_NANOS}
+ * @param flushIntervalNanos while fewer changes than a message holds wait in the ring, the agent takes them at most
+ *                         this often ({@link SyncRing#take}); longer costs the data plane less at high rates of new
+ *                         flows and adds up to this to the lag. See {@link #DEFAULT_FLUSH_INTERVAL_NANOS}
  */
 public record SyncConfig(String aeronDirectory, String listenChannel, List<String> peerChannels, int streamId,
     int ringRecords, boolean catchUp, LongSupplier clock, long instanceId, long refreshPeriodNanos,
-    long idleParkNanos)
+    long idleParkNanos, long flushIntervalNanos)
 {
     /** A minute: well inside the shortest long-lived timeout (IPVS's 15 minutes for ESTABLISHED). */
     public static final long DEFAULT_REFRESH_NANOS = 60_000_000_000L;
@@ -40,19 +43,25 @@ public record SyncConfig(String aeronDirectory, String listenChannel, List<Strin
     /** 65,536 changes: 0.65 s of 100,000 new flows per second if the sender stalls. */
     public static final int DEFAULT_RING_RECORDS = 1 << 16;
     /**
-     * 100 µs. An idle agent costs a few percent of a core; a change waits for the sender's and the receiver's
-     * wake-up (and the driver's, see {@link SyncDriver}), each at most this plus the kernel's timer slack (50 µs by
-     * default), which keeps the lag under a millisecond. docs/SYNC.md gives the measured lag and CPU per setting.
+     * 100 µs. A change waits for the sender's and the receiver's wake-up (and the driver's, see {@link SyncDriver}),
+     * each at most this plus the kernel's timer slack (50 µs by default), and less while changes come often; shorter
+     * parks buy little (none below the timer slack) and cost wake-ups. docs/SYNC.md gives the measured lag and CPU per
+     * setting.
      */
     public static final long DEFAULT_IDLE_PARK_NANOS = 100_000L;
+    /**
+     * 20 µs: at a few million new flows per second the agent takes a hundred or so changes at a time instead of each
+     * as it is written; below the kernel's 50 µs timer slack, so an agent that parks between changes adds nothing.
+     */
+    public static final long DEFAULT_FLUSH_INTERVAL_NANOS = 20_000L;
 
     public SyncConfig
     {
         peerChannels = List.copyOf(peerChannels);
-        if (instanceId == 0 || ringRecords < 1 || idleParkNanos < 0)
+        if (instanceId == 0 || ringRecords < 1 || idleParkNanos < 0 || flushIntervalNanos < 0)
         {
-            throw new IllegalArgumentException(
-                "instance id must not be 0, the ring needs at least one record and the idle park must not be negative");
+            throw new IllegalArgumentException("instance id must not be 0, the ring needs at least one record, and " +
+                "the idle park and flush interval must not be negative");
         }
     }
 
@@ -60,7 +69,8 @@ public record SyncConfig(String aeronDirectory, String listenChannel, List<Strin
     public static SyncConfig ipc(final String aeronDirectory)
     {
         return new SyncConfig(aeronDirectory, IPC, List.of(IPC), DEFAULT_STREAM, DEFAULT_RING_RECORDS, false,
-            System::nanoTime, randomId(), DEFAULT_REFRESH_NANOS, DEFAULT_IDLE_PARK_NANOS);
+            System::nanoTime, randomId(), DEFAULT_REFRESH_NANOS, DEFAULT_IDLE_PARK_NANOS,
+            DEFAULT_FLUSH_INTERVAL_NANOS);
     }
 
     /**
@@ -71,7 +81,7 @@ public record SyncConfig(String aeronDirectory, String listenChannel, List<Strin
     {
         return new SyncConfig(aeronDirectory, udpChannel(listen), peers.stream().map(SyncConfig::udpChannel).toList(),
             DEFAULT_STREAM, DEFAULT_RING_RECORDS, false, System::nanoTime, randomId(), DEFAULT_REFRESH_NANOS,
-            DEFAULT_IDLE_PARK_NANOS);
+            DEFAULT_IDLE_PARK_NANOS, DEFAULT_FLUSH_INTERVAL_NANOS);
     }
 
     /** A unicast channel to {@code host:port}; loopback carries 8 KiB frames, so batches travel in fewer frames. */
@@ -83,48 +93,57 @@ public record SyncConfig(String aeronDirectory, String listenChannel, List<Strin
     public SyncConfig withCatchUp(final boolean on)
     {
         return new SyncConfig(aeronDirectory, listenChannel, peerChannels, streamId, ringRecords, on, clock,
-            instanceId, refreshPeriodNanos, idleParkNanos);
+            instanceId, refreshPeriodNanos, idleParkNanos, flushIntervalNanos);
     }
 
     public SyncConfig withClock(final LongSupplier nanos)
     {
         return new SyncConfig(aeronDirectory, listenChannel, peerChannels, streamId, ringRecords, catchUp, nanos,
-            instanceId, refreshPeriodNanos, idleParkNanos);
+            instanceId, refreshPeriodNanos, idleParkNanos, flushIntervalNanos);
     }
 
     public SyncConfig withRingRecords(final int records)
     {
         return new SyncConfig(aeronDirectory, listenChannel, peerChannels, streamId, records, catchUp, clock,
-            instanceId, refreshPeriodNanos, idleParkNanos);
+            instanceId, refreshPeriodNanos, idleParkNanos, flushIntervalNanos);
     }
 
     public SyncConfig withRefreshPeriod(final long nanos)
     {
         return new SyncConfig(aeronDirectory, listenChannel, peerChannels, streamId, ringRecords, catchUp, clock,
-            instanceId, nanos, idleParkNanos);
+            instanceId, nanos, idleParkNanos, flushIntervalNanos);
     }
 
     public SyncConfig withInstanceId(final long id)
     {
         return new SyncConfig(aeronDirectory, listenChannel, peerChannels, streamId, ringRecords, catchUp, clock, id,
-            refreshPeriodNanos, idleParkNanos);
+            refreshPeriodNanos, idleParkNanos, flushIntervalNanos);
     }
 
     /** The agent's idle park, see {@link #idleParkNanos()}. */
     public SyncConfig withIdleParkNanos(final long nanos)
     {
         return new SyncConfig(aeronDirectory, listenChannel, peerChannels, streamId, ringRecords, catchUp, clock,
-            instanceId, refreshPeriodNanos, nanos);
+            instanceId, refreshPeriodNanos, nanos, flushIntervalNanos);
+    }
+
+    /** The agent's flush interval, see {@link #flushIntervalNanos()}. */
+    public SyncConfig withFlushIntervalNanos(final long nanos)
+    {
+        return new SyncConfig(aeronDirectory, listenChannel, peerChannels, streamId, ringRecords, catchUp, clock,
+            instanceId, refreshPeriodNanos, idleParkNanos, nanos);
     }
 
     /**
      * A fresh idle strategy for a thread that should sleep at most {@code maxParkNanos} when idle (0: spin): the
-     * node's agent's and the driver's.
+     * node's agent's and the driver's. It spins and yields as many times as Agrona's defaults (10 and 5) before it
+     * parks: each yield is a system call that may give the core to another thread for a whole time slice.
      */
     public static IdleStrategy idleStrategy(final long maxParkNanos)
     {
         return maxParkNanos == 0 ? new BusySpinIdleStrategy() :
-            new BackoffIdleStrategy(10, 20, Math.min(1_000, maxParkNanos), maxParkNanos);
+            new BackoffIdleStrategy(BackoffIdleStrategy.DEFAULT_MAX_SPINS, BackoffIdleStrategy.DEFAULT_MAX_YIELDS,
+                Math.min(1_000, maxParkNanos), maxParkNanos);
     }
 
     private static long randomId()

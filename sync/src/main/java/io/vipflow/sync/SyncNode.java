@@ -128,7 +128,7 @@ public final class SyncNode implements Agent, AutoCloseable
         this.id = config.instanceId();
         this.classifier = classifier;
         this.flows = new SyncedFlows(classifier);
-        this.ring = new SyncRing(config.ringRecords());
+        this.ring = new SyncRing(config.ringRecords(), config.flushIntervalNanos());
         this.aeron = aeron;
         this.ownsAeron = owns;
         openChannels();
@@ -244,22 +244,21 @@ public final class SyncNode implements Agent, AutoCloseable
             scanCursor = 0;
             scanStarted = false;
         }
-        final boolean ringEmpty = r.producerPosition() == r.consumerPosition();
-        if (serving != 0 && (ringEmpty || (sequence & 1) == 0))
+        if (serving != 0 && (sequence & 1) == 0)
         {
             prepareSnapshot();
             return;
         }
-        if (ringEmpty)
-        {
-            return;
-        }
         outRecords = 0;
-        r.read(taker, maxRecords);
+        ring.take(taker, maxRecords, now);
         if (outRecords > 0)
         {
             pendingRingPosition = r.consumerPosition();
             finishBegin(SyncWire.KIND_UPDATES, 0);
+        }
+        else if (serving != 0)
+        {
+            prepareSnapshot();
         }
     }
 
