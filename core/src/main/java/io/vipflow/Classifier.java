@@ -55,6 +55,13 @@ public final class Classifier implements AutoCloseable
     /** Null unless a component listens to flow changes; read per creation and state change. */
     private FlowEvents flowEvents;
 
+    /**
+     * A classifier with an anonymous off-heap connection table of {@code config.connectionCapacity()} entries.
+     *
+     * @param controlPlane the Services to classify against; its latest published snapshot is read per packet
+     * @param config       capacities, timeouts and policies; both tables are reserved off-heap here
+     * @throws IllegalStateException when the JVM lacks the export Agrona needs (the message names the flag)
+     */
     public Classifier(final ControlPlane controlPlane, final ClassifierConfig config)
     {
         this(controlPlane, config, new ConnTable(config.connectionCapacity()), false);
@@ -69,6 +76,9 @@ public final class Classifier implements AutoCloseable
      * start from what the table holds. Publish the cluster before building the classifier, so that the backends
      * of the entries are listed.
      *
+     * @param controlPlane the Services to classify against; publish them first
+     * @param config       capacities (but the connection table's), timeouts and policies
+     * @param connections  the connection table, owned by the classifier from here on
      * @throws IllegalStateException when the table holds entries and the control plane has published nothing
      */
     public Classifier(final ControlPlane controlPlane, final ClassifierConfig config, final ConnTable connections)
@@ -92,12 +102,17 @@ public final class Classifier implements AutoCloseable
         connections.removalListener(new EntryAccounting(controlPlane, stats));
     }
 
+    /**
+     * The control plane given at construction.
+     *
+     * @return the control plane this classifier reads snapshots from
+     */
     public ControlPlane controlPlane()
     {
         return controlPlane;
     }
 
-    /** The connection table, for tools and tests. */
+    /** {@return the connection table, for tools and tests} */
     public ConnTable connections()
     {
         return connections;
@@ -106,13 +121,15 @@ public final class Classifier implements AutoCloseable
     /**
      * Sets the listener told of every entry a packet creates, moves to another state or deletes (null: none). Call
      * before the classifier is shared between threads.
+     *
+     * @param events the listener, or null for none
      */
     public void flowEvents(final FlowEvents events)
     {
         flowEvents = events;
     }
 
-    /** The counters; readable from any thread while the data plane runs. */
+    /** {@return the counters; readable from any thread while the data plane runs} */
     public ClassifierStats stats()
     {
         return stats;
@@ -146,6 +163,11 @@ public final class Classifier implements AutoCloseable
      * @param capturedLength bytes present in the buffer
      * @param wireLength     the frame's length on the wire (larger than captured when a snap length cut it)
      * @param linkType       pcap LINKTYPE_ number (1 Ethernet, 101 raw IP, 113 and 276 Linux cooked)
+     * @param buffer         holds the frame
+     * @param offset         where the frame starts in {@code buffer}
+     * @param nowNanos       the packet's time in nanoseconds, on the clock of every other call (epoch nanoseconds
+     *                       for a mapped table)
+     * @param d              receives the decision; one per thread, reused
      */
     public void classifyFrame(final DirectBuffer buffer, final int offset, final int capturedLength,
         final int wireLength, final int linkType, final long nowNanos, final Decision d)
@@ -175,7 +197,13 @@ public final class Classifier implements AutoCloseable
         }
     }
 
-    /** Classifies an already-parsed client-to-service packet. {@code t} may be {@code d.tuple}. */
+    /**
+     * Classifies an already-parsed client-to-service packet. {@code t} may be {@code d.tuple}.
+     *
+     * @param t        the packet's tuple
+     * @param nowNanos the packet's time in nanoseconds
+     * @param d        receives the decision
+     */
     public void classify(final PacketTuple t, final long nowNanos, final Decision d)
     {
         lifecycle.checkOpen();
@@ -199,6 +227,11 @@ public final class Classifier implements AutoCloseable
      * this is several times faster than one packet at a time. Decisions are the same as {@link #classify} on each
      * packet in order (packets of one flow in a batch are decided in order), all against one snapshot.
      * {@code out[i]} receives packet {@code i}.
+     *
+     * @param tuples   the parsed packets
+     * @param count    packets to classify, from index 0
+     * @param nowNanos the time of every packet of the batch, in nanoseconds
+     * @param out      receives one decision per packet; at least {@code count} long
      */
     public void classifyBatch(final PacketTuple[] tuples, final int count, final long nowNanos, final Decision[] out)
     {
@@ -466,6 +499,10 @@ public final class Classifier implements AutoCloseable
      * Classifies a packet from a backend to a client (the reverse tuple of a tracked flow). When it answers a
      * flow this classifier DNATed, the verdict is {@link Verdict#REPLY} with the flow's frontend, Service port
      * and backend, and the entry's timer restarts; otherwise {@link Verdict#PASS}.
+     *
+     * @param t        the answer's tuple (backend to client)
+     * @param nowNanos its time in nanoseconds
+     * @param d        receives the decision
      */
     public void classifyReply(final PacketTuple t, final long nowNanos, final Decision d)
     {
@@ -733,6 +770,8 @@ public final class Classifier implements AutoCloseable
      * A step that runs while another thread closes the classifier finishes first ({@link #close} waits for it);
      * a step after close throws.
      *
+     * @param nowNanos the current time, on the classifier's clock
+     * @param maxSlots slots visited at most
      * @return true when this step finished a full pass over the table
      * @throws IllegalStateException when the classifier is closed
      */
@@ -751,7 +790,7 @@ public final class Classifier implements AutoCloseable
         }
     }
 
-    /** True once {@link #close} has begun; every classify and sweep call then throws. */
+    /** {@return true once {@link #close} has begun; every classify and sweep call then throws} */
     public boolean isClosed()
     {
         return lifecycle.isClosed();

@@ -95,13 +95,16 @@ public final class ClassifierStats
         }
     }
 
-    /** The counters, for readers on any thread. */
+    /** {@return the counters, for readers on any thread} */
     public CountersReader reader()
     {
         return manager;
     }
 
-    /** A copy of every counter by label (the stripes of a label summed), in a fixed order. Allocates; for reports. */
+    /**
+     * {@return a copy of every counter by label (the stripes of a label summed), in a fixed order} Allocates; for
+     * reports.
+     */
     public Map<String, Long> toMap()
     {
         final Map<String, Long> out = new LinkedHashMap<>();

@@ -140,47 +140,47 @@ public final class Decision
     }
 
     /**
-     * False when a frame could not be parsed into {@link #tuple} (malformed, unsupported link, or not IP): the
-     * tuple then holds nothing meaningful.
+     * {@return false when a frame could not be parsed into {@link #tuple} (malformed, unsupported link, or not IP)}
+     * The tuple then holds nothing meaningful.
      */
     public boolean parsed()
     {
         return parsed;
     }
 
-    /** Why: {@link Reason#NONE} for DNAT and PASS. */
+    /** {@return why: {@link Reason#NONE} for DNAT and PASS} */
     public Reason reason()
     {
         return reason;
     }
 
-    /** The frontend the packet matched, or null for PASS and malformed packets. */
+    /** {@return the frontend the packet matched, or null for PASS and malformed packets} */
     public Frontend frontend()
     {
         return frontend;
     }
 
-    /** The Service port the packet belongs to, or null when it matched none. */
+    /** {@return the Service port the packet belongs to, or null when it matched none} */
     public ServicePort servicePort()
     {
         return servicePort;
     }
 
-    /** The backend to DNAT to; non-null exactly when the verdict is DNAT. */
+    /** {@return the backend to DNAT to; non-null exactly when the verdict is DNAT} */
     public Backend backend()
     {
         return backend;
     }
 
-    /** True when this packet chose the backend (the first packet of the flow), false for later packets. */
+    /** {@return true when this packet chose the backend (the first packet of the flow), false for later packets} */
     public boolean newFlow()
     {
         return newFlow;
     }
 
     /**
-     * True when the flow had an entry whose backend could not be kept (removed, or a SYN reusing a closed or
-     * quiesced entry) and this packet scheduled it again.
+     * {@return true when the flow had an entry whose backend could not be kept (removed, or a SYN reusing a closed
+     * or quiesced entry) and this packet scheduled it again}
      */
     public boolean rescheduled()
     {
@@ -188,9 +188,10 @@ public final class Decision
     }
 
     /**
-     * For DNAT: true when kube-proxy would also masquerade (SNAT to the node) this connection: a ClusterIP reached
-     * from outside the cluster CIDR or under masquerade-all, an external frontend under a Cluster policy or reached
-     * from the node itself, or a backend that is the client itself (hairpin). False for every other verdict.
+     * {@return for DNAT, whether kube-proxy would also masquerade (SNAT to the node) this connection} It would for a
+     * ClusterIP reached from outside the cluster CIDR or under masquerade-all, an external frontend under a Cluster
+     * policy or reached from the node itself, or a backend that is the client itself (hairpin). False for every
+     * other verdict.
      */
     public boolean masquerade()
     {

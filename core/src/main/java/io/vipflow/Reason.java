@@ -3,6 +3,7 @@ package io.vipflow;
 /** Why a packet got its verdict; {@link #label} is the spelling used in decision logs. */
 public enum Reason
 {
+    /** No reason: a DNAT, a REPLY, or a PASS of a packet that matched no frontend. */
     NONE(""),
     /** Truncated or inconsistent headers. */
     MALFORMED("malformed"),
@@ -41,6 +42,7 @@ public enum Reason
      */
     UNSERVED_PORT("unserved-port");
 
+    /** The reason as decision logs spell it ({@code no-endpoints}); empty for {@link #NONE}. */
     public final String label;
 
     Reason(final String label)

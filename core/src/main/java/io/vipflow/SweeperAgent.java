@@ -93,7 +93,7 @@ public final class SweeperAgent implements Agent
         return 0;
     }
 
-    /** Full passes over the table so far. */
+    /** {@return full passes over the table so far} */
     public long passes()
     {
         return passes;

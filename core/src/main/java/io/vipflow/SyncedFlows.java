@@ -44,6 +44,11 @@ public final class SyncedFlows
     private final ConnView scanView = new ConnView();
     private final FlowKey scanKey = new FlowKey();
 
+    /**
+     * Sync access to a classifier's connection table.
+     *
+     * @param classifier the classifier whose table receives and gives the entries
+     */
     public SyncedFlows(final Classifier classifier)
     {
         this.classifier = classifier;
@@ -53,6 +58,13 @@ public final class SyncedFlows
     /**
      * Stores or updates the entry for {@code key} with a backend named by address and port.
      *
+     * @param key         the flow's key
+     * @param backendHi   the backend's address, high 64 bits
+     * @param backendLo   the backend's address, low 64 bits
+     * @param backendPort the backend's port
+     * @param state       the entry's state at the peer
+     * @param ttlNanos    the time the entry had left at the peer
+     * @param nowNanos    the current time, on the classifier's clock
      * @return {@link #APPLIED}, {@link #KEPT}, {@link #NO_FRONTEND} or {@link #TABLE_FULL}
      */
     public int upsert(final FlowKey key, final long backendHi, final long backendLo, final int backendPort,
@@ -66,6 +78,13 @@ public final class SyncedFlows
      * same backend and state only has its timer moved later, never earlier, so an old copy never undoes what this
      * balancer's own packets did since.
      *
+     * @param key         the flow's key
+     * @param backendHi   the backend's address, high 64 bits
+     * @param backendLo   the backend's address, low 64 bits
+     * @param backendPort the backend's port
+     * @param state       the entry's state at the peer
+     * @param ttlNanos    the time the entry had left at the peer
+     * @param nowNanos    the current time, on the classifier's clock
      * @return as {@link #upsert}
      */
     public int refresh(final FlowKey key, final long backendHi, final long backendLo, final int backendPort,
@@ -119,6 +138,11 @@ public final class SyncedFlows
     /**
      * Deletes the entry for {@code key} when it has the named backend.
      *
+     * @param key         the flow's key
+     * @param backendHi   the backend's address, high 64 bits
+     * @param backendLo   the backend's address, low 64 bits
+     * @param backendPort the backend's port
+     * @param nowNanos    the current time, on the classifier's clock
      * @return {@link #APPLIED} or {@link #ABSENT}
      */
     public int remove(final FlowKey key, final long backendHi, final long backendLo, final int backendPort,
@@ -139,6 +163,14 @@ public final class SyncedFlows
     @FunctionalInterface
     public interface EntryVisitor
     {
+        /**
+         * One live entry.
+         *
+         * @param key      the entry's key (reused after the call)
+         * @param backend  its backend
+         * @param state    its state
+         * @param ttlNanos the time it has left
+         */
         void entry(FlowKey key, Backend backend, int state, long ttlNanos);
     }
 
@@ -147,6 +179,10 @@ public final class SyncedFlows
      * listed to the visitor, with the time it has left: bounded work per call, so a sender can interleave a full
      * table with live updates.
      *
+     * @param fromSlot the slot to start at
+     * @param maxSlots slots visited at most
+     * @param nowNanos the current time, on the classifier's clock
+     * @param visitor  receives the entries
      * @return the slot to continue from, 0 after the last slot
      */
     public int scan(final int fromSlot, final int maxSlots, final long nowNanos, final EntryVisitor visitor)
@@ -170,7 +206,7 @@ public final class SyncedFlows
         return slot >= total ? 0 : slot;
     }
 
-    /** Slots in the table: the bound of {@link #scan}. */
+    /** {@return slots in the table: the bound of {@link #scan}} */
     public int slotCount()
     {
         return table.slotCount();

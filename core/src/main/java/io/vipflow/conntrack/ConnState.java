@@ -8,21 +8,34 @@ package io.vipflow.conntrack;
  */
 public final class ConnState
 {
+    /** TCP: no state yet (IPVS {@code IP_VS_TCP_S_NONE}). */
     public static final int NONE = 0;
+    /** TCP: established. */
     public static final int ESTABLISHED = 1;
+    /** TCP: SYN sent. */
     public static final int SYN_SENT = 2;
+    /** TCP: SYN received (the client's SYN seen). */
     public static final int SYN_RECV = 3;
+    /** TCP: FIN seen, waiting for the other side. */
     public static final int FIN_WAIT = 4;
+    /** TCP: time wait. */
     public static final int TIME_WAIT = 5;
+    /** TCP: closed (RST seen). */
     public static final int CLOSE = 6;
+    /** TCP: close wait. */
     public static final int CLOSE_WAIT = 7;
+    /** TCP: last ACK. */
     public static final int LAST_ACK = 8;
+    /** TCP: listen. */
     public static final int LISTEN = 9;
+    /** TCP: SYN-ACK seen. */
     public static final int SYNACK = 10;
     /** Number of TCP states. */
     public static final int TCP_STATE_COUNT = 11;
 
+    /** A UDP flow. */
     public static final int UDP = 16;
+    /** An SCTP association. */
     public static final int SCTP = 17;
     /** A ClientIP session-affinity record (not a connection). */
     public static final int AFFINITY = 18;
@@ -64,7 +77,7 @@ public final class ConnState
     }
 
     /**
-     * The TCP state after a client-to-service packet with these flags. IPVS picks one event per packet in the
+     * {@return the TCP state after a client-to-service packet with these flags} IPVS picks one event per packet in the
      * order rst, syn, fin, ack ({@code tcp_state_idx}); a packet with none of them leaves the state as it is.
      *
      * @param state    current TCP state, 0..10
@@ -96,11 +109,19 @@ public final class ConnState
         return INPUT[row][state];
     }
 
+    /**
+     * @param state a state
+     * @return true for a TCP state
+     */
     public static boolean isTcp(final int state)
     {
         return state >= 0 && state < TCP_STATE_COUNT;
     }
 
+    /**
+     * @param state a state
+     * @return its name as conntrack dumps print it
+     */
     public static String name(final int state)
     {
         if (isTcp(state))

@@ -59,7 +59,9 @@ import java.nio.file.Path;
  */
 public final class ConnTable implements AutoCloseable
 {
+    /** Entries per bucket. */
     public static final int WAYS = ConnTableLayout.WAYS;
+    /** Bytes per bucket. */
     public static final int BUCKET_BYTES = ConnTableLayout.BUCKET_BYTES;
 
     static final int SRC_LO = ConnTableLayout.SRC_LO;
@@ -88,8 +90,11 @@ public final class ConnTable implements AutoCloseable
     @FunctionalInterface
     public interface RemovalListener
     {
+        /** Removed because it expired. */
         int EXPIRED = 0;
+        /** Removed by a packet (a closing TCP flow) or a caller. */
         int DELETED = 1;
+        /** Removed to make room for a new entry. */
         int EVICTED = 2;
 
         /**
@@ -154,6 +159,9 @@ public final class ConnTable implements AutoCloseable
      * The table holds no counters: a {@code Classifier} built over it recounts its entries.
      *
      * @throws IllegalStateException when another table, in this process or another, has the file open for writing
+     * @param file     the table file
+     * @param capacity flows, when the file is created; an existing file keeps its own
+     * @return the table, owned by the caller (or the classifier it is given to)
      */
     public static ConnTable mapped(final Path file, final int capacity)
     {
@@ -163,20 +171,29 @@ public final class ConnTable implements AutoCloseable
         return table;
     }
 
-    /** Maps a table file read-only, for dumps while another process runs it. Mutators throw. */
+    /**
+     * Maps a table file read-only, for dumps while another process runs it. Mutators throw.
+     *
+     * @param file the table file
+     * @return a read-only table
+     */
     public static ConnTable inspect(final Path file)
     {
         AgronaAccess.require();
         return new ConnTable(ConnTableMemory.inspect(file));
     }
 
-    /** Sets the listener for removals. Call before the table is shared. */
+    /**
+     * Sets the listener for removals. Call before the table is shared.
+     *
+     * @param l the listener
+     */
     public void removalListener(final RemovalListener l)
     {
         listener = l == null ? IGNORE : l;
     }
 
-    /** Slots in the table (buckets × ways). */
+    /** {@return slots in the table (buckets × ways)} */
     public int slotCount()
     {
         return buckets * WAYS;
@@ -193,7 +210,7 @@ public final class ConnTable implements AutoCloseable
         return ConnTableLayout.bytes(ConnTableMemory.bucketsFor(capacity)) + ConnTableLayout.LINE;
     }
 
-    /** Off-heap bytes used by the buckets. */
+    /** {@return off-heap bytes used by the buckets} */
     public long bytes()
     {
         return ConnTableLayout.bytes(buckets);
@@ -202,6 +219,9 @@ public final class ConnTable implements AutoCloseable
     /**
      * Finds the live (not expired, not being removed) entry for the key.
      *
+     * @param key      the flow's key
+     * @param nowNanos the current time, on the table's clock
+     * @param view     receives the entry
      * @return true and the entry in {@code view}, or false when there is none
      */
     public boolean lookup(final FlowKey key, final long nowNanos, final ConnView view)
@@ -213,6 +233,12 @@ public final class ConnTable implements AutoCloseable
      * {@link #lookup(FlowKey, long, ConnView)} that tries the slot of {@link #slotHint} first (a batch has found
      * it already) and scans the buckets only when the hint is -1 or wrong. A hint that is no slot of this table is
      * ignored.
+     *
+     * @param key      the flow's key
+     * @param slotHint from {@link #slotHint}, or -1
+     * @param nowNanos the current time, on the table's clock
+     * @param view     receives the entry
+     * @return true and the entry in {@code view}, or false when there is none
      */
     public boolean lookup(final FlowKey key, final int slotHint, final long nowNanos, final ConnView view)
     {
@@ -331,20 +357,32 @@ public final class ConnTable implements AutoCloseable
         return ConnSlots.expired(meta, nowNanos) ? EXPIRED : FOUND;
     }
 
-    /** Offset of the key's first bucket (its header line), for {@link #touchLine}. */
+    /**
+     * {@return offset of the key's first bucket (its header line), for {@link #touchLine}}
+     *
+     * @param key the flow's key
+     */
     public int firstBucket(final FlowKey key)
     {
         return ConnTableLayout.firstBucket(key.hash, buckets);
     }
 
-    /** Offset of the key's home slot line (its home way in the first bucket), for {@link #touchLine}. */
+    /**
+     * {@return offset of the key's home slot line (its home way in the first bucket), for {@link #touchLine}}
+     *
+     * @param key the flow's key
+     */
     public int homeSlot(final FlowKey key)
     {
         return ConnTableLayout.slot(ConnTableLayout.firstBucket(key.hash, buckets),
             ConnTableLayout.homeWay(ConnSlots.tagOf(key.hash)));
     }
 
-    /** Offset of the key's second bucket (its header line), for {@link #touchLine}. */
+    /**
+     * {@return offset of the key's second bucket (its header line), for {@link #touchLine}}
+     *
+     * @param key the flow's key
+     */
     public int secondBucket(final FlowKey key)
     {
         return ConnTableLayout.secondBucket(key.hash, buckets);
@@ -355,6 +393,9 @@ public final class ConnTable implements AutoCloseable
      * that does), or -1 when none does. Reads only the two header lines (which {@link #touchLine} should have
      * brought into cache) and does not touch the slot, so that a batch can find every packet's slot first and then
      * load all of them in one short loop ({@link #touchLine}), keeping all those misses in flight together.
+     *
+     * @param key the flow's key
+     * @return the slot line's offset, or -1
      */
     public int slotHint(final FlowKey key)
     {
@@ -387,6 +428,9 @@ public final class ConnTable implements AutoCloseable
      * or {@link #slotHint}) and returns it; 0 for -1 or an offset outside the table. Called for many packets before
      * looking any of them up, so that their cache misses overlap; the caller keeps the result alive (sums it into a
      * field).
+     *
+     * @param offset a line's offset, or -1
+     * @return the word loaded
      */
     public long touchLine(final int offset)
     {
@@ -395,7 +439,7 @@ public final class ConnTable implements AutoCloseable
     }
 
     /**
-     * Atomic get-or-create. Returns the live entry for the key if there is one ({@link #EXISTING}); otherwise
+     * Atomic get-or-create: returns the live entry for the key if there is one ({@link #EXISTING}); otherwise
      * stores a new entry with the proposed backend, state and expiry ({@link #CREATED}). When two threads race
      * on the same new key, one creates and the other gets {@link #EXISTING} with the winner's backend.
      * <p>
@@ -408,6 +452,14 @@ public final class ConnTable implements AutoCloseable
      * the other is at a higher way, it waits until that one is published (then compares keys) or released.
      * A published entry always wins. So exactly one entry for a key is ever live, and a creator waits only
      * for a creator of the same tag.
+     *
+     * @param key      the flow's key
+     * @param backendId   the backend of a new entry
+     * @param state       the state of a new entry
+     * @param expiryNanos the expiry of a new entry
+     * @param nowNanos the current time, on the table's clock
+     * @param view        receives the entry, existing or new
+     * @return {@link #EXISTING}, {@link #CREATED} or {@link #FULL}
      */
     public int getOrCreate(final FlowKey key, final int backendId, final int state, final long expiryNanos,
         final long nowNanos, final ConnView view)
@@ -716,6 +768,12 @@ public final class ConnTable implements AutoCloseable
      * entry was removed, reused or changed by another thread since the view was read; the view is refreshed on
      * success. A change of backend is meant for affinity records (it is a plain store, not atomic with the state);
      * connection entries keep the backend they were created with.
+     *
+     * @param view           the entry as last read
+     * @param backendId      the backend to store
+     * @param newState       the new state
+     * @param newExpiryNanos the new expiry
+     * @return true when the entry was changed
      */
     public boolean update(final ConnView view, final int backendId, final int newState, final long newExpiryNanos)
     {
@@ -749,7 +807,12 @@ public final class ConnTable implements AutoCloseable
         return true;
     }
 
-    /** Deletes the entry the view was read from; false when it had already changed or gone. */
+    /**
+     * Deletes the entry the view was read from; false when it had already changed or gone.
+     *
+     * @param view the entry as last read
+     * @return true when this call removed it
+     */
     public boolean delete(final ConnView view)
     {
         checkWritable();
@@ -810,6 +873,10 @@ public final class ConnTable implements AutoCloseable
      * expired at {@code nowNanos} or that {@code purge} selects: bounded work per call, for an incremental sweeper.
      *
      * @param purge selects entries to remove although not expired (by backend and state), or null
+     * @param fromSlot the slot to start at
+     * @param maxSlots slots visited at most
+     * @param nowNanos the current time, on the table's clock
+     * @param scratch  a view the sweep may overwrite
      * @return the slot to continue from (0 after a full pass)
      */
     public int sweep(final int fromSlot, final int maxSlots, final long nowNanos, final PurgePredicate purge,
@@ -850,16 +917,32 @@ public final class ConnTable implements AutoCloseable
     @FunctionalInterface
     public interface PurgePredicate
     {
+        /**
+         * @param backendId the entry's backend
+         * @param state     the entry's state
+         * @return true to remove the entry
+         */
         boolean purge(int backendId, int state);
     }
 
-    /** Expires entries; {@link #sweep} without a purge predicate. */
+    /**
+     * Expires entries; {@link #sweep} without a purge predicate.
+     *
+     * @param fromSlot the slot to start at
+     * @param maxSlots slots visited at most
+     * @param nowNanos the current time, on the table's clock
+     * @return the slot to continue from (0 after a full pass)
+     */
     public int expire(final int fromSlot, final int maxSlots, final long nowNanos)
     {
         return sweep(fromSlot, maxSlots, nowNanos, null, new ConnView());
     }
 
-    /** Counts live entries by a full scan: for tests and tools, not the data path. */
+    /**
+     * Counts live entries by a full scan: for tests and tools, not the data path.
+     *
+     * @return the live entries
+     */
     public int countLive()
     {
         checkOpen();
@@ -877,7 +960,14 @@ public final class ConnTable implements AutoCloseable
         return count;
     }
 
-    /** Reads one slot by number into the key and view if it holds a live entry; for dumps and tests. */
+    /**
+     * Reads one slot by number into the key and view if it holds a live entry; for dumps and tests.
+     *
+     * @param slotNo a slot number, {@code 0..slotCount()-1}
+     * @param keyOut receives the entry's key
+     * @param view   receives the entry
+     * @return true when the slot holds a live entry
+     */
     public boolean readSlot(final int slotNo, final FlowKey keyOut, final ConnView view)
     {
         checkOpen();

@@ -25,6 +25,8 @@ public final class ConnTimeouts
      * IPVS defaults: ESTABLISHED 900 s, SYN_SENT 120 s, SYN_RECV 60 s, FIN_WAIT 120 s, TIME_WAIT 120 s,
      * CLOSE 10 s, CLOSE_WAIT 60 s, LAST_ACK 30 s, LISTEN 120 s, SYNACK 120 s, NONE 2 s; UDP 300 s.
      * SCTP uses IPVS's SCTP ESTABLISHED timeout, 900 s, for every association state.
+     *
+     * @return the IPVS defaults
      */
     public static ConnTimeouts ipvsDefaults()
     {
@@ -43,7 +45,12 @@ public final class ConnTimeouts
         return new ConnTimeouts(tcp, seconds(300), seconds(900));
     }
 
-    /** A copy with one TCP state's timeout changed. */
+    /**
+     * {@return a copy with one TCP state's timeout changed}
+     *
+     * @param state a TCP state ({@link ConnState})
+     * @param nanos its timeout in nanoseconds, positive
+     */
     public ConnTimeouts withTcp(final int state, final long nanos)
     {
         final long[] tcp = Arrays.copyOf(tcpNanos, tcpNanos.length);
@@ -51,17 +58,33 @@ public final class ConnTimeouts
         return new ConnTimeouts(tcp, udpNanos, sctpNanos);
     }
 
+    /**
+     * A copy with another UDP timeout.
+     *
+     * @param nanos the UDP timeout in nanoseconds, positive
+     * @return a copy with that timeout
+     */
     public ConnTimeouts withUdp(final long nanos)
     {
         return new ConnTimeouts(tcpNanos, positive(nanos), sctpNanos);
     }
 
+    /**
+     * A copy with another SCTP timeout.
+     *
+     * @param nanos the SCTP timeout in nanoseconds, positive
+     * @return a copy with that timeout
+     */
     public ConnTimeouts withSctp(final long nanos)
     {
         return new ConnTimeouts(tcpNanos, udpNanos, positive(nanos));
     }
 
-    /** Timeout in nanoseconds for an entry in {@code state} (a TCP state, UDP or SCTP). */
+    /**
+     * {@return timeout in nanoseconds for an entry in {@code state} (a TCP state, UDP or SCTP)}
+     *
+     * @param state an entry state ({@link ConnState})
+     */
     public long nanos(final int state)
     {
         if (state < ConnState.TCP_STATE_COUNT)

@@ -27,25 +27,27 @@ public final class ConnView
         this.createdNanos = createdNanos;
     }
 
-    /** The backend id stored with the entry. */
+    /** {@return the backend id stored with the entry} */
     public int backendId()
     {
         return backendId;
     }
 
-    /** The entry's {@link ConnState}. */
+    /** {@return the entry's {@link ConnState}} */
     public int state()
     {
         return ConnSlots.stateOf(meta);
     }
 
-    /** When the entry expires unless refreshed, in the caller's clock (nanoseconds, millisecond resolution). */
+    /**
+     * {@return when the entry expires unless refreshed, in the caller's clock (nanoseconds, millisecond resolution)}
+     */
     public long expiryNanos()
     {
         return ConnSlots.expiryNanos(meta, createdNanos);
     }
 
-    /** When the entry was created, in the caller's clock (nanoseconds). */
+    /** {@return when the entry was created, in the caller's clock (nanoseconds)} */
     public long createdNanos()
     {
         return createdNanos;

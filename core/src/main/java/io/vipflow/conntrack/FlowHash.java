@@ -18,7 +18,18 @@ public final class FlowHash
     {
     }
 
-    /** Hash of (protocol, source, destination); ports are 0..65535, protocol 0..255. */
+    /**
+     * Hash of (protocol, source, destination); ports are 0..65535, protocol 0..255.
+     *
+     * @param protocol the key's protocol field
+     * @param srcHi    source address, high 64 bits
+     * @param srcLo    source address, low 64 bits
+     * @param srcPort  source port
+     * @param dstHi    destination address, high 64 bits
+     * @param dstLo    destination address, low 64 bits
+     * @param dstPort  destination port
+     * @return the hash
+     */
     public static long hash(final int protocol, final long srcHi, final long srcLo, final int srcPort,
         final long dstHi, final long dstLo, final int dstPort)
     {
@@ -31,7 +42,11 @@ public final class FlowHash
         return mix(h);
     }
 
-    /** The MurmurHash3 64-bit finaliser: every input bit affects every output bit. */
+    /**
+     * {@return the MurmurHash3 64-bit finaliser: every input bit affects every output bit}
+     *
+     * @param value the value to mix
+     */
     public static long mix(final long value)
     {
         long h = value;

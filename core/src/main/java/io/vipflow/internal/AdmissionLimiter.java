@@ -49,7 +49,7 @@ public final class AdmissionLimiter
         this.toleranceNanos = intervalNanos * (burst - 1);
     }
 
-    /** True when one more new flow may be created at {@code nowNanos}. */
+    /** {@return true when one more new flow may be created at {@code nowNanos}} */
     public boolean tryAcquire(final long nowNanos)
     {
         return intervalNanos == 0 || take(nowNanos, 1, null);

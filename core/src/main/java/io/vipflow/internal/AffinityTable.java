@@ -48,7 +48,7 @@ public final class AffinityTable implements AutoCloseable
         }
     }
 
-    /** Bounded expiry pass; see {@link ConnTable#expire}. */
+    /** {@return entries expired by a bounded expiry pass; see {@link ConnTable#expire}} */
     public int expire(final int fromSlot, final int maxSlots, final long nowNanos)
     {
         return table.expire(fromSlot, maxSlots, nowNanos);

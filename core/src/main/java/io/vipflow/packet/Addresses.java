@@ -16,11 +16,24 @@ public final class Addresses
     {
     }
 
+    /**
+     * An IPv4 address in the 128-bit form every table uses.
+     *
+     * @param v4 the IPv4 address as a 32-bit value
+     * @return the low 64 bits of its IPv4-mapped IPv6 form ({@code ::ffff:a.b.c.d}); the high 64 bits are 0
+     */
     public static long ipv4Lo(final int v4)
     {
         return V4_MAPPED_PREFIX | (v4 & 0xffff_ffffL);
     }
 
+    /**
+     * Whether a 128-bit address is an IPv4-mapped one.
+     *
+     * @param hi the address, high 64 bits
+     * @param lo the address, low 64 bits
+     * @return true when it is {@code ::ffff:a.b.c.d}
+     */
     public static boolean isIpv4Mapped(final long hi, final long lo)
     {
         return hi == 0 && (lo & 0xffff_ffff_0000_0000L) == V4_MAPPED_PREFIX;
@@ -29,6 +42,7 @@ public final class Addresses
     /**
      * Parses a literal IPv4 or IPv6 address (no host names, no zone, no prefix).
      *
+     * @param text the address
      * @return {hi, lo, family} with family 4 or 6
      * @throws IllegalArgumentException naming the text when it is not an address
      */
@@ -48,6 +62,10 @@ public final class Addresses
     /**
      * Parses dotted-quad IPv4 into its 32-bit value: four decimal octets of ASCII digits, no leading zeros. One pass
      * over the characters, no allocation: the control plane parses every endpoint address of a changed Service.
+     *
+     * @param text the address
+     * @return its 32-bit value
+     * @throws IllegalArgumentException naming the text when it is not an IPv4 address
      */
     public static int parseIpv4(final String text)
     {
@@ -154,7 +172,14 @@ public final class Addresses
         return out;
     }
 
-    /** Formats an address: dotted quad for IPv4, RFC 5952 compressed form for IPv6. */
+    /**
+     * Formats an address: dotted quad for IPv4, RFC 5952 compressed form for IPv6.
+     *
+     * @param ipv6 the address family
+     * @param hi   the address, high 64 bits
+     * @param lo   the address, low 64 bits
+     * @return the text
+     */
     public static String format(final boolean ipv6, final long hi, final long lo)
     {
         if (!ipv6)
@@ -212,13 +237,28 @@ public final class Addresses
         return sb.toString();
     }
 
-    /** {@code a.b.c.d:port} or {@code [v6]:port}. */
+    /**
+     * {@return {@code a.b.c.d:port} or {@code [v6]:port}}
+     *
+     * @param ipv6 the address family
+     * @param hi   the address, high 64 bits
+     * @param lo   the address, low 64 bits
+     * @param port the port
+     */
     public static String formatSocket(final boolean ipv6, final long hi, final long lo, final int port)
     {
         return ipv6 ? "[" + format(true, hi, lo) + "]:" + port : format(false, hi, lo) + ":" + port;
     }
 
-    /** True when the address lies in the prefix {@code (netHi, netLo)/prefixLength}. */
+    /**
+     * {@return true when the address lies in the prefix {@code (netHi, netLo)/prefixLength}}
+     *
+     * @param hi           the address, high 64 bits
+     * @param lo           the address, low 64 bits
+     * @param netHi        the prefix's network, high 64 bits
+     * @param netLo        the prefix's network, low 64 bits
+     * @param prefixLength the prefix length over the 128-bit form
+     */
     public static boolean inPrefix(final long hi, final long lo, final long netHi, final long netLo,
         final int prefixLength)
     {
@@ -239,6 +279,7 @@ public final class Addresses
     /**
      * Parses a CIDR prefix such as {@code 10.0.0.0/8} or {@code 2001:db8::/32}.
      *
+     * @param text the prefix
      * @return {hi, lo, prefixLength over the 128-bit form (IPv4 lengths are offset by 96), family 4 or 6}
      * @throws IllegalArgumentException naming the text when it is not a prefix
      */

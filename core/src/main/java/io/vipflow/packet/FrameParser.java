@@ -169,6 +169,14 @@ public final class FrameParser
     /**
      * Parses the frame at {@code frame[offset, offset + capturedLength)}, exactly as
      * {@link #parse(DirectBuffer, int, int, int, int, PacketTuple)} does and without wrapping the array.
+     *
+     * @param frame          holds the captured bytes.
+     * @param offset         index of the frame's first byte.
+     * @param capturedLength bytes of the frame present in the array.
+     * @param wireLength     length of the frame on the wire, at least {@code capturedLength}.
+     * @param linkType       pcap {@code LINKTYPE_} number, see {@link LinkType}.
+     * @param out            receives the tuple, written only when the result is {@link #OK}.
+     * @return {@link #OK}, {@link #NOT_IP}, {@link #MALFORMED} or {@link #UNSUPPORTED_LINK}.
      */
     public static int parse(
         final byte[] frame, final int offset, final int capturedLength, final int wireLength, final int linkType,

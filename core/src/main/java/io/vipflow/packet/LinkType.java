@@ -29,7 +29,11 @@ public final class LinkType
     {
     }
 
-    /** True when {@link FrameParser} can parse frames of this link type. */
+    /**
+     * {@return true when {@link FrameParser} can parse frames of this link type}
+     *
+     * @param linkType a pcap LINKTYPE_ number
+     */
     public static boolean isSupported(final int linkType)
     {
         switch (linkType)

@@ -37,7 +37,7 @@ public final class ConnCounters
         return wanted == 1 ? 1 : Integer.highestOneBit(wanted - 1) << 1;
     }
 
-    /** The calling thread's stripe, {@code 0..STRIPES-1}: consecutive thread ids get different stripes. */
+    /** {@return the calling thread's stripe, {@code 0..STRIPES-1}: consecutive thread ids get different stripes} */
     public static int threadStripe()
     {
         return (int)Thread.currentThread().getId() & (STRIPES - 1);
@@ -49,11 +49,21 @@ public final class ConnCounters
         return PAD + threadStripe() * STRIDE;
     }
 
+    /**
+     * Active connections (ESTABLISHED TCP, as IPVS counts them), summed over the stripes.
+     *
+     * @return the sum of every stripe (each read opaque)
+     */
     public long active()
     {
         return sum(ACTIVE);
     }
 
+    /**
+     * Inactive connections (every other entry state), summed over the stripes.
+     *
+     * @return the sum of every stripe (each read opaque)
+     */
     public long inactive()
     {
         return sum(INACTIVE);
@@ -69,23 +79,40 @@ public final class ConnCounters
         return total;
     }
 
-    /** IPVS overhead used by lc and wlc: {@code 256 · active + inactive} ({@code ip_vs_dest_conn_overhead}). */
+    /**
+     * {@return IPVS overhead used by lc and wlc: {@code 256 · active + inactive} ({@code ip_vs_dest_conn_overhead})}
+     */
     public long overhead()
     {
         return (active() << 8) + inactive();
     }
 
+    /**
+     * Adds to the active count, in the calling thread's stripe (atomic).
+     *
+     * @param delta the change, negative to subtract
+     */
     public void addActive(final long delta)
     {
         CELLS.getAndAdd(cells, stripeBase() + ACTIVE, delta);
     }
 
+    /**
+     * Adds to the inactive count, in the calling thread's stripe (atomic).
+     *
+     * @param delta the change, negative to subtract
+     */
     public void addInactive(final long delta)
     {
         CELLS.getAndAdd(cells, stripeBase() + INACTIVE, delta);
     }
 
-    /** Sets both counts (tests and the CLI's what-if tools); not atomic with concurrent adds. */
+    /**
+     * Sets both counts (tests and the CLI's what-if tools); not atomic with concurrent adds.
+     *
+     * @param activeCount   the active count
+     * @param inactiveCount the inactive count
+     */
     public void set(final long activeCount, final long inactiveCount)
     {
         for (int s = 0; s < STRIPES; s++)

@@ -12,6 +12,14 @@ import java.util.Objects;
  */
 public record Destination(String name, int weight, ConnCounters counters)
 {
+    /**
+     * The canonical constructor, checking and normalising the components.
+     *
+     * @param name stable name ({@code address:port}); orders consistent-hash tables
+     * @param weight 0 for a quiesced backend (listed, takes no new flows), otherwise its weight (1 for Kubernetes
+     *               endpoints, which have no weights)
+     * @param counters its live connection counts
+     */
     public Destination
     {
         Objects.requireNonNull(name, "name");
@@ -22,7 +30,11 @@ public record Destination(String name, int weight, ConnCounters counters)
         }
     }
 
-    /** Weight 1 and fresh counters. */
+    /**
+     * {@return a destination of weight 1 with fresh counters}
+     *
+     * @param name the backend's name
+     */
     public static Destination of(final String name)
     {
         return new Destination(name, 1, new ConnCounters());

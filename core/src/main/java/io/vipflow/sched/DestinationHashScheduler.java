@@ -17,7 +17,7 @@ import java.util.List;
  * Concurrency: the table is immutable and built on the control plane; picks are stateless, allocation-free
  * and safe from any number of threads.
  */
-public final class DestinationHashScheduler extends IpvsScheduler
+final class DestinationHashScheduler extends IpvsScheduler
 {
     private final int[] buckets;
     private final boolean fallback;

@@ -22,7 +22,7 @@ import java.util.List;
  * Concurrency: the table is immutable, built on the control plane and reused while the layout (names, order,
  * last weights) is unchanged; picks are stateless, allocation-free and safe from any number of threads.
  */
-public final class IpvsMaglevScheduler extends IpvsScheduler
+final class IpvsMaglevScheduler extends IpvsScheduler
 {
     /** The table sizes {@code ip_vs_mh.c} allows. */
     public static final int[] PRIMES = {251, 509, 1021, 2039, 4093, 8191, 16381, 32749, 65521, 131071};
@@ -192,7 +192,7 @@ public final class IpvsMaglevScheduler extends IpvsScheduler
         return -1;
     }
 
-    /** Table size M. */
+    /** {@return table size M} */
     public int size()
     {
         return table.length;
@@ -204,7 +204,7 @@ public final class IpvsMaglevScheduler extends IpvsScheduler
         return table.clone();
     }
 
-    /** True when this scheduler reuses {@code other}'s table (no rebuild happened). */
+    /** {@return true when this scheduler reuses {@code other}'s table (no rebuild happened)} */
     public boolean sharesTableWith(final IpvsMaglevScheduler other)
     {
         return table == other.table;

@@ -22,7 +22,7 @@ abstract class IpvsScheduler implements Scheduler
         this.counters = list.counters;
     }
 
-    /** Destination names in IPVS order (for tools and tests). */
+    /** {@return destination names in IPVS order (for tools and tests)} */
     public String[] ipvsOrder()
     {
         return list.names.clone();

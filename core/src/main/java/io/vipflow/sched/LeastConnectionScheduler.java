@@ -12,7 +12,7 @@ import java.util.List;
  * updates behind; two threads picking at once may both choose the same least-loaded destination, as in IPVS.
  * No allocation; one pass over the list.
  */
-public final class LeastConnectionScheduler extends IpvsScheduler
+final class LeastConnectionScheduler extends IpvsScheduler
 {
     private LeastConnectionScheduler(final IpvsList list)
     {

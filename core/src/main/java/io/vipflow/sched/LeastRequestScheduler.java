@@ -14,7 +14,7 @@ import java.util.List;
  * Concurrency: draws come from a seeded sequence shared by all threads (one atomic add per two choices);
  * counters are opaque loads. No allocation.
  */
-public final class LeastRequestScheduler implements Scheduler
+final class LeastRequestScheduler implements Scheduler
 {
     private final RandomDraws draws;
     private final int choices;

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * Concurrency: sets are read optimistically under a per-slot sequence lock and changed by one writer at a time
  * (a busy slot is left as it is and the chosen destination is used anyway). Allocation-free.
  */
-public final class LocalityReplicationScheduler extends IpvsScheduler
+final class LocalityReplicationScheduler extends IpvsScheduler
 {
     /** {@code DEFAULT_EXPIRATION} of {@code ip_vs_lblcr.c}. */
     static final long EXPIRATION_NANOS = TimeUnit.HOURS.toNanos(24);

@@ -16,7 +16,7 @@ import java.util.List;
  * finds the slot busy skips caching); picks are allocation-free. A changed destination list carries the cache
  * over by name.
  */
-public final class LocalityScheduler extends IpvsScheduler
+final class LocalityScheduler extends IpvsScheduler
 {
     private final LocalityCache cache;
 

@@ -47,6 +47,11 @@ public final class MaglevScheduler implements Scheduler
     /**
      * Builds a table of {@code forcedSize} slots (a prime), or, with 0, of the size {@link MaglevTable#sizeFor}
      * gives for the eligible destinations, reusing what {@code previous} allows.
+     *
+     * @param destinations every listed backend, ordered by name; quiesced ones have weight 0
+     * @param forcedSize   the table size, or 0 to choose it
+     * @param previous     the scheduler this one replaces, or null
+     * @return the scheduler
      */
     public static MaglevScheduler create(final List<Destination> destinations, final int forcedSize,
         final Scheduler previous)
@@ -137,13 +142,17 @@ public final class MaglevScheduler implements Scheduler
         return toDestination[t[(int)Long.remainderUnsigned(flowHash, t.length)]];
     }
 
-    /** Table size M, or 0 when no destination is eligible. */
+    /** {@return table size M, or 0 when no destination is eligible} */
     public int size()
     {
         return table == null ? 0 : table.length;
     }
 
-    /** Slots held by each eligible destination, by destination index (for tools and tests). */
+    /**
+     * {@return slots held by each eligible destination, by destination index (for tools and tests)}
+     *
+     * @param destinationCount the number of destinations
+     */
     public int[] slotsPerDestination(final int destinationCount)
     {
         final int[] counts = new int[destinationCount];
@@ -157,7 +166,7 @@ public final class MaglevScheduler implements Scheduler
         return counts;
     }
 
-    /** The destination index in every slot (for tools and tests). */
+    /** {@return the destination index in every slot (for tools and tests)} */
     public int[] destinationTable()
     {
         final int[] out = new int[size()];
@@ -171,13 +180,19 @@ public final class MaglevScheduler implements Scheduler
     /**
      * How many destinations' permutations (offset, skip) this build computed; the others were taken from the
      * scheduler it replaced (for tests).
+     *
+     * @return the count
      */
     public int permutationsComputed()
     {
         return permutationsComputed;
     }
 
-    /** True when this scheduler shares its table with {@code other} (no rebuild happened). */
+    /**
+     * {@return true when this scheduler shares its table with {@code other} (no rebuild happened)}
+     *
+     * @param other another scheduler
+     */
     public boolean sharesTableWith(final MaglevScheduler other)
     {
         return table != null && table == other.table;

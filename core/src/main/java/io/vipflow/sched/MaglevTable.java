@@ -47,7 +47,13 @@ public final class MaglevTable
     {
     }
 
-    /** Builds the unweighted table for backends identified by stable names; entries index {@code names}. */
+    /**
+     * Builds the unweighted table for backends identified by stable names; entries index {@code names}.
+     *
+     * @param names the backends' names
+     * @param size  the table size M, a prime
+     * @return the table: a backend index in each slot
+     */
     public static char[] build(final List<String> names, final int size)
     {
         return build(names, null, size);
@@ -56,6 +62,11 @@ public final class MaglevTable
     /**
      * Builds the table for named backends with weights (null for all equal). The table is built in name order,
      * so any order of the same names gives the same backend in every slot; entries index the list as given.
+     *
+     * @param names   the backends' names
+     * @param weights their weights, or null
+     * @param size    the table size M, a prime
+     * @return the table: a backend index in each slot
      */
     public static char[] build(final List<String> names, final int[] weights, final int size)
     {
@@ -105,6 +116,7 @@ public final class MaglevTable
      *
      * @param backends     the backends the table indexes (at least 1)
      * @param previousSize the size of the table this one replaces, or 0
+     * @return the size M
      */
     public static int sizeFor(final int backends, final int previousSize)
     {
@@ -324,7 +336,12 @@ public final class MaglevTable
         return FlowHash.mix(h);
     }
 
-    /** @throws IllegalArgumentException unless {@code m} is a prime no larger than {@link #MAX_SIZE} */
+    /**
+     * Checks a table size.
+     *
+     * @param m a table size
+     * @throws IllegalArgumentException unless {@code m} is a prime no larger than {@link #MAX_SIZE}
+     */
     public static void requirePrime(final int m)
     {
         boolean prime = m >= 2 && m <= MAX_SIZE;

@@ -13,7 +13,7 @@ import java.util.List;
  * threads may send a flow each to the same idle destination before either is counted, as in IPVS.
  * No allocation; at most one pass over the list.
  */
-public final class NeverQueueScheduler extends IpvsScheduler
+final class NeverQueueScheduler extends IpvsScheduler
 {
     private NeverQueueScheduler(final IpvsList list)
     {

@@ -14,7 +14,7 @@ import java.util.List;
  * a burst of concurrent picks may overshoot a destination's limit by the number of threads, as in IPVS.
  * No allocation; one pass over the list.
  */
-public final class OverflowScheduler extends IpvsScheduler
+final class OverflowScheduler extends IpvsScheduler
 {
     private OverflowScheduler(final IpvsList list)
     {

@@ -12,7 +12,7 @@ import java.util.List;
  * <p>
  * Concurrency: one atomic add per pick on a sequence shared by all threads; no allocation.
  */
-public final class RandomScheduler implements Scheduler
+final class RandomScheduler implements Scheduler
 {
     private final RandomDraws draws;
     private final int[] eligible;

@@ -18,7 +18,7 @@ import java.util.stream.IntStream;
  * <p>
  * Concurrency: immutable; {@link #pick} is a binary search, allocation-free, safe from any number of threads.
  */
-public final class RingHashScheduler implements Scheduler
+final class RingHashScheduler implements Scheduler
 {
     private final RingHash ring;
     private final int[] toDestination;
@@ -64,13 +64,13 @@ public final class RingHashScheduler implements Scheduler
         return r == null ? -1 : toDestination[r.lookup(flowHash)];
     }
 
-    /** Points on the ring, 0 when no destination is eligible. */
+    /** {@return points on the ring, 0 when no destination is eligible} */
     public int pointCount()
     {
         return ring == null ? 0 : ring.pointCount();
     }
 
-    /** True when this scheduler reuses {@code other}'s ring (no rebuild happened). */
+    /** {@return true when this scheduler reuses {@code other}'s ring (no rebuild happened)} */
     public boolean sharesRingWith(final RingHashScheduler other)
     {
         return ring != null && ring == other.ring;

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * nearest earlier one that stayed ({@code ip_vs_rr_del_dest}). Picks still made on the replaced scheduler after
  * the new one was built do not move the new cursor.
  */
-public final class RoundRobinScheduler extends IpvsScheduler
+final class RoundRobinScheduler extends IpvsScheduler
 {
     private final AtomicInteger cursor;
     /** {@code next[c + 1]}: the position picked after cursor {@code c}, or -1 when no weight is positive. */

@@ -18,6 +18,6 @@ public interface Scheduler
      */
     int pick(PacketTuple packet, long flowHash);
 
-    /** The scheduler's name as configured ("rr", "maglev", ...). */
+    /** {@return the scheduler's name as configured ("rr", "maglev", ...)} */
     String name();
 }

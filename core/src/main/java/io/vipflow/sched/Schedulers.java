@@ -35,7 +35,12 @@ public final class Schedulers
     {
     }
 
-    /** {@link #factory(String, String, long)} without flags. */
+    /**
+     * {@return {@link #factory(String, String, long)} without flags}
+     *
+     * @param name a scheduler name from {@link #NAMES}
+     * @param seed seed for schedulers that draw pseudo-random numbers
+     */
     public static SchedulerFactory factory(final String name, final long seed)
     {
         return factory(name, null, seed);
@@ -46,6 +51,7 @@ public final class Schedulers
      * @param flags comma-separated flags for that scheduler, or null / blank for none
      * @param seed  seed for schedulers that draw pseudo-random numbers (so a replay is repeatable)
      * @throws IllegalArgumentException naming the valid choices when the name or a flag is unknown or malformed
+     * @return the factory of that scheduler
      */
     public static SchedulerFactory factory(final String name, final String flags, final long seed)
     {
@@ -122,6 +128,7 @@ public final class Schedulers
      * @param flags    its flags, or null / blank for none
      * @param backends the backends the table will index
      * @throws IllegalArgumentException as {@link #factory} does for an unknown name or a bad flag
+     * @return bytes of the table, 0 for schedulers without one
      */
     public static long tableBytes(final String name, final String flags, final int backends)
     {
@@ -148,7 +155,11 @@ public final class Schedulers
         }
     }
 
-    /** The flags {@code name} accepts; a trailing '=' marks a flag that takes a value. */
+    /**
+     * {@return the flags {@code name} accepts; a trailing '=' marks a flag that takes a value}
+     *
+     * @param name a scheduler name from {@link #NAMES}
+     */
     public static List<String> allowedFlags(final String name)
     {
         switch (name)

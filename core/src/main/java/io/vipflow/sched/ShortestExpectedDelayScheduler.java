@@ -12,7 +12,7 @@ import java.util.List;
  * Concurrency: stateless apart from the connection counters (opaque loads, possibly a few updates behind).
  * No allocation; one pass over the list.
  */
-public final class ShortestExpectedDelayScheduler extends IpvsScheduler
+final class ShortestExpectedDelayScheduler extends IpvsScheduler
 {
     private ShortestExpectedDelayScheduler(final IpvsList list)
     {

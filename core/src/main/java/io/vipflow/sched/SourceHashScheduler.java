@@ -14,7 +14,7 @@ import java.util.List;
  * Concurrency: the table is immutable and built on the control plane; picks are stateless, allocation-free
  * and safe from any number of threads.
  */
-public final class SourceHashScheduler extends IpvsScheduler
+final class SourceHashScheduler extends IpvsScheduler
 {
     private final int[] buckets;
     private final boolean fallback;

@@ -14,7 +14,7 @@ import java.util.List;
  * Concurrency: both draws come from one 64-bit number of a seeded sequence shared by all threads (one atomic
  * add per pick); counters are opaque loads. No allocation; at most one pass over the list.
  */
-public final class TwoChoicesScheduler extends IpvsScheduler
+final class TwoChoicesScheduler extends IpvsScheduler
 {
     private final RandomDraws draws;
     private final int total;

@@ -11,7 +11,7 @@ import java.util.List;
  * Concurrency: stateless; the choice depends on the weights only, so it is computed once when the scheduler is
  * built and every pick returns it. No allocation.
  */
-public final class WeightedFailoverScheduler extends IpvsScheduler
+final class WeightedFailoverScheduler extends IpvsScheduler
 {
     private final int chosen;
 

@@ -13,7 +13,7 @@ import java.util.List;
  * Concurrency: stateless apart from the connection counters (opaque loads, possibly a few updates behind).
  * No allocation; one pass over the list.
  */
-public final class WeightedLeastConnectionScheduler extends IpvsScheduler
+final class WeightedLeastConnectionScheduler extends IpvsScheduler
 {
     private WeightedLeastConnectionScheduler(final IpvsList list)
     {

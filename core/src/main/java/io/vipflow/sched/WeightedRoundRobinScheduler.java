@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code di} and {@code mw} are recomputed, and {@code cw} is kept if it still fits (rounded to
  * {@code (cw / di) * di + 1} when {@code di > 1}), else reset to {@code mw}. An unchanged list keeps the state.
  */
-public final class WeightedRoundRobinScheduler extends IpvsScheduler
+final class WeightedRoundRobinScheduler extends IpvsScheduler
 {
     private final AtomicLong state;
     private final int di;

@@ -15,17 +15,27 @@ import java.net.UnknownHostException;
  */
 public final class Backend
 {
+    /** Id stable while the endpoint stays listed, never reused; what connection-table entries store. */
     public final int id;
+    /** True for an IPv6 endpoint. */
     public final boolean ipv6;
+    /** High 64 bits of the address (an IPv4 address is IPv4-mapped: {@link io.vipflow.packet.Addresses#ipv4Lo}). */
     public final long addrHi;
+    /** Low 64 bits of the address (for IPv4, {@code 0xffff} then the 32 address bits). */
     public final long addrLo;
+    /** The endpoint port new flows are DNATed to. */
     public final int port;
     /** Stable name {@code address:port} (IPv6 bracketed); orders backends for the schedulers. */
     public final String name;
+    /** {@code conditions.ready} of the endpoint. */
     public final boolean ready;
+    /** {@code conditions.serving} of the endpoint. */
     public final boolean serving;
+    /** {@code conditions.terminating} of the endpoint. */
     public final boolean terminating;
+    /** The node the endpoint runs on, "" when unknown. */
     public final String nodeName;
+    /** The endpoint's zone, "" when unknown. */
     public final String zone;
     /** In the cluster set of docs/SEMANTICS.md §2: may take new flows under a Cluster traffic policy. */
     public final boolean inClusterSet;
@@ -119,7 +129,12 @@ public final class Backend
             zone.equals(endpoint.zone());
     }
 
-    /** May this backend take a new flow arriving under the given policy set? */
+    /**
+     * May this backend take a new flow arriving under the given policy set?
+     *
+     * @param localPolicy whether the Local traffic policy applies
+     * @return true when it is in the set of that policy
+     */
     public boolean usableForNew(final boolean localPolicy)
     {
         return localPolicy ? inLocalSet : inClusterSet;

@@ -32,25 +32,34 @@ public final class BackendSet
         this.scheduler = scheduler;
     }
 
-    /** True when no backend may take a new flow. */
+    /** {@return true when no backend may take a new flow} */
     public boolean isEmpty()
     {
         return members.length == 0;
     }
 
-    /** The number of backends that may take new flows. */
+    /** {@return the number of backends that may take new flows} */
     public int size()
     {
         return members.length;
     }
 
-    /** The i-th backend that may take new flows, in name order. */
+    /**
+     * {@return the i-th backend that may take new flows, in name order}
+     *
+     * @param i an index, {@code 0..size()-1}
+     */
     public Backend get(final int i)
     {
         return members[i];
     }
 
-    /** The scheduler's choice for a new flow, or null when no backend may take it. */
+    /**
+     * {@return the scheduler's choice for a new flow, or null when no backend may take it}
+     *
+     * @param packet   the flow's first packet
+     * @param flowHash the flow's hash ({@link io.vipflow.conntrack.FlowKey#hash})
+     */
     public Backend pick(final PacketTuple packet, final long flowHash)
     {
         final int i = scheduler.pick(packet, flowHash);
@@ -101,7 +110,7 @@ public final class BackendSet
         return false;
     }
 
-    /** The scheduler, or null for an empty set. */
+    /** {@return the scheduler, or null for an empty set} */
     public Scheduler scheduler()
     {
         return scheduler;

@@ -66,6 +66,12 @@ public final class ControlPlane
      * A control plane whose backend ids are kept in {@code idFile} (loaded now, saved at each publish that changes
      * them), for a process whose connection table outlives it ({@code ConnTable.mapped}): after a restart every
      * backend gets the id its persisted connections refer to.
+     *
+     * @param nodeName         this node's name, for Local traffic policies ("" when unknown: no local endpoints)
+     * @param nodeIps          this node's addresses, for NodePort frontends
+     * @param defaultScheduler scheduler for Services that do not name one
+     * @param seed             seed for pseudo-random schedulers
+     * @param idFile           where backend ids are kept
      */
     public ControlPlane(final String nodeName, final List<String> nodeIps, final String defaultScheduler,
         final long seed, final Path idFile)
@@ -74,6 +80,12 @@ public final class ControlPlane
     }
 
     /**
+     * A control plane with flags for its default scheduler.
+     *
+     * @param nodeName              this node's name, for Local traffic policies ("" when unknown: no local endpoints)
+     * @param nodeIps               this node's addresses, for NodePort frontends
+     * @param defaultScheduler      scheduler for Services that do not name one
+     * @param seed                  seed for pseudo-random schedulers
      * @param defaultSchedulerFlags flags for the default scheduler (as a Service's own, e.g. {@code table-size=65537}
      *                              to give every Maglev Service without a scheduler of its own that size), or null
      * @param idFile                where backend ids are kept, or null
@@ -102,6 +114,8 @@ public final class ControlPlane
      * next {@link #publish}. A change of zone or of the node-hint gate recompiles every Service, since each one's
      * cluster set depends on them (kube-proxy {@code CategorizeEndpoints} runs again on a Node label change).
      * Control-plane thread only.
+     *
+     * @param network the node network
      */
     public void nodeNetwork(final NodeNetwork network)
     {
@@ -114,7 +128,7 @@ public final class ControlPlane
         traffic = new NodeTraffic(network, nodeIps, proxyMode);
     }
 
-    /** The node network given last (the defaults until one is). Control-plane thread only. */
+    /** {@return the node network given last (the defaults until one is)} Control-plane thread only. */
     public NodeNetwork nodeNetwork()
     {
         return traffic.network;
@@ -124,6 +138,9 @@ public final class ControlPlane
      * Reproduces the given kube-proxy mode where the modes differ (docs/SEMANTICS-CHOICES.md, "Proxy modes");
      * {@link ProxyMode#NFTABLES} until set. Every Service is compiled again at the next publish. Control-plane thread
      * only.
+     *
+     * @param mode the mode
+     * @return this control plane
      */
     public ControlPlane proxyMode(final ProxyMode mode)
     {
@@ -154,19 +171,23 @@ public final class ControlPlane
         return Schedulers.factory(name, flags, seed);
     }
 
-    /** The kube-proxy mode reproduced. */
+    /** {@return the kube-proxy mode reproduced} */
     public ProxyMode proxyMode()
     {
         return proxyMode;
     }
 
-    /** The latest published snapshot. Any thread. */
+    /** {@return the latest published snapshot} Any thread. */
     public Snapshot current()
     {
         return current;
     }
 
-    /** Adds or replaces a Service. Control-plane thread only. */
+    /**
+     * Adds or replaces a Service. Control-plane thread only.
+     *
+     * @param spec the Service
+     */
     public void upsertService(final ServiceSpec spec)
     {
         validate(spec);
@@ -176,7 +197,13 @@ public final class ControlPlane
         }
     }
 
-    /** Removes a Service; its frontends stop matching at the next publish. Control-plane thread only. */
+    /**
+     * Removes a Service; its frontends stop matching at the next publish. Control-plane thread only.
+     *
+     * @param namespace the Service's namespace
+     * @param name      the Service's name
+     * @return false when no such Service was held
+     */
     public boolean deleteService(final String namespace, final String name)
     {
         final String key = namespace + "/" + name;
@@ -188,7 +215,11 @@ public final class ControlPlane
         return true;
     }
 
-    /** Adds or replaces an EndpointSlice. Control-plane thread only. */
+    /**
+     * Adds or replaces an EndpointSlice. Control-plane thread only.
+     *
+     * @param slice the EndpointSlice
+     */
     public void upsertSlice(final EndpointSliceSpec slice)
     {
         for (final EndpointSpec e : slice.endpoints())
@@ -216,7 +247,13 @@ public final class ControlPlane
         dirty.add(slice.serviceKey());
     }
 
-    /** Removes an EndpointSlice. Control-plane thread only. */
+    /**
+     * Removes an EndpointSlice. Control-plane thread only.
+     *
+     * @param namespace the slice's namespace
+     * @param name      the slice's name
+     * @return false when no such slice was held
+     */
     public boolean deleteSlice(final String namespace, final String name)
     {
         final EndpointSliceSpec old = slices.remove(namespace + "/" + name);
@@ -242,13 +279,13 @@ public final class ControlPlane
         }
     }
 
-    /** The Services held now, by key. Control-plane thread only. */
+    /** {@return the Services held now, by key} Control-plane thread only. */
     public Map<String, ServiceSpec> services()
     {
         return Map.copyOf(services);
     }
 
-    /** The EndpointSlices held now, by key. Control-plane thread only. */
+    /** {@return the EndpointSlices held now, by key} Control-plane thread only. */
     public Map<String, EndpointSliceSpec> slices()
     {
         return Map.copyOf(slices);
@@ -316,6 +353,8 @@ public final class ControlPlane
      * form (and its scheduler tables), and the snapshot's tables are new versions that share their unchanged parts
      * with the previous snapshot's, so the cost follows the size of the change, not of the cluster. Control-plane
      * thread only.
+     *
+     * @return the snapshot published, now {@link #current()}
      */
     public Snapshot publish()
     {

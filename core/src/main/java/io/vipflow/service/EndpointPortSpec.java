@@ -12,6 +12,13 @@ import java.util.Objects;
  */
 public record EndpointPortSpec(String name, int port, Protocol protocol)
 {
+    /**
+     * The canonical constructor, checking and normalising the components.
+     *
+     * @param name port name, "" when unnamed
+     * @param port backend port, 1..65535
+     * @param protocol TCP, UDP or SCTP
+     */
     public EndpointPortSpec
     {
         name = name == null ? "" : name;

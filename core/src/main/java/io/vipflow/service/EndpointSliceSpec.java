@@ -16,6 +16,16 @@ import java.util.Objects;
 public record EndpointSliceSpec(String namespace, String name, String serviceName, boolean ipv6,
     List<EndpointPortSpec> ports, List<EndpointSpec> endpoints)
 {
+    /**
+     * The canonical constructor, checking and normalising the components.
+     *
+     * @param namespace metadata.namespace
+     * @param name metadata.name
+     * @param serviceName the {@code kubernetes.io/service-name} label
+     * @param ipv6 addressType IPv6 (true) or IPv4 (false); FQDN slices are not accepted
+     * @param ports ports
+     * @param endpoints endpoints
+     */
     public EndpointSliceSpec
     {
         Objects.requireNonNull(namespace, "namespace");
@@ -25,13 +35,13 @@ public record EndpointSliceSpec(String namespace, String name, String serviceNam
         endpoints = List.copyOf(endpoints);
     }
 
-    /** "namespace/name" of the slice. */
+    /** {@return "namespace/name" of the slice} */
     public String key()
     {
         return namespace + "/" + name;
     }
 
-    /** "namespace/serviceName" of the Service it belongs to. */
+    /** {@return "namespace/serviceName" of the Service it belongs to} */
     public String serviceKey()
     {
         return namespace + "/" + serviceName;

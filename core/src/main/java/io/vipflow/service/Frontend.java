@@ -7,12 +7,19 @@ import io.vipflow.packet.Addresses;
  */
 public final class Frontend
 {
+    /** How the Service is reached here: ClusterIP, external IP, load-balancer IP or node port. */
     public final FrontendKind kind;
+    /** The Service port packets to this frontend belong to. */
     public final ServicePort target;
+    /** True for an IPv6 frontend. */
     public final boolean ipv6;
+    /** High 64 bits of the address (an IPv4 address is IPv4-mapped: {@link io.vipflow.packet.Addresses#ipv4Lo}). */
     public final long addrHi;
+    /** Low 64 bits of the address (for IPv4, {@code 0xffff} then the 32 address bits). */
     public final long addrLo;
+    /** The destination port (the node port for a node-port frontend). */
     public final int port;
+    /** The IP protocol number ({@link io.vipflow.packet.PacketTuple#PROTO_TCP}, ...). */
     public final int protocol;
     /**
      * IPVS profile: this frontend's own virtual service (its destination list and scheduler state), which new flows
@@ -53,8 +60,11 @@ public final class Frontend
     }
 
     /**
-     * {@code loadBalancerSourceRanges}: true when the source may use this frontend. Only load-balancer
+     * {@return {@code loadBalancerSourceRanges}: true when the source may use this frontend} Only load-balancer
      * frontends carry ranges; with none, every source is admitted.
+     *
+     * @param srcHi the source address, high 64 bits
+     * @param srcLo the source address, low 64 bits
      */
     public boolean admits(final long srcHi, final long srcLo)
     {

@@ -18,20 +18,28 @@ public final class FrontendTable
         this.map = map;
     }
 
-    /** The frontend for a destination, or null when the packet belongs to no Service. */
+    /**
+     * {@return the frontend for a destination, or null when the packet belongs to no Service}
+     *
+     * @param ipv6     the destination's family
+     * @param dstHi    the destination address, high 64 bits
+     * @param dstLo    the destination address, low 64 bits
+     * @param dstPort  the destination port
+     * @param protocol the IP protocol number
+     */
     public Frontend lookup(final boolean ipv6, final long dstHi, final long dstLo, final int dstPort,
         final int protocol)
     {
         return map.get(dstHi, dstLo, dstPort, AddressPortMap.familyProtocol(protocol, ipv6));
     }
 
-    /** Every frontend, in no particular order (for tools; built at the first call). */
+    /** {@return every frontend, in no particular order (for tools; built at the first call)} */
     public List<Frontend> all()
     {
         return map.values();
     }
 
-    /** The number of frontends. */
+    /** {@return the number of frontends} */
     public int size()
     {
         return map.size();

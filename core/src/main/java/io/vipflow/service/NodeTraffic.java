@@ -16,6 +16,7 @@ public final class NodeTraffic
 {
     static final NodeTraffic NONE = new NodeTraffic(NodeNetwork.defaults(), List.of(), ProxyMode.NFTABLES);
 
+    /** The node network this was built from. */
     public final NodeNetwork network;
     /** The kube-proxy mode whose rules apply: they differ in all three points below. */
     public final ProxyMode mode;
@@ -75,25 +76,46 @@ public final class NodeTraffic
     /**
      * True when a local-traffic detector exists for the family: a cluster CIDR of that family was given
      * (kube-proxy {@code NewDetectLocalByCIDR} per family; without one nothing is detected as local).
+     *
+     * @param ipv6 the address family
+     * @return whether a detector exists
      */
     public boolean detects(final boolean ipv6)
     {
         return ipv6 ? detectV6 : detectV4;
     }
 
-    /** The source is a pod of the cluster: inside a cluster CIDR of its family. */
+    /**
+     * {@return whether the source is a pod of the cluster: inside a cluster CIDR of its family}
+     *
+     * @param ipv6 the address family
+     * @param hi   the address, high 64 bits
+     * @param lo   the address, low 64 bits
+     */
     public boolean fromPod(final boolean ipv6, final long hi, final long lo)
     {
         return clusterCidrs.contains(ipv6, hi, lo);
     }
 
-    /** The source is one of the node's own addresses (nftables {@code fib saddr type local}). */
+    /**
+     * {@return whether the source is one of the node's own addresses (nftables {@code fib saddr type local})}
+     *
+     * @param ipv6 the address family
+     * @param hi   the address, high 64 bits
+     * @param lo   the address, low 64 bits
+     */
     public boolean fromNode(final boolean ipv6, final long hi, final long lo)
     {
         return nodeAddresses.contains(ipv6, hi, lo);
     }
 
-    /** The address is inside a Service CIDR. */
+    /**
+     * {@return whether the address is inside a Service CIDR}
+     *
+     * @param ipv6 the address family
+     * @param hi   the address, high 64 bits
+     * @param lo   the address, low 64 bits
+     */
     public boolean inServiceCidr(final boolean ipv6, final long hi, final long lo)
     {
         return serviceCidrs.contains(ipv6, hi, lo);

@@ -13,7 +13,11 @@ public enum ProxyMode
     /** kube-proxy {@code --proxy-mode ipvs} ({@code pkg/proxy/ipvs}) over the kernel's IPVS. */
     IPVS;
 
-    /** The mode named {@code nftables}, {@code iptables} or {@code ipvs} (any case). */
+    /**
+     * {@return the mode named {@code nftables}, {@code iptables} or {@code ipvs} (any case)}
+     *
+     * @param name the mode's name
+     */
     public static ProxyMode parse(final String name)
     {
         for (final ProxyMode m : values())

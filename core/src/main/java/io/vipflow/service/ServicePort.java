@@ -12,12 +12,17 @@ public final class ServicePort
     public final int id;
     /** {@code namespace/name:portName}, or the port number when the port has no name. */
     public final String label;
+    /** The Service this port belongs to. */
     public final ServiceSpec service;
+    /** The port as the Service declares it. */
     public final ServicePortSpec port;
+    /** The address family: a dual-stack Service has one ServicePort per family. */
     public final boolean ipv6;
     /** Session-affinity timeout in nanoseconds; 0 when affinity is off. */
     public final long affinityTimeoutNanos;
+    /** The set new flows choose from under a Cluster traffic policy. */
     public final BackendSet clusterSet;
+    /** The set new flows choose from under a Local traffic policy. */
     public final BackendSet localSet;
     private final Backend[] listed;
     /**
@@ -80,7 +85,11 @@ public final class ServicePort
     /** Ids may spread over up to four times the listed backends plus this before the dense array gives way. */
     private static final int DENSE_SLACK = 64;
 
-    /** The listed backend with this id, or null when it is no longer listed (removed). Allocation-free. */
+    /**
+     * {@return the listed backend with this id, or null when it is no longer listed (removed)} Allocation-free.
+     *
+     * @param backendId a backend id
+     */
     public Backend backend(final int backendId)
     {
         final Backend[] d = dense;
@@ -93,8 +102,10 @@ public final class ServicePort
     }
 
     /**
-     * A backend that has left the slices but is still named by connection entries (see {@link #departedCount}), or
-     * null. Allocation-free.
+     * {@return a backend that has left the slices but is still named by connection entries (see
+     * {@link #departedCount}), or null} Allocation-free.
+     *
+     * @param backendId a backend id
      */
     public Backend departed(final int backendId)
     {
@@ -108,35 +119,54 @@ public final class ServicePort
         return null;
     }
 
-    /** Backends that left the slices and are kept while entries name them (the compile they left in, at least). */
+    /**
+     * {@return the number of backends that left the slices and are kept while entries name them} They are kept for
+     * the compile they left in, at least.
+     */
     public int departedCount()
     {
         return departed.length;
     }
 
+    /**
+     * @param i an index, {@code 0..departedCount()-1}
+     * @return the i-th departed backend
+     */
     public Backend departedAt(final int i)
     {
         return departed[i];
     }
 
-    /** Every backend listed in the Service's slices for this port, whatever its conditions. */
+    /** {@return the number of backends listed in the Service's slices for this port, whatever its conditions} */
     public int listedCount()
     {
         return listed.length;
     }
 
+    /**
+     * @param i an index, {@code 0..listedCount()-1}
+     * @return the i-th listed backend
+     */
     public Backend listed(final int i)
     {
         return listed[i];
     }
 
-    /** The set new flows choose from under the policy that applies to a frontend. */
+    /**
+     * {@return the set new flows choose from under the policy that applies to a frontend}
+     *
+     * @param external whether the frontend is external ({@link FrontendKind#external})
+     */
     public BackendSet setFor(final boolean external)
     {
         return localPolicy(external) ? localSet : clusterSet;
     }
 
-    /** True when the traffic policy for this kind of frontend is Local (docs/SEMANTICS.md §2 rule 3). */
+    /**
+     * {@return true when the traffic policy for this kind of frontend is Local (docs/SEMANTICS.md §2 rule 3)}
+     *
+     * @param external whether the frontend is external ({@link FrontendKind#external})
+     */
     public boolean localPolicy(final boolean external)
     {
         return external ? service.externalTrafficLocal() : service.internalTrafficLocal();

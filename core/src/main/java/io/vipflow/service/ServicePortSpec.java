@@ -12,6 +12,15 @@ import java.util.Objects;
  */
 public record ServicePortSpec(String name, int port, Protocol protocol, int nodePort)
 {
+    /**
+     * Checks the port numbers.
+     *
+     * @param name port name, "" when unnamed (matches the unnamed EndpointSlice port)
+     * @param port the Service port, 1..65535
+     * @param protocol TCP, UDP or SCTP
+     * @param nodePort the node port, 0 when none
+     * @throws IllegalArgumentException when a port is out of range
+     */
     public ServicePortSpec
     {
         name = name == null ? "" : name;

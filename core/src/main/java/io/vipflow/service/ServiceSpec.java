@@ -40,6 +40,23 @@ public record ServiceSpec(
     /** Kubernetes upper bound for the ClientIP timeout (1 day). */
     public static final int MAX_AFFINITY_TIMEOUT_SECONDS = 86400;
 
+    /**
+     * The canonical constructor, checking and normalising the components.
+     *
+     * @param namespace metadata.namespace
+     * @param name metadata.name
+     * @param type spec.type
+     * @param clusterIps spec.clusterIPs (empty for headless Services: no ClusterIP frontend)
+     * @param externalIps spec.externalIPs
+     * @param loadBalancerIps status.loadBalancer.ingress[].ip
+     * @param loadBalancerSourceRanges spec.loadBalancerSourceRanges as CIDR strings; empty admits every source
+     * @param ports spec.ports
+     * @param affinityTimeoutSeconds 0 for sessionAffinity None; otherwise the ClientIP timeout in seconds
+     * @param externalTrafficLocal spec.externalTrafficPolicy == Local
+     * @param internalTrafficLocal spec.internalTrafficPolicy == Local
+     * @param scheduler scheduler name for this Service, or null for the classifier's default
+     * @param schedulerFlags comma-separated flags for that scheduler ({@code sh-fallback,sh-port}), or null
+     */
     public ServiceSpec
     {
         Objects.requireNonNull(namespace, "namespace");
@@ -57,7 +74,22 @@ public record ServiceSpec(
         }
     }
 
-    /** A Service without scheduler flags. */
+    /**
+     * A Service without scheduler flags.
+     *
+     * @param namespace metadata.namespace
+     * @param name metadata.name
+     * @param type spec.type
+     * @param clusterIps spec.clusterIPs (empty for headless Services: no ClusterIP frontend)
+     * @param externalIps spec.externalIPs
+     * @param loadBalancerIps status.loadBalancer.ingress[].ip
+     * @param loadBalancerSourceRanges spec.loadBalancerSourceRanges as CIDR strings; empty admits every source
+     * @param ports spec.ports
+     * @param affinityTimeoutSeconds 0 for sessionAffinity None; otherwise the ClientIP timeout in seconds
+     * @param externalTrafficLocal spec.externalTrafficPolicy == Local
+     * @param internalTrafficLocal spec.internalTrafficPolicy == Local
+     * @param scheduler scheduler name for this Service, or null for the classifier's default
+     */
     public ServiceSpec(final String namespace, final String name, final ServiceType type, final List<String> clusterIps,
         final List<String> externalIps, final List<String> loadBalancerIps, final List<String> loadBalancerSourceRanges,
         final List<ServicePortSpec> ports, final int affinityTimeoutSeconds, final boolean externalTrafficLocal,
@@ -67,13 +99,20 @@ public record ServiceSpec(
             affinityTimeoutSeconds, externalTrafficLocal, internalTrafficLocal, scheduler, null);
     }
 
-    /** "namespace/name". */
+    /** {@return "namespace/name"} */
     public String key()
     {
         return namespace + "/" + name;
     }
 
-    /** A ClusterIP Service with one port and no options, for tests and examples. */
+    /**
+     * {@return a ClusterIP Service with one port and no options, for tests and examples}
+     *
+     * @param namespace the Service's namespace
+     * @param name      the Service's name
+     * @param clusterIp the ClusterIP
+     * @param ports     the ports
+     */
     public static ServiceSpec clusterIp(final String namespace, final String name, final String clusterIp,
         final ServicePortSpec... ports)
     {
@@ -87,6 +126,9 @@ public record ServiceSpec(
      *
      * @param clusterIp the ClusterIP, or null for a NodePort Service without one.
      * @param ports     the ports, each with its node port (1..65535).
+     * @param namespace the Service's namespace
+     * @param name      the Service's name
+     * @return the Service
      */
     public static ServiceSpec nodePort(final String namespace, final String name, final String clusterIp,
         final ServicePortSpec... ports)
@@ -96,11 +138,13 @@ public record ServiceSpec(
     }
 
     /**
-     * A LoadBalancer Service: as {@link #nodePort}, and reachable at each load-balancer ingress address.
+     * {@return a LoadBalancer Service: as {@link #nodePort}, and reachable at each load-balancer ingress address}
      *
      * @param clusterIp       the ClusterIP, or null for none.
      * @param loadBalancerIps {@code status.loadBalancer.ingress[].ip}.
      * @param ports           the ports; a node port of 0 means the Service allocates none.
+     * @param namespace the Service's namespace
+     * @param name      the Service's name
      */
     public static ServiceSpec loadBalancer(final String namespace, final String name, final String clusterIp,
         final List<String> loadBalancerIps, final ServicePortSpec... ports)
@@ -112,6 +156,10 @@ public record ServiceSpec(
     /**
      * An ExternalName Service: a DNS alias with no address of its own, so it has no frontend and the classifier
      * passes every packet (docs/SEMANTICS.md §1).
+     *
+     * @param namespace the Service's namespace
+     * @param name      the Service's name
+     * @return the Service
      */
     public static ServiceSpec externalName(final String namespace, final String name)
     {
@@ -121,13 +169,17 @@ public record ServiceSpec(
     /**
      * A builder for a Service with any of the optional fields (external IPs, source ranges, traffic policies,
      * affinity, scheduler). It starts as a ClusterIP Service without addresses or ports.
+     *
+     * @param namespace the Service's namespace
+     * @param name      the Service's name
+     * @return a new builder
      */
     public static ServiceSpecBuilder builder(final String namespace, final String name)
     {
         return new ServiceSpecBuilder(namespace, name);
     }
 
-    /** A builder holding this Service's fields, to derive a changed copy. */
+    /** {@return a builder holding this Service's fields, to derive a changed copy} */
     public ServiceSpecBuilder toBuilder()
     {
         return new ServiceSpecBuilder(this);
@@ -138,6 +190,12 @@ public record ServiceSpec(
         return ip == null ? List.of() : List.of(ip);
     }
 
+    /**
+     * This Service with another session affinity.
+     *
+     * @param timeoutSeconds the ClientIP affinity timeout in seconds, 0 for none
+     * @return this Service with that affinity
+     */
     public ServiceSpec withAffinity(final int timeoutSeconds)
     {
         return new ServiceSpec(namespace, name, type, clusterIps, externalIps, loadBalancerIps,
@@ -145,6 +203,12 @@ public record ServiceSpec(
             schedulerFlags);
     }
 
+    /**
+     * This Service with another scheduler.
+     *
+     * @param schedulerName the scheduler, or null for the classifier's default
+     * @return this Service with that scheduler and its flags as they were
+     */
     public ServiceSpec withScheduler(final String schedulerName)
     {
         return new ServiceSpec(namespace, name, type, clusterIps, externalIps, loadBalancerIps,
@@ -152,7 +216,12 @@ public record ServiceSpec(
             schedulerName, schedulerFlags);
     }
 
-    /** This Service with a scheduler and its flags (null for none). */
+    /**
+     * {@return this Service with a scheduler and its flags (null for none)}
+     *
+     * @param schedulerName the scheduler, or null for the classifier's default
+     * @param flags         comma-separated scheduler flags, or null
+     */
     public ServiceSpec withScheduler(final String schedulerName, final String flags)
     {
         return new ServiceSpec(namespace, name, type, clusterIps, externalIps, loadBalancerIps,
@@ -160,6 +229,13 @@ public record ServiceSpec(
             schedulerName, flags);
     }
 
+    /**
+     * This Service with other traffic policies.
+     *
+     * @param externalLocal {@code externalTrafficPolicy: Local} when true
+     * @param internalLocal {@code internalTrafficPolicy: Local} when true
+     * @return this Service with those policies
+     */
     public ServiceSpec withTrafficPolicies(final boolean externalLocal, final boolean internalLocal)
     {
         return new ServiceSpec(namespace, name, type, clusterIps, externalIps, loadBalancerIps,

@@ -49,69 +49,119 @@ public final class ServiceSpecBuilder
         schedulerFlags = s.schedulerFlags();
     }
 
-    /** {@code spec.type}; ClusterIP unless set. */
+    /**
+     * Sets {@code spec.type}; ClusterIP unless set.
+     *
+     * @param t the type
+     * @return this builder
+     */
     public ServiceSpecBuilder type(final ServiceType t)
     {
         type = Objects.requireNonNull(t, "type");
         return this;
     }
 
-    /** {@code spec.clusterIPs}: at most one address per family; none for a headless Service. */
+    /**
+     * Sets {@code spec.clusterIPs}: at most one address per family; none for a headless Service.
+     *
+     * @param ips the addresses
+     * @return this builder
+     */
     public ServiceSpecBuilder clusterIps(final List<String> ips)
     {
         clusterIps = List.copyOf(ips);
         return this;
     }
 
-    /** {@code spec.clusterIPs} as one address or an IPv4 and an IPv6 address. */
+    /**
+     * Sets {@code spec.clusterIPs} as one address or an IPv4 and an IPv6 address.
+     *
+     * @param ips the addresses
+     * @return this builder
+     */
     public ServiceSpecBuilder clusterIps(final String... ips)
     {
         return clusterIps(List.of(ips));
     }
 
-    /** {@code spec.externalIPs}. */
+    /**
+     * Sets {@code spec.externalIPs}.
+     *
+     * @param ips the addresses
+     * @return this builder
+     */
     public ServiceSpecBuilder externalIps(final List<String> ips)
     {
         externalIps = List.copyOf(ips);
         return this;
     }
 
-    /** {@code status.loadBalancer.ingress[].ip}. */
+    /**
+     * Sets {@code status.loadBalancer.ingress[].ip}.
+     *
+     * @param ips the addresses
+     * @return this builder
+     */
     public ServiceSpecBuilder loadBalancerIps(final List<String> ips)
     {
         loadBalancerIps = List.copyOf(ips);
         return this;
     }
 
-    /** {@code spec.loadBalancerSourceRanges} as CIDRs; empty (the default) admits every source. */
+    /**
+     * Sets {@code spec.loadBalancerSourceRanges} as CIDRs; empty (the default) admits every source.
+     *
+     * @param cidrs the CIDRs
+     * @return this builder
+     */
     public ServiceSpecBuilder loadBalancerSourceRanges(final List<String> cidrs)
     {
         loadBalancerSourceRanges = List.copyOf(cidrs);
         return this;
     }
 
-    /** Adds ports to {@code spec.ports}. */
+    /**
+     * Adds ports to {@code spec.ports}.
+     *
+     * @param more the ports to add
+     * @return this builder
+     */
     public ServiceSpecBuilder ports(final ServicePortSpec... more)
     {
         ports.addAll(List.of(more));
         return this;
     }
 
-    /** {@code sessionAffinity: ClientIP} with the given timeout; 0 for {@code None} (the default). */
+    /**
+     * Sets {@code sessionAffinity: ClientIP} with the given timeout; 0 for {@code None} (the default).
+     *
+     * @param timeoutSeconds the affinity timeout in seconds, 1..86400, or 0
+     * @return this builder
+     */
     public ServiceSpecBuilder clientIpAffinity(final int timeoutSeconds)
     {
         affinityTimeoutSeconds = timeoutSeconds;
         return this;
     }
 
-    /** {@code externalTrafficPolicy: Local} when true; Cluster (the default) when false. */
+    /**
+     * Sets {@code externalTrafficPolicy: Local} when true; Cluster (the default) when false.
+     *
+     * @param local true for Local
+     * @return this builder
+     */
     public ServiceSpecBuilder externalTrafficLocal(final boolean local)
     {
         externalTrafficLocal = local;
         return this;
     }
 
-    /** {@code internalTrafficPolicy: Local} when true; Cluster (the default) when false. */
+    /**
+     * Sets {@code internalTrafficPolicy: Local} when true; Cluster (the default) when false.
+     *
+     * @param local true for Local
+     * @return this builder
+     */
     public ServiceSpecBuilder internalTrafficLocal(final boolean local)
     {
         internalTrafficLocal = local;
@@ -119,8 +169,11 @@ public final class ServiceSpecBuilder
     }
 
     /**
+     * Sets the scheduler of this Service.
+     *
      * @param schedulerName the scheduler for this Service, null for the classifier's default.
      * @param flags         comma-separated scheduler flags, null for none.
+     * @return this builder
      */
     public ServiceSpecBuilder scheduler(final String schedulerName, final String flags)
     {
@@ -130,6 +183,8 @@ public final class ServiceSpecBuilder
     }
 
     /**
+     * Builds the Service.
+     *
      * @return the Service.
      * @throws IllegalArgumentException when a field is out of range (as the record's constructor checks).
      */

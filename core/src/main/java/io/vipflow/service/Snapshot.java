@@ -15,6 +15,7 @@ public final class Snapshot
 {
     /** Publication count, starting at 1 for the first published snapshot (0 for the initial empty one). */
     public final long generation;
+    /** Every frontend of every Service port, by destination address, port and protocol. */
     public final FrontendTable frontends;
     /** Where packets come from and the Service CIDRs, as the node's {@link NodeNetwork} says. */
     public final NodeTraffic traffic;
@@ -50,7 +51,13 @@ public final class Snapshot
             AddressPortMap.empty(), AddressPortMap.empty(), AddressPortMap.empty(), NodeTraffic.NONE);
     }
 
-    /** True when a Service holds this address as a ClusterIP (on any port). Allocation-free; any thread. */
+    /**
+     * {@return true when a Service holds this address as a ClusterIP (on any port)} Allocation-free; any thread.
+     *
+     * @param ipv6 the address family
+     * @param hi   the address, high 64 bits
+     * @param lo   the address, low 64 bits
+     */
     public boolean isClusterIp(final boolean ipv6, final long hi, final long lo)
     {
         return clusterIps.get(hi, lo, 0, AddressPortMap.familyProtocol(0, ipv6)) != null;
@@ -61,7 +68,7 @@ public final class Snapshot
         return clusterIps;
     }
 
-    /** Every compiled Service port, ordered by Service key, port and family (built at the first call). */
+    /** {@return every compiled Service port, ordered by Service key, port and family (built at the first call)} */
     public List<ServicePort> servicePorts()
     {
         List<ServicePort> all = servicePorts;
@@ -78,21 +85,27 @@ public final class Snapshot
         return all;
     }
 
-    /** Frontends claimed by more than one Service port; the first Service by key keeps each one. */
+    /** {@return frontends claimed by more than one Service port; the first Service by key keeps each one} */
     public List<String> conflicts()
     {
         return conflicts;
     }
 
-    /** A listed backend by id, or null when no Service port lists it. Allocation-free. */
+    /**
+     * {@return a listed backend by id, or null when no Service port lists it} Allocation-free.
+     *
+     * @param backendId a backend id
+     */
     public Backend backend(final int backendId)
     {
         return backendsById.get(0, backendId, 0, 0);
     }
 
     /**
-     * The connection counters of a listed backend, or of one that left the slices while entries still named it
-     * ({@link ServicePort#departed}); null for any other id. Allocation-free.
+     * {@return the connection counters of a listed backend, or of one that left the slices while entries still
+     * named it ({@link ServicePort#departed}); null for any other id} Allocation-free.
+     *
+     * @param backendId a backend id
      */
     public ConnCounters counters(final int backendId)
     {
@@ -109,6 +122,13 @@ public final class Snapshot
      * and ports: {@code addrHi, addrLo, port} for each in turn (the protocol and family are the reply's); null when
      * there are none. {@link FrontendTable#lookup} in the same snapshot gives each one's {@link Frontend}, whose
      * Service port lists the backend. Allocation-free.
+     *
+     * @param ipv6     the answer's family
+     * @param srcHi    the answer's source address (a backend), high 64 bits
+     * @param srcLo    its low 64 bits
+     * @param srcPort  the answer's source port
+     * @param protocol the IP protocol number
+     * @return the triples, or null
      */
     public long[] replyFrontends(final boolean ipv6, final long srcHi, final long srcLo, final int srcPort,
         final int protocol)
@@ -116,7 +136,15 @@ public final class Snapshot
         return replyFrontends.get(srcHi, srcLo, srcPort, AddressPortMap.familyProtocol(protocol, ipv6));
     }
 
-    /** {@link #replyFrontends} as frontends, or null; allocates (for tools and tests). */
+    /**
+     * {@return {@link #replyFrontends} as frontends, or null; allocates (for tools and tests)}
+     *
+     * @param ipv6     the answer's family
+     * @param srcHi    the answer's source address (a backend), high 64 bits
+     * @param srcLo    its low 64 bits
+     * @param srcPort  the answer's source port
+     * @param protocol the IP protocol number
+     */
     public Frontend[] replyCandidates(final boolean ipv6, final long srcHi, final long srcLo, final int srcPort,
         final int protocol)
     {

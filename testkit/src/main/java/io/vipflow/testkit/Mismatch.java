@@ -48,9 +48,10 @@ public record Mismatch(Workload workload, int index, Expectation expected, List<
     }
 
     /**
-     * At most about 35 lines: a headline of four lines, then at most {@value #MAX_CLUSTER_LINES} lines of cluster,
-     * {@value #MAX_CHANGE_LINES} of changes and {@value #MAX_PACKET_LINES} of packets (those of the failing packet's
-     * flow first, then the latest others), with a line counting what was left out of each.
+     * At most 36 lines (the property adds one naming the seed): a headline of four lines, then at most
+     * {@value #MAX_CLUSTER_LINES} lines of cluster, {@value #MAX_CHANGE_LINES} of changes and
+     * {@value #MAX_PACKET_LINES} of packets (those of the failing packet's flow first, then the latest others), each
+     * section with its title and a line counting what was left out.
      *
      * @return the description.
      */

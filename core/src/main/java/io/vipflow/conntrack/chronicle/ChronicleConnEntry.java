@@ -10,7 +10,7 @@ public interface ChronicleConnEntry
 
     void setBackendId(int value);
 
-    /** A {@code ConnState} constant. */
+    /** {@return a {@code ConnState} constant} */
     int getState();
 
     void setState(int value);

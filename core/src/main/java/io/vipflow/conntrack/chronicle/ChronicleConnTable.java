@@ -139,7 +139,7 @@ public final class ChronicleConnTable implements AutoCloseable
         listener = l == null ? IGNORE : l;
     }
 
-    /** Entries in the table, live or expired but not yet swept. */
+    /** {@return entries in the table, live or expired but not yet swept} */
     public long size()
     {
         return map.longSize();
@@ -151,7 +151,7 @@ public final class ChronicleConnTable implements AutoCloseable
         return map.segments();
     }
 
-    /** Off-heap bytes the map uses. */
+    /** {@return off-heap bytes the map uses} */
     public long bytes()
     {
         return map.offHeapMemoryUsed();
@@ -363,7 +363,7 @@ public final class ChronicleConnTable implements AutoCloseable
         return count[0];
     }
 
-    /** The file the table lives in. */
+    /** {@return the file the table lives in} */
     public Path file()
     {
         return file;

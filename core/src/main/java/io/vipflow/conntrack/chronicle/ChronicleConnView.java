@@ -40,25 +40,25 @@ public final class ChronicleConnView
             key.getDstHi(), key.getDstLo(), (int)ports & 0xFFFF);
     }
 
-    /** The backend id stored with the entry. */
+    /** {@return the backend id stored with the entry} */
     public int backendId()
     {
         return entry.getBackendId();
     }
 
-    /** The entry's {@code ConnState}. */
+    /** {@return the entry's {@code ConnState}} */
     public int state()
     {
         return entry.getState();
     }
 
-    /** When the entry expires unless refreshed, in the table's clock (nanoseconds). */
+    /** {@return when the entry expires unless refreshed, in the table's clock (nanoseconds)} */
     public long expiryNanos()
     {
         return entry.getExpiryNanos();
     }
 
-    /** When the entry was created, in the table's clock (nanoseconds). */
+    /** {@return when the entry was created, in the table's clock (nanoseconds)} */
     public long createdNanos()
     {
         return entry.getCreatedNanos();

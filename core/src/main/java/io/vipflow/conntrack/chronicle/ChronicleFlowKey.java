@@ -24,7 +24,7 @@ public interface ChronicleFlowKey
 
     void setDstLo(long value);
 
-    /** family+protocol in bits 40..32, source port in bits 31..16, destination port in bits 15..0. */
+    /** {@return family+protocol in bits 40..32, source port in bits 31..16, destination port in bits 15..0} */
     long getPorts();
 
     void setPorts(long value);
