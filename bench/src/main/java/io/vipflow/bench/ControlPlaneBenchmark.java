@@ -43,11 +43,15 @@ import java.util.concurrent.TimeUnit;
  * less the same just before, with the Service and slice objects already held); its primary score includes that
  * GC and means nothing.</li>
  * </ul>
- * Each operation is slow and allocates, so the big clusters run a few iterations only.
+ * Each operation is slow and allocates, so the big clusters run a few iterations only. The fork's heap is committed
+ * and touched before the run ({@code -Xms} equal to {@code -Xmx}, {@code -XX:+AlwaysPreTouch}), as a long-running
+ * control plane's is: on a heap that grows, each step's allocation runs into memory the process has not touched yet,
+ * and the kernel's first-touch page faults then double a rollout step for stretches of hundreds of steps.
  */
 @State(Scope.Benchmark)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-Xmx6g"})
+@Fork(value = 1, jvmArgsAppend = {"--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-Xmx6g", "-Xms6g",
+    "-XX:+AlwaysPreTouch"})
 public class ControlPlaneBenchmark
 {
     private static final int ROLLING_ENDPOINTS = 1_000;
