@@ -5,6 +5,7 @@ import io.vipflow.sched.ConnCounters;
 import io.vipflow.sched.Destination;
 import io.vipflow.sched.Scheduler;
 import io.vipflow.sched.SchedulerFactory;
+import org.agrona.collections.IntHashSet;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -227,7 +228,7 @@ final class ServiceCompiler
         {
             return List.of();
         }
-        final Set<Integer> ids = new HashSet<>();
+        final IntHashSet ids = new IntHashSet(listed.size() * 2);
         for (final Backend b : listed)
         {
             ids.add(b.id);
