@@ -44,7 +44,9 @@ import java.nio.file.Path;
  * <li>The meta word serialises every change of a live entry: a state change is a CAS on meta, and removal
  * (delete, expiry, eviction) first CASes meta to {@link ConnState#DEAD}. So exactly one thread removes an entry,
  * a state change and a removal never both succeed, and the {@link RemovalListener} hears of each removal
- * once, with the last state: exact active/inactive counts follow.</li>
+ * once, with the last state: exact active/inactive counts follow. Each removal's CAS expects the meta word its
+ * decision was made on (expired, or evictable by state), so an entry whose state or deadline changed in between
+ * (an embryonic flow that became ESTABLISHED) is not removed.</li>
  * <li>Two threads creating the same flow at once are reconciled so that exactly one entry wins and both see
  * its backend (see {@link #getOrCreate}); only creators of keys with the same tag ever wait for each other,
  * and only for the few stores it takes to fill a slot.</li>
@@ -700,6 +702,8 @@ public final class ConnTable implements AutoCloseable
         int best = NO_VICTIM;
         int bestRank = Integer.MAX_VALUE;
         long bestExpiry = Long.MAX_VALUE;
+        // The meta word the victim was ranked by: the removal's CAS expects it (below).
+        long bestMeta = 0;
         for (int c = 0; c < candidates; c++)
         {
             final long header = getLongAcquire(ConnTableLayout.headerAt(b1, b2, c));
@@ -714,6 +718,7 @@ public final class ConnTable implements AutoCloseable
                 // Any expired entry will do, and it is the best victim there is: stop reading slot lines.
                 best = c;
                 bestRank = 0;
+                bestMeta = meta;
                 break;
             }
             final int state = ConnSlots.stateOf(meta);
@@ -736,6 +741,7 @@ public final class ConnTable implements AutoCloseable
                 best = c;
                 bestRank = rank;
                 bestExpiry = expiry;
+                bestMeta = meta;
             }
         }
         if (best == NO_VICTIM)
@@ -748,7 +754,10 @@ public final class ConnTable implements AutoCloseable
         final long meta = getLongVolatile(slot + META);
         final int backendId = getInt(slot + BACKEND);
         VarHandle.acquireFence();
-        if ((header & STATUS_MASK) != LIVE || getLongVolatile(headerIndex) != header)
+        // The victim must still be the entry as ranked, not only the same entry: its meta may have changed since
+        // (a packet of the flow moving it to ESTABLISHED, or refreshing an expired-looking deadline), and the CAS
+        // below, which expects the meta read here, would then remove an entry this eviction may not remove.
+        if ((header & STATUS_MASK) != LIVE || meta != bestMeta || getLongVolatile(headerIndex) != header)
         {
             return -1;
         }
