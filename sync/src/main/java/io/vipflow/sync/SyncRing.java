@@ -3,28 +3,22 @@ package io.vipflow.sync;
 import io.vipflow.FlowEvents;
 import io.vipflow.conntrack.FlowKey;
 import io.vipflow.service.Backend;
-import org.agrona.BitUtil;
-import org.agrona.BufferUtil;
-import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.MessageHandler;
-import org.agrona.concurrent.UnsafeBuffer;
-import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
-import org.agrona.concurrent.ringbuffer.RecordDescriptor;
-import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Where the data plane leaves its flow changes for the sync sender: one lane per data-plane thread, each an Agrona
- * one-to-one ring of preallocated direct memory holding {@link SyncWire} records. An offer claims a record in its
- * thread's lane, writes it in place and commits it with release stores: no allocation, no lock, no atomic
- * read-modify-write, no wait. When the lane is full the change is dropped and counted, never the packet.
+ * Where the data plane leaves its flow changes for the sync sender: one {@link SyncLane} per data-plane thread, a
+ * single-producer ring of preallocated direct memory holding {@link SyncWire} records, one cache line each. An offer
+ * writes the record into its thread's next slot with plain stores and publishes it with one release store: no
+ * allocation, no lock, no atomic read-modify-write, no wait. When the lane is full the change is dropped and counted,
+ * never the packet.
  * <p>
  * Why a lane per thread and not one many-to-one ring: the many-to-one claim is a compare-and-swap on the shared tail,
  * and on x86 a locked instruction waits until every earlier store of the thread has reached the cache, so each new
- * flow waited for the previous record's stores, which miss (the sender read those lines last); a one-to-one claim
- * and commit are plain and release stores, which wait for nothing. Changes of one thread keep their order; changes of
+ * flow waited for the previous record's stores, which miss (the sender read those lines last); a release store waits
+ * for nothing. Changes of one thread keep their order; changes of
  * different threads are taken lane by lane (a flow whose packets two threads classify at once could have its changes
  * reordered by a shared ring too, since each change is offered after the table was changed).
  * <p>
@@ -44,18 +38,16 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class SyncRing implements FlowEvents
 {
+    /** The type id {@link #take} hands its handler with each record. */
     static final int MSG_TYPE = 1;
-    /** A record and the ring's 8-byte header, aligned: 72 bytes. */
-    private static final int SLOT_BYTES = BitUtil.align(SyncWire.RECORD_LENGTH + RecordDescriptor.HEADER_LENGTH,
-        RecordDescriptor.ALIGNMENT);
     /** How often the sender looks for lanes whose thread has ended. */
     private static final long RECLAIM_INTERVAL_NANOS = 1_000_000_000L;
 
-    private final int laneBytes;
+    private final int laneRecords;
     private final long flushIntervalNanos;
-    private final ThreadLocal<Lane> lane = ThreadLocal.withInitial(this::addLane);
+    private final ThreadLocal<SyncLane> lane = ThreadLocal.withInitial(this::addLane);
     private final AtomicLong dropped = new AtomicLong();
-    private volatile Lanes lanes = new Lanes(new Lane[0], 0);
+    private volatile Lanes lanes = new Lanes(new SyncLane[0], 0);
 
     // The sender's.
     private long lastDrainedNanos;
@@ -70,8 +62,7 @@ public final class SyncRing implements FlowEvents
     }
 
     /**
-     * @param records            how many records each thread's lane holds (at least; its bytes are rounded up to a
-     *                           power of two)
+     * @param records            how many records each thread's lane holds (rounded up to a power of two)
      * @param flushIntervalNanos how often at most {@link #take} takes less than a full message's worth
      */
     public SyncRing(final int records, final long flushIntervalNanos)
@@ -79,7 +70,7 @@ public final class SyncRing implements FlowEvents
         this.flushIntervalNanos = flushIntervalNanos;
         this.lastDrainedNanos = System.nanoTime() - flushIntervalNanos;
         this.lastReclaimNanos = System.nanoTime();
-        this.laneBytes = BitUtil.findNextPositivePowerOfTwo(Math.max(64, records) * SLOT_BYTES);
+        this.laneRecords = records;
     }
 
     @Override
@@ -96,27 +87,16 @@ public final class SyncRing implements FlowEvents
     public boolean offer(final int type, final FlowKey key, final Backend backend, final int state,
         final long ttlNanos)
     {
-        final OneToOneRingBuffer ring = lane.get().ring;
-        final int index = ring.tryClaim(MSG_TYPE, SyncWire.RECORD_LENGTH);
-        if (index < 0)
-        {
-            return false;
-        }
-        SyncWire.putRecord(ring.buffer(), index, type, key, backend, state, ttlNanos);
-        ring.commit(index);
-        return true;
+        return lane.get().offer(type, key, backend, state, ttlNanos);
     }
 
-    private Lane addLane()
+    private SyncLane addLane()
     {
-        // Cache-line aligned, so that a 72-byte record spans two lines at most.
-        final AtomicBuffer buffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(
-            laneBytes + RingBufferDescriptor.TRAILER_LENGTH, BitUtil.CACHE_LINE_LENGTH));
-        final Lane created = new Lane(Thread.currentThread(), new OneToOneRingBuffer(buffer));
+        final SyncLane created = new SyncLane(Thread.currentThread(), laneRecords);
         synchronized (this)
         {
             final Lanes current = lanes;
-            final Lane[] grown = Arrays.copyOf(current.lanes, current.lanes.length + 1);
+            final SyncLane[] grown = Arrays.copyOf(current.lanes, current.lanes.length + 1);
             grown[current.lanes.length] = created;
             lanes = new Lanes(grown, current.retiredPosition);
         }
@@ -136,12 +116,12 @@ public final class SyncRing implements FlowEvents
         {
             return 0;
         }
-        final Lane[] all = lanes.lanes;
+        final SyncLane[] all = lanes.lanes;
         int taken = 0;
         // Start at another lane each time, so that a busy lane does not keep the others waiting.
         for (int i = 0; i < all.length && taken < maxRecords; i++)
         {
-            taken += all[(firstLane + i) % all.length].ring.read(handler, maxRecords - taken);
+            taken += all[(firstLane + i) % all.length].read(handler, maxRecords - taken);
         }
         firstLane = all.length == 0 ? 0 : (firstLane + 1) % all.length;
         backlog = taken == maxRecords;
@@ -161,14 +141,14 @@ public final class SyncRing implements FlowEvents
     private synchronized void reclaim()
     {
         final Lanes current = lanes;
-        Lane[] kept = current.lanes;
+        SyncLane[] kept = current.lanes;
         long retired = current.retiredPosition;
-        for (final Lane l : current.lanes)
+        for (final SyncLane l : current.lanes)
         {
-            if (!l.owner.isAlive() && l.ring.size() == 0)
+            if (!l.owner.isAlive() && l.size() == 0)
             {
-                retired += l.ring.producerPosition();
-                kept = Arrays.stream(kept).filter(k -> k != l).toArray(Lane[]::new);
+                retired += l.offeredPosition();
+                kept = Arrays.stream(kept).filter(k -> k != l).toArray(SyncLane[]::new);
             }
         }
         if (kept != current.lanes)
@@ -187,37 +167,36 @@ public final class SyncRing implements FlowEvents
     public long pending()
     {
         long pending = 0;
-        for (final Lane l : lanes.lanes)
+        for (final SyncLane l : lanes.lanes)
         {
-            // A lane holds at most one padding record (where it wraps), shorter than a record: the floor is exact.
-            pending += l.ring.size() / SLOT_BYTES;
+            pending += l.size();
         }
         return pending;
     }
 
     /**
-     * A position that grows with every change offered: the sum of the lanes' producer positions and those of the
+     * A position that grows with every change offered: the sum of the lanes' tails and those of the
      * lanes returned. {@link #takenPosition()} reaches it when the sender has taken everything offered before.
      */
     public long offeredPosition()
     {
         final Lanes current = lanes;
         long position = current.retiredPosition;
-        for (final Lane l : current.lanes)
+        for (final SyncLane l : current.lanes)
         {
-            position += l.ring.producerPosition();
+            position += l.offeredPosition();
         }
         return position;
     }
 
-    /** The same sum over the lanes' consumer positions; exact on the sender's thread. */
+    /** The same sum over the lanes' heads; exact on the sender's thread. */
     public long takenPosition()
     {
         final Lanes current = lanes;
         long position = current.retiredPosition;
-        for (final Lane l : current.lanes)
+        for (final SyncLane l : current.lanes)
         {
-            position += l.ring.consumerPosition();
+            position += l.takenPosition();
         }
         return position;
     }
@@ -228,12 +207,8 @@ public final class SyncRing implements FlowEvents
         return lanes.lanes.length;
     }
 
-    private record Lane(Thread owner, OneToOneRingBuffer ring)
-    {
-    }
-
     /** The lanes and the positions of those returned, replaced as a whole so that readers see both at once. */
-    private record Lanes(Lane[] lanes, long retiredPosition)
+    private record Lanes(SyncLane[] lanes, long retiredPosition)
     {
     }
 }
