@@ -45,8 +45,8 @@ public class SyncNewFlowBenchmark
     @Param({"off", "on"})
     public String sync;
 
-    /** Each lane's size with sync on (the default, and larger to show what a lane that leaves the cache costs). */
-    @Param({"4096", "65536"})
+    /** Each lane's size with sync on: the default ({@code -p ringRecords=...} shows what other sizes cost). */
+    @Param({"8192"})
     public int ringRecords;
 
     private Classifier classifier;

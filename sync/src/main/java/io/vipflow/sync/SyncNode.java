@@ -553,7 +553,7 @@ public final class SyncNode implements Agent, AutoCloseable
         return recordsLost.get();
     }
 
-    /** Changes the data plane could not leave in the full ring. */
+    /** Changes the data plane could not leave in a full lane. */
     public long recordsDropped()
     {
         return ring.dropped();
