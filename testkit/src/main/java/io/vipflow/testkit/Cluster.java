@@ -99,7 +99,8 @@ public record Cluster(String nodeName, String nodeIp, List<ServiceSpec> services
         final String port = slice.ports().isEmpty() ? "" : ":" + slice.ports().get(0).port();
         for (final EndpointSpec e : slice.endpoints())
         {
-            endpoints.add(e.addresses().get(0) + port + " (" + e.nodeName() + " " + condition(e) + ")");
+            final String address = e.addresses().get(0);
+            endpoints.add((address.indexOf(':') >= 0 ? "[" + address + "]" : address) + port + " (" + e.nodeName() + " " + condition(e) + ")");
         }
         return "slice " + slice.key() + ": " + (endpoints.isEmpty() ? "no endpoints" : String.join(", ", endpoints));
     }
