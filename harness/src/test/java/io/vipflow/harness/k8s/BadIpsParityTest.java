@@ -19,10 +19,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Addresses with leading zeros, after kube-proxy's {@code TestBadIPs} ({@code pkg/proxy/nftables/proxier_test.go}):
- * a ClusterIP {@code 172.30.0.041}, a load-balancer IP {@code 1.2.3.004}, an endpoint {@code 10.180.00.001} and a
- * source range {@code 203.0.113.000/025} are read in decimal and used, as kube-proxy's {@code ParseIPSloppy} and
- * {@code ParseCIDRSloppy} read them, and the range with a leading space too. The converter normalises them; the
- * library's parser refuses them.
+ * the ClusterIP {@code 172.30.0.041}, external IP {@code 192.168.099.022}, load-balancer IP {@code 1.2.3.004},
+ * endpoint {@code 10.180.00.001} and source range {@code 203.0.113.000/025} are read in decimal and used, as
+ * kube-proxy's {@code ParseIPSloppy} and {@code ParseCIDRSloppy} read them (upstream expects rules for
+ * {@code 172.30.0.41}, {@code 192.168.99.22}, {@code 1.2.3.4}, {@code 10.180.0.1:80} and {@code 203.0.113.0/25}).
+ * The converter normalises them; the library's parser refuses them. A range with surrounding spaces is trimmed, as
+ * the API server's validation trims it.
  */
 class BadIpsParityTest
 {
@@ -38,11 +40,11 @@ class BadIpsParityTest
     {
         final ServiceSpec service = convert("{'apiVersion': 'v1', 'kind': 'Service', 'metadata': {'namespace': " +
             "'ns1', 'name': 'svc1'}, 'spec': {'type': 'LoadBalancer', 'clusterIP': '172.30.0.041', 'externalIPs': " +
-            "['192.168.99.011'], 'loadBalancerSourceRanges': ['203.0.113.000/025', ' 198.51.100.0/24'], 'ports': " +
+            "['192.168.099.022'], 'loadBalancerSourceRanges': ['203.0.113.000/025', ' 198.51.100.0/24'], 'ports': " +
             "[{'name': 'p80', 'port': 80, 'nodePort': 3001}]}, 'status': {'loadBalancer': {'ingress': " +
             "[{'ip': '1.2.3.004'}]}}}").service();
         assertEquals(List.of("172.30.0.41"), service.clusterIps());
-        assertEquals(List.of("192.168.99.11"), service.externalIps());
+        assertEquals(List.of("192.168.99.22"), service.externalIps());
         assertEquals(List.of("1.2.3.4"), service.loadBalancerIps());
         assertEquals(List.of("203.0.113.0/25", "198.51.100.0/24"), service.loadBalancerSourceRanges());
 
@@ -53,7 +55,7 @@ class BadIpsParityTest
             "'svc1'}}, 'ports': [{'name': 'p80', 'port': 80}], 'endpoints': [{'addresses': ['10.180.00.001']}]}")
             .slice());
         final Snapshot s = cp.publish();
-        for (final String vip : List.of("172.30.0.41", "192.168.99.11", "1.2.3.4"))
+        for (final String vip : List.of("172.30.0.41", "192.168.99.22", "1.2.3.4"))
         {
             final Frontend f = lookup(s, vip);
             assertNotNull(f, vip + " is a frontend");

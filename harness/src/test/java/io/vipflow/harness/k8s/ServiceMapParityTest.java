@@ -240,26 +240,30 @@ class ServiceMapParityTest
     }
 
     /**
-     * {@code TestLoadBalancerIngressRouteTypeProxy}: with the {@code LoadBalancerIPMode} gate on (beta and on by
-     * default since v1.30, GA in v1.32), an ingress IP whose {@code ipMode} is {@code Proxy} gets no rule, one with
-     * {@code VIP} or no {@code ipMode} does ({@code pkg/proxy/util/utils.go} {@code IsVIPMode}). The gate-off cases
-     * (every ingress IP a VIP) are not reproduced: vipflow follows the gate as current kube-proxy has it.
+     * {@code TestLoadBalancerIngressRouteTypeProxy} ({@code pkg/proxy/nftables/proxier_test.go}), its three
+     * "LoadBalancerIPMode enabled" cases: the load-balancer IP is in {@code service-ips} (a frontend here) for
+     * {@code ipMode} {@code VIP} or unset and not for {@code Proxy} ({@code pkg/proxy/util/utils.go}
+     * {@code IsVIPMode}). The three "LoadBalancerIPMode disabled" cases (every ingress IP a VIP) are not reproduced:
+     * vipflow follows the gate as current kube-proxy has it (on by default since v1.30).
      */
     @Test
     void loadBalancerIngressRouteTypeProxy()
     {
-        final String spec = "'type': 'LoadBalancer', 'clusterIP': '172.30.0.41', 'ports': [" +
-            port("p80", "TCP", 80, 3001, 0) + "]";
-        for (final String ipMode : new String[] {null, "VIP", "Proxy"})
+        final String[][] cases = {
+            {"LoadBalancerIPMode enabled, ipMode Proxy", "10.20.30.41", "1.2.3.4", "Proxy", "false"},
+            {"LoadBalancerIPMode enabled, ipMode VIP", "10.20.30.42", "1.2.3.5", "VIP", "true"},
+            {"LoadBalancerIPMode enabled, ipMode nil", "10.20.30.43", "1.2.3.6", null, "true"}};
+        for (final String[] c : cases)
         {
-            cp.upsertService(service("ns1", "svc1", spec, ingress("{'ip': '1.2.3.4'" +
-                (ipMode == null ? "" : ", 'ipMode': '" + ipMode + "'") + "}")));
-            final Set<String> frontends = frontends(cp.publish());
-            assertEquals(!"Proxy".equals(ipMode), frontends.contains("LOAD_BALANCER 1.2.3.4:80/TCP"),
-                "ipMode " + ipMode);
-            assertEquals(Set.of("CLUSTER_IP 172.30.0.41:80/TCP", "NODE_PORT 192.168.0.2:3001/TCP"),
+            final ControlPlane own = new ControlPlane("test-hostname", List.of(NODE_IP), "rr", 0);
+            own.upsertService(service("ns1", "svc1", "'type': 'LoadBalancer', 'clusterIP': '" + c[1] +
+                "', 'ports': [" + port("p80", "TCP", 80, 3001, 0) + "]", ingress("{'ip': '" + c[2] + "'" +
+                (c[3] == null ? "" : ", 'ipMode': '" + c[3] + "'") + "}")));
+            final Set<String> frontends = frontends(own.publish());
+            assertEquals(Boolean.parseBoolean(c[4]), frontends.contains("LOAD_BALANCER " + c[2] + ":80/TCP"), c[0]);
+            assertEquals(Set.of("CLUSTER_IP " + c[1] + ":80/TCP", "NODE_PORT 192.168.0.2:3001/TCP"),
                 new TreeSet<>(frontends.stream().filter(f -> !f.startsWith("LOAD_BALANCER")).toList()),
-                "ipMode " + ipMode + ": the other frontends stay");
+                c[0] + ": the other frontends stay");
         }
     }
 }
