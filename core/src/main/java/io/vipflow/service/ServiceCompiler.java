@@ -165,8 +165,12 @@ final class ServiceCompiler
         }
         listedOut.add(used.toArray(new ListedSlice[0]));
         // Each slice's entries are in name order already, so this stable sort merges runs. An address may appear
-        // in several slices while they are being rebalanced; the first slice by name wins (slices are handed over
-        // in name order, and the sort keeps that order among equal names), then the first entry in the slice.
+        // twice: in two slices while an endpoint moves between them, or for two pods when the pod network reuses
+        // the address of a terminating pod. kube-proxy keeps a non-terminating copy over a terminating one
+        // (pkg/proxy/endpointslicecache.go addEndpoints: a copy replaces the one held unless it is terminating) and
+        // leaves the choice among equal copies to Go map order over slice names; vipflow takes the first of them
+        // by slice name (slices are handed over in name order, and the sort keeps that order among equal names),
+        // then by position in the slice.
         final List<ListedSlice.Entry> all = new ArrayList<>(count);
         for (final ListedSlice l : used)
         {
@@ -176,9 +180,14 @@ final class ServiceCompiler
         final List<ListedSlice.Entry> listed = new ArrayList<>(count);
         for (final ListedSlice.Entry e : all)
         {
-            if (listed.isEmpty() || !listed.get(listed.size() - 1).name.equals(e.name))
+            final int last = listed.size() - 1;
+            if (last < 0 || !listed.get(last).name.equals(e.name))
             {
                 listed.add(e);
+            }
+            else if (listed.get(last).endpoint.terminating() && !e.endpoint.terminating())
+            {
+                listed.set(last, e);
             }
         }
         final EndpointTopology.Topology mode = topology.mode(listed);
