@@ -25,6 +25,11 @@ public record Cluster(String nodeName, String nodeIp, List<ServiceSpec> services
 {
     /**
      * Copies the lists.
+     *
+     * @param nodeName as {@link #nodeName()}.
+     * @param nodeIp as {@link #nodeIp()}.
+     * @param services as {@link #services()}.
+     * @param slices as {@link #slices()}.
      */
     public Cluster
     {

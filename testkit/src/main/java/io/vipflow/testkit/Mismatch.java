@@ -32,6 +32,11 @@ public record Mismatch(Workload workload, int index, Expectation expected, List<
 
     /**
      * Copies the list.
+     *
+     * @param workload as {@link #workload()}.
+     * @param index as {@link #index()}.
+     * @param expected as {@link #expected()}.
+     * @param chosen as {@link #chosen()}.
      */
     public Mismatch
     {

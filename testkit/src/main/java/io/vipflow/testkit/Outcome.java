@@ -27,6 +27,8 @@ public record Outcome(Verdict verdict, String backend)
     /**
      * Checks that a backend is named exactly when the packet was forwarded.
      *
+     * @param verdict as {@link #verdict()}.
+     * @param backend as {@link #backend()}.
      * @throws IllegalArgumentException for a {@code REPLY} verdict (client packets are never replies), a forward
      *                                  without a backend or a backend without a forward.
      */

@@ -32,6 +32,13 @@ public record Packet(long atNanos, int protocol, String client, int clientPort, 
     /**
      * Checks the fields.
      *
+     * @param atNanos as {@link #atNanos()}.
+     * @param protocol as {@link #protocol()}.
+     * @param client as {@link #client()}.
+     * @param clientPort as {@link #clientPort()}.
+     * @param destination as {@link #destination()}.
+     * @param destinationPort as {@link #destinationPort()}.
+     * @param tcpFlags as {@link #tcpFlags()}.
      * @throws IllegalArgumentException when the protocol is not TCP, UDP or SCTP, an address is not an IP address
      *                                  or the two are of different families, or the time is negative.
      */

@@ -73,6 +73,18 @@ public final class Workloads
         /**
          * Checks the bounds.
          *
+         * @param maxServices as {@link #maxServices()}.
+         * @param maxEndpoints as {@link #maxEndpoints()}.
+         * @param maxChanges as {@link #maxChanges()}.
+         * @param maxFlows as {@link #maxFlows()}.
+         * @param maxPacketsPerFlow as {@link #maxPacketsPerFlow()}.
+         * @param durationMillis as {@link #durationMillis()}.
+         * @param udp as {@link #udp()}.
+         * @param affinity as {@link #affinity()}.
+         * @param external as {@link #external()}.
+         * @param attacks as {@link #attacks()}.
+         * @param ipv6 as {@link #ipv6()}.
+         * @param sctp as {@link #sctp()}.
          * @throws IllegalArgumentException when a bound is out of its range.
          */
         public Limits
