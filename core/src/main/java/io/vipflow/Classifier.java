@@ -616,7 +616,9 @@ public final class Classifier implements AutoCloseable
 
     /**
      * Moves the entry in {@code d.view} to the state this packet leads to and restarts its timer. A CAS lost to
-     * a concurrent packet of the same flow is retried from a fresh read, so no transition is lost.
+     * a concurrent packet of the same flow is retried from a fresh read, so no transition is lost. A packet that
+     * changes neither the state nor the deadline's millisecond (most packets of a busy flow) touches the table no
+     * further.
      */
     private void advance(final PacketTuple t, final boolean tcp, final Backend backend, final long nowNanos,
         final Decision d)
@@ -627,6 +629,14 @@ public final class Classifier implements AutoCloseable
             final int state = view.state();
             final int next = tcp ? ConnState.tcpNext(state, t.flags) : state;
             final long ttl = timeouts.nanos(next);
+            if (next == state && view.unchangedBy(next, nowNanos + ttl))
+            {
+                // Nothing to write: the lookup that filled the view read the entry live in this state with this
+                // deadline (its seqlock proved the words belong together), so the packet is decided as of that read,
+                // as if it came just before whatever another thread has done to the entry since. update() would only
+                // read the meta and header words again to refuse a stale view; no count or event changes either way.
+                return;
+            }
             if (connections.update(view, backend.id, next, nowNanos + ttl))
             {
                 EntryAccounting.recount(backend.counters, state, next);

@@ -1,7 +1,10 @@
 package io.vipflow;
 
+import io.vipflow.conntrack.ConnState;
 import io.vipflow.conntrack.ConnTable;
 import io.vipflow.conntrack.ConnTimeouts;
+import io.vipflow.conntrack.ConnView;
+import io.vipflow.conntrack.FlowKey;
 import io.vipflow.packet.PacketTuple;
 import io.vipflow.service.Backend;
 import io.vipflow.service.ControlPlane;
@@ -105,6 +108,48 @@ class ConnTrackSemanticsTest
             assertFalse(c.d.newFlow(), "the client's packet still finds its entry after 2500 s of replies");
             assertEquals(backend, c.backend());
         }
+    }
+
+    @Test
+    void establishedPacketsMoveTheDeadlineToTheMillisecondOfTheLastPacket()
+    {
+        final TestCluster c = new TestCluster();
+        try (Classifier classifier = c.classifier)
+        {
+            publish(c.controlPlane, "10.244.0.1");
+            final long t0 = 10 * SECOND + 100_000;
+            final long established = ConnTimeouts.ipvsDefaults().nanos(ConnState.ESTABLISHED);
+            c.tcp("10.1.1.1", 1000, VIP, 80, SYN, t0);
+            c.tcp("10.1.1.1", 1000, VIP, 80, ACK, t0);
+            assertEquals(10 * SECOND + established + 1_000_000, onlyExpiry(classifier), "rounded up to the ms");
+            // Same millisecond of deadline: nothing is written, and nothing needs to be.
+            c.tcp("10.1.1.1", 1000, VIP, 80, ACK, t0 + 500_000);
+            assertEquals(10 * SECOND + established + 1_000_000, onlyExpiry(classifier));
+            // The next millisecond: the deadline moves.
+            c.tcp("10.1.1.1", 1000, VIP, 80, ACK, t0 + 950_000);
+            assertEquals(10 * SECOND + established + 2_000_000, onlyExpiry(classifier));
+            c.tcp("10.1.1.1", 1000, VIP, 80, ACK, 10 * SECOND + established + 1_500_000);
+            assertFalse(c.d.newFlow(), "the entry lives until the last packet's deadline");
+            assertEquals(Verdict.DNAT, c.d.verdict());
+        }
+    }
+
+    /** The deadline of the one entry the table holds. */
+    private static long onlyExpiry(final Classifier classifier)
+    {
+        final ConnTable table = classifier.connections();
+        final FlowKey key = new FlowKey();
+        final ConnView view = new ConnView();
+        long expiry = -1;
+        for (int slot = 0; slot < table.slotCount(); slot++)
+        {
+            if (table.readSlot(slot, key, view))
+            {
+                assertEquals(-1, expiry, "one entry");
+                expiry = view.expiryNanos();
+            }
+        }
+        return expiry;
     }
 
     @Test

@@ -47,6 +47,20 @@ public final class ConnView
         return ConnSlots.expiryNanos(meta, createdNanos);
     }
 
+    /**
+     * True when {@link ConnTable#update} of this view to {@code state} and {@code expiryNanos} (with the view's own
+     * backend) would write nothing: the entry as read is already in that state, and its deadline already that
+     * millisecond. Reads the view only, never the table.
+     *
+     * @param state       the state the entry would move to
+     * @param expiryNanos the deadline it would get, on the table's clock
+     * @return true when both equal what the view read
+     */
+    public boolean unchangedBy(final int state, final long expiryNanos)
+    {
+        return ConnSlots.stateOf(meta) == state && (meta & ConnSlots.EXPIRY_MASK) == ConnSlots.toMillis(expiryNanos);
+    }
+
     /** {@return when the entry was created, in the caller's clock (nanoseconds)} */
     public long createdNanos()
     {

@@ -44,6 +44,24 @@ class ConnTableTest
     }
 
     @Test
+    void aViewIsUnchangedByTheStateItReadAndADeadlineInTheSameMillisecond()
+    {
+        try (ConnTable t = new ConnTable(100))
+        {
+            final ConnView v = new ConnView();
+            final FlowKey k = key(3, 3);
+            // 900.0004 s rounds up to the deadline 900.001 s.
+            t.getOrCreate(k, 1, ConnState.ESTABLISHED, 900 * SECOND + 400_000, 0, v);
+            assertEquals(900 * SECOND + ms(1), v.expiryNanos());
+            assertTrue(v.unchangedBy(ConnState.ESTABLISHED, 900 * SECOND + 900_000), "same millisecond");
+            assertTrue(v.unchangedBy(ConnState.ESTABLISHED, 900 * SECOND + ms(1)), "the deadline itself");
+            assertFalse(v.unchangedBy(ConnState.ESTABLISHED, 900 * SECOND + ms(1) + 1), "the next millisecond");
+            assertFalse(v.unchangedBy(ConnState.ESTABLISHED, 900 * SECOND), "the millisecond before");
+            assertFalse(v.unchangedBy(ConnState.FIN_WAIT, 900 * SECOND + 900_000), "another state");
+        }
+    }
+
+    @Test
     void expiredEntriesAreNotFoundAndAreReplacedOnCreate()
     {
         try (ConnTable t = new ConnTable(100))

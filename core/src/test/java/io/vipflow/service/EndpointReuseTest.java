@@ -72,28 +72,45 @@ class EndpointReuseTest
     }
 
     /**
-     * An address listed twice (slices being rebalanced, or one slice naming it twice) is compiled from its first
-     * listing, the compiler's rule for duplicates: the first slice by name, then the first entry in that slice. The
-     * per-slice entries are merged by a sort, so this checks that the sort keeps that order among equal names.
+     * An address listed twice (slices being rebalanced, a pod address reused while the old pod terminates, or one
+     * slice naming it twice): a non-terminating listing wins over a terminating one wherever it is, as kube-proxy's
+     * {@code pkg/proxy/endpointslicecache.go} {@code addEndpoints} keeps it ("prefer the running pod over the
+     * terminating one"); among equal listings the first slice by name, then the first entry in that slice, wins
+     * (kube-proxy leaves that to Go map order). The per-slice entries are merged by a sort, so this also checks that
+     * the sort keeps slice order among equal names.
      */
     @Test
-    void aDuplicatedAddressTakesItsFirstListing()
+    void aDuplicatedAddressTakesItsNonTerminatingListingThenItsFirst()
     {
-        final EndpointSpec notReady = new EndpointSpec(List.of("10.244.0.1"), false, true, true, "node-1", "");
+        final EndpointSpec terminating = new EndpointSpec(List.of("10.244.0.1"), false, true, true, "node-1", "");
         final EndpointSpec ready = EndpointSpec.ready("10.244.0.1", "node-1");
         final EndpointSpec other = EndpointSpec.ready("10.244.0.2", "node-1");
-        for (final boolean firstIsReady : new boolean[] {false, true})
+        for (final boolean readyFirst : new boolean[] {false, true})
         {
             final ControlPlane cp = new ControlPlane("node-1", List.of(), "maglev", 0);
             cp.upsertService(service());
             // Slice 2 is handed over after slice 1 (name order); each slice also repeats the address itself.
-            cp.upsertSlice(slice(2, List.of(other, firstIsReady ? notReady : ready), 8080));
-            cp.upsertSlice(slice(1, List.of(firstIsReady ? ready : notReady, other, firstIsReady ? notReady : ready),
-                8080));
+            cp.upsertSlice(slice(2, List.of(other, readyFirst ? terminating : ready), 8080));
+            cp.upsertSlice(slice(1, List.of(readyFirst ? ready : terminating, other, terminating), 8080));
             final ServicePort port = cp.publish().servicePorts().get(0);
             assertEquals(2, port.listedCount());
             assertEquals("10.244.0.1:8080", port.listed(0).name);
-            assertEquals(firstIsReady, port.listed(0).ready, "the first listing in the first slice wins");
+            assertEquals(true, port.listed(0).ready, "the non-terminating listing wins, first or not");
+        }
+        // Equal conditions: the first slice by name, then the first entry of that slice.
+        final EndpointSpec onNode2 = EndpointSpec.ready("10.244.0.1", "node-2");
+        final EndpointSpec onNode3 = EndpointSpec.ready("10.244.0.1", "node-3");
+        final EndpointSpec terminatingOn2 = new EndpointSpec(List.of("10.244.0.1"), false, true, true, "node-2", "");
+        final EndpointSpec terminatingOn3 = new EndpointSpec(List.of("10.244.0.1"), false, true, true, "node-3", "");
+        for (final boolean running : new boolean[] {false, true})
+        {
+            final ControlPlane cp = new ControlPlane("node-1", List.of(), "maglev", 0);
+            cp.upsertService(service());
+            cp.upsertSlice(slice(2, List.of(running ? ready : terminating), 8080));
+            cp.upsertSlice(slice(1, List.of(other, running ? onNode2 : terminatingOn2, running ? onNode3 :
+                terminatingOn3), 8080));
+            final ServicePort port = cp.publish().servicePorts().get(0);
+            assertEquals("node-2", port.listed(0).nodeName, "the first listing of the first slice by name wins");
         }
     }
 

@@ -23,8 +23,9 @@ public final class NodeOptions
     @Option(names = "--node-ip", paramLabel = "IP", description = "This node's addresses, for NodePorts.")
     public List<String> nodeIps = new ArrayList<>();
 
-    @Option(names = "--scheduler", paramLabel = "NAME", defaultValue = "maglev",
-        description = "Default scheduler: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
+    @Option(names = "--scheduler", paramLabel = "NAME",
+        description = "Default scheduler: ${COMPLETION-CANDIDATES} (default: maglev; rr with --proxy-mode ipvs, " +
+            "kube-proxy's --ipvs-scheduler default).",
         completionCandidates = SchedulerNames.class)
     public String scheduler;
 
@@ -32,6 +33,20 @@ public final class NodeOptions
         description = "The kube-proxy mode reproduced where the modes differ: nftables, iptables or ipvs " +
             "(default: ${DEFAULT-VALUE}).")
     public String proxyMode;
+
+    /**
+     * The default scheduler: {@code --scheduler}, else {@code rr} in the IPVS profile, as kube-proxy programs every
+     * virtual service with {@code rr} when {@code --ipvs-scheduler} is empty ({@code pkg/proxy/ipvs/proxier.go}:
+     * {@code defaultScheduler = "rr"}), else {@code maglev}.
+     */
+    public String scheduler()
+    {
+        if (scheduler != null)
+        {
+            return scheduler;
+        }
+        return ProxyMode.parse(proxyMode) == ProxyMode.IPVS ? "rr" : "maglev";
+    }
 
     /** The parsed {@code --proxy-mode}. */
     public ProxyMode proxyMode()
@@ -53,7 +68,7 @@ public final class NodeOptions
         {
             throw new CommandLine.ParameterException(commandLine, "--proxy-mode: " + ex.getMessage());
         }
-        if (!Schedulers.NAMES.contains(scheduler))
+        if (scheduler != null && !Schedulers.NAMES.contains(scheduler))
         {
             throw new CommandLine.ParameterException(commandLine,
                 "unknown scheduler '" + scheduler + "' (one of " + Schedulers.NAMES + ")");

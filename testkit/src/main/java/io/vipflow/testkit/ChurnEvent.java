@@ -40,15 +40,34 @@ public record ChurnEvent(
     /** Watch event types ({@code watch.EventType}); bookmarks and errors are not changes. */
     public enum Type
     {
-        ADDED, MODIFIED, DELETED
+        /** The object was created. */
+        ADDED,
+        /** The object was changed. */
+        MODIFIED,
+        /** The object was deleted. */
+        DELETED
     }
 
     /** The kinds of object an event can carry. */
     public enum Kind
     {
-        SERVICE, ENDPOINT_SLICE
+        /** A Service. */
+        SERVICE,
+        /** An EndpointSlice. */
+        ENDPOINT_SLICE
     }
 
+    /**
+     * Checks the fields.
+     *
+     * @param atSeconds as {@link #atSeconds()}.
+     * @param type as {@link #type()}.
+     * @param kind as {@link #kind()}.
+     * @param namespace as {@link #namespace()}.
+     * @param name as {@link #name()}.
+     * @param service as {@link #service()}.
+     * @param slice as {@link #slice()}.
+     */
     public ChurnEvent
     {
         if (!(atSeconds >= 0 && atSeconds <= MAX_AT_SECONDS))
@@ -81,6 +100,9 @@ public record ChurnEvent(
     }
 
     /**
+     * @param atSeconds seconds after the start.
+     * @param type      ADDED, MODIFIED or DELETED.
+     * @param service   the Service.
      * @return an event carrying a Service.
      */
     public static ChurnEvent of(final double atSeconds, final Type type, final ServiceSpec service)
@@ -89,6 +111,9 @@ public record ChurnEvent(
     }
 
     /**
+     * @param atSeconds seconds after the start.
+     * @param type      ADDED, MODIFIED or DELETED.
+     * @param slice     the EndpointSlice.
      * @return an event carrying an EndpointSlice.
      */
     public static ChurnEvent of(final double atSeconds, final Type type, final EndpointSliceSpec slice)
@@ -97,6 +122,10 @@ public record ChurnEvent(
     }
 
     /**
+     * @param atSeconds seconds after the start.
+     * @param kind      Service or EndpointSlice.
+     * @param namespace the object's namespace.
+     * @param name      the object's name.
      * @return a deletion known only by the object's identity.
      */
     public static ChurnEvent deleted(final double atSeconds, final Kind kind, final String namespace, final String name)

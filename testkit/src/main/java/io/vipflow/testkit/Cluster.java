@@ -25,6 +25,11 @@ public record Cluster(String nodeName, String nodeIp, List<ServiceSpec> services
 {
     /**
      * Copies the lists.
+     *
+     * @param nodeName as {@link #nodeName()}.
+     * @param nodeIp as {@link #nodeIp()}.
+     * @param services as {@link #services()}.
+     * @param slices as {@link #slices()}.
      */
     public Cluster
     {
@@ -99,7 +104,8 @@ public record Cluster(String nodeName, String nodeIp, List<ServiceSpec> services
         final String port = slice.ports().isEmpty() ? "" : ":" + slice.ports().get(0).port();
         for (final EndpointSpec e : slice.endpoints())
         {
-            endpoints.add(e.addresses().get(0) + port + " (" + e.nodeName() + " " + condition(e) + ")");
+            final String address = e.addresses().get(0);
+            endpoints.add((address.indexOf(':') >= 0 ? "[" + address + "]" : address) + port + " (" + e.nodeName() + " " + condition(e) + ")");
         }
         return "slice " + slice.key() + ": " + (endpoints.isEmpty() ? "no endpoints" : String.join(", ", endpoints));
     }

@@ -17,8 +17,9 @@ import java.util.Objects;
  * @param workload the workload played.
  * @param index    position of the packet in {@code workload.packets()}.
  * @param expected what the reference model allowed.
- * @param chosen   the proxy's choice for each packet played, up to and including this one ({@code ip:port} or
- *                 null for "not forwarded"); for this packet, the exception's description if the proxy threw one.
+ * @param chosen   the proxy's outcome for each packet played, up to and including this one, as
+ *                 {@link Outcome#toString()} writes it ({@code ip:port}, {@code REJECT}, {@code DROP} or
+ *                 {@code PASS}); for this packet, the exception's description if the proxy threw one.
  */
 public record Mismatch(Workload workload, int index, Expectation expected, List<String> chosen)
 {
@@ -30,13 +31,18 @@ public record Mismatch(Workload workload, int index, Expectation expected, List<
     static final int MAX_CLUSTER_LINES = 8;
 
     /**
-     * Copies the list (which may hold nulls).
+     * Copies the list.
+     *
+     * @param workload as {@link #workload()}.
+     * @param index as {@link #index()}.
+     * @param expected as {@link #expected()}.
+     * @param chosen as {@link #chosen()}.
      */
     public Mismatch
     {
         Objects.requireNonNull(workload, "workload");
         Objects.requireNonNull(expected, "expected");
-        chosen = java.util.Collections.unmodifiableList(new ArrayList<>(chosen));
+        chosen = List.copyOf(chosen);
     }
 
     /**
@@ -63,7 +69,7 @@ public record Mismatch(Workload workload, int index, Expectation expected, List<
             "packet %d of %d:", p.atNanos() / 1e9, index + 1, workload.packets().size()));
         lines.add("  packet:  " + p);
         lines.add("  allowed: " + expected);
-        lines.add("  proxy:   " + choice(chosen.get(index)));
+        lines.add("  proxy:   " + chosen.get(index));
         lines.add("cluster (proxy on " + workload.cluster().nodeName() + ", " + workload.cluster().nodeIp() + "):");
         capped(lines, workload.cluster().describe(), MAX_CLUSTER_LINES, "lines");
         final List<String> changes = new ArrayList<>();
@@ -112,7 +118,7 @@ public record Mismatch(Workload workload, int index, Expectation expected, List<
         for (final int i : shown)
         {
             lines.add(String.format(java.util.Locale.ROOT, "  %3d %s -> %s%s", i + 1, workload.packets().get(i),
-                choice(chosen.get(i)), i == index ? "   <== here" : ""));
+                chosen.get(i), i == index ? "   <== here" : ""));
         }
         return lines;
     }
@@ -124,11 +130,6 @@ public record Mismatch(Workload workload, int index, Expectation expected, List<
         {
             out.add("  (" + (lines.size() - max) + " more " + what + ")");
         }
-    }
-
-    private static String choice(final String backend)
-    {
-        return backend == null ? "not forwarded" : backend;
     }
 
     /**

@@ -20,8 +20,9 @@ import java.util.function.Function;
 /**
  * A property test of a proxy against vipflow's reference model of Kubernetes Service semantics: for every
  * generated {@link Workload}, every packet the proxy forwards goes to a backend the model allows, and every packet
- * it does not forward is one the model drops, rejects or passes. New flows may go to any allowed backend; the model
- * then holds the proxy to its choice for the rest of the flow (and for the client's affinity).
+ * it does not forward it rejects, drops or passes exactly as the model does (a proxy that drops what kube-proxy
+ * rejects fails). New flows may go to any allowed backend; the model then holds the proxy to its choice for the rest
+ * of the flow (and for the client's affinity).
  * <pre>{@code
  * ProxyProperty.of(cluster -> new MyProxyAdapter(cluster)).check();
  * }</pre>
@@ -194,22 +195,22 @@ public final class ProxyProperty
                     e.dispatch(model::upsertService, model::deleteService, model::upsertSlice, model::deleteSlice);
                 }
                 final Expectation expected = model.expect(p.toTuple(t), p.atNanos());
-                final String backend;
+                final Outcome outcome;
                 try
                 {
-                    backend = proxy.route(p);
+                    outcome = Objects.requireNonNull(proxy.decide(p), "the proxy's outcome");
                 }
                 catch (final RuntimeException ex)
                 {
                     chosen.add("threw " + ex);
                     return new Mismatch(w, i, expected, chosen);
                 }
-                chosen.add(backend);
-                if (!allows(expected, backend))
+                chosen.add(outcome.toString());
+                if (!allows(expected, outcome))
                 {
                     return new Mismatch(w, i, expected, chosen);
                 }
-                model.commit(expected, backend);
+                model.commit(expected, outcome.backend());
             }
         }
         return null;
@@ -228,16 +229,20 @@ public final class ProxyProperty
         return model;
     }
 
-    /** Whether a proxy's choice (a backend or null) is what {@code e} or one of its alternatives allows. */
-    private static boolean allows(final Expectation e, final String backend)
+    /**
+     * Whether a proxy's outcome is what {@code e} or one of its alternatives allows: the same verdict, and for a
+     * DNAT a backend the model allows.
+     */
+    static boolean allows(final Expectation e, final Outcome outcome)
     {
-        if (e.verdict() == Verdict.DNAT ? backend != null && e.allowedBackends().contains(backend) : backend == null)
+        if (e.verdict() == outcome.verdict() &&
+            (outcome.verdict() != Verdict.DNAT || e.allowedBackends().contains(outcome.backend())))
         {
             return true;
         }
         for (final Expectation alternative : e.alternatives())
         {
-            if (allows(alternative, backend))
+            if (allows(alternative, outcome))
             {
                 return true;
             }

@@ -20,10 +20,11 @@ public interface ProxyUnderTest extends AutoCloseable
      * Decides one client packet.
      *
      * @param packet the packet; {@link Packet#toTuple} and {@link Packet#toFrame} give it in vipflow's forms.
-     * @return the backend the proxy sent it to, as {@code ip:port} ({@code 10.244.1.5:8080}), or null when the
-     *         proxy did not forward it to a backend (dropped, rejected or passed on unchanged).
+     * @return what the proxy did with it: {@link Outcome#forwardedTo} the backend it chose, or
+     *         {@link Outcome#rejected()}, {@link Outcome#dropped()} or {@link Outcome#passed()} (the model tells these
+     *         apart, as a client does); {@link Outcome#of} gives it for a vipflow {@code Decision}.
      */
-    String route(Packet packet);
+    Outcome decide(Packet packet);
 
     /**
      * Releases the proxy's resources; by default nothing.

@@ -17,6 +17,10 @@ public record Workload(Cluster cluster, List<ChurnEvent> changes, List<Packet> p
 {
     /**
      * Copies the lists.
+     *
+     * @param cluster as {@link #cluster()}.
+     * @param changes as {@link #changes()}.
+     * @param packets as {@link #packets()}.
      */
     public Workload
     {

@@ -18,13 +18,15 @@ import java.util.List;
 
 /**
  * QuickTheories generators of {@link Workload}s made of core's spec types: Services (ClusterIP, NodePort,
- * LoadBalancer; TCP and UDP ports; ClientIP affinity; {@code externalTrafficPolicy: Local}) with one IPv4
- * EndpointSlice each, changes to them (endpoints added, removed, turning not ready, Services deleted), and client
- * flows (TCP handshakes, data and FIN or RST; UDP exchanges; a SYN flood from spoofed sources).
+ * LoadBalancer; IPv4 or IPv6; TCP, UDP and SCTP ports; ClientIP affinity; {@code externalTrafficPolicy: Local}) with
+ * one EndpointSlice each, changes to them (endpoints added, removed, turning not ready, Services deleted), and client
+ * flows (TCP handshakes, data and FIN or RST; UDP exchanges; SCTP INIT, DATA and ABORT; a SYN flood from spoofed
+ * sources).
  * <p>
  * Every value is drawn from QuickTheories' randomness and shrinks toward the simplest case: every feature is
- * switched on by a draw whose shrink target is "off" (no UDP, no affinity, no NodePort or LoadBalancer, no Local
- * policy, no attack, every endpoint ready), and every count shrinks toward its minimum (one Service, one endpoint,
+ * switched on by a draw whose shrink target is "off" (IPv4, no UDP or SCTP, no affinity, no NodePort or
+ * LoadBalancer, no Local policy, no attack, every endpoint ready), and every count shrinks toward its minimum (one
+ * Service, one endpoint,
  * no changes, one flow, one packet per flow). Nothing else is random, so a seed gives the same workloads and the
  * same shrunk counterexample every time.
  * <p>
@@ -34,7 +36,8 @@ public final class Workloads
 {
     /** The node the proxy under test runs on. */
     public static final String NODE_NAME = "node-1";
-    /** That node's address, where NodePorts are reached. */
+    /** That node's address, where NodePorts are reached (IPv4 only: an IPv6 Service is reached at its ClusterIP and
+     * load-balancer address). */
     public static final String NODE_IP = "192.168.1.11";
     /** Nodes endpoints run on: {@code node-1} (the proxy's) to {@code node-3}. */
     public static final int NODES = 3;
@@ -42,6 +45,7 @@ public final class Workloads
     private static final String NAMESPACE = "default";
     private static final int HTTP_TARGET = 8080;
     private static final int DNS_TARGET = 5353;
+    private static final int DIAMETER_TARGET = 3868;
     private static final long MILLI = 1_000_000L;
 
     /**
@@ -59,13 +63,28 @@ public final class Workloads
      * @param affinity          whether Services may have ClientIP affinity.
      * @param external          whether Services may be NodePort or LoadBalancer (and use the Local traffic policy).
      * @param attacks           whether a SYN flood from spoofed sources may join the traffic.
+     * @param ipv6              whether Services may be single-stack IPv6 (with an IPv6 EndpointSlice and clients).
+     * @param sctp              whether Services may have an SCTP port.
      */
     public record Limits(int maxServices, int maxEndpoints, int maxChanges, int maxFlows, int maxPacketsPerFlow,
-        int durationMillis, boolean udp, boolean affinity, boolean external, boolean attacks)
+        int durationMillis, boolean udp, boolean affinity, boolean external, boolean attacks, boolean ipv6,
+        boolean sctp)
     {
         /**
          * Checks the bounds.
          *
+         * @param maxServices as {@link #maxServices()}.
+         * @param maxEndpoints as {@link #maxEndpoints()}.
+         * @param maxChanges as {@link #maxChanges()}.
+         * @param maxFlows as {@link #maxFlows()}.
+         * @param maxPacketsPerFlow as {@link #maxPacketsPerFlow()}.
+         * @param durationMillis as {@link #durationMillis()}.
+         * @param udp as {@link #udp()}.
+         * @param affinity as {@link #affinity()}.
+         * @param external as {@link #external()}.
+         * @param attacks as {@link #attacks()}.
+         * @param ipv6 as {@link #ipv6()}.
+         * @param sctp as {@link #sctp()}.
          * @throws IllegalArgumentException when a bound is out of its range.
          */
         public Limits
@@ -85,7 +104,7 @@ public final class Workloads
          */
         public static Limits defaults()
         {
-            return new Limits(3, 4, 4, 8, 6, 10_000, true, true, true, true);
+            return new Limits(3, 4, 4, 8, 6, 10_000, true, true, true, true, true, true);
         }
 
         private static void check(final String name, final int value, final int min, final int max)
@@ -123,6 +142,7 @@ public final class Workloads
     private static final class Svc
     {
         ServiceSpec spec;
+        boolean ipv6;
         final List<EndpointSpec> endpoints = new ArrayList<>();
         int nextHost;
         boolean deleted;
@@ -137,10 +157,10 @@ public final class Workloads
             final List<EndpointPortSpec> ports = new ArrayList<>();
             for (final ServicePortSpec p : spec.ports())
             {
-                ports.add(new EndpointPortSpec(p.name(), p.protocol() == Protocol.UDP ? DNS_TARGET : HTTP_TARGET,
-                    p.protocol()));
+                ports.add(new EndpointPortSpec(p.name(), p.protocol() == Protocol.UDP ? DNS_TARGET :
+                    p.protocol() == Protocol.SCTP ? DIAMETER_TARGET : HTTP_TARGET, p.protocol()));
             }
-            return new EndpointSliceSpec(NAMESPACE, sliceName(), spec.name(), false, ports, endpoints);
+            return new EndpointSliceSpec(NAMESPACE, sliceName(), spec.name(), ipv6, ports, endpoints);
         }
     }
 
@@ -194,16 +214,22 @@ public final class Workloads
         final int type = limits.external() ? drawnType : 0;
         final boolean affinity = draw(in, 0, 1) == 1 && limits.affinity();
         final boolean local = draw(in, 0, 1) == 1 && type != 0;
+        svc.ipv6 = draw(in, 0, 1) == 1 && limits.ipv6();
+        final boolean sctp = draw(in, 0, 1) == 1 && limits.sctp();
         final List<ServicePortSpec> ports = new ArrayList<>();
         ports.add(new ServicePortSpec("http", 80, Protocol.TCP, type == 0 ? 0 : 30080 + index));
         if (udp)
         {
             ports.add(new ServicePortSpec("dns", 53, Protocol.UDP, type == 0 ? 0 : 30053 + index));
         }
+        if (sctp)
+        {
+            ports.add(new ServicePortSpec("diameter", 3868, Protocol.SCTP, type == 0 ? 0 : 30068 + index));
+        }
         svc.spec = ServiceSpec.builder(NAMESPACE, "svc-" + index)
             .type(type == 0 ? ServiceType.CLUSTER_IP : type == 1 ? ServiceType.NODE_PORT : ServiceType.LOAD_BALANCER)
-            .clusterIps(clusterIp(index))
-            .loadBalancerIps(type == 2 ? List.of(loadBalancerIp(index)) : List.of())
+            .clusterIps(clusterIp(index, svc.ipv6))
+            .loadBalancerIps(type == 2 ? List.of(loadBalancerIp(index, svc.ipv6)) : List.of())
             .ports(ports.toArray(new ServicePortSpec[0]))
             .clientIpAffinity(affinity ? ServiceSpec.DEFAULT_AFFINITY_TIMEOUT_SECONDS : 0)
             .externalTrafficLocal(local)
@@ -212,7 +238,7 @@ public final class Workloads
             .generate(in);
         for (int e = 0; e < limits.maxEndpoints(); e++)
         {
-            final EndpointSpec endpoint = endpoint(in, index, svc.nextHost++);
+            final EndpointSpec endpoint = endpoint(in, index, svc.nextHost++, svc.ipv6);
             if (e < endpoints)
             {
                 svc.endpoints.add(endpoint);
@@ -221,14 +247,23 @@ public final class Workloads
         return svc;
     }
 
-    private static EndpointSpec endpoint(final RandomnessSource in, final int service, final int host)
+    private static EndpointSpec endpoint(final RandomnessSource in, final int service, final int host,
+        final boolean ipv6)
     {
         final int node = draw(in, 1, NODES);
         final int condition = draw(in, 0, 2);
-        // Hosts of 10.244.<node>.0/24 are split among Services by index, so that no two endpoints share one.
-        final String address = "10.244." + node + "." + (1 + (service * 16 + host) % 250);
-        return new EndpointSpec(List.of(address), condition == 0, condition != 1, condition == 2,
-            "node-" + node, "");
+        return new EndpointSpec(List.of(endpointAddress(node, service, host, ipv6)), condition == 0,
+            condition != 1, condition == 2, "node-" + node, "");
+    }
+
+    /**
+     * Hosts of {@code 10.244.<node>.0/24} (or {@code fd00:244:<node>::/64}) are split among Services by index, so
+     * that no two endpoints share one.
+     */
+    private static String endpointAddress(final int node, final int service, final int host, final boolean ipv6)
+    {
+        final int h = 1 + (service * 16 + host) % 250;
+        return ipv6 ? "fd00:244:" + node + "::" + Integer.toHexString(h) : "10.244." + node + "." + h;
     }
 
     private static List<ChurnEvent> changes(final RandomnessSource in, final Limits limits, final List<Svc> services)
@@ -242,7 +277,7 @@ public final class Workloads
             at[i] = draw(in, 0, limits.durationMillis()) * MILLI;
             what[i] = new int[] {draw(in, 0, limits.maxServices() - 1) % services.size(), draw(in, 0, 3),
                 draw(in, 0, 15)};
-            joining[i] = endpoint(in, what[i][0], 0);
+            joining[i] = endpoint(in, what[i][0], 0, false);
         }
         final Integer[] order = new Integer[count];
         for (int i = 0; i < count; i++)
@@ -270,7 +305,7 @@ public final class Workloads
                     svc.endpoints.remove(pick % svc.endpoints.size());
                     break;
                 case 1:                                         // an endpoint joins, at a host not used yet
-                    final EndpointSpec drawn = endpoint(joining[i], what[i][0], svc.nextHost++);
+                    final EndpointSpec drawn = endpoint(joining[i], what[i][0], svc.nextHost++, svc.ipv6);
                     svc.endpoints.add(drawn);
                     break;
                 case 2:                                         // an endpoint turns not ready (and back)
@@ -296,29 +331,35 @@ public final class Workloads
     }
 
     /** {@code drawn} (node and condition) at host {@code host} of Service {@code service}. */
-    private static EndpointSpec endpoint(final EndpointSpec drawn, final int service, final int host)
+    private static EndpointSpec endpoint(final EndpointSpec drawn, final int service, final int host,
+        final boolean ipv6)
     {
-        final String node = drawn.nodeName().substring("node-".length());
-        return new EndpointSpec(List.of("10.244." + node + "." + (1 + (service * 16 + host) % 250)), drawn.ready(),
+        final int node = Integer.parseInt(drawn.nodeName().substring("node-".length()));
+        return new EndpointSpec(List.of(endpointAddress(node, service, host, ipv6)), drawn.ready(),
             drawn.serving(), drawn.terminating(), drawn.nodeName(), "");
     }
 
     private static List<Packet> flow(final RandomnessSource in, final Limits limits, final List<Svc> services,
         final int index)
     {
-        final String client = "10.0.0." + draw(in, 1, 8);
+        final int host = draw(in, 1, 8);
         final int clientPort = 40_000 + index;
         final int s = draw(in, 0, limits.maxServices() - 1) % services.size();
-        final ServiceSpec spec = services.get(s).spec;
-        final boolean udp = draw(in, 0, 1) == 1 && spec.ports().size() > 1;
-        final ServicePortSpec port = spec.ports().get(udp ? 1 : 0);
-        final int via = draw(in, 0, 2) % (spec.type() == ServiceType.LOAD_BALANCER ? 3 :
+        final Svc svc = services.get(s);
+        final ServiceSpec spec = svc.spec;
+        final String client = svc.ipv6 ? "fd00:10::" + host : "10.0.0." + host;
+        final ServicePortSpec port = spec.ports().get(draw(in, 0, 2) % spec.ports().size());
+        final boolean udp = port.protocol() == Protocol.UDP;
+        final boolean sctp = port.protocol() == Protocol.SCTP;
+        final int drawnVia = draw(in, 0, 2) % (spec.type() == ServiceType.LOAD_BALANCER ? 3 :
             spec.type() == ServiceType.NODE_PORT ? 2 : 1);
-        final String destination = via == 0 ? clusterIp(s) : via == 1 ? NODE_IP : loadBalancerIp(s);
+        final int via = drawnVia == 1 && svc.ipv6 ? 0 : drawnVia;       // the node has no IPv6 address
+        final String destination = via == 0 ? clusterIp(s, svc.ipv6) : via == 1 ? NODE_IP :
+            loadBalancerIp(s, svc.ipv6);
         final int destinationPort = via == 1 ? port.nodePort() : port.port();
         long at = draw(in, 0, limits.durationMillis()) * MILLI;
         final int packets = draw(in, 1, limits.maxPacketsPerFlow());
-        final int ending = draw(in, 0, 2);                               // none, FIN or RST
+        final int ending = draw(in, 0, 2);                               // none, FIN or RST (SCTP: ABORT)
         final List<Packet> out = new ArrayList<>();
         for (int p = 0; p < limits.maxPacketsPerFlow(); p++)
         {
@@ -327,17 +368,23 @@ public final class Workloads
             {
                 continue;
             }
-            int flags = 0;
-            if (!udp)
+            final boolean last = p > 0 && p == packets - 1 && ending != 0;
+            final int flags;
+            if (udp)
             {
-                flags = p == 0 ? PacketTuple.TCP_SYN : PacketTuple.TCP_ACK;
-                if (p > 0 && p == packets - 1 && ending != 0)
-                {
-                    flags |= ending == 1 ? PacketTuple.TCP_FIN : PacketTuple.TCP_RST;
-                }
+                flags = 0;
             }
-            out.add(new Packet(at, udp ? PacketTuple.PROTO_UDP : PacketTuple.PROTO_TCP, client, clientPort,
-                destination, destinationPort, flags));
+            else if (sctp)
+            {
+                flags = p == 0 ? PacketTuple.SCTP_INIT : last ? PacketTuple.SCTP_ABORT : 0;
+            }
+            else
+            {
+                flags = (p == 0 ? PacketTuple.TCP_SYN : PacketTuple.TCP_ACK) |
+                    (last ? ending == 1 ? PacketTuple.TCP_FIN : PacketTuple.TCP_RST : 0);
+            }
+            out.add(new Packet(at, udp ? PacketTuple.PROTO_UDP : sctp ? PacketTuple.PROTO_SCTP :
+                PacketTuple.PROTO_TCP, client, clientPort, destination, destinationPort, flags));
             at += gap;
         }
         return out;
@@ -350,20 +397,21 @@ public final class Workloads
         final List<Packet> out = new ArrayList<>();
         for (int i = 0; i < count; i++)
         {
-            out.add(new Packet(start + i * MILLI, PacketTuple.PROTO_TCP, "198.51.100." + (1 + i), 1024 + i,
+            out.add(new Packet(start + i * MILLI, PacketTuple.PROTO_TCP,
+                (target.ipv6 ? "2001:db8:5100::" : "198.51.100.") + (1 + i), 1024 + i,
                 target.spec.clusterIps().get(0), 80, PacketTuple.TCP_SYN));
         }
         return out;
     }
 
-    private static String clusterIp(final int service)
+    private static String clusterIp(final int service, final boolean ipv6)
     {
-        return "10.96.0." + (10 + service);
+        return (ipv6 ? "fd00:96::" : "10.96.0.") + (10 + service);
     }
 
-    private static String loadBalancerIp(final int service)
+    private static String loadBalancerIp(final int service, final boolean ipv6)
     {
-        return "203.0.113." + (10 + service);
+        return (ipv6 ? "2001:db8:113::" : "203.0.113.") + (10 + service);
     }
 
     /** A value in {@code [min, max]} that shrinks toward {@code min}. */

@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The README's property example: vipflow's classifier passes; an integration that drops EndpointSlice updates is
  * caught, quickly, with a short message naming the packet, its time, what the model allowed and what the proxy
- * chose.
+ * chose; so is one that drops what it must reject.
  */
 class ProxyPropertyTest
 {
@@ -21,14 +21,14 @@ class ProxyPropertyTest
     @Test
     void vipflowPassesItsOwnProperty()
     {
-        ProxyProperty.of(cluster -> new VipflowProxy(cluster, false)).withExamples(60).withSeed(SEED).check();
+        ProxyProperty.of(cluster -> new VipflowProxy(cluster, VipflowProxy.Flaw.NONE)).withExamples(60).withSeed(SEED).check();
     }
 
     @Test
     void aProxyThatForgetsSliceUpdatesIsCaughtInUnder20SecondsWithAShortMessage()
     {
         final AssertionError failure = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertThrows(
-            AssertionError.class, () -> ProxyProperty.of(cluster -> new VipflowProxy(cluster, true)).check()));
+            AssertionError.class, () -> ProxyProperty.of(cluster -> new VipflowProxy(cluster, VipflowProxy.Flaw.FORGETS_SLICE_UPDATES)).check()));
         final String message = failure.getMessage();
         final String[] lines = message.split("\n");
         assertTrue(lines.length < 40, () -> lines.length + " lines:\n" + message);
@@ -54,9 +54,20 @@ class ProxyPropertyTest
         assertEquals(1L, linesStartingWith(first, "  t="), first);
     }
 
+    @Test
+    void aProxyThatDropsWhatItMustRejectIsCaught()
+    {
+        final String message = assertThrows(AssertionError.class, () -> ProxyProperty.of(
+            cluster -> new VipflowProxy(cluster, VipflowProxy.Flaw.DROPS_INSTEAD_OF_REJECTING)).withSeed(SEED).check())
+            .getMessage();
+        final String[] lines = message.split("\n");
+        assertTrue(lines[2].startsWith("  allowed: REJECT(no-endpoints) "), message);
+        assertEquals("  proxy:   DROP", lines[3], message);
+    }
+
     private static String failureOfForgetfulProxy()
     {
-        return assertThrows(AssertionError.class, () -> ProxyProperty.of(cluster -> new VipflowProxy(cluster, true))
+        return assertThrows(AssertionError.class, () -> ProxyProperty.of(cluster -> new VipflowProxy(cluster, VipflowProxy.Flaw.FORGETS_SLICE_UPDATES))
             .withSeed(SEED).check()).getMessage();
     }
 

@@ -10,21 +10,37 @@ import io.vipflow.service.ControlPlane;
 import java.util.List;
 
 /**
- * vipflow's own classifier behind the test kit's adapter, as a proxy team would wrap theirs. With
- * {@code forgetSliceUpdates} it is the deliberately wrong integration of the examples: it applies Service changes
- * but drops every later EndpointSlice change, so new flows keep going to endpoints that left or stopped being ready.
+ * vipflow's own classifier behind the test kit's adapter, as a proxy team would wrap theirs, faithful or with one of
+ * the deliberately wrong integrations of the examples.
  */
 final class VipflowProxy implements ProxyUnderTest
 {
+    /** What the adapter gets wrong. */
+    enum Flaw
+    {
+        /** Nothing: the adapter is faithful. */
+        NONE,
+        /**
+         * Service changes are applied but every later EndpointSlice change is dropped, so new flows keep going to
+         * endpoints that left or stopped being ready.
+         */
+        FORGETS_SLICE_UPDATES,
+        /**
+         * A packet for a Service without endpoints is dropped silently instead of rejected: clients wait for their
+         * timeouts instead of failing at once.
+         */
+        DROPS_INSTEAD_OF_REJECTING
+    }
+
     private final ControlPlane cp;
     private final Classifier classifier;
-    private final boolean forgetSliceUpdates;
+    private final Flaw flaw;
     private final Decision d = new Decision();
     private final PacketTuple t = new PacketTuple();
 
-    VipflowProxy(final Cluster cluster, final boolean forgetSliceUpdates)
+    VipflowProxy(final Cluster cluster, final Flaw flaw)
     {
-        this.forgetSliceUpdates = forgetSliceUpdates;
+        this.flaw = flaw;
         cp = new ControlPlane(cluster.nodeName(), List.of(cluster.nodeIp()), "maglev", 0);
         cluster.services().forEach(cp::upsertService);
         cluster.slices().forEach(cp::upsertSlice);
@@ -36,7 +52,7 @@ final class VipflowProxy implements ProxyUnderTest
     @Override
     public void apply(final ChurnEvent change)
     {
-        if (forgetSliceUpdates && change.kind() == ChurnEvent.Kind.ENDPOINT_SLICE)
+        if (flaw == Flaw.FORGETS_SLICE_UPDATES && change.kind() == ChurnEvent.Kind.ENDPOINT_SLICE)
         {
             return;
         }
@@ -45,10 +61,11 @@ final class VipflowProxy implements ProxyUnderTest
     }
 
     @Override
-    public String route(final Packet packet)
+    public Outcome decide(final Packet packet)
     {
         classifier.classify(packet.toTuple(t), packet.atNanos(), d);
-        return d.verdict() == Verdict.DNAT ? d.backend().name : null;
+        return flaw == Flaw.DROPS_INSTEAD_OF_REJECTING && d.verdict() == Verdict.REJECT ? Outcome.dropped() :
+            Outcome.of(d);
     }
 
     @Override

@@ -195,6 +195,80 @@ final class JsonFields
     }
 
     /**
+     * An IP address of an object in the form the library parses: an IPv4 address whose octets carry leading zeros
+     * ({@code 10.180.00.001}) is read in decimal and written without them, as kube-proxy reads it
+     * ({@code k8s.io/utils/net} {@code ParseIPSloppy}, used by {@code pkg/proxy/service.go} and
+     * {@code endpointslicecache.go}; kube-proxy's {@code TestBadIPs}). The API server refuses such addresses in new
+     * objects since its strict IP validation, but objects stored before it may carry them. Anything else is
+     * returned as given. The library's own parser ({@code Addresses.parse}) stays strict.
+     *
+     * @return the address, normalised.
+     * @throws ObjectError naming the path when the text is not an IPv4 or IPv6 address.
+     */
+    static String ip(final String address, final String path)
+    {
+        final String normalised = sloppyIpv4(address);
+        ipFamily(normalised, path);
+        return normalised;
+    }
+
+    /**
+     * A CIDR of an object in the form the library parses: its address as {@link #ip} normalises it and its prefix
+     * length without leading zeros ({@code 203.0.113.000/025} is {@code 203.0.113.0/25}, as {@code ParseCIDRSloppy}
+     * reads it). The text is not validated here.
+     */
+    static String cidr(final String cidr)
+    {
+        final int slash = cidr.indexOf('/');
+        if (slash < 0)
+        {
+            return cidr;
+        }
+        final String length = cidr.substring(slash + 1);
+        return sloppyIpv4(cidr.substring(0, slash)) + "/" + (isDigits(length) ? withoutLeadingZeros(length) : length);
+    }
+
+    /** Four dot-separated runs of decimal digits, each at most 255, written without leading zeros; else the text. */
+    private static String sloppyIpv4(final String text)
+    {
+        final String[] octets = text.split("\\.", -1);
+        if (octets.length != 4)
+        {
+            return text;
+        }
+        final StringBuilder sb = new StringBuilder(15);
+        for (final String octet : octets)
+        {
+            if (!isDigits(octet))
+            {
+                return text;
+            }
+            final String value = withoutLeadingZeros(octet);
+            if (value.length() > 3 || Integer.parseInt(value) > 255)
+            {
+                return text;
+            }
+            sb.append(sb.length() == 0 ? "" : ".").append(value);
+        }
+        return sb.toString();
+    }
+
+    private static boolean isDigits(final String text)
+    {
+        return !text.isEmpty() && text.chars().allMatch(c -> c >= '0' && c <= '9');
+    }
+
+    private static String withoutLeadingZeros(final String digits)
+    {
+        int i = 0;
+        while (i < digits.length() - 1 && digits.charAt(i) == '0')
+        {
+            i++;
+        }
+        return digits.substring(i);
+    }
+
+    /**
      * Validates an IP address literal.
      *
      * @return the address family, 4 or 6.

@@ -231,8 +231,7 @@ final class ServiceConverter
             {
                 return List.of();
             }
-            JsonFields.ipFamily(single, "spec.clusterIP");
-            return List.of(single);
+            return List.of(JsonFields.ip(single, "spec.clusterIP"));
         }
         // ServiceSpec validation: when both are set, spec.clusterIPs[0] equals spec.clusterIP.
         if (single != null && !single.isEmpty() && !single.equals(listed.get(0)))
@@ -251,21 +250,26 @@ final class ServiceConverter
                 " addresses; at most two, one per IP family");
         }
         // Dual-stack: two cluster IPs must be one IPv4 and one IPv6 address.
-        final int first = JsonFields.ipFamily(listed.get(0), "spec.clusterIPs[0]");
-        if (listed.size() == 2 && JsonFields.ipFamily(listed.get(1), "spec.clusterIPs[1]") == first)
+        final List<String> ips = new ArrayList<>(listed.size());
+        for (int i = 0; i < listed.size(); i++)
+        {
+            ips.add(JsonFields.ip(listed.get(i), JsonFields.index("spec.clusterIPs", i)));
+        }
+        if (ips.size() == 2 && ips.get(0).contains(":") == ips.get(1).contains(":"))
         {
             throw new ObjectError("spec.clusterIPs[1]", "'" + listed.get(1) +
                 "' has the same IP family as spec.clusterIPs[0]; dual-stack needs one IPv4 and one IPv6 address");
         }
-        return listed;
+        return ips;
     }
 
     private static List<String> addresses(final JsonNode parent, final String parentPath, final String field)
     {
-        final List<String> ips = JsonFields.strings(parent, parentPath, field);
-        for (int i = 0; i < ips.size(); i++)
+        final List<String> listed = JsonFields.strings(parent, parentPath, field);
+        final List<String> ips = new ArrayList<>(listed.size());
+        for (int i = 0; i < listed.size(); i++)
         {
-            JsonFields.ipFamily(ips.get(i), JsonFields.index(JsonFields.path(parentPath, field), i));
+            ips.add(JsonFields.ip(listed.get(i), JsonFields.index(JsonFields.path(parentPath, field), i)));
         }
         return ips;
     }
@@ -293,7 +297,7 @@ final class ServiceConverter
             {
                 continue;
             }
-            JsonFields.ipFamily(ip, JsonFields.path(path, "ip"));
+            final String address = JsonFields.ip(ip, JsonFields.path(path, "ip"));
             // LoadBalancerIngress.ipMode: with "Proxy" the load balancer forwards to the nodes itself and the
             // node must not capture traffic for the IP; only "VIP" (the default) makes it a frontend.
             final String ipMode = JsonFields.string(entry, path, "ipMode");
@@ -305,7 +309,7 @@ final class ServiceConverter
                 }
                 continue;
             }
-            ips.add(ip);
+            ips.add(address);
         }
         return ips;
     }
@@ -331,8 +335,9 @@ final class ServiceConverter
         final List<String> cidrs = new ArrayList<>(ranges.size());
         for (int i = 0; i < ranges.size(); i++)
         {
-            // Surrounding spaces are tolerated, as the API server's validation trims them.
-            final String cidr = ranges.get(i).trim();
+            // Surrounding spaces are tolerated, as the API server's validation trims them; leading zeros are read
+            // in decimal, as kube-proxy's ParseCIDRSloppy reads them.
+            final String cidr = JsonFields.cidr(ranges.get(i).trim());
             validateCidr(cidr, indexed ? JsonFields.index(path, i) : path);
             cidrs.add(cidr);
         }

@@ -172,10 +172,12 @@ final class SliceConverter
             throw new ObjectError(addressesPath, "has " + addresses.size() + " entries; at most " + MAX_ADDRESSES +
                 " are allowed");
         }
+        final List<String> normalised = new ArrayList<>(addresses.size());
         for (int i = 0; i < addresses.size(); i++)
         {
             final String addressPath = JsonFields.index(addressesPath, i);
-            final int family = JsonFields.ipFamily(addresses.get(i), addressPath);
+            normalised.add(JsonFields.ip(addresses.get(i), addressPath));
+            final int family = JsonFields.ipFamily(normalised.get(i), addressPath);
             // EndpointSlice validation: every address is of the slice's addressType.
             if ((family == 6) != ipv6)
             {
@@ -197,7 +199,7 @@ final class SliceConverter
         final String zone = JsonFields.string(entry, path, "zone");
         final JsonNode hints = JsonFields.object(entry, path, "hints");
         final String hintsPath = JsonFields.path(path, "hints");
-        return new EndpointSpec(addresses, ready, serving, terminating, nodeName, zone,
+        return new EndpointSpec(normalised, ready, serving, terminating, nodeName, zone,
             hintNames(hints, hintsPath, "forZones"), hintNames(hints, hintsPath, "forNodes"));
     }
 

@@ -94,7 +94,7 @@ public final class WatchCommand implements Callable<Integer>
         config.setRequestTimeout((int)Math.min(Integer.MAX_VALUE, syncTimeout.toMillis()));
         config.setConnectionTimeout((int)Math.min(Integer.MAX_VALUE, syncTimeout.toMillis()));
         KubeWatch.checkAccess(config, namespace, syncTimeout);
-        final ControlPlane cp = new ControlPlane(node.nodeName, node.nodeIps, node.scheduler, 1)
+        final ControlPlane cp = new ControlPlane(node.nodeName, node.nodeIps, node.scheduler(), 1)
             .proxyMode(node.proxyMode());
         cp.nodeNetwork(network.network(spec.commandLine()));
         try (WatchOutput output = new WatchOutput(System.out);

@@ -67,7 +67,7 @@ public final class ReplayCommand implements Callable<Integer>
             .withMidFlowPolicy(midFlow).withRemovedBackendPolicy(removedBackend);
         final PrintWriter err = spec.commandLine().getErr();
         final ReplaySummary summary = Replayer.run(new Replayer.Options(cluster, trace, churn, node.nodeName,
-            node.nodeIps, node.scheduler, decisions, config, strict ? null : message ->
+            node.nodeIps, node.scheduler(), decisions, config, strict ? null : message ->
             {
                 err.println("vipflow: rejected: " + message + " (the previous state stays)");
                 err.flush();

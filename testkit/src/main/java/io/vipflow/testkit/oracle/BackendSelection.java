@@ -14,6 +14,13 @@ import java.util.Set;
  */
 public record BackendSelection(Map<String, String> listed, Set<String> cluster, Set<String> local)
 {
+    /**
+     * Copies the collections.
+     *
+     * @param listed  as {@link #listed()}
+     * @param cluster as {@link #cluster()}
+     * @param local   as {@link #local()}
+     */
     public BackendSelection
     {
         listed = Map.copyOf(listed);
@@ -21,7 +28,12 @@ public record BackendSelection(Map<String, String> listed, Set<String> cluster, 
         local = Set.copyOf(local);
     }
 
-    /** The set a new flow chooses from under the given traffic policy (§2 rule 3). */
+    /**
+     * The set a new flow chooses from under the given traffic policy (§2 rule 3).
+     *
+     * @param localPolicy whether the frontend's traffic policy is Local
+     * @return the local set under a Local policy, else the cluster set
+     */
     public Set<String> setFor(final boolean localPolicy)
     {
         return localPolicy ? local : cluster;

@@ -38,7 +38,8 @@ final class EndpointSelection
         byName.sort(Comparator.comparing(EndpointSliceSpec::name));
 
         // Listed backends: slices of the frontend's family, in slice-name order; the backend port is the slice
-        // port with the Service port's name and protocol (§2); the endpoint's first address; first listing wins.
+        // port with the Service port's name and protocol (§2); the endpoint's first address; of two listings of
+        // one address a non-terminating one wins, else the first (kube-proxy endpointslicecache.go addEndpoints).
         final Map<String, EndpointSpec> listed = new LinkedHashMap<>();
         for (final EndpointSliceSpec slice : byName)
         {
@@ -53,7 +54,8 @@ final class EndpointSelection
             }
             for (final EndpointSpec endpoint : slice.endpoints())
             {
-                listed.putIfAbsent(ModelAddress.socket(endpoint.addresses().get(0), target.port()), endpoint);
+                listed.merge(ModelAddress.socket(endpoint.addresses().get(0), target.port()), endpoint,
+                    (held, other) -> held.terminating() && !other.terminating() ? other : held);
             }
         }
 

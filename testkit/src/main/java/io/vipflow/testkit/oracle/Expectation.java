@@ -30,6 +30,19 @@ import java.util.TreeSet;
 public record Expectation(Verdict verdict, Reason reason, String servicePortLabel, Set<String> allowedBackends,
     Boolean newFlow, String frontend, List<Expectation> alternatives, Boolean masquerade, String client)
 {
+    /**
+     * Checks the fields.
+     *
+     * @param verdict as {@link #verdict()}.
+     * @param reason as {@link #reason()}.
+     * @param servicePortLabel as {@link #servicePortLabel()}.
+     * @param allowedBackends as {@link #allowedBackends()}.
+     * @param newFlow as {@link #newFlow()}.
+     * @param frontend as {@link #frontend()}.
+     * @param alternatives as {@link #alternatives()}.
+     * @param masquerade as {@link #masquerade()}.
+     * @param client as {@link #client()}.
+     */
     public Expectation
     {
         Objects.requireNonNull(verdict, "verdict");
@@ -38,7 +51,17 @@ public record Expectation(Verdict verdict, Reason reason, String servicePortLabe
         alternatives = List.copyOf(alternatives);
     }
 
-    /** An expectation that does not compare the masquerade decision. */
+    /**
+     * An expectation that does not compare the masquerade decision.
+     *
+     * @param verdict          as {@link #verdict()}
+     * @param reason           as {@link #reason()}
+     * @param servicePortLabel as {@link #servicePortLabel()}
+     * @param allowedBackends  as {@link #allowedBackends()}
+     * @param newFlow          as {@link #newFlow()}
+     * @param frontend         as {@link #frontend()}
+     * @param alternatives     as {@link #alternatives()}
+     */
     public Expectation(final Verdict verdict, final Reason reason, final String servicePortLabel,
         final Set<String> allowedBackends, final Boolean newFlow, final String frontend,
         final List<Expectation> alternatives)
@@ -56,7 +79,15 @@ public record Expectation(Verdict verdict, Reason reason, String servicePortLabe
             masq, clientAddress);
     }
 
-    /** An expectation for a client-to-service packet: the frontend is the packet's destination, not compared. */
+    /**
+     * An expectation for a client-to-service packet: the frontend is the packet's destination, not compared.
+     *
+     * @param verdict          as {@link #verdict()}
+     * @param reason           as {@link #reason()}
+     * @param servicePortLabel as {@link #servicePortLabel()}
+     * @param allowedBackends  as {@link #allowedBackends()}
+     * @param newFlow          as {@link #newFlow()}
+     */
     public Expectation(final Verdict verdict, final Reason reason, final String servicePortLabel,
         final Set<String> allowedBackends, final Boolean newFlow)
     {
@@ -99,6 +130,7 @@ public record Expectation(Verdict verdict, Reason reason, String servicePortLabe
     /**
      * Compares a real decision with this expectation (and its alternatives).
      *
+     * @param d the classifier's decision
      * @return null when the decision is acceptable, otherwise a one-line description of the mismatch
      */
     public String check(final Decision d)

@@ -70,7 +70,11 @@ public final class OracleRun
         this.examplesKept = examplesKept;
     }
 
-    /** The balancer node's network, for the models of instances added from now on. */
+    /**
+     * The balancer node's network, for the models of instances added from now on.
+     *
+     * @param next the node's network.
+     */
     public void nodeNetwork(final NodeNetwork next)
     {
         network = next;
@@ -80,6 +84,8 @@ public final class OracleRun
      * Models a connection table smaller than its traffic: a decision that only an eviction explains (a flow whose
      * entry was not ESTABLISHED scheduled again as new, an affinity record forgotten) is allowed, as
      * {@link ReferenceModel#expectAfterEviction} describes, and counted ({@link #explainedByEviction}).
+     *
+     * @return this.
      */
     public OracleRun allowEviction()
     {
@@ -93,21 +99,35 @@ public final class OracleRun
         return explainedByEviction;
     }
 
-    /** The control plane's default scheduler, for the instances added from now on (see {@link ReferenceModel}). */
+    /**
+     * The control plane's default scheduler, for the instances added from now on (see {@link ReferenceModel}).
+     *
+     * @param name the scheduler's name.
+     * @return this.
+     */
     public OracleRun defaultScheduler(final String name)
     {
         this.defaultScheduler = name;
         return this;
     }
 
-    /** The kube-proxy mode reproduced, for the instances added from now on. */
+    /**
+     * The kube-proxy mode reproduced, for the instances added from now on.
+     *
+     * @param mode the mode.
+     * @return this.
+     */
     public OracleRun proxyMode(final ProxyMode mode)
     {
         this.proxyMode = mode;
         return this;
     }
 
-    /** Adds a model for a new balancer instance, holding the cluster as it is now. @return its index. */
+    /**
+     * Adds a model for a new balancer instance, holding the cluster as it is now.
+     *
+     * @return its index.
+     */
     public int addInstance()
     {
         final ReferenceModel model = new ReferenceModel(nodeName, nodeIps, config)
@@ -119,7 +139,11 @@ public final class OracleRun
         return models.size() - 1;
     }
 
-    /** Drops the model of instance {@code index}; later instances move down by one. */
+    /**
+     * Drops the model of instance {@code index}; later instances move down by one.
+     *
+     * @param index the instance.
+     */
     public void removeInstance(final int index)
     {
         models.remove(index);
@@ -128,6 +152,8 @@ public final class OracleRun
     /**
      * Connection sync: every instance's model takes the live entries of the others for flows it has none for, as
      * synced tables hold them once every peer has applied every change (a fleet change waits for that).
+     *
+     * @param nowNanos the time, on the packets' clock.
      */
     public void shareConnections(final long nowNanos)
     {
@@ -143,24 +169,41 @@ public final class OracleRun
         }
     }
 
+    /**
+     * @return the number of instances modelled.
+     */
     public int instances()
     {
         return models.size();
     }
 
+    /**
+     * Adds or replaces a Service in every instance's model.
+     *
+     * @param s the Service.
+     */
     public void upsertService(final ServiceSpec s)
     {
         services.put(s.key(), s);
         models.forEach(m -> m.upsertService(s));
     }
 
+    /**
+     * Adds or replaces an EndpointSlice in every instance's model.
+     *
+     * @param s the slice.
+     */
     public void upsertSlice(final EndpointSliceSpec s)
     {
         slices.put(s.key(), s);
         models.forEach(m -> m.upsertSlice(s));
     }
 
-    /** Applies a watch event as {@code ClusterApplier} applies it to a control plane. */
+    /**
+     * Applies a watch event as {@code ClusterApplier} applies it to a control plane.
+     *
+     * @param e the event.
+     */
     public void apply(final ChurnEvent e)
     {
         e.dispatch(this::upsertService, (namespace, name) ->
@@ -290,7 +333,13 @@ public final class OracleRun
     {
     }
 
-    /** Adds up shards: counts are summed and the earliest examples kept, as one model would have found them. */
+    /**
+     * Adds up shards: counts are summed and the earliest examples kept, as one model would have found them.
+     *
+     * @param shards       the runs, one per shard of the traffic.
+     * @param examplesKept how many examples to keep.
+     * @return the findings of all shards together.
+     */
     public static Findings merge(final List<OracleRun> shards, final int examplesKept)
     {
         long checked = 0;

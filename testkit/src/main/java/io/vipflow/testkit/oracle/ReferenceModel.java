@@ -106,7 +106,11 @@ public final class ReferenceModel
         this.config = config;
     }
 
-    /** The node's zone, cluster and Service CIDRs and masquerade-all; effective for the next packet. */
+    /**
+     * The node's zone, cluster and Service CIDRs and masquerade-all; effective for the next packet.
+     *
+     * @param next the node's network
+     */
     public void nodeNetwork(final NodeNetwork next)
     {
         network = next;
@@ -116,6 +120,10 @@ public final class ReferenceModel
     /**
      * The scheduler of Services that name none, as given to the control plane (default {@code maglev}). The model
      * does not run schedulers; it only needs to know which of them may find no destination for a new flow.
+     *
+     * @param name  the scheduler's name
+     * @param flags its flags, or null
+     * @return this
      */
     public ReferenceModel defaultScheduler(final String name, final String flags)
     {
@@ -124,7 +132,12 @@ public final class ReferenceModel
         return this;
     }
 
-    /** The kube-proxy mode reproduced, as given to the control plane (default nftables). */
+    /**
+     * The kube-proxy mode reproduced, as given to the control plane (default nftables).
+     *
+     * @param mode the mode
+     * @return this
+     */
     public ReferenceModel proxyMode(final ProxyMode mode)
     {
         this.proxyMode = mode;
@@ -132,7 +145,11 @@ public final class ReferenceModel
         return this;
     }
 
-    /** Adds or replaces a Service; effective for the next packet. */
+    /**
+     * Adds or replaces a Service; effective for the next packet.
+     *
+     * @param spec the Service
+     */
     public void upsertService(final ServiceSpec spec)
     {
         for (final List<String> ips : List.of(spec.clusterIps(), spec.externalIps(), spec.loadBalancerIps()))
@@ -144,14 +161,23 @@ public final class ReferenceModel
         rebuild();
     }
 
-    /** Removes a Service (§4: its frontends stop matching). Its slices stay and count again if it returns. */
+    /**
+     * Removes a Service (§4: its frontends stop matching). Its slices stay and count again if it returns.
+     *
+     * @param namespace the Service's namespace
+     * @param name      its name
+     */
     public void deleteService(final String namespace, final String name)
     {
         services.remove(namespace + "/" + name);
         rebuild();
     }
 
-    /** Adds or replaces an EndpointSlice; effective for the next packet. */
+    /**
+     * Adds or replaces an EndpointSlice; effective for the next packet.
+     *
+     * @param slice the slice
+     */
     public void upsertSlice(final EndpointSliceSpec slice)
     {
         for (final EndpointSpec e : slice.endpoints())
@@ -169,7 +195,12 @@ public final class ReferenceModel
         rebuild();
     }
 
-    /** Removes an EndpointSlice; effective for the next packet. */
+    /**
+     * Removes an EndpointSlice; effective for the next packet.
+     *
+     * @param namespace the slice's namespace
+     * @param name      its name
+     */
     public void deleteSlice(final String namespace, final String name)
     {
         slices.remove(namespace + "/" + name);
@@ -179,6 +210,12 @@ public final class ReferenceModel
     /**
      * The listed backends and sets of one Service port in one family, or null when that port has no frontend
      * of the family (then nothing is listed for it).
+     *
+     * @param namespace the Service's namespace
+     * @param name      its name
+     * @param port      the Service port
+     * @param ipv6      the family
+     * @return the selection, or null
      */
     public BackendSelection selection(final String namespace, final String name, final ServicePortSpec port,
         final boolean ipv6)
@@ -187,19 +224,32 @@ public final class ReferenceModel
         return service == null ? null : selections.get(ModelFrontend.portKey(service, port, ipv6));
     }
 
-    /** Service ports (per family) that have at least one frontend, whether or not they won it. */
+    /**
+     * Service ports (per family) that have at least one frontend, whether or not they won it.
+     *
+     * @return their count
+     */
     public int servicePortCount()
     {
         return selections.size();
     }
 
-    /** How often each decision path was committed, by name; for coverage checks. */
+    /**
+     * How often each decision path was committed, by name; for coverage checks.
+     *
+     * @return the counts, sorted by path
+     */
     public Map<String, Long> pathCounts()
     {
         return new TreeMap<>(pathCounts);
     }
 
-    /** Connection entries alive at {@code nowNanos}. */
+    /**
+     * Connection entries alive at {@code nowNanos}.
+     *
+     * @param nowNanos the time
+     * @return their count
+     */
     public int liveConnections(final long nowNanos)
     {
         return records.liveConnections(nowNanos);
@@ -208,6 +258,10 @@ public final class ReferenceModel
     /**
      * What the classifier must do with this packet at this time. Does not change the model: pass the result to
      * {@link #commit} once the real decision is known.
+     *
+     * @param t        the client's packet
+     * @param nowNanos its time
+     * @return what the classifier must do
      */
     public Expectation expect(final PacketTuple t, final long nowNanos)
     {
@@ -221,6 +275,10 @@ public final class ReferenceModel
      * packet's it may evict: the flow's entry unless it is an ESTABLISHED TCP entry, and the client's affinity
      * record. A table smaller than its traffic may do so at any moment, so a decision this allows is correct too.
      * Does not change the model: pass the result to {@link #commit}.
+     *
+     * @param t        the client's packet
+     * @param nowNanos its time
+     * @return what the classifier may do
      */
     public Expectation expectAfterEviction(final PacketTuple t, final long nowNanos)
     {
@@ -234,6 +292,10 @@ public final class ReferenceModel
      * What the classifier must do with a packet from a backend to a client (its {@code classifyReply}): REPLY
      * when it answers a live flow to that backend, else PASS (see {@link ReplyLookup}). Does not change the
      * model: pass the result to {@link #commit}, which restarts the answered flow's timer.
+     *
+     * @param t        the backend's packet
+     * @param nowNanos its time
+     * @return what the classifier must do
      */
     public Expectation expectReply(final PacketTuple t, final long nowNanos)
     {
@@ -256,6 +318,8 @@ public final class ReferenceModel
     /**
      * Applies an expectation from {@link #expectAfterEviction} whose decision was a refusal (the table was full):
      * the flow's evicted entry is forgotten and nothing is recorded for the packet.
+     *
+     * @param e the expectation
      */
     public void commitTableFull(final Expectation e)
     {
@@ -274,13 +338,23 @@ public final class ReferenceModel
         pendingPlan = null;
     }
 
-    /** {@link #commit(Expectation, String, String)} with the backend and frontend the decision names. */
+    /**
+     * {@link #commit(Expectation, String, String)} with the backend and frontend the decision names.
+     *
+     * @param e the expectation
+     * @param d the classifier's decision
+     */
     public void commit(final Expectation e, final Decision d)
     {
         commit(e, d.backend() == null ? null : d.backend().name, Expectation.frontendOf(d));
     }
 
-    /** {@link #commit(Expectation, String, String)} without a frontend (enough unless a reply is ambiguous). */
+    /**
+     * {@link #commit(Expectation, String, String)} without a frontend (enough unless a reply is ambiguous).
+     *
+     * @param e                 the expectation
+     * @param actualBackendName the chosen backend's name for DNAT; ignored otherwise
+     */
     public void commit(final Expectation e, final String actualBackendName)
     {
         commit(e, actualBackendName, null);
@@ -291,6 +365,7 @@ public final class ReferenceModel
      * flow's entry, for a new flow records the backend the classifier actually chose (entry and affinity
      * record), for a reply restarts the timer of the flow it answered.
      *
+     * @param e                 the expectation
      * @param actualBackendName the chosen backend's name for DNAT; ignored otherwise
      * @param actualFrontend    for REPLY, the frontend the classifier named ({@code ip:port}); may be null when
      *                          only one flow matches

@@ -102,7 +102,7 @@ class EndpointSelectionPropertyTest
             final Set<String> localSet = new TreeSet<>();
             listed.stream().filter(b -> b.inLocalSet).forEach(b -> localSet.add(b.name));
             assertRules(local, localSet, what + ": local rule");
-            assertFirstSliceWins(slices, sp, listed, what);
+            assertListingRule(slices, sp, listed, what);
         }
     }
 
@@ -125,8 +125,11 @@ class EndpointSelectionPropertyTest
         assertEquals(expected, set, what);
     }
 
-    /** The conditions of a listed backend are those of its first listing in slice-name order. */
-    private static void assertFirstSliceWins(final List<EndpointSliceSpec> slices, final ServicePort sp,
+    /**
+     * The conditions of a listed backend are those of its first non-terminating listing in slice-name order, or of
+     * its first listing when every listing is terminating (kube-proxy endpointslicecache.go addEndpoints).
+     */
+    private static void assertListingRule(final List<EndpointSliceSpec> slices, final ServicePort sp,
         final List<Backend> listed, final String what)
     {
         final Map<String, EndpointSpec> first = new TreeMap<>();
@@ -141,7 +144,8 @@ class EndpointSelectionPropertyTest
             for (final EndpointSpec e : s.endpoints())
             {
                 final String address = e.addresses().get(0);
-                first.putIfAbsent(sp.ipv6 ? "[" + address + "]:" + target : address + ":" + target, e);
+                first.merge(sp.ipv6 ? "[" + address + "]:" + target : address + ":" + target, e,
+                    (held, other) -> held.terminating() && !other.terminating() ? other : held);
             }
         }
         assertEquals(first.keySet(), names(listed), what + ": listed names");
