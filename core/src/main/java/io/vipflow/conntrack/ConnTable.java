@@ -630,6 +630,8 @@ public final class ConnTable implements AutoCloseable
                 {
                     if (c < mine)
                     {
+                        // Release, as every store that frees a way: nothing of the slot was written yet, so what
+                        // it orders is only this thread's reads of the buckets, which decided to give the way up.
                         putLongRelease(myIndex, ConnSlots.emptied(myHeader));
                         return RACE_RETRY;
                     }
@@ -640,6 +642,7 @@ public final class ConnTable implements AutoCloseable
                     view);
                 if (match == MATCH_LIVE)
                 {
+                    // Release, as above: the slot holds nothing of ours yet.
                     putLongRelease(myIndex, ConnSlots.emptied(myHeader));
                     return RACE_LOST;
                 }
@@ -673,6 +676,9 @@ public final class ConnTable implements AutoCloseable
         final long meta = getLongVolatile(slot + META);
         final int backendId = getInt(slot + BACKEND);
         final long created = getLong(slot + CREATED_AT);
+        // Seqlock read, as in readLive: the caller's acquire load of the header keeps these loads after it, the fence
+        // keeps them before the header's second load. The meta load is volatile as well because a creator acts on it
+        // (a removal's CAS expects it), off the per-packet path.
         VarHandle.acquireFence();
         if (getLongVolatile(headerIndex) != header)
         {
@@ -801,6 +807,8 @@ public final class ConnTable implements AutoCloseable
     {
         if (backendId != view.backendId)
         {
+            // Release: the store stays after the meta CAS (or check) that made it this entry's change, and the word
+            // is stored whole, never torn or dropped by the compiler; a reader takes it inside its seqlock read.
             putIntRelease(view.slot + BACKEND, backendId);
             view.backendId = backendId;
         }
@@ -898,6 +906,7 @@ public final class ConnTable implements AutoCloseable
             final int slot = ConnTableLayout.slot(base, way);
             final long meta = getLongVolatile(slot + META);
             final int backendId = getInt(slot + BACKEND);
+            // Seqlock read, as in readLive: an unchanged header proves meta and backend belong to the entry judged.
             VarHandle.acquireFence();
             if (getLongVolatile(headerIndex) != header)
             {
@@ -986,6 +995,7 @@ public final class ConnTable implements AutoCloseable
             (int)ports & 0xFFFF);
         view.set(slot, headerIndex, header, getLongVolatile(slot + META), getInt(slot + BACKEND),
             getLong(slot + CREATED_AT));
+        // Seqlock read, as in readLive: the key and the view are one entry's only if the header did not change.
         VarHandle.acquireFence();
         return getLongVolatile(headerIndex) == header && view.state() != ConnState.DEAD;
     }
@@ -1001,6 +1011,8 @@ public final class ConnTable implements AutoCloseable
             for (int way = 0; way < WAYS; way++)
             {
                 final int headerIndex = ConnTableLayout.headerIndex(ConnTableLayout.bucket(b), way);
+                // Volatile although no other thread can reach the table yet (the factory has not returned): recovery
+                // runs once per open, off every hot path, and needs no argument about what a plain access may do.
                 final long header = getLongVolatile(headerIndex);
                 final long status = header & STATUS_MASK;
                 final int slot = ConnTableLayout.slot(ConnTableLayout.bucket(b), way);
@@ -1025,6 +1037,8 @@ public final class ConnTable implements AutoCloseable
     private void awaitChange(final int headerIndex, final long header)
     {
         int spins = 0;
+        // Acquire, not plain: a plain load could be hoisted out of the loop by the compiler and spin for ever; the
+        // acquire also keeps the caller's next reads of the way after the change this loop saw.
         while (getLongAcquire(headerIndex) == header)
         {
             if (++spins < SPINS_BEFORE_YIELD)
