@@ -45,8 +45,8 @@ public class SyncNewFlowBenchmark
     @Param({"off", "on"})
     public String sync;
 
-    /** The ring's size with sync on. */
-    @Param({"65536"})
+    /** Each lane's size with sync on: the default ({@code -p ringRecords=...} shows what other sizes cost). */
+    @Param({"8192"})
     public int ringRecords;
 
     private Classifier classifier;

@@ -18,7 +18,8 @@ import java.util.function.LongSupplier;
  * @param listenChannel    the channel this node subscribes to
  * @param peerChannels     the channels this node publishes to (one publication each)
  * @param streamId         the Aeron stream id of sync messages
- * @param ringRecords      changes the data plane may leave for the sender before further ones are dropped
+ * @param ringRecords      changes each data-plane thread may leave for the sender before its further ones are dropped
+ *                         (its lane of the {@link SyncRing}; rounded up to a power of two)
  * @param catchUp          ask peers for their tables at start
  * @param clock            now in nanoseconds on the classifier's clock (the same the data plane passes)
  * @param instanceId       this node's id on the wire, unique in the fleet (random by default)
@@ -40,8 +41,13 @@ public record SyncConfig(String aeronDirectory, String listenChannel, List<Strin
 
     public static final String IPC = "aeron:ipc";
     public static final int DEFAULT_STREAM = 1601;
-    /** 65,536 changes: 0.65 s of 100,000 new flows per second if the sender stalls. */
-    public static final int DEFAULT_RING_RECORDS = 1 << 16;
+    /**
+     * 8,192 changes per data-plane thread (512 KiB): 82 ms of 100,000 new flows per second on one thread if the sender
+     * stalls, 1.6 ms at the 5 million a thread could offer at most. Small enough that a lane stays in the data-plane
+     * core's cache beside the connection table: every slot written is a cache line, and a lane larger than the cache
+     * brings in a line from memory with each change and pushes out one of the table's.
+     */
+    public static final int DEFAULT_RING_RECORDS = 1 << 13;
     /**
      * 100 µs. A change waits for the sender's and the receiver's wake-up (and the driver's, see {@link SyncDriver}),
      * each at most this plus the kernel's timer slack (50 µs by default), and less while changes come often; shorter
@@ -135,15 +141,25 @@ public record SyncConfig(String aeronDirectory, String listenChannel, List<Strin
     }
 
     /**
-     * A fresh idle strategy for a thread that should sleep at most {@code maxParkNanos} when idle (0: spin): the
-     * node's agent's and the driver's. It spins and yields as many times as Agrona's defaults (10 and 5) before it
-     * parks: each yield is a system call that may give the core to another thread for a whole time slice.
+     * A fresh idle strategy for the node's agent, which should sleep at most {@code maxParkNanos} when idle (0: spin):
+     * {@link #idleStrategy(long, long)} with Agrona's default 10 spins, cheap for an agent whose idle work is a few
+     * memory reads.
      */
     public static IdleStrategy idleStrategy(final long maxParkNanos)
     {
+        return idleStrategy(BackoffIdleStrategy.DEFAULT_MAX_SPINS, maxParkNanos);
+    }
+
+    /**
+     * A fresh idle strategy that spins {@code maxSpins} times, then parks for doubling periods from 1 µs up to
+     * {@code maxParkNanos} (0: spins for good). It never yields: on a host whose cores are all busy, a yield hands the
+     * core to whatever else is runnable for up to a whole time slice (milliseconds), while a park ends on its timer (up
+     * to the kernel's 50 µs timer slack late) whatever else runs.
+     */
+    public static IdleStrategy idleStrategy(final long maxSpins, final long maxParkNanos)
+    {
         return maxParkNanos == 0 ? new BusySpinIdleStrategy() :
-            new BackoffIdleStrategy(BackoffIdleStrategy.DEFAULT_MAX_SPINS, BackoffIdleStrategy.DEFAULT_MAX_YIELDS,
-                Math.min(1_000, maxParkNanos), maxParkNanos);
+            new BackoffIdleStrategy(maxSpins, 0, Math.min(1_000, maxParkNanos), maxParkNanos);
     }
 
     private static long randomId()

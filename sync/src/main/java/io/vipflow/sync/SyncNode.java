@@ -20,7 +20,6 @@ import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.MessageHandler;
-import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -229,7 +228,6 @@ public final class SyncNode implements Agent, AutoCloseable
             begin(SyncWire.KIND_SNAPSHOT_REQUEST, 0);
             return;
         }
-        final ManyToOneRingBuffer r = ring.ring();
         if (serving == 0 && !requesters.isEmpty())
         {
             serving = requesters.poll();
@@ -253,7 +251,7 @@ public final class SyncNode implements Agent, AutoCloseable
         ring.take(taker, maxRecords, now);
         if (outRecords > 0)
         {
-            pendingRingPosition = r.consumerPosition();
+            pendingRingPosition = ring.takenPosition();
             finishBegin(SyncWire.KIND_UPDATES, 0);
         }
         else if (serving != 0)
@@ -492,7 +490,7 @@ public final class SyncNode implements Agent, AutoCloseable
     /** True when every change offered into the ring so far has been sent (or given up) and acknowledged locally. */
     public boolean drained()
     {
-        return flushedRingPosition == ring.ring().producerPosition();
+        return flushedRingPosition == ring.offeredPosition();
     }
 
     /** Messages this node has finished sending: the next message's sequence. */
@@ -555,7 +553,7 @@ public final class SyncNode implements Agent, AutoCloseable
         return recordsLost.get();
     }
 
-    /** Changes the data plane could not leave in the full ring. */
+    /** Changes the data plane could not leave in a full lane. */
     public long recordsDropped()
     {
         return ring.dropped();

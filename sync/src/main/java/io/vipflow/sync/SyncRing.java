@@ -3,42 +3,57 @@ package io.vipflow.sync;
 import io.vipflow.FlowEvents;
 import io.vipflow.conntrack.FlowKey;
 import io.vipflow.service.Backend;
-import org.agrona.BitUtil;
-import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.MessageHandler;
-import org.agrona.concurrent.UnsafeBuffer;
-import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
-import org.agrona.concurrent.ringbuffer.RecordDescriptor;
-import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
-import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Where the data plane leaves its flow changes for the sync sender: an Agrona many-to-one ring of preallocated
- * direct memory holding {@link SyncWire} records. An offer claims a record, writes it in place and commits it:
- * no allocation, no lock, no wait. When the ring is full the change is dropped and counted, never the packet.
+ * Where the data plane leaves its flow changes for the sync sender: one {@link SyncLane} per data-plane thread, a
+ * single-producer ring of preallocated direct memory holding {@link SyncWire} records, one cache line each. An offer
+ * writes the record into its thread's next slot with plain stores and publishes it with one release store: no
+ * allocation, no lock, no atomic read-modify-write, no wait. When the lane is full the change is dropped and counted,
+ * never the packet.
+ * <p>
+ * Why a lane per thread and not one many-to-one ring: the many-to-one claim is a compare-and-swap on the shared tail,
+ * and on x86 a locked instruction waits until every earlier store of the thread has reached the cache, so each new
+ * flow waited for the previous record's stores, which miss (the sender read those lines last); a release store waits
+ * for nothing. Changes of one thread keep their order; changes of
+ * different threads are taken lane by lane (a flow whose packets two threads classify at once could have its changes
+ * reordered by a shared ring too, since each change is offered after the table was changed).
+ * <p>
+ * A lane is created the first time a thread offers (once per thread: allocation there, never per change) and
+ * returned when its thread has ended and the sender has emptied it. Each lane holds {@code records} changes; the
+ * default ({@link SyncConfig#DEFAULT_RING_RECORDS}) keeps a lane small enough to stay in the data-plane core's cache,
+ * where a larger one pushed the connection table's lines out.
  * <p>
  * The sender takes changes with {@link #take}, which keeps it away from the cache lines the data plane is writing: a
- * reader that follows the writers closely reads each record's line, and the ring's next one, while they are being
- * written, and every such line then costs the writing core a transfer from the reader's (about 100–200 ns per new
- * flow on the benchmark machine, at a few million new flows per second). So while fewer than a message's worth of changes wait,
- * it takes them at most once per flush interval; a full message's worth it takes at once.
+ * reader that follows the writer closely reads each record's line while it is being written, and every such line
+ * then costs the writing core a transfer back. So while fewer than a message's worth of changes wait, it takes them
+ * at most once per flush interval; a full message's worth it takes at once.
  * <p>
- * Thread contract: {@link #flowEvent} from any number of data-plane threads at once; {@link #take} and
- * {@link #ring()} from one thread, the sender; {@link #dropped()} from any thread.
+ * Thread contract: {@link #flowEvent} and {@link #offer} from any number of data-plane threads at once;
+ * {@link #take} from one thread, the sender; {@link #dropped()}, {@link #pending()}, {@link #offeredPosition()} from
+ * any thread.
  */
 public final class SyncRing implements FlowEvents
 {
+    /** The type id {@link #take} hands its handler with each record. */
     static final int MSG_TYPE = 1;
-    private static final int SLOT_BYTES = SyncWire.RECORD_LENGTH + RecordDescriptor.HEADER_LENGTH;
+    /** How often the sender looks for lanes whose thread has ended. */
+    private static final long RECLAIM_INTERVAL_NANOS = 1_000_000_000L;
 
-    private final ManyToOneRingBuffer ring;
-    private final AtomicBuffer buffer;
-    private final AtomicLong dropped = new AtomicLong();
+    private final int laneRecords;
     private final long flushIntervalNanos;
+    private final ThreadLocal<SyncLane> lane = ThreadLocal.withInitial(this::addLane);
+    private final AtomicLong dropped = new AtomicLong();
+    private volatile Lanes lanes = new Lanes(new SyncLane[0], 0);
+
+    // The sender's.
     private long lastDrainedNanos;
+    private long lastReclaimNanos;
     private boolean backlog;
+    private int firstLane;
 
     /** A ring with the default flush interval, {@link SyncConfig#DEFAULT_FLUSH_INTERVAL_NANOS}. */
     public SyncRing(final int records)
@@ -47,17 +62,15 @@ public final class SyncRing implements FlowEvents
     }
 
     /**
-     * @param records            how many records the ring holds (rounded up to a power of two)
+     * @param records            how many records each thread's lane holds (rounded up to a power of two)
      * @param flushIntervalNanos how often at most {@link #take} takes less than a full message's worth
      */
     public SyncRing(final int records, final long flushIntervalNanos)
     {
         this.flushIntervalNanos = flushIntervalNanos;
         this.lastDrainedNanos = System.nanoTime() - flushIntervalNanos;
-        // Each record carries the ring's own 8-byte header: 72 bytes.
-        final int capacity = BitUtil.findNextPositivePowerOfTwo(Math.max(64, records) * SLOT_BYTES);
-        buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(capacity + RingBufferDescriptor.TRAILER_LENGTH));
-        ring = new ManyToOneRingBuffer(buffer);
+        this.lastReclaimNanos = System.nanoTime();
+        this.laneRecords = records;
     }
 
     @Override
@@ -70,24 +83,30 @@ public final class SyncRing implements FlowEvents
         }
     }
 
-    /** Leaves one change in the ring; false (nothing counted) when the ring is full. */
+    /** Leaves one change in the calling thread's lane; false (nothing counted) when the lane is full. */
     public boolean offer(final int type, final FlowKey key, final Backend backend, final int state,
         final long ttlNanos)
     {
-        final int index = ring.tryClaim(MSG_TYPE, SyncWire.RECORD_LENGTH);
-        if (index < 0)
+        return lane.get().offer(type, key, backend, state, ttlNanos);
+    }
+
+    private SyncLane addLane()
+    {
+        final SyncLane created = new SyncLane(Thread.currentThread(), laneRecords);
+        synchronized (this)
         {
-            return false;
+            final Lanes current = lanes;
+            final SyncLane[] grown = Arrays.copyOf(current.lanes, current.lanes.length + 1);
+            grown[current.lanes.length] = created;
+            lanes = new Lanes(grown, current.retiredPosition);
         }
-        SyncWire.putRecord(buffer, index, type, key, backend, state, ttlNanos);
-        ring.commit(index);
-        return true;
+        return created;
     }
 
     /**
-     * Hands up to {@code maxRecords} changes to {@code handler}: at once when the previous take found a full batch
-     * (more may wait), otherwise only once {@code flushIntervalNanos} have passed since the ring was last emptied;
-     * the sender's thread only.
+     * Hands up to {@code maxRecords} changes to {@code handler}, lane by lane: at once when the previous take found a
+     * full batch (more may wait), otherwise only once {@code flushIntervalNanos} have passed since the lanes were last
+     * emptied; the sender's thread only.
      *
      * @return the changes taken
      */
@@ -97,22 +116,48 @@ public final class SyncRing implements FlowEvents
         {
             return 0;
         }
-        final int taken = ring.read(handler, maxRecords);
+        final SyncLane[] all = lanes.lanes;
+        int taken = 0;
+        // Start at another lane each time, so that a busy lane does not keep the others waiting.
+        for (int i = 0; i < all.length && taken < maxRecords; i++)
+        {
+            taken += all[(firstLane + i) % all.length].read(handler, maxRecords - taken);
+        }
+        firstLane = all.length == 0 ? 0 : (firstLane + 1) % all.length;
         backlog = taken == maxRecords;
         if (!backlog)
         {
             lastDrainedNanos = nowNanos;
+            if (nowNanos - lastReclaimNanos > RECLAIM_INTERVAL_NANOS)
+            {
+                lastReclaimNanos = nowNanos;
+                reclaim();
+            }
         }
         return taken;
     }
 
-    /** The ring itself, for the one thread that takes changes from it (the sender). */
-    public ManyToOneRingBuffer ring()
+    /** Drops the lanes whose thread has ended (nothing more will be written there) once they are empty. */
+    private synchronized void reclaim()
     {
-        return ring;
+        final Lanes current = lanes;
+        SyncLane[] kept = current.lanes;
+        long retired = current.retiredPosition;
+        for (final SyncLane l : current.lanes)
+        {
+            if (!l.owner.isAlive() && l.size() == 0)
+            {
+                retired += l.offeredPosition();
+                kept = Arrays.stream(kept).filter(k -> k != l).toArray(SyncLane[]::new);
+            }
+        }
+        if (kept != current.lanes)
+        {
+            lanes = new Lanes(kept, retired);
+        }
     }
 
-    /** Changes dropped because the ring was full. */
+    /** Changes dropped because a lane was full. */
     public long dropped()
     {
         return dropped.get();
@@ -121,6 +166,49 @@ public final class SyncRing implements FlowEvents
     /** Changes offered and not yet taken by the sender (approximate while producers run). */
     public long pending()
     {
-        return (ring.producerPosition() - ring.consumerPosition()) / SLOT_BYTES;
+        long pending = 0;
+        for (final SyncLane l : lanes.lanes)
+        {
+            pending += l.size();
+        }
+        return pending;
+    }
+
+    /**
+     * A position that grows with every change offered: the sum of the lanes' tails and those of the
+     * lanes returned. {@link #takenPosition()} reaches it when the sender has taken everything offered before.
+     */
+    public long offeredPosition()
+    {
+        final Lanes current = lanes;
+        long position = current.retiredPosition;
+        for (final SyncLane l : current.lanes)
+        {
+            position += l.offeredPosition();
+        }
+        return position;
+    }
+
+    /** The same sum over the lanes' heads; exact on the sender's thread. */
+    public long takenPosition()
+    {
+        final Lanes current = lanes;
+        long position = current.retiredPosition;
+        for (final SyncLane l : current.lanes)
+        {
+            position += l.takenPosition();
+        }
+        return position;
+    }
+
+    /** Lanes in use: one per data-plane thread that has offered and not ended. */
+    public int lanes()
+    {
+        return lanes.lanes.length;
+    }
+
+    /** The lanes and the positions of those returned, replaced as a whole so that readers see both at once. */
+    private record Lanes(SyncLane[] lanes, long retiredPosition)
+    {
     }
 }

@@ -93,24 +93,22 @@ public final class SyncWire
     {
     }
 
-    /** Writes one record at {@code offset}. Allocation-free. */
+    /**
+     * Writes one record at {@code offset}. Allocation-free; the data plane's part of a change, so the fields are put
+     * together in registers and written as eight 64-bit stores (the layout above, little-endian).
+     */
     public static void putRecord(final MutableDirectBuffer buffer, final int offset, final int type,
         final FlowKey key, final Backend backend, final int state, final long ttlNanos)
     {
-        buffer.putByte(offset + TYPE, (byte)type);
-        buffer.putByte(offset + STATE, (byte)state);
-        buffer.putShort(offset + KEY_PROTOCOL, (short)key.protocol, ORDER);
-        buffer.putShort(offset + SRC_PORT, (short)key.srcPort, ORDER);
-        buffer.putShort(offset + DST_PORT, (short)key.dstPort, ORDER);
+        buffer.putLong(offset + TYPE, (type & 0xFF) | (state & 0xFFL) << 8 | (key.protocol & 0xFFFFL) << 16 |
+            (key.srcPort & 0xFFFFL) << 32 | (key.dstPort & 0xFFFFL) << 48, ORDER);
         buffer.putLong(offset + SRC_HI, key.srcHi, ORDER);
         buffer.putLong(offset + SRC_LO, key.srcLo, ORDER);
         buffer.putLong(offset + DST_HI, key.dstHi, ORDER);
         buffer.putLong(offset + DST_LO, key.dstLo, ORDER);
         buffer.putLong(offset + BACKEND_HI, backend.addrHi, ORDER);
         buffer.putLong(offset + BACKEND_LO, backend.addrLo, ORDER);
-        buffer.putShort(offset + BACKEND_PORT, (short)backend.port, ORDER);
-        buffer.putShort(offset + BACKEND_PORT + 2, (short)0, ORDER);
-        buffer.putInt(offset + TTL_MILLIS, ttlMillis(ttlNanos), ORDER);
+        buffer.putLong(offset + BACKEND_PORT, (backend.port & 0xFFFFL) | (ttlMillis(ttlNanos) & 0xFFFF_FFFFL) << 32, ORDER);
     }
 
     /** The time to live in whole milliseconds, rounded up and clamped to the field. */
