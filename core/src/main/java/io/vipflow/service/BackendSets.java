@@ -24,13 +24,13 @@ final class BackendSets
      * The scheduler's destinations. By default every listed backend, in name order, members at weight 1 and the
      * others quiesced at weight 0, so hash layouts stay put while an endpoint is not ready.
      * <p>
-     * In the IPVS profile ({@code ipvs}) they are what kube-proxy's IPVS proxier makes of the endpoints (ipvs/proxier.go
-     * {@code syncEndpoint}): the members only, at weight 1, handed over in descending name order. kube-proxy adds
-     * new endpoints one {@code AddRealServer} at a time in ascending string order of {@code ip:port} (sorted
-     * {@code sets.List} through v1.29; Go map order since v1.30, which nothing can reproduce) and the kernel puts
-     * each at the head of the list (ip_vs_ctl.c {@code __ip_vs_update_dest}, {@code list_add_rcu}), so the new block
-     * reads descending; the IPVS schedulers put the destinations new to their list at its head in the order given
-     * ({@code IpvsList}). An endpoint that stops being a member is deleted gracefully (graceful_termination.go
+     * In the IPVS profile ({@code ipvs}) they are what kube-proxy's IPVS proxier makes of the endpoints
+     * (ipvs/proxier.go {@code syncEndpoint}): the members only, at weight 1, handed over in descending name order.
+     * kube-proxy adds new endpoints one {@code AddRealServer} at a time in ascending string order of {@code ip:port}
+     * (sorted {@code sets.List} through v1.29; Go map order since v1.30, which nothing can reproduce) and the kernel
+     * puts each at the head of the list (ip_vs_ctl.c {@code __ip_vs_update_dest}, {@code list_add_rcu}), so the new
+     * block reads descending; the IPVS schedulers put the destinations new to their list at its head in the order
+     * given ({@code IpvsList}). An endpoint that stops being a member is deleted gracefully (graceful_termination.go
      * {@code GracefulDeleteRS}): for TCP, while it is still listed and has connections it stays at weight 0 in its
      * place; UDP and SCTP ones leave at once ({@code IsRsGracefulTerminationNeeded}). One that becomes a member
      * again while draining is deleted and added again ({@code MoveRSOutofGracefulDeleteList}, then
@@ -38,7 +38,7 @@ final class BackendSets
      * well, so it drains the same way ({@code departed}: kube-proxy's {@code syncEndpoint} deletes every current
      * destination not in the new endpoint set through {@code GracefulDeleteRS}).
      */
-    static BackendSet of(final boolean ipvs, final List<Backend> listedSorted, final List<Backend> departed,
+    static BackendSet backendSet(final boolean ipvs, final List<Backend> listedSorted, final List<Backend> departed,
         final boolean cluster, final SchedulerFactory factory, final BackendSet previous, final boolean drains)
     {
         final List<Backend> sorted = ipvs ? withDeparted(listedSorted, departed) : listedSorted;
@@ -143,7 +143,7 @@ final class BackendSets
                     before = p.virtualService;
                 }
             }
-            frontends.set(i, f.withVirtualService(of(true, sorted, departed, !sp.localPolicy(f.kind.external),
+            frontends.set(i, f.withVirtualService(backendSet(true, sorted, departed, !sp.localPolicy(f.kind.external),
                 scheduler, before, drains)));
         }
     }

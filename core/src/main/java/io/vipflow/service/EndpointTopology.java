@@ -36,7 +36,7 @@ final class EndpointTopology
      * hints when the gate is on, every ready endpoint has one and one names this node; else zone hints when every
      * ready endpoint has one and one names this node's zone (an empty zone never matches); else none.
      */
-    Topology mode(final List<ListedSlice.Entry> listed)
+    Topology topologyMode(final List<ListedSlice.Entry> listed)
     {
         boolean anyReady = false;
         boolean allNodeHints = true;

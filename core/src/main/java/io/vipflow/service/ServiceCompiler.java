@@ -190,7 +190,7 @@ final class ServiceCompiler
                 listed.set(last, e);
             }
         }
-        final EndpointTopology.Topology mode = topology.mode(listed);
+        final EndpointTopology.Topology mode = topology.topologyMode(listed);
         final boolean anyClusterReady = listed.stream()
             .anyMatch(l -> l.endpoint.ready() && topology.availableForTopology(l.endpoint, mode));
         final boolean anyLocalReady = listed.stream().anyMatch(l -> l.endpoint.ready() && topology.isLocal(l.endpoint));
@@ -212,10 +212,10 @@ final class ServiceCompiler
         final List<Backend> departed = departed(finalList, previous);
         final boolean drains = portSpec.protocol() == Protocol.TCP;
         final boolean ipvs = proxyMode == ProxyMode.IPVS;
-        final BackendSet cluster = BackendSets.of(ipvs, finalList, departed, true, scheduler,
+        final BackendSet cluster = BackendSets.backendSet(ipvs, finalList, departed, true, scheduler,
             previous == null ? null : previous.clusterSet, drains);
         final boolean needsLocal = spec.externalTrafficLocal() || spec.internalTrafficLocal();
-        final BackendSet local = needsLocal ? BackendSets.of(ipvs, finalList, departed, false, scheduler,
+        final BackendSet local = needsLocal ? BackendSets.backendSet(ipvs, finalList, departed, false, scheduler,
             previous == null ? null : previous.localSet, drains) : BackendSet.EMPTY;
         return new ServicePort(id, spec, portSpec, ipv6, finalList.toArray(new Backend[0]),
             departed.toArray(new Backend[0]), cluster, local);

@@ -15,7 +15,8 @@ import static org.quicktheories.generators.SourceDSL.longs;
 
 /**
  * A scheduler carried through a rollout (each step builds from the previous one, which hands over the permutations of
- * the backends that stayed) holds at every step the table a build from scratch gives for the same backends (QuickTheories).
+ * the backends that stayed) holds at every step the table a build from scratch gives for the same backends
+ * (QuickTheories).
  */
 class MaglevRolloutPropertyTest
 {
