@@ -252,19 +252,26 @@ public final class MaglevTable
      * backend's candidate in its permutation is taken, so its next claim is the free slot s whose position
      * {@code (s - candidate) · skip⁻¹ mod M} comes first: F multiplications a turn instead of M/F probes. Same
      * table, slot for slot, as probing gives.
+     * <p>
+     * The positions are compared as fractions of M, {@code frac((s - candidate) · skip⁻¹ / M)}, in doubles: a
+     * subtraction, a multiplication and a floor per free slot, where the exact remainder needs a long product and a
+     * reduction. The order is the same: the exact fractions are multiples of 1/M (at least 2⁻²⁰ apart, and at least
+     * that far from an integer unless the slot is the candidate itself, which gives exactly 0), while the product's
+     * rounding error is below |(s - candidate) · skip⁻¹ / M| · 2⁻⁵² < M · 2⁻⁵² < 2⁻³², so no two positions swap.
      */
     private static final class Tail
     {
         private final int size;
         private final double inverseSize;
-        private final int[] free;
+        /** The free slots, as doubles because the distance is computed in doubles. */
+        private final double[] free;
         private int count;
 
         Tail(final long[] taken, final int size, final int freeSlots)
         {
             this.size = size;
             this.inverseSize = 1.0 / size;
-            free = new int[freeSlots];
+            free = new double[freeSlots];
             for (int w = 0; w < taken.length && count < freeSlots; w++)
             {
                 // The bits past the last slot of the last word are 0 but never reached: count stops first.
@@ -278,49 +285,47 @@ public final class MaglevTable
         /** Takes the free slot that comes first in the permutation of step {@code skip} from {@code candidate}. */
         int claimFirstFree(final int candidate, final int skip)
         {
-            final long inv = inverse(skip, size);
+            final double step = inverse(skip, size) * inverseSize;
+            final double origin = candidate;
             int best = 0;
-            long bestDistance = Long.MAX_VALUE;
+            double bestPosition = 2;
             for (int k = 0; k < count; k++)
             {
-                final int d = free[k] - candidate;
-                final long distance = mod((d < 0 ? d + size : d) * inv);
-                if (distance < bestDistance)
+                final double p = (free[k] - origin) * step;
+                final double position = p - Math.floor(p);
+                if (position < bestPosition)
                 {
-                    bestDistance = distance;
+                    bestPosition = position;
                     best = k;
                 }
             }
-            final int slot = free[best];
+            final int slot = (int)free[best];
             free[best] = free[--count];
             return slot;
         }
 
         /**
-         * {@code p mod size} for {@code 0 <= p < size²} (below 2^40, exact in a double): the quotient from the
-         * reciprocal is off by at most one, which the two corrections take back; a long division costs several
-         * times as much, and this is the loop the tail spends its time in.
+         * a⁻¹ mod m for 0 < a < m, m prime, by the extended Euclidean algorithm in ints (every remainder and
+         * coefficient stays below m in magnitude): a few dozen int divisions where Fermat's a^(m-2) took twice as
+         * many long ones, once per turn of the tail.
          */
-        private long mod(final long p)
+        static int inverse(final int a, final int m)
         {
-            final long r = p - (long)(p * inverseSize) * size;
-            return r < 0 ? r + size : r >= size ? r - size : r;
-        }
-
-        /** a⁻¹ mod m for a prime m, by Fermat: a^(m-2). */
-        private static long inverse(final long a, final int m)
-        {
-            long result = 1;
-            long base = a % m;
-            for (int e = m - 2; e > 0; e >>>= 1)
+            int r0 = m;
+            int r1 = a;
+            int t0 = 0;
+            int t1 = 1;
+            while (r1 != 0)
             {
-                if ((e & 1) != 0)
-                {
-                    result = result * base % m;
-                }
-                base = base * base % m;
+                final int q = r0 / r1;
+                final int r2 = r0 - q * r1;
+                r0 = r1;
+                r1 = r2;
+                final int t2 = t0 - q * t1;
+                t0 = t1;
+                t1 = t2;
             }
-            return result;
+            return t0 < 0 ? t0 + m : t0;
         }
     }
 

@@ -14,7 +14,7 @@ import java.util.Set;
  * built for them. The scheduler sees every listed backend (quiesced ones with weight 0), so that schedulers whose
  * tables depend on the whole list (IPVS sh, dh, mh) keep their layout when a backend is quiesced; in the IPVS
  * profile it sees what kube-proxy's IPVS proxier programs instead (members, and TCP destinations draining at
- * weight 0), see {@code ServiceCompiler}.
+ * weight 0), see {@link BackendSets}.
  * Immutable apart from the scheduler's own state; any thread may call {@link #pick}.
  */
 public final class BackendSet
