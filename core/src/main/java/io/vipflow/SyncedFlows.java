@@ -21,6 +21,10 @@ import io.vipflow.service.Snapshot;
  * <p>
  * Thread contract: {@link #upsert} and {@link #remove} belong to one thread (the sync receiver), {@link #scan} to
  * one thread (the sync sender); both run while any number of data-plane threads classify.
+ * <p>
+ * Not API (docs/API.md): public for the connection-sync module, its only user; it stays beside
+ * {@link Classifier} because it keeps the classifier's entry counts through package-private helpers.
+ * @hidden
  */
 public final class SyncedFlows
 {
@@ -159,7 +163,10 @@ public final class SyncedFlows
         return view.backendId() == id && table.delete(view) ? APPLIED : ABSENT;
     }
 
-    /** Receives the live entries {@link #scan} reads. Called on the scanning thread; the key is reused. */
+    /**
+     * Receives the live entries {@link #scan} reads. Called on the scanning thread; the key is reused.
+     * @hidden
+     */
     @FunctionalInterface
     public interface EntryVisitor
     {

@@ -1,6 +1,6 @@
 package io.vipflow.bench;
 
-import io.vipflow.conntrack.FlowHash;
+import io.vipflow.internal.FlowHash;
 import io.vipflow.packet.PacketTuple;
 import io.vipflow.sched.ConnCounters;
 import io.vipflow.sched.Destination;

@@ -54,14 +54,25 @@ import java.nio.file.Path;
  * Times are caller-supplied nanoseconds on one clock (packet capture time, {@link System#nanoTime()}, or epoch
  * nanoseconds for a table that outlives the process).
  * <p>
+ * An application opens, inspects, reads and closes tables ({@link #mapped}, {@link #inspect}, {@link #readSlot},
+ * {@link #slotCount}, {@link #countLive}, {@link #close}) and hands them to a {@code Classifier}; the lookup,
+ * insert, update, delete, sweep and batch steps are the classifier's, are left out of the javadoc and are not API
+ * (docs/API.md).
+ * <p>
  * This class is longer than the rest of the code base on purpose: claiming, publishing, race resolution and
  * removal form one protocol over one memory layout, and a reader checking it must see every step in one place.
  */
 public final class ConnTable implements AutoCloseable
 {
-    /** Entries per bucket. */
+    /**
+     * Entries per bucket.
+     * @hidden
+     */
     public static final int WAYS = ConnTableLayout.WAYS;
-    /** Bytes per bucket. */
+    /**
+     * Bytes per bucket.
+     * @hidden
+     */
     public static final int BUCKET_BYTES = ConnTableLayout.BUCKET_BYTES;
 
     static final int SRC_LO = ConnTableLayout.SRC_LO;
@@ -79,14 +90,26 @@ public final class ConnTable implements AutoCloseable
     static final long STATUS_MASK = 0xFF;
     static final long VERSION_MASK = 0xFF_FFFFL;
 
-    /** getOrCreate: an entry for the key already existed and is returned in the view. */
+    /**
+     * getOrCreate: an entry for the key already existed and is returned in the view.
+     * @hidden
+     */
     public static final int EXISTING = 0;
-    /** getOrCreate: a new entry was created with the proposed values. */
+    /**
+     * getOrCreate: a new entry was created with the proposed values.
+     * @hidden
+     */
     public static final int CREATED = 1;
-    /** getOrCreate: the bucket held only established flows; nothing was stored. */
+    /**
+     * getOrCreate: the bucket held only established flows; nothing was stored.
+     * @hidden
+     */
     public static final int FULL = 2;
 
-    /** Hears of every entry removed, once, from the thread that removed it. Must not block. */
+    /**
+     * Hears of every entry removed, once, from the thread that removed it. Must not block.
+     * @hidden
+     */
     @FunctionalInterface
     public interface RemovalListener
     {
@@ -187,6 +210,7 @@ public final class ConnTable implements AutoCloseable
      * Sets the listener for removals. Call before the table is shared.
      *
      * @param l the listener
+     * @hidden
      */
     public void removalListener(final RemovalListener l)
     {
@@ -223,6 +247,7 @@ public final class ConnTable implements AutoCloseable
      * @param nowNanos the current time, on the table's clock
      * @param view     receives the entry
      * @return true and the entry in {@code view}, or false when there is none
+     * @hidden
      */
     public boolean lookup(final FlowKey key, final long nowNanos, final ConnView view)
     {
@@ -239,6 +264,7 @@ public final class ConnTable implements AutoCloseable
      * @param nowNanos the current time, on the table's clock
      * @param view     receives the entry
      * @return true and the entry in {@code view}, or false when there is none
+     * @hidden
      */
     public boolean lookup(final FlowKey key, final int slotHint, final long nowNanos, final ConnView view)
     {
@@ -361,6 +387,7 @@ public final class ConnTable implements AutoCloseable
      * {@return offset of the key's first bucket (its header line), for {@link #touchLine}}
      *
      * @param key the flow's key
+     * @hidden
      */
     public int firstBucket(final FlowKey key)
     {
@@ -371,6 +398,7 @@ public final class ConnTable implements AutoCloseable
      * {@return offset of the key's home slot line (its home way in the first bucket), for {@link #touchLine}}
      *
      * @param key the flow's key
+     * @hidden
      */
     public int homeSlot(final FlowKey key)
     {
@@ -382,6 +410,7 @@ public final class ConnTable implements AutoCloseable
      * {@return offset of the key's second bucket (its header line), for {@link #touchLine}}
      *
      * @param key the flow's key
+     * @hidden
      */
     public int secondBucket(final FlowKey key)
     {
@@ -396,6 +425,7 @@ public final class ConnTable implements AutoCloseable
      *
      * @param key the flow's key
      * @return the slot line's offset, or -1
+     * @hidden
      */
     public int slotHint(final FlowKey key)
     {
@@ -431,6 +461,7 @@ public final class ConnTable implements AutoCloseable
      *
      * @param offset a line's offset, or -1
      * @return the word loaded
+     * @hidden
      */
     public long touchLine(final int offset)
     {
@@ -460,6 +491,7 @@ public final class ConnTable implements AutoCloseable
      * @param nowNanos the current time, on the table's clock
      * @param view        receives the entry, existing or new
      * @return {@link #EXISTING}, {@link #CREATED} or {@link #FULL}
+     * @hidden
      */
     public int getOrCreate(final FlowKey key, final int backendId, final int state, final long expiryNanos,
         final long nowNanos, final ConnView view)
@@ -630,6 +662,8 @@ public final class ConnTable implements AutoCloseable
                 {
                     if (c < mine)
                     {
+                        // Release, as every store that frees a way: nothing of the slot was written yet, so what
+                        // it orders is only this thread's reads of the buckets, which decided to give the way up.
                         putLongRelease(myIndex, ConnSlots.emptied(myHeader));
                         return RACE_RETRY;
                     }
@@ -640,6 +674,7 @@ public final class ConnTable implements AutoCloseable
                     view);
                 if (match == MATCH_LIVE)
                 {
+                    // Release, as above: the slot holds nothing of ours yet.
                     putLongRelease(myIndex, ConnSlots.emptied(myHeader));
                     return RACE_LOST;
                 }
@@ -673,6 +708,9 @@ public final class ConnTable implements AutoCloseable
         final long meta = getLongVolatile(slot + META);
         final int backendId = getInt(slot + BACKEND);
         final long created = getLong(slot + CREATED_AT);
+        // Seqlock read, as in readLive: the caller's acquire load of the header keeps these loads after it, the fence
+        // keeps them before the header's second load. The meta load is volatile as well because a creator acts on it
+        // (a removal's CAS expects it), off the per-packet path.
         VarHandle.acquireFence();
         if (getLongVolatile(headerIndex) != header)
         {
@@ -774,6 +812,7 @@ public final class ConnTable implements AutoCloseable
      * @param newState       the new state
      * @param newExpiryNanos the new expiry
      * @return true when the entry was changed
+     * @hidden
      */
     public boolean update(final ConnView view, final int backendId, final int newState, final long newExpiryNanos)
     {
@@ -801,6 +840,8 @@ public final class ConnTable implements AutoCloseable
     {
         if (backendId != view.backendId)
         {
+            // Release: the store stays after the meta CAS (or check) that made it this entry's change, and the word
+            // is stored whole, never torn or dropped by the compiler; a reader takes it inside its seqlock read.
             putIntRelease(view.slot + BACKEND, backendId);
             view.backendId = backendId;
         }
@@ -812,6 +853,7 @@ public final class ConnTable implements AutoCloseable
      *
      * @param view the entry as last read
      * @return true when this call removed it
+     * @hidden
      */
     public boolean delete(final ConnView view)
     {
@@ -878,6 +920,7 @@ public final class ConnTable implements AutoCloseable
      * @param nowNanos the current time, on the table's clock
      * @param scratch  a view the sweep may overwrite
      * @return the slot to continue from (0 after a full pass)
+     * @hidden
      */
     public int sweep(final int fromSlot, final int maxSlots, final long nowNanos, final PurgePredicate purge,
         final ConnView scratch)
@@ -898,6 +941,7 @@ public final class ConnTable implements AutoCloseable
             final int slot = ConnTableLayout.slot(base, way);
             final long meta = getLongVolatile(slot + META);
             final int backendId = getInt(slot + BACKEND);
+            // Seqlock read, as in readLive: an unchanged header proves meta and backend belong to the entry judged.
             VarHandle.acquireFence();
             if (getLongVolatile(headerIndex) != header)
             {
@@ -913,7 +957,10 @@ public final class ConnTable implements AutoCloseable
         return slotNo >= total ? 0 : slotNo;
     }
 
-    /** Selects entries for {@link #sweep} to remove. Must not block. */
+    /**
+     * Selects entries for {@link #sweep} to remove. Must not block.
+     * @hidden
+     */
     @FunctionalInterface
     public interface PurgePredicate
     {
@@ -932,6 +979,7 @@ public final class ConnTable implements AutoCloseable
      * @param maxSlots slots visited at most
      * @param nowNanos the current time, on the table's clock
      * @return the slot to continue from (0 after a full pass)
+     * @hidden
      */
     public int expire(final int fromSlot, final int maxSlots, final long nowNanos)
     {
@@ -986,6 +1034,7 @@ public final class ConnTable implements AutoCloseable
             (int)ports & 0xFFFF);
         view.set(slot, headerIndex, header, getLongVolatile(slot + META), getInt(slot + BACKEND),
             getLong(slot + CREATED_AT));
+        // Seqlock read, as in readLive: the key and the view are one entry's only if the header did not change.
         VarHandle.acquireFence();
         return getLongVolatile(headerIndex) == header && view.state() != ConnState.DEAD;
     }
@@ -1001,6 +1050,8 @@ public final class ConnTable implements AutoCloseable
             for (int way = 0; way < WAYS; way++)
             {
                 final int headerIndex = ConnTableLayout.headerIndex(ConnTableLayout.bucket(b), way);
+                // Volatile although no other thread can reach the table yet (the factory has not returned): recovery
+                // runs once per open, off every hot path, and needs no argument about what a plain access may do.
                 final long header = getLongVolatile(headerIndex);
                 final long status = header & STATUS_MASK;
                 final int slot = ConnTableLayout.slot(ConnTableLayout.bucket(b), way);
@@ -1025,6 +1076,8 @@ public final class ConnTable implements AutoCloseable
     private void awaitChange(final int headerIndex, final long header)
     {
         int spins = 0;
+        // Acquire, not plain: a plain load could be hoisted out of the loop by the compiler and spin for ever; the
+        // acquire also keeps the caller's next reads of the way after the change this loop saw.
         while (getLongAcquire(headerIndex) == header)
         {
             if (++spins < SPINS_BEFORE_YIELD)

@@ -1,5 +1,7 @@
 package io.vipflow.conntrack;
 
+import io.vipflow.internal.FlowHash;
+
 /**
  * Where everything of a {@link ConnTable} lies in its memory: all of the table's offset arithmetic, in one place.
  * Stateless.

@@ -1,5 +1,6 @@
 package io.vipflow.conntrack;
 
+import io.vipflow.internal.FlowHash;
 import io.vipflow.packet.PacketTuple;
 
 /**
@@ -21,7 +22,10 @@ public final class FlowKey
     public long dstLo;
     /** Frontend port. */
     public int dstPort;
-    /** {@link FlowHash#hash} of the fields above; kept in step by {@link #set}. */
+    /**
+     * The flow's hash, of the fields above: fixed (no per-process seed), so that every balancer of a fleet maps a
+     * flow alike and a persisted table finds its flows after a restart; kept in step by {@link #set}.
+     */
     public long hash;
 
     /**

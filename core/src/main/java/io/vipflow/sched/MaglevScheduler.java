@@ -21,6 +21,11 @@ import java.util.stream.IntStream;
  * <p>
  * Concurrency: immutable after construction; {@link #pick} is one remainder and two array loads, allocation-free,
  * safe from any number of threads.
+ * <p>
+ * Not API (docs/API.md): choose it by name ({@code maglev}) through {@link Schedulers}; public for
+ * the Maglev build benchmark. It stays in this package: it builds on {@link MaglevTable}'s package-private
+ * permutation steps and the package's weight helper.
+ * @hidden
  */
 public final class MaglevScheduler implements Scheduler
 {

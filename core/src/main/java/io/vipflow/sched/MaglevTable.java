@@ -1,6 +1,6 @@
 package io.vipflow.sched;
 
-import io.vipflow.conntrack.FlowHash;
+import io.vipflow.internal.FlowHash;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -22,6 +22,11 @@ import java.util.stream.IntStream;
  * The fill costs O(M log M) expected (each backend's next candidate is advanced in place; no M x N permutation
  * matrix is built). Control plane only. Entries are chars (backend indexes up to 65534), so a table of M slots
  * is 2·M bytes: 2 KiB at 1,021 (up to 10 backends by {@link #sizeFor}), 128 KiB at 65,537.
+ * <p>
+ * Not API (docs/API.md): public for the {@code maglev} command and the table-build benchmark. It stays
+ * in this package, where {@link MaglevScheduler} and the ring hash use its package-private permutation and hash
+ * steps.
+ * @hidden
  */
 public final class MaglevTable
 {

@@ -1,6 +1,6 @@
 package io.vipflow.sched;
 
-import io.vipflow.conntrack.FlowHash;
+import io.vipflow.internal.FlowHash;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;

@@ -12,7 +12,8 @@ public interface Scheduler
 {
     /**
      * @param packet   the packet opening the flow (schedulers that hash addresses read it)
-     * @param flowHash the flow's {@link io.vipflow.conntrack.FlowHash}, for schedulers that hash the flow
+     * @param flowHash the flow's hash ({@link io.vipflow.conntrack.FlowKey#hash}, the same in every process), for
+     *                 schedulers that hash the flow
      * @return an index into the destination list the scheduler was built for, or -1 when no destination may
      *         take the flow (every weight 0, or every destination overloaded)
      */

@@ -16,6 +16,10 @@ import java.util.Set;
  * profile it sees what kube-proxy's IPVS proxier programs instead (members, and TCP destinations draining at
  * weight 0), see {@link BackendSets}.
  * Immutable apart from the scheduler's own state; any thread may call {@link #pick}.
+ * <p>
+ * Not API (docs/API.md): public because the classifier in another package picks backends from it;
+ * applications read a Service port's backends from {@link ServicePort}.
+ * @hidden
  */
 public final class BackendSet
 {

@@ -24,6 +24,7 @@ public final class Frontend
     /**
      * IPVS profile: this frontend's own virtual service (its destination list and scheduler state), which new flows
      * through it are scheduled by; null otherwise, when the Service port's set for the frontend's policy is used.
+     * @hidden
      */
     public final BackendSet virtualService;
     private final long[] rangeHi;

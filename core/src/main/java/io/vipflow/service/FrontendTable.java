@@ -6,6 +6,9 @@ import java.util.List;
  * Exact-match map from (address, port, protocol) to {@link Frontend}, one version per snapshot. A version is never
  * written after it is made (the next snapshot's version shares its unchanged parts, see {@link AddressPortMap});
  * lookups are allocation-free and safe from any thread once the snapshot is published.
+ * <p>
+ * Not API (docs/API.md): public because the classifier in another package looks frontends up in it.
+ * @hidden
  */
 public final class FrontendTable
 {

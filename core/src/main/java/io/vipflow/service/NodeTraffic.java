@@ -11,6 +11,10 @@ import java.util.List;
  * handful of prefixes, so a linear scan over parallel arrays is the whole lookup.
  * <p>
  * Thread contract: immutable once built on the control plane; its probes are allocation-free from any thread.
+ * <p>
+ * Not API (docs/API.md): public because the classifier in another package probes it; applications
+ * describe the node with {@link NodeNetwork}.
+ * @hidden
  */
 public final class NodeTraffic
 {

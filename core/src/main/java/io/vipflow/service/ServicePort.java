@@ -20,9 +20,15 @@ public final class ServicePort
     public final boolean ipv6;
     /** Session-affinity timeout in nanoseconds; 0 when affinity is off. */
     public final long affinityTimeoutNanos;
-    /** The set new flows choose from under a Cluster traffic policy. */
+    /**
+     * The set new flows choose from under a Cluster traffic policy.
+     * @hidden
+     */
     public final BackendSet clusterSet;
-    /** The set new flows choose from under a Local traffic policy. */
+    /**
+     * The set new flows choose from under a Local traffic policy.
+     * @hidden
+     */
     public final BackendSet localSet;
     private final Backend[] listed;
     /**
@@ -156,6 +162,7 @@ public final class ServicePort
      * {@return the set new flows choose from under the policy that applies to a frontend}
      *
      * @param external whether the frontend is external ({@link FrontendKind#external})
+     * @hidden
      */
     public BackendSet setFor(final boolean external)
     {

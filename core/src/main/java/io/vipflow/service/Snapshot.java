@@ -15,9 +15,15 @@ public final class Snapshot
 {
     /** Publication count, starting at 1 for the first published snapshot (0 for the initial empty one). */
     public final long generation;
-    /** Every frontend of every Service port, by destination address, port and protocol. */
+    /**
+     * Every frontend of every Service port, by destination address, port and protocol.
+     * @hidden
+     */
     public final FrontendTable frontends;
-    /** Where packets come from and the Service CIDRs, as the node's {@link NodeNetwork} says. */
+    /**
+     * Where packets come from and the Service CIDRs, as the node's {@link NodeNetwork} says.
+     * @hidden
+     */
     public final NodeTraffic traffic;
     /** The Service ports of each Service that has any, in Service-key order. */
     private final ServicePort[][] portsByService;

@@ -1,6 +1,6 @@
 package io.vipflow.service;
 
-import io.vipflow.conntrack.FlowHash;
+import io.vipflow.internal.FlowHash;
 import io.vipflow.packet.Addresses;
 
 import java.util.ArrayList;

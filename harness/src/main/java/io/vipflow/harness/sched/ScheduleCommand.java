@@ -1,6 +1,6 @@
 package io.vipflow.harness.sched;
 
-import io.vipflow.conntrack.FlowHash;
+import io.vipflow.internal.FlowHash;
 import io.vipflow.harness.Main;
 import io.vipflow.packet.PacketTuple;
 import io.vipflow.sched.Destination;

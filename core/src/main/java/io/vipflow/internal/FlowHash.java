@@ -1,4 +1,4 @@
-package io.vipflow.conntrack;
+package io.vipflow.internal;
 
 /**
  * The hash of a flow's 5-tuple. Fixed (no per-process seed) on purpose: every instance of a fleet must map a
