@@ -46,7 +46,7 @@ public class SyncNewFlowBenchmark
     public String sync;
 
     /** Each lane's size with sync on: the default ({@code -p ringRecords=...} shows what other sizes cost). */
-    @Param({"8192"})
+    @Param({"65536"})
     public int ringRecords;
 
     private Classifier classifier;

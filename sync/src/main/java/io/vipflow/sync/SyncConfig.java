@@ -42,12 +42,12 @@ public record SyncConfig(String aeronDirectory, String listenChannel, List<Strin
     public static final String IPC = "aeron:ipc";
     public static final int DEFAULT_STREAM = 1601;
     /**
-     * 8,192 changes per data-plane thread (512 KiB): 82 ms of 100,000 new flows per second on one thread if the sender
-     * stalls, 1.6 ms at the 5 million a thread could offer at most. Small enough that a lane stays in the data-plane
-     * core's cache beside the connection table: every slot written is a cache line, and a lane larger than the cache
-     * brings in a line from memory with each change and pushes out one of the table's.
+     * 65,536 changes per data-plane thread (4 MiB): 0.65 s of 100,000 new flows per second on one thread if the sender
+     * stalls, 13 ms at the 5 million a thread could offer at most. Measured against 8,192: a new flow cost the same with
+     * either, and only the smaller one dropped changes, at millions of new flows per second and behind a driver that
+     * stalled (bench/RESULTS.md, "Connection sync").
      */
-    public static final int DEFAULT_RING_RECORDS = 1 << 13;
+    public static final int DEFAULT_RING_RECORDS = 1 << 16;
     /**
      * 100 µs. A change waits for the sender's and the receiver's wake-up (and the driver's, see {@link SyncDriver}),
      * each at most this plus the kernel's timer slack (50 µs by default), and less while changes come often; shorter

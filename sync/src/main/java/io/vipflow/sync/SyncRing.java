@@ -23,9 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * reordered by a shared ring too, since each change is offered after the table was changed).
  * <p>
  * A lane is created the first time a thread offers (once per thread: allocation there, never per change) and
- * returned when its thread has ended and the sender has emptied it. Each lane holds {@code records} changes; the
- * default ({@link SyncConfig#DEFAULT_RING_RECORDS}) keeps a lane small enough to stay in the data-plane core's cache,
- * where a larger one pushed the connection table's lines out.
+ * returned when its thread has ended and the sender has emptied it. Each lane holds {@code records} changes
+ * ({@link SyncConfig#DEFAULT_RING_RECORDS} by default).
  * <p>
  * The sender takes changes with {@link #take}, which keeps it away from the cache lines the data plane is writing: a
  * reader that follows the writer closely reads each record's line while it is being written, and every such line

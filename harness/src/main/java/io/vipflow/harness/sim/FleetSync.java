@@ -31,11 +31,6 @@ import java.util.stream.Stream;
 final class FleetSync implements AutoCloseable
 {
     private static final long AWAIT_NANOS = 30_000_000_000L;
-    /**
-     * Changes each worker may leave for a node's agent: the simulation classifies many times faster than real time, so
-     * the agent meets bursts that no balancer's would.
-     */
-    private static final int SIMULATION_RING_RECORDS = 1 << 16;
 
     private final Path directory;
     private final SyncDriver driver;
@@ -78,7 +73,7 @@ final class FleetSync implements AutoCloseable
         final SyncNode node = new SyncNode(classifier, SyncConfig.ipc(driver.directory()).withClock(now::get)
             // No periodic refresh: it runs on the wall clock, which means nothing in simulated time, and the fleet
             // change waits for every update anyway.
-            .withRefreshPeriod(0).withCatchUp(joining).withRingRecords(SIMULATION_RING_RECORDS), aeron).start();
+            .withRefreshPeriod(0).withCatchUp(joining), aeron).start();
         for (final SyncNode sender : nodes)
         {
             sentBeforeJoin.put(pair(node, sender), sender.recordsSent());
