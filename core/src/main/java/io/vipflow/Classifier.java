@@ -603,9 +603,10 @@ public final class Classifier implements AutoCloseable
         {
             // IPVS conn_reuse_mode: a SYN on a closed entry, or on one whose backend is quiesced, is a new
             // connection and is scheduled afresh.
-            if (connections.delete(view) && flowEvents != null)
+            final FlowEvents events = flowEvents;
+            if (connections.delete(view) && events != null)
             {
-                flowEvents.flowEvent(FlowEvents.REMOVED, d.key, backend, state, 0);
+                d.flowEvents(events).flowEvent(FlowEvents.REMOVED, d.key, backend, state, 0);
             }
             d.rescheduled = true;
             count(d, ClassifierStats.RESCHEDULES);
@@ -647,7 +648,7 @@ public final class Classifier implements AutoCloseable
                 final FlowEvents events = flowEvents;
                 if (events != null && next != state)
                 {
-                    events.flowEvent(FlowEvents.CHANGED, d.key, backend, next, ttl);
+                    d.flowEvents(events).flowEvent(FlowEvents.CHANGED, d.key, backend, next, ttl);
                 }
                 return;
             }
@@ -741,7 +742,7 @@ public final class Classifier implements AutoCloseable
         final FlowEvents events = flowEvents;
         if (events != null)
         {
-            events.flowEvent(FlowEvents.CREATED, d.key, chosen, state, ttl);
+            d.flowEvents(events).flowEvent(FlowEvents.CREATED, d.key, chosen, state, ttl);
         }
         ClassifierStats.add(stats.entries, 1);
         count(d, ClassifierStats.INSERTS);

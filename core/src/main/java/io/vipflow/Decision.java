@@ -62,6 +62,10 @@ public final class Decision
     @SuppressWarnings("unused")
     long touched;
 
+    /** The {@link FlowEvents} last handed to {@link #flowEvents}, and what it gave for the thread. */
+    private FlowEvents eventsSource;
+    private FlowEvents threadEvents;
+
     /** A decision for one thread's packets, one at a time. */
     public Decision()
     {
@@ -205,5 +209,20 @@ public final class Decision
         return verdict + (reason == Reason.NONE ? "" : "(" + reason.label + ")") +
             (servicePort == null ? "" : " " + servicePort.label) + (backend == null ? "" : " -> " + backend.name) +
             (verdict == Verdict.DNAT ? (newFlow ? " NEW" : " ESTABLISHED") + (masquerade ? " MASQ" : "") : "");
+    }
+
+    /**
+     * Where this decision's thread hands its flow changes for {@code events}: what {@link FlowEvents#forThread()}
+     * returned the first time this decision met {@code events}, so that the change itself does not look up per-thread
+     * state (a thread-local lookup per new flow). The data-plane thread's own; the classifier calls it per change.
+     */
+    public FlowEvents flowEvents(final FlowEvents events)
+    {
+        if (events != eventsSource)
+        {
+            threadEvents = events.forThread();
+            eventsSource = events;
+        }
+        return threadEvents;
     }
 }

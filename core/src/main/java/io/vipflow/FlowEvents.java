@@ -7,7 +7,8 @@ import io.vipflow.service.Backend;
  * Hears of the connection entries a {@link Classifier}'s packets create, move to another TCP state or delete, so
  * that another component (connection sync, a flow log) can pass them on. Set with
  * {@link Classifier#flowEvents(FlowEvents)}; without one the classifier pays one field load and one predictable
- * branch per creation or state change.
+ * branch per creation or state change. The classifier hands each change to {@link #forThread()}'s result for the
+ * packet's {@link Decision}.
  * <p>
  * Thread contract: called on the data-plane thread that won the change, from any number of such threads at once,
  * once per change. An implementation must not block, allocate or throw: it copies what it needs out of the
@@ -31,4 +32,16 @@ public interface FlowEvents
      * @param ttlNanos time until the entry expires unless refreshed (0 for {@link #REMOVED})
      */
     void flowEvent(int type, FlowKey key, Backend backend, int state, long ttlNanos);
+
+    /**
+     * The receiver of the calling thread's changes. A {@link Decision} asks once ({@link Decision#flowEvents}) and the
+     * classifier then hands that decision's changes to what it got, so an implementation can give each data-plane
+     * thread state of its own (a buffer only that thread writes) without a thread-local lookup per change. A decision
+     * is used by one thread; an implementation that relies on that should still check it cheaply and take the slow
+     * way for a change from another thread. By default this object itself.
+     */
+    default FlowEvents forThread()
+    {
+        return this;
+    }
 }

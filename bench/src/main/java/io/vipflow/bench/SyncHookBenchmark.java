@@ -1,5 +1,6 @@
 package io.vipflow.bench;
 
+import io.vipflow.Decision;
 import io.vipflow.FlowEvents;
 import io.vipflow.conntrack.ConnState;
 import io.vipflow.conntrack.FlowKey;
@@ -28,9 +29,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The data-plane side of connection sync alone: what the classifier does for each new flow after its insert, as in
- * {@code Classifier}'s creation path: load the {@link FlowEvents} field and, with sync {@code on}, offer the change
- * into the {@link SyncRing} a sync node installs (default size), which a {@link RingDrainer} empties as the node's
- * agent does; with sync {@code off} the field is null. Each operation also does the same fixed work and writes the
+ * {@code Classifier}'s creation path: load the {@link FlowEvents} field and, with sync {@code on}, hand the change to
+ * what the thread's {@link Decision} keeps for it ({@link Decision#flowEvents}: the thread's lane of the
+ * {@link SyncRing} a sync node installs, default size unless {@code ringRecords} says otherwise), which a
+ * {@link RingDrainer} empties as the node's agent does; with sync {@code off} the field is null. {@code hand=threadLocal}
+ * offers through the ring's own thread-local lookup of the lane instead, as the classifier did before. Each operation also does the same fixed work and writes the
  * key of the next flow, in both cases, so the difference of the two scores is what sync adds per new flow, without
  * the table's cache misses that hide it in {@link SyncNewFlowBenchmark} (a new flow there costs 600 ns, give or take
  * 50).
@@ -60,21 +63,32 @@ public class SyncHookBenchmark
     @Param({"off", "on"})
     public String sync;
 
+    /** Changes per lane; the default is {@link SyncConfig#DEFAULT_RING_RECORDS}. */
+    @Param({"65536"})
+    public int ringRecords;
+
+    /** "decision": the change goes where the classifier hands it; "threadLocal": through the ring's lookup per change. */
+    @Param({"decision"})
+    public String hand;
+
     private FlowEvents flowEvents;
+    private final Decision decision = new Decision();
     private SyncRing ring;
     private RingDrainer drainer;
     private final FlowKey key = new FlowKey();
     private Backend backend;
     private int client;
+    private boolean threadLocal;
 
     @Setup(Level.Trial)
     public void setUp()
     {
         backend = BenchCluster.build("maglev", 100).current().frontends.lookup(false, 0,
             Addresses.ipv4Lo(BenchCluster.TCP_VIP), 80, PacketTuple.PROTO_TCP).target.listed(0);
+        threadLocal = hand.equals("threadLocal");
         if (sync.equals("on"))
         {
-            ring = new SyncRing(SyncConfig.DEFAULT_RING_RECORDS);
+            ring = new SyncRing(ringRecords);
             flowEvents = ring;
             drainer = RingDrainer.start(ring);
         }
@@ -90,7 +104,14 @@ public class SyncHookBenchmark
         final FlowEvents events = flowEvents;
         if (events != null)
         {
-            events.flowEvent(FlowEvents.CREATED, key, backend, ConnState.SYN_RECV, TTL_NANOS);
+            if (threadLocal)
+            {
+                events.flowEvent(FlowEvents.CREATED, key, backend, ConnState.SYN_RECV, TTL_NANOS);
+            }
+            else
+            {
+                decision.flowEvents(events).flowEvent(FlowEvents.CREATED, key, backend, ConnState.SYN_RECV, TTL_NANOS);
+            }
         }
         return client;
     }

@@ -12,6 +12,8 @@ final class PeerState
     volatile long lastSequence = -1;
     volatile long missedMessages;
     volatile long records;
+    /** A table for this node is arriving from the peer, and no message of the peer has been missed since it began. */
+    boolean tableIntact;
 
     PeerState(final long id)
     {

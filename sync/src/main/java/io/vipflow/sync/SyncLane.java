@@ -1,12 +1,16 @@
 package io.vipflow.sync;
 
+import io.vipflow.FlowEvents;
 import io.vipflow.conntrack.FlowKey;
 import io.vipflow.service.Backend;
 import org.agrona.BitUtil;
 import org.agrona.BufferUtil;
+import org.agrona.UnsafeApi;
 import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteOrder;
 
 /**
  * One data-plane thread's lane of a {@link SyncRing}: a single-producer single-consumer ring of fixed 64-byte slots,
@@ -24,17 +28,27 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>
  * Written by hand rather than on Agrona's one-to-one ring: that ring puts an 8-byte header before each record, so a
  * 64-byte record spans two lines, and its reader zeroes what it read, so every line comes back to the producer
- * modified in the reader's cache instead of merely shared; both cost the data plane per change.
+ * modified in the reader's cache instead of merely shared; both cost the data plane per change. The producer writes
+ * the record with raw stores at addresses it computes from the masked position, which stay inside the slots by
+ * construction, so it skips the bounds check that each of a buffer's eight stores would make.
  * <p>
- * Thread contract: {@link #offer} from the one owner thread; {@link #read} from one consumer thread;
- * {@link #size()}, {@link #offeredPosition()}, {@link #takenPosition()} from any thread.
+ * The lane is its owner thread's {@link FlowEvents} ({@link SyncRing#forThread()}): the classifier keeps it with the
+ * thread's {@link io.vipflow.Decision} and hands it each change, with no thread-local lookup per change. A change from
+ * another thread (a decision moved between threads) goes through the ring to that thread's own lane.
+ * <p>
+ * Thread contract: {@link #offer} from the one owner thread, {@link #flowEvent} from any thread; {@link #read} from
+ * one consumer thread; {@link #size()}, {@link #offeredPosition()}, {@link #takenPosition()} from any thread.
  */
-final class SyncLane
+final class SyncLane implements FlowEvents
 {
+    private static final boolean NATIVE_LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
+
     static final int SLOT_BYTES = SyncWire.RECORD_LENGTH;
     private static final int PAD = 2 * BitUtil.CACHE_LINE_LENGTH;
 
+    private final SyncRing ring;
     private final AtomicBuffer buffer;
+    private final long address;
     private final long mask;
     private final int slots;
     private final int headOffset;
@@ -46,14 +60,31 @@ final class SyncLane
     private long headCache;
 
     /** A lane for {@code owner} of at least {@code records} slots (rounded up to a power of two). */
-    SyncLane(final Thread owner, final int records)
+    SyncLane(final SyncRing ring, final Thread owner, final int records)
     {
+        this.ring = ring;
         this.owner = owner;
         this.slots = BitUtil.findNextPositivePowerOfTwo(Math.max(2, records));
         this.mask = slots - 1;
         this.headOffset = slots * SLOT_BYTES;
         this.tailOffset = headOffset + PAD;
         this.buffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(tailOffset + PAD, PAD));
+        this.address = buffer.addressOffset();
+    }
+
+    /** The owner's change goes into this lane (dropped and counted when it is full); another thread's into its own. */
+    @Override
+    public void flowEvent(final int type, final FlowKey key, final Backend backend, final int state,
+        final long ttlNanos)
+    {
+        if (Thread.currentThread() != owner)
+        {
+            ring.flowEvent(type, key, backend, state, ttlNanos);
+        }
+        else if (!offer(type, key, backend, state, ttlNanos))
+        {
+            ring.countDropped();
+        }
     }
 
     /** Writes one change into the next slot and publishes it; false when the lane is full. Owner thread only. */
@@ -68,10 +99,24 @@ final class SyncLane
                 return false;
             }
         }
-        SyncWire.putRecord(buffer, (int)(t & mask) * SLOT_BYTES, type, key, backend, state, ttlNanos);
+        final long at = address + (t & mask) * SLOT_BYTES;
+        putLong(at + SyncWire.TYPE, SyncWire.firstWord(type, key, state));
+        putLong(at + SyncWire.SRC_HI, key.srcHi);
+        putLong(at + SyncWire.SRC_LO, key.srcLo);
+        putLong(at + SyncWire.DST_HI, key.dstHi);
+        putLong(at + SyncWire.DST_LO, key.dstLo);
+        putLong(at + SyncWire.BACKEND_HI, backend.addrHi);
+        putLong(at + SyncWire.BACKEND_LO, backend.addrLo);
+        putLong(at + SyncWire.BACKEND_PORT, SyncWire.lastWord(backend, ttlNanos));
         tail = t + 1;
-        buffer.putLongRelease(tailOffset, t + 1);
+        UnsafeApi.putLongRelease(null, address + tailOffset, t + 1);
         return true;
+    }
+
+    /** A plain store of a little-endian field ({@link SyncWire#ORDER}) at an absolute address. */
+    private static void putLong(final long at, final long value)
+    {
+        UnsafeApi.putLong(null, at, NATIVE_LITTLE_ENDIAN ? value : Long.reverseBytes(value));
     }
 
     /**

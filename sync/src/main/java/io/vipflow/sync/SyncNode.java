@@ -6,15 +6,11 @@ import io.aeron.FragmentAssembler;
 import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.aeron.logbuffer.FragmentHandler;
-import io.aeron.logbuffer.Header;
 import io.vipflow.Classifier;
 import io.vipflow.FlowEvents;
 import io.vipflow.SyncedFlows;
-import io.vipflow.conntrack.FlowKey;
-import io.vipflow.service.Backend;
 import org.agrona.BitUtil;
 import org.agrona.CloseHelper;
-import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
@@ -22,7 +18,6 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.MessageHandler;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -30,11 +25,12 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * One balancer's end of the connection sync. It installs a {@link SyncRing} as the classifier's
  * {@link FlowEvents}, so the data plane only offers its changes into preallocated memory; its agent takes them
- * from the ring, batches them into messages and offers each message to every peer's publication; it applies what
- * peers send through {@link SyncedFlows}; it answers a peer's request for the table by scanning its own a few
- * hundred slots at a time between live batches; every {@link SyncConfig#refreshPeriodNanos()} it sends its whole
- * table to every peer the same way, so that peers' timers follow flows that live long without changing state; and,
- * with {@link SyncConfig#catchUp()}, it asks for the table at start.
+ * from the ring, batches them into messages and offers each message to every peer's publication. What peers send is
+ * applied by its {@link SyncReceiver} through {@link SyncedFlows}; whole tables (a peer's request, and every
+ * {@link SyncConfig#refreshPeriodNanos()} the refresh to every peer, so that peers' timers follow flows that live
+ * long without changing state) are read by its {@link TableScan} a few hundred slots at a time between live batches;
+ * with {@link SyncConfig#catchUp()} it asks for the table at start, until one arrives whole. This class holds the
+ * channels (and connects again after losing the driver) and the order of the messages it sends.
  * <p>
  * Thread contract: the constructor and {@link #close} on one thread; the agent ({@link #doWork}) on one thread,
  * its own after {@link #start}; the counters and {@link #lastSequenceFrom} from any thread.
@@ -43,22 +39,15 @@ public final class SyncNode implements Agent, AutoCloseable
 {
     /** A message that waits for a back-pressured peer longer than this is given up for that peer. */
     private static final long OFFER_DEADLINE_NANOS = 50_000_000L;
-    private static final long REQUEST_INTERVAL_NANOS = 200_000_000L;
-    private static final int SCAN_SLOTS_PER_STEP = 256;
     private static final int POLL_LIMIT = 16;
     /** How long a client waits for a silent driver before it counts it as gone. */
     static final long DRIVER_TIMEOUT_MS = 1_000;
     private static final long RECONNECT_INTERVAL_NANOS = 250_000_000L;
     private static final AtomicLong DRIVER_ERRORS = new AtomicLong();
-    /** Addressee of a table scan sent to every peer: the periodic refresh. */
-    private static final long EVERY_PEER = 0;
-    /** {@link #serving} while a refresh scan runs. */
-    private static final long REFRESHING = Long.MIN_VALUE;
 
     private final SyncConfig config;
     private final long id;
     private final Classifier classifier;
-    private final SyncedFlows flows;
     private final SyncRing ring;
     private final boolean ownsAeron;
     private Aeron aeron;
@@ -69,34 +58,20 @@ public final class SyncNode implements Agent, AutoCloseable
     private final FragmentHandler assembler;
     private final int maxRecords;
     private final UnsafeBuffer out;
-    private final FlowKey applyKey = new FlowKey();
     private final MessageHandler taker = this::takeRecord;
-    private final SyncedFlows.EntryVisitor scanVisitor = this::snapshotEntry;
-    private final LagRecorder lag = new LagRecorder();
-    private volatile PeerState[] peers = new PeerState[0];
-    private final ArrayDeque<Long> requesters = new ArrayDeque<>();
+    private final TableScan scan;
+    private final SyncReceiver receiver;
 
     private boolean pending;
     private int outRecords;
     private long pendingSince;
     private long pendingRingPosition = -1;
     private long sequence;
-    private long serving;
-    private int scanCursor;
-    private boolean scanStarted;
-    private long lastRequestNanos;
-    private long lastRefreshNanos = System.nanoTime();
     private AgentRunner runner;
 
-    private volatile boolean caughtUp;
     private volatile long flushedRingPosition;
     private final AtomicLong recordsSent = new AtomicLong();
     private final AtomicLong recordsLost = new AtomicLong();
-    private final AtomicLong recordsApplied = new AtomicLong();
-    private final AtomicLong recordsKept = new AtomicLong();
-    private final AtomicLong recordsUnmatched = new AtomicLong();
-    private final AtomicLong snapshotRecordsSent = new AtomicLong();
-    private final AtomicLong snapshotRecordsApplied = new AtomicLong();
     private final AtomicLong reconnects = new AtomicLong();
 
     /**
@@ -126,7 +101,9 @@ public final class SyncNode implements Agent, AutoCloseable
         this.config = config;
         this.id = config.instanceId();
         this.classifier = classifier;
-        this.flows = new SyncedFlows(classifier);
+        final SyncedFlows flows = new SyncedFlows(classifier);
+        this.scan = new TableScan(flows, config.clock(), config.refreshPeriodNanos());
+        this.receiver = new SyncReceiver(id, flows, config.clock(), scan, config.catchUp());
         this.ring = new SyncRing(config.ringRecords(), config.flushIntervalNanos());
         this.aeron = aeron;
         this.ownsAeron = owns;
@@ -141,8 +118,7 @@ public final class SyncNode implements Agent, AutoCloseable
         this.maxRecords = Math.max(1, (payload - SyncWire.HEADER_LENGTH) / SyncWire.RECORD_LENGTH);
         this.out = new UnsafeBuffer(ByteBuffer.allocateDirect(
             BitUtil.align(SyncWire.HEADER_LENGTH + maxRecords * SyncWire.RECORD_LENGTH, 64)));
-        this.assembler = new FragmentAssembler(this::onMessage);
-        this.caughtUp = !config.catchUp();
+        this.assembler = new FragmentAssembler(receiver);
         classifier.flowEvents(ring);
     }
 
@@ -218,31 +194,24 @@ public final class SyncNode implements Agent, AutoCloseable
         return work;
     }
 
-    /** Builds the next message: a catch-up request, then table batches and live batches in turn. */
+    /**
+     * Builds the next message: a catch-up request; the begin marker of a table a peer asked for; then table batches
+     * and live batches in turn.
+     */
     private void prepare()
     {
         final long now = System.nanoTime();
-        if (!caughtUp && now - lastRequestNanos > REQUEST_INTERVAL_NANOS)
+        if (receiver.requestDue(now))
         {
-            lastRequestNanos = now;
             begin(SyncWire.KIND_SNAPSHOT_REQUEST, 0);
             return;
         }
-        if (serving == 0 && !requesters.isEmpty())
+        if (scan.startNext(now))
         {
-            serving = requesters.poll();
-            scanCursor = 0;
-            scanStarted = false;
+            begin(SyncWire.KIND_SNAPSHOT_BEGIN, scan.addressee());
+            return;
         }
-        else if (serving == 0 && config.refreshPeriodNanos() > 0 &&
-            now - lastRefreshNanos > config.refreshPeriodNanos())
-        {
-            lastRefreshNanos = now;
-            serving = REFRESHING;
-            scanCursor = 0;
-            scanStarted = false;
-        }
-        if (serving != 0 && (sequence & 1) == 0)
+        if (scan.active() && (sequence & 1) == 0)
         {
             prepareSnapshot();
             return;
@@ -254,7 +223,7 @@ public final class SyncNode implements Agent, AutoCloseable
             pendingRingPosition = ring.takenPosition();
             finishBegin(SyncWire.KIND_UPDATES, 0);
         }
-        else if (serving != 0)
+        else if (scan.active())
         {
             prepareSnapshot();
         }
@@ -269,36 +238,18 @@ public final class SyncNode implements Agent, AutoCloseable
 
     private void prepareSnapshot()
     {
-        outRecords = 0;
-        final long now = config.clock().getAsLong();
-        int slots = 0;
-        while (outRecords < maxRecords && slots < SCAN_SLOTS_PER_STEP && !(scanStarted && scanCursor == 0))
+        final long addressee = scan.addressee();
+        final boolean marked = scan.forRequester();
+        final int records = scan.step(out, SyncWire.HEADER_LENGTH, maxRecords);
+        if (records > 0)
         {
-            scanStarted = true;
-            scanCursor = flows.scan(scanCursor, 1, now, scanVisitor);
-            slots++;
-        }
-        final long addressee = serving == REFRESHING ? EVERY_PEER : serving;
-        if (outRecords > 0)
-        {
-            snapshotRecordsSent.addAndGet(outRecords);
+            outRecords = records;
             finishBegin(SyncWire.KIND_SNAPSHOT, addressee);
         }
-        else if (scanStarted && scanCursor == 0)
+        else if (records < 0 && marked)
         {
-            if (serving != REFRESHING)
-            {
-                begin(SyncWire.KIND_SNAPSHOT_END, addressee);
-            }
-            serving = 0;
+            begin(SyncWire.KIND_SNAPSHOT_END, addressee);
         }
-    }
-
-    private void snapshotEntry(final FlowKey key, final Backend backend, final int state, final long ttlNanos)
-    {
-        SyncWire.putRecord(out, SyncWire.HEADER_LENGTH + outRecords * SyncWire.RECORD_LENGTH, SyncWire.TYPE_ENTRY,
-            key, backend, state, ttlNanos);
-        outRecords++;
     }
 
     private void begin(final int kind, final long addressee)
@@ -368,101 +319,6 @@ public final class SyncNode implements Agent, AutoCloseable
         return 1;
     }
 
-    private void onMessage(final DirectBuffer buffer, final int offset, final int length, final Header header)
-    {
-        final int count = SyncWire.recordsIn(buffer, offset, length);
-        final long sender = buffer.getLong(offset + SyncWire.SENDER, SyncWire.ORDER);
-        if (count < 0 || sender == id)
-        {
-            return;
-        }
-        final PeerState peer = peer(sender);
-        peer.onMessage(buffer.getLong(offset + SyncWire.SEQUENCE, SyncWire.ORDER));
-        final long addressee = buffer.getLong(offset + SyncWire.ADDRESSEE, SyncWire.ORDER);
-        switch (buffer.getInt(offset + SyncWire.KIND, SyncWire.ORDER))
-        {
-            case SyncWire.KIND_UPDATES ->
-            {
-                apply(buffer, offset, count);
-                peer.records = peer.records + count;
-                lag.record(System.nanoTime() - buffer.getLong(offset + SyncWire.SEND_TIME, SyncWire.ORDER));
-            }
-            case SyncWire.KIND_SNAPSHOT ->
-            {
-                if (addressee == id || addressee == EVERY_PEER)
-                {
-                    apply(buffer, offset, count);
-                    snapshotRecordsApplied.addAndGet(count);
-                }
-            }
-            case SyncWire.KIND_SNAPSHOT_REQUEST ->
-            {
-                if (serving != sender && !requesters.contains(sender))
-                {
-                    requesters.add(sender);
-                }
-            }
-            case SyncWire.KIND_SNAPSHOT_END ->
-            {
-                if (addressee == id)
-                {
-                    caughtUp = true;
-                }
-            }
-            default ->
-            {
-                // A kind this version does not know: skipped, so that newer peers can add kinds.
-            }
-        }
-    }
-
-    private void apply(final DirectBuffer buffer, final int offset, final int count)
-    {
-        final long now = config.clock().getAsLong();
-        for (int i = 0; i < count; i++)
-        {
-            final int at = offset + SyncWire.HEADER_LENGTH + i * SyncWire.RECORD_LENGTH;
-            SyncWire.key(buffer, at, applyKey);
-            final int outcome;
-            if (SyncWire.type(buffer, at) == FlowEvents.REMOVED)
-            {
-                outcome = flows.remove(applyKey, SyncWire.backendHi(buffer, at), SyncWire.backendLo(buffer, at),
-                    SyncWire.backendPort(buffer, at), now);
-            }
-            else if (SyncWire.type(buffer, at) == SyncWire.TYPE_ENTRY)
-            {
-                outcome = flows.refresh(applyKey, SyncWire.backendHi(buffer, at), SyncWire.backendLo(buffer, at),
-                    SyncWire.backendPort(buffer, at), SyncWire.state(buffer, at), SyncWire.ttlNanos(buffer, at), now);
-            }
-            else
-            {
-                outcome = flows.upsert(applyKey, SyncWire.backendHi(buffer, at), SyncWire.backendLo(buffer, at),
-                    SyncWire.backendPort(buffer, at), SyncWire.state(buffer, at), SyncWire.ttlNanos(buffer, at), now);
-            }
-            switch (outcome)
-            {
-                case SyncedFlows.APPLIED -> recordsApplied.incrementAndGet();
-                case SyncedFlows.KEPT -> recordsKept.incrementAndGet();
-                default -> recordsUnmatched.incrementAndGet();
-            }
-        }
-    }
-
-    private PeerState peer(final long sender)
-    {
-        for (final PeerState p : peers)
-        {
-            if (p.id == sender)
-            {
-                return p;
-            }
-        }
-        final PeerState[] grown = java.util.Arrays.copyOf(peers, peers.length + 1);
-        grown[peers.length] = new PeerState(sender);
-        peers = grown;
-        return grown[peers.length - 1];
-    }
-
     /** Errors the Aeron clients of nodes in this process reported (a lost media driver, mostly). */
     public static long driverErrors()
     {
@@ -502,44 +358,27 @@ public final class SyncNode implements Agent, AutoCloseable
     /** The last sequence received from {@code peer}, -1 when nothing has arrived from it. */
     public long lastSequenceFrom(final long peer)
     {
-        for (final PeerState p : peers)
-        {
-            if (p.id == peer)
-            {
-                return p.lastSequence;
-            }
-        }
-        return -1;
+        final PeerState p = receiver.find(peer);
+        return p == null ? -1 : p.lastSequence;
     }
 
     /** Update records received from {@code peer} (table records for catch-up not included). */
     public long recordsFrom(final long peer)
     {
-        for (final PeerState p : peers)
-        {
-            if (p.id == peer)
-            {
-                return p.records;
-            }
-        }
-        return 0;
+        final PeerState p = receiver.find(peer);
+        return p == null ? 0 : p.records;
     }
 
     /** Messages from peers that never arrived (gaps in their sequences). */
     public long messagesMissed()
     {
-        long missed = 0;
-        for (final PeerState p : peers)
-        {
-            missed += p.missedMessages;
-        }
-        return missed;
+        return receiver.messagesMissed();
     }
 
     /** True once a peer's whole table has arrived (always true without {@link SyncConfig#catchUp()}). */
     public boolean caughtUp()
     {
-        return caughtUp;
+        return receiver.caughtUp();
     }
 
     public long recordsSent()
@@ -561,19 +400,25 @@ public final class SyncNode implements Agent, AutoCloseable
 
     public long recordsApplied()
     {
-        return recordsApplied.get();
+        return receiver.recordsApplied.get();
     }
 
     /** Peer records that met a local entry with another backend, which stayed. */
     public long recordsKept()
     {
-        return recordsKept.get();
+        return receiver.recordsKept.get();
     }
 
     /** Peer records for a frontend this node does not have, for a full table, or removals of absent entries. */
     public long recordsUnmatched()
     {
-        return recordsUnmatched.get();
+        return receiver.recordsUnmatched.get();
+    }
+
+    /** Catch-up tables that arrived with messages missing, and were asked for again. */
+    public long tablesIncomplete()
+    {
+        return receiver.tablesIncomplete.get();
     }
 
     /** Times this node connected again after losing its media driver. */
@@ -607,18 +452,18 @@ public final class SyncNode implements Agent, AutoCloseable
 
     public long snapshotRecordsSent()
     {
-        return snapshotRecordsSent.get();
+        return scan.recordsSent();
     }
 
     public long snapshotRecordsApplied()
     {
-        return snapshotRecordsApplied.get();
+        return receiver.snapshotRecordsApplied.get();
     }
 
     /** Send-to-apply lag percentile over the latest messages, nanoseconds; -1 with none. */
     public long lagNanos(final double percentile)
     {
-        return lag.percentile(percentile);
+        return receiver.lagNanos(percentile);
     }
 
     /** Stops the agent (if started), detaches from the classifier and closes what the node opened. */

@@ -31,7 +31,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * then costs the writing core a transfer back. So while fewer than a message's worth of changes wait, it takes them
  * at most once per flush interval; a full message's worth it takes at once.
  * <p>
- * Thread contract: {@link #flowEvent} and {@link #offer} from any number of data-plane threads at once;
+ * The classifier does not look the lane up per change: each data-plane thread's {@link io.vipflow.Decision} asks
+ * {@link #forThread()} once and keeps the lane, whose {@link SyncLane#flowEvent} checks that its caller is its owner
+ * (a pointer comparison) and otherwise goes through {@link #flowEvent}, the thread-local lookup. Measured: the
+ * lookup per change and the buffer's bounds-checked stores together cost about 15 ns per new flow
+ * ({@code SyncHookBenchmark}, bench/RESULTS.md "Connection sync").
+ * <p>
+ * Thread contract: {@link #flowEvent}, {@link #forThread} and {@link #offer} from any number of data-plane threads at
+ * once;
  * {@link #take} from one thread, the sender; {@link #dropped()}, {@link #pending()}, {@link #offeredPosition()} from
  * any thread.
  */
@@ -72,6 +79,7 @@ public final class SyncRing implements FlowEvents
         this.laneRecords = records;
     }
 
+    /** The calling thread's change, through a thread-local lookup of its lane; the classifier uses {@link #forThread}. */
     @Override
     public void flowEvent(final int type, final FlowKey key, final Backend backend, final int state,
         final long ttlNanos)
@@ -80,6 +88,18 @@ public final class SyncRing implements FlowEvents
         {
             dropped.incrementAndGet();
         }
+    }
+
+    /** The calling thread's lane, created on its first call: the classifier keeps it with the thread's decision. */
+    @Override
+    public FlowEvents forThread()
+    {
+        return lane.get();
+    }
+
+    void countDropped()
+    {
+        dropped.incrementAndGet();
     }
 
     /** Leaves one change in the calling thread's lane; false (nothing counted) when the lane is full. */
@@ -91,7 +111,7 @@ public final class SyncRing implements FlowEvents
 
     private SyncLane addLane()
     {
-        final SyncLane created = new SyncLane(Thread.currentThread(), laneRecords);
+        final SyncLane created = new SyncLane(this, Thread.currentThread(), laneRecords);
         synchronized (this)
         {
             final Lanes current = lanes;

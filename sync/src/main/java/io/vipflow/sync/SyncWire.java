@@ -68,6 +68,11 @@ public final class SyncWire
     public static final int KIND_SNAPSHOT = 3;
     /** The table sent to the addressee is complete; no records. */
     public static final int KIND_SNAPSHOT_END = 4;
+    /**
+     * A table for the addressee starts with the next message; no records. The addressee takes the table as complete
+     * only if it got this and every message of the sender after it up to the end marker (no gap in the sequence).
+     */
+    public static final int KIND_SNAPSHOT_BEGIN = 5;
 
     public static final int TYPE = 0;
     public static final int STATE = 1;
@@ -93,22 +98,31 @@ public final class SyncWire
     {
     }
 
-    /**
-     * Writes one record at {@code offset}. Allocation-free; the data plane's part of a change, so the fields are put
-     * together in registers and written as eight 64-bit stores (the layout above, little-endian).
-     */
+    /** Writes one record at {@code offset} (the sender's copy of a table entry; the data plane's is {@link SyncLane}). */
     public static void putRecord(final MutableDirectBuffer buffer, final int offset, final int type,
         final FlowKey key, final Backend backend, final int state, final long ttlNanos)
     {
-        buffer.putLong(offset + TYPE, (type & 0xFF) | (state & 0xFFL) << 8 | (key.protocol & 0xFFFFL) << 16 |
-            (key.srcPort & 0xFFFFL) << 32 | (key.dstPort & 0xFFFFL) << 48, ORDER);
+        buffer.putLong(offset + TYPE, firstWord(type, key, state), ORDER);
         buffer.putLong(offset + SRC_HI, key.srcHi, ORDER);
         buffer.putLong(offset + SRC_LO, key.srcLo, ORDER);
         buffer.putLong(offset + DST_HI, key.dstHi, ORDER);
         buffer.putLong(offset + DST_LO, key.dstLo, ORDER);
         buffer.putLong(offset + BACKEND_HI, backend.addrHi, ORDER);
         buffer.putLong(offset + BACKEND_LO, backend.addrLo, ORDER);
-        buffer.putLong(offset + BACKEND_PORT, (backend.port & 0xFFFFL) | (ttlMillis(ttlNanos) & 0xFFFF_FFFFL) << 32, ORDER);
+        buffer.putLong(offset + BACKEND_PORT, lastWord(backend, ttlNanos), ORDER);
+    }
+
+    /** The record's first 64 bits, as a little-endian load of offset 0 reads them: type, state, protocol, ports. */
+    static long firstWord(final int type, final FlowKey key, final int state)
+    {
+        return (type & 0xFF) | (state & 0xFFL) << 8 | (key.protocol & 0xFFFFL) << 16 | (key.srcPort & 0xFFFFL) << 32 |
+            (key.dstPort & 0xFFFFL) << 48;
+    }
+
+    /** The record's last 64 bits, read the same way: backend port, reserved, time to live. */
+    static long lastWord(final Backend backend, final long ttlNanos)
+    {
+        return (backend.port & 0xFFFFL) | (ttlMillis(ttlNanos) & 0xFFFF_FFFFL) << 32;
     }
 
     /** The time to live in whole milliseconds, rounded up and clamped to the field. */

@@ -60,6 +60,12 @@ final class Child implements AutoCloseable
         pump.start();
     }
 
+    /** The CPU time the child has used so far, nanoseconds (0 where the platform does not tell). */
+    long cpuNanos()
+    {
+        return process.toHandle().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
+    }
+
     /** What the child wrote to standard error so far, for failure messages. */
     String stderr()
     {

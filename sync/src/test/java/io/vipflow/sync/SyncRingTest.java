@@ -18,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * The sender's side of the ring: a partial batch is taken at most once per flush interval, a full one at once,
  * records come out in the order each thread put them in, none lost or twice while threads offer and the sender takes
- * at once, and the lane of a thread that ended is returned once empty.
+ * at once, a decision that moves to another thread does not write into its first thread's lane, and the lane of a
+ * thread that ended is returned once empty.
  */
 class SyncRingTest
 {
@@ -86,6 +87,27 @@ class SyncRingTest
         for (int i = 0; i < flows.size(); i++)
         {
             assertEquals(i + 1, flows.get(i), "the order of the changes");
+        }
+    }
+
+    @Test
+    void aDecisionMovedToAnotherThreadWritesIntoThatThreadsLane() throws Exception
+    {
+        final SyncRing ring = new SyncRing(1024, 0);
+        try (Balancer b = new Balancer(IpcSyncTest.BACKENDS))
+        {
+            b.classifier.flowEvents(ring);
+            // The balancer's one decision meets the ring on this thread and keeps this thread's lane...
+            offer(b, 3);
+            // ...then classifies on another thread (the join orders the two): its changes must not enter this
+            // thread's lane, whose one producer this thread is.
+            final Thread other = new Thread(() -> offer(b, 3));
+            other.start();
+            other.join();
+            assertEquals(2, ring.lanes(), "a lane per thread");
+            assertEquals(6, ring.take(collect, BATCH, System.nanoTime()));
+            flows.sort(Integer::compare);
+            assertEquals(List.of(1, 2, 3, 4, 5, 6), flows);
         }
     }
 

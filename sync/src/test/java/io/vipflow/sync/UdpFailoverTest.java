@@ -17,13 +17,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Two balancers in two processes, each with its own media driver, synced over UDP on 127.0.0.1. One is killed with
- * SIGKILL while it opens flows; every flow it had established and synced continues on the other to the same backend
- * (mid-flow packets without an entry are dropped there, so a missing entry would show). Then a third balancer joins,
+ * SIGKILL while it opens flows; every flow it had established and synced (at least {@link #SYNCED}) continues on the
+ * other to the same backend (mid-flow packets without an entry are dropped there, so a missing entry would show). Then a third balancer joins,
  * asks the survivor for its table and carries the same flows to the same backends.
  */
 class UdpFailoverTest
 {
-    private static final long DEADLINE_MS = 20_000;
+    /** A wait fails when what it waits on has not moved for this long. */
+    private static final long STALL_MS = 20_000;
+    /** Established flows the peer must hold before the kill. */
+    private static final int SYNCED = 300;
 
     @TempDir
     Path dir;
@@ -41,32 +44,36 @@ class UdpFailoverTest
             Child a = new Child(UdpPeer.class, dir.resolve("a.stderr"), dir.resolve("driver-a").toString(),
                 Integer.toString(portA), Integer.toString(portB)))
         {
-            Await.until(DEADLINE_MS, () -> a.lines.stream().anyMatch(l -> l.startsWith("ready")), a::stderr);
+            // The child's JVM and driver start, then it connects to b: its CPU time moves until it is ready.
+            Await.whileProgressing(STALL_MS, () -> a.lines.stream().anyMatch(l -> l.startsWith("ready")), a::cpuNanos,
+                a::stderr);
             // b's round robin starts one backend further, so b scheduling a flow itself would mostly move it.
             b.tcp(1 << 20, PacketTuple.TCP_SYN);
-            Await.until(DEADLINE_MS, () -> established(a).size() >= 300,
-                () -> established(a).size() + " flows; stderr: " + a.stderr());
-            final Map<Integer, String> synced = established(a);
-            Await.until(DEADLINE_MS, () -> synced.keySet().stream().allMatch(f -> b.state(f) == ConnState.ESTABLISHED),
-                () -> "the peer to hold every reported flow, applied " + nodeB.recordsApplied());
+            Await.whileProgressing(STALL_MS, () -> syncedTo(b, established(a)).size() >= SYNCED, nodeB::recordsApplied,
+                () -> syncedTo(b, established(a)).size() + " flows synced of " + established(a).size() +
+                    " established, missed messages " + nodeB.messagesMissed() + ", the child's " + lastStats(a) +
+                    "; stderr: " + a.stderr());
+            final Map<Integer, String> synced = syncedTo(b, established(a));
             a.kill();
             final Map<Integer, String> all = established(a);
-            long inFlight = all.keySet().stream().filter(f -> b.state(f) != ConnState.ESTABLISHED).count();
             int moved = 0;
             for (final Map.Entry<Integer, String> e : synced.entrySet())
             {
                 moved += e.getValue().equals(b.tcp(e.getKey(), PacketTuple.TCP_ACK | PacketTuple.TCP_PSH)) ? 0 : 1;
             }
             assertEquals(0, moved, "established flows moved to another backend");
-            System.out.println("killed with " + all.size() + " flows established, " + inFlight +
-                " of them not yet at the peer");
+            System.out.println("killed with " + all.size() + " flows established, " + synced.size() +
+                " of them synced to the peer; the child's " + lastStats(a));
 
             try (SyncDriver driverC = SyncDriver.launch(dir.resolve("driver-c"));
                 Balancer c = new Balancer(IpcSyncTest.BACKENDS);
                 SyncNode nodeC = new SyncNode(c.classifier, SyncConfig.udp(driverC.directory(), "127.0.0.1:" + portC,
                     List.of("127.0.0.1:" + portB)).withClock(c.clock::get).withCatchUp(true)).start())
             {
-                Await.until(DEADLINE_MS, nodeC::caughtUp, () -> "catch-up, " + nodeC.snapshotRecordsApplied());
+                Await.whileProgressing(STALL_MS, nodeC::caughtUp,
+                    () -> nodeC.snapshotRecordsApplied() + nodeC.tablesIncomplete() + nodeB.snapshotRecordsSent(),
+                    () -> "catch-up, " + nodeC.snapshotRecordsApplied() + " applied, " + nodeC.tablesIncomplete() +
+                        " incomplete tables");
                 for (final Map.Entry<Integer, String> e : synced.entrySet())
                 {
                     assertEquals(e.getValue(), c.tcp(e.getKey(), PacketTuple.TCP_ACK), "flow " + e.getKey());
@@ -74,6 +81,25 @@ class UdpFailoverTest
                 assertTrue(nodeC.snapshotRecordsApplied() >= synced.size());
             }
         }
+    }
+
+    /** Of {@code established}, the flows {@code peer} holds established: those whose changes reached it. */
+    private static Map<Integer, String> syncedTo(final Balancer peer, final Map<Integer, String> established)
+    {
+        final Map<Integer, String> synced = new LinkedHashMap<>();
+        established.forEach((flow, backend) ->
+        {
+            if (peer.state(flow) == ConnState.ESTABLISHED)
+            {
+                synced.put(flow, backend);
+            }
+        });
+        return synced;
+    }
+
+    private static String lastStats(final Child child)
+    {
+        return child.lines.stream().filter(l -> l.startsWith("stats")).reduce((x, y) -> y).orElse("stats: none yet");
     }
 
     /** Flows the child reported established, by flow number. */
