@@ -265,7 +265,9 @@ public final class Classifier implements AutoCloseable
         }
         for (int i = 0; i < count; i++)
         {
-            out[i].slotHint = out[i].pending ? table.slotHint(out[i].key) : -1;
+            // No live way with the key's tag: the lookup will miss, and need not load more than the scan reads.
+            final int hint = out[i].pending ? table.slotHint(out[i].key) : -1;
+            out[i].slotHint = hint < 0 ? ConnTable.EXPECT_MISS : hint;
         }
         for (int i = 0; i < count; i++)
         {
@@ -429,15 +431,17 @@ public final class Classifier implements AutoCloseable
         final ServicePort sp = frontend.target;
         final boolean tcp = t.protocol == PacketTuple.PROTO_TCP;
         final boolean opensFlow = opensFlow(t, tcp);
-        if (tcp && opensFlow && slotHint < 0)
+        int hint = slotHint;
+        if (tcp && opensFlow && slotHint == -1)
         {
             // A SYN nearly always starts a flow the table does not hold: its miss reads the second bucket's header line
             // and its insert's race check reads it again. Loading that line now, beside the home header and slot lines
             // the lookup loads, keeps the three in flight together: one wait for memory instead of two when the table
-            // is larger than the caches. (A batch has loaded it already.)
+            // is larger than the caches. (A batch has loaded it already.) The lookup is told to expect the miss.
             d.touched = connections.touchLine(connections.secondBucket(d.key));
+            hint = ConnTable.EXPECT_MISS;
         }
-        if (!(connections.lookup(d.key, slotHint, nowNanos, d.view) &&
+        if (!(connections.lookup(d.key, hint, nowNanos, d.view) &&
             continueFlow(t, tcp, opensFlow, sp, nowNanos, d)))
         {
             // Only a flow that is scheduled needs the endpoint set: established packets skip the source checks.

@@ -8,24 +8,30 @@ import java.nio.file.Path;
 /**
  * An off-heap, fixed-capacity, set-associative table of flows: the connection table.
  * <p>
- * A flow's hash names two buckets of {@link #WAYS} ways and a home way in the first
- * ({@link ConnTableLayout} draws the layout). A bucket is one line of {@link #WAYS} header words (status, version
- * and tag of each way) followed by {@link #WAYS} slot lines (key, meta, backend, creation time). 72 bytes per flow
- * (a slot line and a header word); the table allocates {@code capacity / 0.75} slots. No probing past the two
+ * A flow's hash names two buckets of {@link #WAYS} ways, a home way in the first and a second home way in the
+ * second ({@link ConnTableLayout} draws the layout). A bucket is one line of {@link #WAYS} header words (status,
+ * version and tag of each way) followed by {@link #WAYS} slot lines (key, meta, backend, creation time). 72 bytes per
+ * flow (a slot line and a header word); the table allocates {@code capacity / 0.75} slots. No probing past the two
  * buckets means a removed slot goes straight back to EMPTY: there are no tombstones and no rehash, and a full bucket
  * is handled by eviction ({@link #getOrCreate}).
  * <p>
- * Cache lines per operation, and how many wait for an earlier one ("levels": loads whose addresses come from the
- * hash alone are issued together, one level):
+ * Cache lines per lookup, and how many wait for an earlier one ("levels": loads issued together, their addresses
+ * known at once, are one level). Where flows lie ({@code ConnTableLayoutTest}, 100,000 flows) at the benchmarks'
+ * sizing (the table twice the flows) and at the design load (capacity flows):
  * <ul>
- * <li>hit in the home way (most flows: a new entry takes its home way when it is free): the home header line and
- * the home slot line, both addressed by the hash: 2 lines, 1 level;</li>
- * <li>hit elsewhere: those 2, the second bucket's header line (also from the hash), then the matching slot line,
- * chosen by the tags read: 3 or 4 lines, 2 levels;</li>
- * <li>miss: the two header lines and the home slot line: 3 lines, 1 level (a key compare reads no other slot line
- * unless its 32-bit tag matches). Only the first two are loaded at the start; the second bucket's header line is
- * read when the home way did not hold the key, one level later, unless the caller loaded it beforehand
- * ({@link #secondBucket}, {@link #touchLine}: the classifier does for a TCP SYN, which nearly always misses);</li>
+ * <li>hit in the home way (77 % / 55 % of flows): the home header line and the home slot line, both addressed by the
+ * hash: 2 lines, 1 level;</li>
+ * <li>hit in another way of the first bucket (8 % / 21 %): those 2 (the home slot line wasted), then the slot line
+ * the header's tags point to: 3 lines, 2 levels;</li>
+ * <li>hit in the second home way (12 % / 15 %): the first 2, then the second bucket's header line and the second home
+ * slot line together (both from the hash; {@code readSecondHome} tests a key word of the slot with the header so
+ * that neither load waits for the other): 4 lines, 2 levels;</li>
+ * <li>hit in another way of the second bucket (3 % / 9 %): the first 2, the second bucket's header line and second
+ * home slot line, then the slot line: 5 lines, 3 levels;</li>
+ * <li>miss: a packet that opens a flow (the classifier passes {@link #EXPECT_MISS} for a TCP SYN and loads the second
+ * bucket's header line beside the first two): the two header lines and the home slot line, 3 lines, 1 level (a key
+ * compare reads no other slot line unless its 32-bit tag matches); any other miss: those 3 and the second home
+ * slot line, 4 lines, 2 levels;</li>
  * <li>insert after a miss: no line read again before the claim (the miss has decided the way, {@link Placement});
  * the claim's CAS on its header word, the race check's reading of both header lines (cached since the miss), and
  * the slot line written (the home slot line when it is free, which the miss has already loaded): no new line
@@ -34,7 +40,8 @@ import java.nio.file.Path;
  * removes the entry, with no CAS of its own.</li>
  * </ul>
  * A batch ({@link #firstBucket}, {@link #secondBucket}, {@link #homeSlot}, {@link #slotHint}, {@link #touchLine})
- * loads the first level of many lookups together and then the second level of those that need it.
+ * loads the first level of many lookups together (both header lines and the home slot line of each) and then the
+ * slot lines of those not at home: 2 levels for the batch, whichever way each flow lies in.
  * <p>
  * Concurrency: any number of threads may call every method at once; there are no locks.
  * <ul>
@@ -91,6 +98,14 @@ public final class ConnTable implements AutoCloseable
     static final long LIVE = 2;
     static final long STATUS_MASK = 0xFF;
     static final long VERSION_MASK = 0xFF_FFFFL;
+
+    /**
+     * A lookup's slot hint saying that the caller expects no entry for the key (a packet that opens a flow, or a
+     * batch whose {@link #slotHint} found no live way with the key's tag): the lookup then does not load the second
+     * home way's slot line before it knows the key is there, a line a miss would not otherwise read.
+     * @hidden
+     */
+    public static final int EXPECT_MISS = -2;
 
     /**
      * getOrCreate: an entry for the key already existed and is returned in the view.
@@ -258,11 +273,11 @@ public final class ConnTable implements AutoCloseable
 
     /**
      * {@link #lookup(FlowKey, long, ConnView)} that tries the slot of {@link #slotHint} first (a batch has found
-     * it already) and scans the buckets only when the hint is -1 or wrong. A hint that is no slot of this table is
-     * ignored.
+     * it already) and scans the buckets only when the hint is -1, {@link #EXPECT_MISS} or wrong. A hint that is no
+     * slot of this table is ignored.
      *
      * @param key      the flow's key
-     * @param slotHint from {@link #slotHint}, or -1
+     * @param slotHint from {@link #slotHint}, -1 for none, or {@link #EXPECT_MISS}
      * @param nowNanos the current time, on the table's clock
      * @param view     receives the entry
      * @return true and the entry in {@code view}, or false when there is none
@@ -301,7 +316,7 @@ public final class ConnTable implements AutoCloseable
         final int candidates = b1 == b2 ? WAYS : 2 * WAYS;
         final int home = ConnTableLayout.homeWay(tag);
         final Placement place = view.placement;
-        place.start(home);
+        place.start(home, ConnTableLayout.secondHomeWay(tag));
         if (skipWay >= 0)
         {
             place.see(skipWay, skippedHeader);
@@ -318,8 +333,19 @@ public final class ConnTable implements AutoCloseable
             return true;
         }
         int skip = skipWay;
+        boolean probe = slotHint != EXPECT_MISS && candidates > WAYS;
         for (int c = 0; c < candidates; c++)
         {
+            if (c == WAYS && probe)
+            {
+                // Not in the first bucket: the second home way, its header and slot line loaded together. Anything
+                // but a hit there is left to the scan, which reads that way again (cached) like every other.
+                probe = false;
+                if (readSecondHome(b2, tag, key, nowNanos, view) == FOUND)
+                {
+                    return true;
+                }
+            }
             if (c == skip)
             {
                 continue;
@@ -340,7 +366,7 @@ public final class ConnTable implements AutoCloseable
             else if (found == CHANGED)
             {
                 skip = -1;
-                place.start(home);
+                place.start(home, ConnTableLayout.secondHomeWay(tag));
                 c = -1; // the slot changed under us: scan both buckets again
             }
         }
@@ -353,6 +379,31 @@ public final class ConnTable implements AutoCloseable
     private static final int NOT_HERE = 1;
     private static final int CHANGED = 2;
     private static final int EXPIRED = 3;
+
+    /** The tag and status bits of a header word. */
+    private static final long TAG_AND_STATUS = 0xFFFF_FFFF_0000_0000L | STATUS_MASK;
+
+    /**
+     * {@link #readLive} of the key's second home way in the second bucket at {@code b2}, with the way's slot line
+     * loaded together with its header word instead of after it.
+     */
+    private int readSecondHome(final int b2, final int tag, final FlowKey key, final long nowNanos,
+        final ConnView view)
+    {
+        final int way = ConnTableLayout.secondHomeWay(tag);
+        final int headerIndex = ConnTableLayout.headerIndex(b2, way);
+        final int slot = ConnTableLayout.slot(b2, way);
+        final long header = getLongAcquire(headerIndex);
+        // A key word of the slot, tested together with the header in one branch-free expression: the compiler cannot
+        // move the load behind a test of the header, so both misses are in flight at once. It is only a filter (read
+        // outside the seqlock); readLive reads the slot again under it.
+        final long srcLo = getLong(slot + SRC_LO);
+        if ((((header & TAG_AND_STATUS) ^ (((long)tag << 32) | LIVE)) | (srcLo ^ key.srcLo)) != 0)
+        {
+            return NOT_HERE;
+        }
+        return readLive(headerIndex, header, slot, tag, key, nowNanos, view);
+    }
 
     /**
      * Reads one way for {@link #lookup}, whose header the caller has just loaded with acquire: FOUND fills the
@@ -406,6 +457,13 @@ public final class ConnTable implements AutoCloseable
     {
         return ConnTableLayout.slot(ConnTableLayout.firstBucket(key.hash, buckets),
             ConnTableLayout.homeWay(ConnSlots.tagOf(key.hash)));
+    }
+
+    /** The key's second home slot line (its second home way in the second bucket). */
+    int secondHomeSlot(final FlowKey key)
+    {
+        return ConnTableLayout.slot(ConnTableLayout.secondBucket(key.hash, buckets),
+            ConnTableLayout.secondHomeWay(ConnSlots.tagOf(key.hash)));
     }
 
     /**
@@ -540,7 +598,7 @@ public final class ConnTable implements AutoCloseable
             }
             else
             {
-                place.start(home);
+                place.start(home, ConnTableLayout.secondHomeWay(tag));
                 int reuse = -1;
                 for (int c = 0; c < candidates; c++)
                 {

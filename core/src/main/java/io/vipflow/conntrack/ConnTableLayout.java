@@ -26,6 +26,10 @@ import io.vipflow.internal.FlowHash;
  * <li>home way: the tag's low three bits. The home way's header word and slot line are both computed from the hash
  * alone, so a lookup can load them at the same time: for a flow stored in its home way, one level of dependent
  * cache misses instead of header line first, slot line second.</li>
+ * <li>second home way: the tag's next three bits, a way of the second bucket. A flow placed in the second bucket
+ * takes it when it is free, so that a lookup that did not find the flow in its first bucket loads the second
+ * bucket's header word and that way's slot line together: two levels of dependent misses, where any other way of
+ * the second bucket needs three (first header, second header, slot).</li>
  * </ul>
  * Candidates {@code 0..7} are the ways of the first bucket, {@code 8..15} those of the second.
  */
@@ -73,6 +77,12 @@ final class ConnTableLayout
     static int homeWay(final int tag)
     {
         return tag & (WAYS - 1);
+    }
+
+    /** The way of the second bucket where the flow with this tag is stored when it goes there and that way is free. */
+    static int secondHomeWay(final int tag)
+    {
+        return (tag >>> 3) & (WAYS - 1);
     }
 
     /** The header word of {@code way} in the bucket at {@code bucket}. */

@@ -3,7 +3,8 @@ package io.vipflow.conntrack;
 /**
  * Where a new entry of a {@link ConnTable} goes, decided from one reading of the header words of its two buckets:
  * its home way when that is free, unless its first bucket is already half full and fuller than the second;
- * otherwise a free way of the emptier bucket (two choices keep buckets from overflowing: taking the home way
+ * otherwise a free way of the emptier bucket, in the second bucket its second home way when that is free
+ * ({@link ConnTableLayout#secondHomeWay}: a lookup loads it with the second bucket's header; two choices keep buckets from overflowing: taking the home way
  * regardless left 36 of 100,000 flows without a way at the design load, this rule 3, the emptier bucket alone
  * none); {@link #NONE} when both buckets are full.
  * <p>
@@ -36,6 +37,9 @@ final class Placement
     private boolean decided;
 
     private int home;
+    private int home2;
+    private boolean home2Free;
+    private long home2Header;
     private int free1;
     private int free2;
     private long freeHeader1;
@@ -45,10 +49,15 @@ final class Placement
     private int used1;
     private int used2;
 
-    /** Starts a reading of both buckets, for a key whose home way is {@code homeWay}. */
-    void start(final int homeWay)
+    /**
+     * Starts a reading of both buckets, for a key whose home way is {@code homeWay} and whose second home way is
+     * {@code secondHomeWay} (a way of the second bucket, {@code 0..7}).
+     */
+    void start(final int homeWay, final int secondHomeWay)
     {
         home = homeWay;
+        home2 = ConnTableLayout.WAYS + secondHomeWay;
+        home2Free = false;
         expiredWay = -1;
         free1 = -1;
         free2 = -1;
@@ -76,6 +85,11 @@ final class Placement
         {
             homeFree = true;
             homeHeader = headerWord;
+        }
+        else if (c == home2)
+        {
+            home2Free = true;
+            home2Header = headerWord;
         }
         if (c < ConnTableLayout.WAYS)
         {
@@ -118,6 +132,11 @@ final class Placement
         {
             way = free1;
             header = freeHeader1;
+        }
+        else if (home2Free)
+        {
+            way = home2;
+            header = home2Header;
         }
         else if (free2 >= 0)
         {

@@ -171,6 +171,46 @@ class ConnTableLayoutTest
         assertAtHome(100_000, 200_000, 0.75);
     }
 
+    /**
+     * A flow that does not lie in its first bucket lies mostly in its second home way, whose slot line a lookup loads
+     * together with the second bucket's header (two levels of misses; another way of the second bucket needs three).
+     */
+    @Test
+    void flowsInTheSecondBucketLieMostlyInTheirSecondHomeWay()
+    {
+        assertWhere(100_000, 100_000, 0.5);
+        assertWhere(100_000, 200_000, 0.75);
+    }
+
+    private static void assertWhere(final int flows, final int capacity, final double fraction)
+    {
+        try (ConnTable t = new ConnTable(capacity))
+        {
+            final FlowKey k = new FlowKey();
+            final ConnView v = new ConnView();
+            final int[] where = new int[4];
+            for (int i = 0; i < flows; i++)
+            {
+                k.set(6, 0, 0x0000_ffff_0b00_0000L + i, 40000 + i % 7, 0, 0x0000_ffff_0a60_000aL, 80);
+                t.getOrCreate(k, 1, ConnState.ESTABLISHED, EXPIRY, 0, v);
+            }
+            for (int i = 0; i < flows; i++)
+            {
+                k.set(6, 0, 0x0000_ffff_0b00_0000L + i, 40000 + i % 7, 0, 0x0000_ffff_0a60_000aL, 80);
+                if (t.lookup(k, 0, v))
+                {
+                    final int inFirst = v.slot - t.firstBucket(k);
+                    where[v.slot == t.homeSlot(k) ? 0 : inFirst > 0 && inFirst < ConnTable.BUCKET_BYTES ? 1 :
+                        v.slot == t.secondHomeSlot(k) ? 2 : 3]++;
+                }
+            }
+            System.out.printf("capacity %d: home %d, first bucket %d, second home %d, second bucket %d%n", capacity,
+                where[0], where[1], where[2], where[3]);
+            assertTrue(where[2] >= (where[2] + where[3]) * fraction, "flows in their second home way: " + where[2] +
+                " of " + (where[2] + where[3]) + " in the second bucket");
+        }
+    }
+
     private static void assertAtHome(final int flows, final int capacity, final double fraction)
     {
         try (ConnTable t = new ConnTable(capacity))

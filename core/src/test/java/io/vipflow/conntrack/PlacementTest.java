@@ -24,8 +24,14 @@ class PlacementTest
 
     private static Placement read(final int home, final int usedFirst, final int usedSecond)
     {
+        return read(home, 0, usedFirst, usedSecond);
+    }
+
+    /** Reads two buckets whose used ways are the lowest ones but the first bucket's home way, which stays free. */
+    private static Placement read(final int home, final int home2, final int usedFirst, final int usedSecond)
+    {
         final Placement p = new Placement();
-        p.start(home);
+        p.start(home, home2);
         int placed = 0;
         for (int c = 0; c < ConnTableLayout.WAYS; c++)
         {
@@ -55,10 +61,20 @@ class PlacementTest
     }
 
     @Test
+    void inTheSecondBucketTheSecondHomeWayWhenFree()
+    {
+        final Placement p = read(3, 5, 5, 2);
+        assertEquals(ConnTableLayout.WAYS + 5, p.way, "the second bucket chosen: its second home way, not way 2");
+        assertEquals(empty(ConnTableLayout.WAYS + 5), p.header);
+        assertEquals(ConnTableLayout.WAYS + 2, read(3, 1, 5, 2).way, "second home way taken: the first free way");
+        assertEquals(3, read(3, 5, 2, 6).way, "the home way still comes first");
+    }
+
+    @Test
     void noFreeWayMeansEviction()
     {
         final Placement p = new Placement();
-        p.start(0);
+        p.start(0, 0);
         for (int c = 0; c < 2 * ConnTableLayout.WAYS; c++)
         {
             p.see(c, LIVE);
