@@ -33,9 +33,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>
  * The classifier does not look the lane up per change: each data-plane thread's {@link io.vipflow.Decision} asks
  * {@link #forThread()} once and keeps the lane, whose {@link SyncLane#flowEvent} checks that its caller is its owner
- * (a pointer comparison) and otherwise goes through {@link #flowEvent}, the thread-local lookup. Measured: the
- * lookup per change and the buffer's bounds-checked stores together cost about 15 ns per new flow
- * ({@code SyncHookBenchmark}, bench/RESULTS.md "Connection sync").
+ * (a pointer comparison) and otherwise goes through {@link #flowEvent}, the thread-local lookup. Measured
+ * ({@code SyncHookBenchmark}, bench/RESULTS.md "Connection sync"): the lane's raw stores took about 10 ns per new
+ * flow off what the buffer's bounds-checked stores cost; the two ways to the lane cost the same within the noise.
  * <p>
  * Thread contract: {@link #flowEvent}, {@link #forThread} and {@link #offer} from any number of data-plane threads at
  * once;
