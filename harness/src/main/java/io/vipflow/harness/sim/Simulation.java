@@ -428,6 +428,12 @@ public final class Simulation
                                 oracles.forEach(o -> o.shareConnections(t));
                             }
                             changeFleet(fleet, oracles, plan.change());
+                            if (fleet.synced() && plan.change() > 0)
+                            {
+                                // The instance that joined caught up with a peer's whole table before taking traffic:
+                                // its model holds the same entries.
+                                oracles.forEach(o -> o.shareConnections(t));
+                            }
                             fleetAt = Long.MAX_VALUE;
                         }
                         fleet.publish();

@@ -59,6 +59,23 @@ class FleetTest
     }
 
     @Test
+    void withSyncAJoiningInstanceCarriesTheFlowsItCaughtUpWith() throws Exception
+    {
+        final Scenario s = SimTests.shipped("fleet-scale-out", "rr", "maglev");
+        final RunReport report = Simulation.run(Simulation.Options.of(s).withPackets(30_000).withWarmup(0)
+            .withSync(true));
+        for (final SchedulerRun run : report.runs())
+        {
+            // The joiner's entries came from a peer's table: its model must hold them too, or the flows ECMP moves
+            // to it would be expected to start afresh.
+            assertEquals(0, run.oracleViolations(), run.scheduler() + ": " + run.firstViolations());
+            assertEquals(0, run.brokenByScheduler(), run.scheduler() + " with sync");
+        }
+        assertTrue(SimTests.of(report, "rr").sync().brokenBySchedulerWithoutSync() > 20,
+            "without sync rr sends the moved flows anywhere");
+    }
+
+    @Test
     void losingAnInstanceMovesOnlyItsFlows()
     {
         try (Fleet fleet = new Fleet("rr", 1, ClassifierConfig.defaults().withConnectionCapacity(1024)
