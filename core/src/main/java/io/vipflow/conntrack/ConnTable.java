@@ -307,9 +307,6 @@ public final class ConnTable implements AutoCloseable
      * {@code skippedExpired}). A miss has then seen every header of both buckets: it leaves in the view's
      * {@link Placement} the way a new entry for the key would take, so that {@link #getOrCreate} right after it
      * need not read them all again.
-     * <p>
-     * Kept under the JIT's bytecode limit for inlining a hot callee (325 bytes, {@code FreqInlineSize}), as the
-     * classifier's established path compiles into one body with it: the hinted read is a method of its own.
      */
     private boolean lookupElsewhere(final FlowKey key, final int tag, final int b1, final int skipWay,
         final long skippedHeader, final boolean skippedExpired, final int slotHint, final long nowNanos,
@@ -328,7 +325,10 @@ public final class ConnTable implements AutoCloseable
                 place.expired(skipWay, view);
             }
         }
-        if (slotHint >= 0 && readHinted(slotHint, ConnTableLayout.slot(b1, home), tag, key, nowNanos, view))
+        if (ConnTableLayout.isSlot(slotHint, buckets) &&
+            slotHint != ConnTableLayout.slot(b1, ConnTableLayout.homeWay(tag)) &&
+            readLive(ConnTableLayout.headerOfSlot(slotHint), getLongAcquire(ConnTableLayout.headerOfSlot(slotHint)),
+                slotHint, tag, key, nowNanos, view) == FOUND)
         {
             return true;
         }
@@ -379,18 +379,6 @@ public final class ConnTable implements AutoCloseable
     private static final int NOT_HERE = 1;
     private static final int CHANGED = 2;
     private static final int EXPIRED = 3;
-
-    /** {@link #readLive} of the slot a batch hinted at, unless it is no slot or the home slot (read already). */
-    private boolean readHinted(final int slotHint, final int homeSlot, final int tag, final FlowKey key,
-        final long nowNanos, final ConnView view)
-    {
-        if (!ConnTableLayout.isSlot(slotHint, buckets) || slotHint == homeSlot)
-        {
-            return false;
-        }
-        final int headerIndex = ConnTableLayout.headerOfSlot(slotHint);
-        return readLive(headerIndex, getLongAcquire(headerIndex), slotHint, tag, key, nowNanos, view) == FOUND;
-    }
 
     /** The tag and status bits of a header word. */
     private static final long TAG_AND_STATUS = 0xFFFF_FFFF_0000_0000L | STATUS_MASK;
