@@ -24,8 +24,9 @@ import java.nio.file.Path;
  * <li>hit in another way of the first bucket (8 % / 21 %): those 2 (the home slot line wasted), then the slot line
  * the header's tags point to: 3 lines, 2 levels;</li>
  * <li>hit in the second home way (12 % / 15 %): the first 2, then the second bucket's header line and the second home
- * slot line together (both from the hash; {@code readSecondHome} tests a key word of the slot with the header so
- * that neither load waits for the other): 4 lines, 2 levels;</li>
+ * slot line together (both from the hash: {@link #lookup} loads the slot line as soon as the home way has not held
+ * the key, and the scan of the first bucket, which is cached, reaches the second bucket's header at once): 4 lines,
+ * 2 levels;</li>
  * <li>hit in another way of the second bucket (3 % / 9 %): the first 2, the second bucket's header line and second
  * home slot line, then the slot line: 5 lines, 3 levels;</li>
  * <li>miss: a packet that opens a flow (the classifier passes {@link #EXPECT_MISS} for a TCP SYN and loads the second
@@ -296,7 +297,19 @@ public final class ConnTable implements AutoCloseable
         final int homeIndex = ConnTableLayout.headerIndex(b1, home);
         final long homeHeader = getLongAcquire(homeIndex);
         final int atHome = readLive(homeIndex, homeHeader, ConnTableLayout.slot(b1, home), tag, key, nowNanos, view);
-        return atHome == FOUND ||
+        if (atHome == FOUND)
+        {
+            return true;
+        }
+        if (slotHint != EXPECT_MISS)
+        {
+            // Not at home: the second home way's slot line is loaded now, while the first bucket is scanned, so that a
+            // flow there waits on memory twice (this and the second bucket's header line), not three times. Nothing
+            // waits for the word; it goes to the view only so that the load is not dropped.
+            view.touched = getLong(ConnTableLayout.slot(ConnTableLayout.secondBucket(hash, buckets),
+                ConnTableLayout.secondHomeWay(tag)));
+        }
+        return
             lookupElsewhere(key, tag, b1, atHome == CHANGED ? -1 : home, homeHeader, atHome == EXPIRED, slotHint,
                 nowNanos, view);
     }
@@ -333,19 +346,8 @@ public final class ConnTable implements AutoCloseable
             return true;
         }
         int skip = skipWay;
-        boolean probe = slotHint != EXPECT_MISS && candidates > WAYS;
         for (int c = 0; c < candidates; c++)
         {
-            if (c == WAYS && probe)
-            {
-                // Not in the first bucket: the second home way, its header and slot line loaded together. Anything
-                // but a hit there is left to the scan, which reads that way again (cached) like every other.
-                probe = false;
-                if (readSecondHome(b2, tag, key, nowNanos, view) == FOUND)
-                {
-                    return true;
-                }
-            }
             if (c == skip)
             {
                 continue;
@@ -379,31 +381,6 @@ public final class ConnTable implements AutoCloseable
     private static final int NOT_HERE = 1;
     private static final int CHANGED = 2;
     private static final int EXPIRED = 3;
-
-    /** The tag and status bits of a header word. */
-    private static final long TAG_AND_STATUS = 0xFFFF_FFFF_0000_0000L | STATUS_MASK;
-
-    /**
-     * {@link #readLive} of the key's second home way in the second bucket at {@code b2}, with the way's slot line
-     * loaded together with its header word instead of after it.
-     */
-    private int readSecondHome(final int b2, final int tag, final FlowKey key, final long nowNanos,
-        final ConnView view)
-    {
-        final int way = ConnTableLayout.secondHomeWay(tag);
-        final int headerIndex = ConnTableLayout.headerIndex(b2, way);
-        final int slot = ConnTableLayout.slot(b2, way);
-        final long header = getLongAcquire(headerIndex);
-        // A key word of the slot, tested together with the header in one branch-free expression: the compiler cannot
-        // move the load behind a test of the header, so both misses are in flight at once. It is only a filter (read
-        // outside the seqlock); readLive reads the slot again under it.
-        final long srcLo = getLong(slot + SRC_LO);
-        if ((((header & TAG_AND_STATUS) ^ (((long)tag << 32) | LIVE)) | (srcLo ^ key.srcLo)) != 0)
-        {
-            return NOT_HERE;
-        }
-        return readLive(headerIndex, header, slot, tag, key, nowNanos, view);
-    }
 
     /**
      * Reads one way for {@link #lookup}, whose header the caller has just loaded with acquire: FOUND fills the

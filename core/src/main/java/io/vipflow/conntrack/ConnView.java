@@ -13,6 +13,9 @@ public final class ConnView
     long meta;
     int backendId;
     long createdNanos;
+    /** A word a lookup loaded only to bring its line into the cache early, kept here so the load stays. */
+    @SuppressWarnings("unused")
+    long touched;
     /** Where a new entry for the key of the last lookup that missed would go; see {@link Placement}. */
     final Placement placement = new Placement();
 

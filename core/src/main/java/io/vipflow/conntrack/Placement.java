@@ -4,9 +4,9 @@ package io.vipflow.conntrack;
  * Where a new entry of a {@link ConnTable} goes, decided from one reading of the header words of its two buckets:
  * its home way when that is free, unless its first bucket is already half full and fuller than the second;
  * otherwise a free way of the emptier bucket, in the second bucket its second home way when that is free
- * ({@link ConnTableLayout#secondHomeWay}: a lookup loads it with the second bucket's header; two choices keep buckets from overflowing: taking the home way
- * regardless left 36 of 100,000 flows without a way at the design load, this rule 3, the emptier bucket alone
- * none); {@link #NONE} when both buckets are full.
+ * ({@link ConnTableLayout#secondHomeWay}: a lookup loads it with the second bucket's header). Two choices keep
+ * buckets from overflowing: taking the home way regardless left 36 of 100,000 flows without a way at the design
+ * load, this rule 3, the emptier bucket alone none. {@link #NONE} when both buckets are full.
  * <p>
  * A lookup that misses has read every header of both buckets, so it decides here and the {@link ConnView} keeps
  * the decision; {@link ConnTable#getOrCreate} for the same hash then claims that way at once (its CAS on the

@@ -174,6 +174,9 @@ class ConnTableLayoutTest
     /**
      * A flow that does not lie in its first bucket lies mostly in its second home way, whose slot line a lookup loads
      * together with the second bucket's header (two levels of misses; another way of the second bucket needs three).
+     * Measured with these keys: at the design load 55.0 % of flows at home, 20.7 % elsewhere in the first bucket,
+     * 15.1 % in the second home way, 9.2 % elsewhere in the second bucket (62 % of those in the second bucket at its
+     * second home); with the table twice the flows 77.4 %, 8.4 %, 11.6 %, 2.6 % (82 %).
      */
     @Test
     void flowsInTheSecondBucketLieMostlyInTheirSecondHomeWay()
@@ -204,8 +207,6 @@ class ConnTableLayoutTest
                         v.slot == t.secondHomeSlot(k) ? 2 : 3]++;
                 }
             }
-            System.out.printf("capacity %d: home %d, first bucket %d, second home %d, second bucket %d%n", capacity,
-                where[0], where[1], where[2], where[3]);
             assertTrue(where[2] >= (where[2] + where[3]) * fraction, "flows in their second home way: " + where[2] +
                 " of " + (where[2] + where[3]) + " in the second bucket");
         }
