@@ -215,6 +215,9 @@ public final class Decision
      * Where this decision's thread hands its flow changes for {@code events}: what {@link FlowEvents#forThread()}
      * returned the first time this decision met {@code events}, so that the change itself does not look up per-thread
      * state (a thread-local lookup per new flow). The data-plane thread's own; the classifier calls it per change.
+     *
+     * @param events the hook set on the classifier ({@link Classifier#flowEvents})
+     * @return the receiver of this decision's thread's changes for {@code events}
      */
     public FlowEvents flowEvents(final FlowEvents events)
     {

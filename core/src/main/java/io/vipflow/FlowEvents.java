@@ -39,6 +39,8 @@ public interface FlowEvents
      * thread state of its own (a buffer only that thread writes) without a thread-local lookup per change. A decision
      * is used by one thread; an implementation that relies on that should still check it cheaply and take the slow
      * way for a change from another thread. By default this object itself.
+     *
+     * @return the receiver of the calling thread's changes
      */
     default FlowEvents forThread()
     {
