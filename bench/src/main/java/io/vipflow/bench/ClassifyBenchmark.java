@@ -43,8 +43,9 @@ import java.util.concurrent.TimeUnit;
  * <li>{@code *Batch}: the same packets 16 at a time through the batch API (vipflow: {@code classifyFrames}, which
  * hashes all, then probes all; the baselines classify a batch frame by frame). The score is per packet.</li>
  * </ul>
- * The benchmark clock advances 100 ns per packet, so every packet really rewrites its flow's expiry. Every
- * benchmark is per packet; vipflow's must allocate nothing ({@code -prof gc}).
+ * The benchmark clock advances 100 ns per packet, so every packet restarts its flow's timer; the table is written
+ * when the restarted deadline passes the entry's by the refresh grain ({@code ConnTimeouts}), in every pipeline
+ * alike. Every benchmark is per packet; vipflow's must allocate nothing ({@code -prof gc}).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
