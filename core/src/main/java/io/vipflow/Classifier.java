@@ -537,7 +537,10 @@ public final class Classifier implements AutoCloseable
             if (b != null && b.addrLo == t.srcLo && b.addrHi == t.srcHi && b.port == t.srcPort)
             {
                 final int state = d.view.state();
-                connections.update(d.view, b.id, state, nowNanos + timeouts.nanos(state));
+                if (!d.view.keeps(state, nowNanos + timeouts.nanos(state)))
+                {
+                    connections.update(d.view, b.id, state, timeouts.refreshedDeadline(state, nowNanos));
+                }
                 d.frontend = f;
                 d.servicePort = f.target;
                 d.backend = b;
@@ -622,8 +625,8 @@ public final class Classifier implements AutoCloseable
     /**
      * Moves the entry in {@code d.view} to the state this packet leads to and restarts its timer. A CAS lost to
      * a concurrent packet of the same flow is retried from a fresh read, so no transition is lost. A packet that
-     * changes neither the state nor the deadline's millisecond (most packets of a busy flow) touches the table no
-     * further.
+     * leaves the state as it is and finds the deadline no earlier than its own (within the state's refresh grain,
+     * {@link ConnTimeouts}; most packets of a busy flow) touches the table no further.
      */
     private void advance(final PacketTuple t, final boolean tcp, final Backend backend, final long nowNanos,
         final Decision d)
@@ -634,15 +637,16 @@ public final class Classifier implements AutoCloseable
             final int state = view.state();
             final int next = tcp ? ConnState.tcpNext(state, t.flags) : state;
             final long ttl = timeouts.nanos(next);
-            if (next == state && view.unchangedBy(next, nowNanos + ttl))
+            if (next == state && view.keeps(next, nowNanos + ttl))
             {
-                // Nothing to write: the lookup that filled the view read the entry live in this state with this
-                // deadline (its seqlock proved the words belong together), so the packet is decided as of that read,
+                // Nothing to write (the entry lives at least as long already: the refresh grain, ConnTimeouts): the
+                // lookup that filled the view read the entry live in this state with this deadline (its seqlock
+                // proved the words belong together), so the packet is decided as of that read,
                 // as if it came just before whatever another thread has done to the entry since. update() would only
                 // read the meta and header words again to refuse a stale view; no count or event changes either way.
                 return;
             }
-            if (connections.update(view, backend.id, next, nowNanos + ttl))
+            if (connections.update(view, backend.id, next, timeouts.refreshedDeadline(next, nowNanos)))
             {
                 EntryAccounting.recount(backend.counters, state, next);
                 final FlowEvents events = flowEvents;

@@ -110,26 +110,37 @@ class ConnTrackSemanticsTest
         }
     }
 
+    /**
+     * The timer restarts with the refresh grain (ConnTimeouts): a write puts the deadline one grain less 1 ms past the
+     * packet's time plus the timeout, and later packets write nothing until their own deadline passes it. ESTABLISHED
+     * lasts 900 s, so its grain is 1 s.
+     */
     @Test
-    void establishedPacketsMoveTheDeadlineToTheMillisecondOfTheLastPacket()
+    void establishedPacketsRestartTheTimerWithTheRefreshGrain()
     {
         final TestCluster c = new TestCluster();
         try (Classifier classifier = c.classifier)
         {
             publish(c.controlPlane, "10.244.0.1");
+            final long ms = 1_000_000;
             final long t0 = 10 * SECOND + 100_000;
             final long established = ConnTimeouts.ipvsDefaults().nanos(ConnState.ESTABLISHED);
+            assertEquals(1_000, ConnTimeouts.ipvsDefaults().refreshGrainMillis(ConnState.ESTABLISHED));
             c.tcp("10.1.1.1", 1000, VIP, 80, SYN, t0);
             c.tcp("10.1.1.1", 1000, VIP, 80, ACK, t0);
-            assertEquals(10 * SECOND + established + 1_000_000, onlyExpiry(classifier), "rounded up to the ms");
-            // Same millisecond of deadline: nothing is written, and nothing needs to be.
-            c.tcp("10.1.1.1", 1000, VIP, 80, ACK, t0 + 500_000);
-            assertEquals(10 * SECOND + established + 1_000_000, onlyExpiry(classifier));
-            // The next millisecond: the deadline moves.
-            c.tcp("10.1.1.1", 1000, VIP, 80, ACK, t0 + 950_000);
-            assertEquals(10 * SECOND + established + 2_000_000, onlyExpiry(classifier));
-            c.tcp("10.1.1.1", 1000, VIP, 80, ACK, 10 * SECOND + established + 1_500_000);
-            assertFalse(c.d.newFlow(), "the entry lives until the last packet's deadline");
+            // The state changes: written, the time plus the timeout rounded up to 10 s + 900 s + 1 ms, plus 999 ms.
+            assertEquals(10 * SECOND + established + 1_000 * ms, onlyExpiry(classifier));
+            // Half a second on, the entry already lives longer than the packet asks: nothing is written.
+            c.tcp("10.1.1.1", 1000, VIP, 80, ACK, t0 + 500 * ms);
+            assertEquals(10 * SECOND + established + 1_000 * ms, onlyExpiry(classifier));
+            // A second on, its deadline (11.0001 s + 900 s, rounded up) passes the entry's: written again.
+            final long last = t0 + 1_000 * ms;
+            c.tcp("10.1.1.1", 1000, VIP, 80, ACK, last);
+            assertEquals(10 * SECOND + established + 2_000 * ms, onlyExpiry(classifier));
+            // Never early: 899 ms past the last packet's time plus the timeout, the entry is still there (its deadline
+            // is 11.0001 s + 900 s rounded up, plus 999 ms); RefreshGrainTest bounds the deadline from above.
+            c.tcp("10.1.1.1", 1000, VIP, 80, ACK, last + established + 899 * ms);
+            assertFalse(c.d.newFlow(), "the entry lives until its deadline");
             assertEquals(Verdict.DNAT, c.d.verdict());
         }
     }

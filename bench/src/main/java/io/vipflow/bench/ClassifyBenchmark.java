@@ -38,13 +38,16 @@ import java.util.concurrent.TimeUnit;
  * half of the flows, as a NIC's receive-side scaling steers every flow to one core; the table is shared.</li>
  * <li>{@code newFlow}: a SYN from a client the table does not hold live: lookup miss, Maglev pick, insert. Each
  * thread cycles through its own 65,536 clients; SYN_RECV lasts 1 ms of the benchmark clock, so a client's previous
- * entry has expired when it comes round again and the table's load stays constant (the insert replaces it).</li>
+ * entry has expired when it comes round again and the table's load stays constant. At 1M flows the insert replaces
+ * the client's own expired entry; at 10k flows the table (room for 24,096 entries) cannot keep 65,536 clients'
+ * entries, so the insert evicts another client's expired entry from a full pair of buckets.</li>
  * <li>{@code mix}: 90 % {@code established}, 10 % {@code newFlow}, interleaved in a fixed random pattern.</li>
  * <li>{@code *Batch}: the same packets 16 at a time through the batch API (vipflow: {@code classifyFrames}, which
  * hashes all, then probes all; the baselines classify a batch frame by frame). The score is per packet.</li>
  * </ul>
- * The benchmark clock advances 100 ns per packet, so every packet really rewrites its flow's expiry. Every
- * benchmark is per packet; vipflow's must allocate nothing ({@code -prof gc}).
+ * The benchmark clock advances 100 ns per packet, so every packet restarts its flow's timer; the table is written
+ * when the restarted deadline passes the entry's by the refresh grain ({@code ConnTimeouts}), in every pipeline
+ * alike. Every benchmark is per packet; vipflow's must allocate nothing ({@code -prof gc}).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

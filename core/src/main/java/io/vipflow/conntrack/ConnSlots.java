@@ -69,6 +69,15 @@ final class ConnSlots
         return signed40((meta & EXPIRY_MASK) - nowMillis) <= 0;
     }
 
+    /**
+     * How many milliseconds the deadline {@code expiryNanos} lies after the one in {@code meta}, negative when before
+     * (both as the table stores them: rounded up, in the 2^40 ms window).
+     */
+    static long millisAhead(final long meta, final long expiryNanos)
+    {
+        return signed40(toMillis(expiryNanos) - (meta & EXPIRY_MASK));
+    }
+
     /** The deadline as nanoseconds on the caller's clock, placed in the 2^40 ms window after {@code createdNanos}. */
     static long expiryNanos(final long meta, final long createdNanos)
     {

@@ -7,18 +7,53 @@ import java.util.concurrent.TimeUnit;
  * How long an entry lives after its last packet, per state, in nanoseconds. Defaults are IPVS's
  * ({@code tcp_timeouts} in {@code ip_vs_proto_tcp.c}, {@code udp_timeouts} in {@code ip_vs_proto_udp.c};
  * docs/SEMANTICS.md §3). Immutable; share freely.
+ * <p>
+ * <b>Refresh grain.</b> When a packet restarts an entry's timer and the table has to write the entry, the deadline
+ * it writes is the packet's time plus the timeout, rounded up to the millisecond, plus the state's
+ * {@link #refreshGrainMillis grain} less 1 ms; a later packet of the flow that leaves the state as it is writes
+ * nothing while its own deadline is no later than that. The grain is 1/256 of the timeout, at least 1 ms and at
+ * most {@link #MAX_REFRESH_GRAIN_MILLIS} (1 s for the 900 s of ESTABLISHED and the 300 s of UDP, 234 ms for
+ * SYN_RECV, 39 ms for CLOSE, 1 ms, that is none, for timeouts under 512 ms). So a flow whose packets come more
+ * often writes its entry once per grain instead of once per millisecond, and an entry never expires before its
+ * last packet's time plus the timeout, but may live up to one grain less 1 ms longer: late, never early, as the
+ * kernel's timers for IPVS connections are (a timer far ahead sits in a coarse level of the timer wheel and fires
+ * at that level's granularity, {@code kernel/time/timer.c}). The write is what a busy flow costs the table (an
+ * atomic update of a line other cores may hold); Cilium keeps its connection deadlines in whole seconds
+ * ({@code bpf/lib/conntrack.h}, {@code __ct_update_timeout}, {@code bpf_mono_now()}) for the same reason.
  */
 public final class ConnTimeouts
 {
+    /** The longest refresh grain, whatever the timeout. */
+    public static final long MAX_REFRESH_GRAIN_MILLIS = 1_000;
+    /** The grain is the timeout shifted right by this much (1/256). */
+    private static final int GRAIN_SHIFT = 8;
+    private static final long NANOS_PER_MILLI = 1_000_000L;
+
     private final long[] tcpNanos;
     private final long udpNanos;
     private final long sctpNanos;
+    /** {@link #refreshGrainMillis} per TCP state, then UDP, then SCTP: worked out once here, not per packet. */
+    private final long[] tcpGrainMillis;
+    private final long udpGrainMillis;
+    private final long sctpGrainMillis;
 
     private ConnTimeouts(final long[] tcpNanos, final long udpNanos, final long sctpNanos)
     {
         this.tcpNanos = tcpNanos;
         this.udpNanos = udpNanos;
         this.sctpNanos = sctpNanos;
+        this.tcpGrainMillis = new long[tcpNanos.length];
+        for (int i = 0; i < tcpNanos.length; i++)
+        {
+            tcpGrainMillis[i] = grainMillis(tcpNanos[i]);
+        }
+        this.udpGrainMillis = grainMillis(udpNanos);
+        this.sctpGrainMillis = grainMillis(sctpNanos);
+    }
+
+    private static long grainMillis(final long timeoutNanos)
+    {
+        return Math.max(1, Math.min(MAX_REFRESH_GRAIN_MILLIS, (timeoutNanos / NANOS_PER_MILLI) >> GRAIN_SHIFT));
     }
 
     /**
@@ -92,6 +127,55 @@ public final class ConnTimeouts
             return tcpNanos[state];
         }
         return state == ConnState.UDP ? udpNanos : sctpNanos;
+    }
+
+    /**
+     * {@return the refresh grain of {@code state} in milliseconds (see the class comment): 1/256 of the state's
+     * timeout, at least 1, at most {@link #MAX_REFRESH_GRAIN_MILLIS}}
+     *
+     * @param state an entry state ({@link ConnState})
+     */
+    public long refreshGrainMillis(final int state)
+    {
+        if (state < ConnState.TCP_STATE_COUNT)
+        {
+            return tcpGrainMillis[state];
+        }
+        return state == ConnState.UDP ? udpGrainMillis : sctpGrainMillis;
+    }
+
+    /**
+     * {@return the deadline a packet at {@code nowNanos} gives an entry in {@code state} when the table writes it:
+     * {@code nowNanos} plus the state's timeout, rounded up to the millisecond, plus its
+     * {@link #refreshGrainMillis grain} less 1 ms (see the class comment)}
+     *
+     * @param state    the state the entry moves to
+     * @param nowNanos the packet's time, on the table's clock
+     */
+    public long refreshedDeadline(final int state, final long nowNanos)
+    {
+        return (ceilMillis(nowNanos + nanos(state)) + refreshGrainMillis(state) - 1) * NANOS_PER_MILLI;
+    }
+
+    /**
+     * True when a packet that leaves an entry in its state need not write it: the entry's deadline
+     * {@code deadlineNanos} is, in milliseconds rounded up as the table stores it, no earlier than
+     * {@code nowNanos} plus the state's timeout. The rule {@code ConnView.keeps} applies to the table's entries,
+     * for a model of the table that keeps deadlines in nanoseconds.
+     *
+     * @param state         the entry's state, before and after the packet
+     * @param deadlineNanos the deadline the entry has
+     * @param nowNanos      the packet's time
+     * @return true when the deadline stays as it is
+     */
+    public boolean keepsDeadline(final int state, final long deadlineNanos, final long nowNanos)
+    {
+        return ceilMillis(nowNanos + nanos(state)) <= ceilMillis(deadlineNanos);
+    }
+
+    private static long ceilMillis(final long nanos)
+    {
+        return Math.floorDiv(nanos + (NANOS_PER_MILLI - 1), NANOS_PER_MILLI);
     }
 
     private static long seconds(final long s)

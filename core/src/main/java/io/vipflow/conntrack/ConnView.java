@@ -64,6 +64,21 @@ public final class ConnView
         return ConnSlots.stateOf(meta) == state && (meta & ConnSlots.EXPIRY_MASK) == ConnSlots.toMillis(expiryNanos);
     }
 
+    /**
+     * True when a packet that would restart the entry's timer in {@code state} to {@code expiryNanos} need not write
+     * it: the entry as read is already in that state, and its deadline (rounded up to the millisecond, as stored) is
+     * no earlier. With the deadlines the table is given by {@link ConnTimeouts#refreshedDeadline}, that is the
+     * refresh grain. Reads the view only, never the table.
+     *
+     * @param state       the state the entry would move to
+     * @param expiryNanos the packet's time plus the state's timeout, on the table's clock
+     * @return true when the entry keeps its state and deadline
+     */
+    public boolean keeps(final int state, final long expiryNanos)
+    {
+        return ConnSlots.stateOf(meta) == state && ConnSlots.millisAhead(meta, expiryNanos) <= 0;
+    }
+
     /** {@return when the entry was created, in the caller's clock (nanoseconds)} */
     public long createdNanos()
     {

@@ -50,7 +50,9 @@ final class ChronicleMapPipeline extends Pipeline
                 while (table.lookup(key, nowNanos, view))
                 {
                     final int next = next(view.state(), tcpFlags);
-                    if (table.update(view, view.backendId(), next, nowNanos + timeouts.nanos(next)))
+                    // vipflow's refresh grain (ConnTimeouts): no write while the deadline lies far enough ahead.
+                    if (next == view.state() && timeouts.keepsDeadline(next, view.expiryNanos(), nowNanos) ||
+                        table.update(view, view.backendId(), next, timeouts.refreshedDeadline(next, nowNanos)))
                     {
                         return view.backendId();
                     }

@@ -8,7 +8,8 @@ import java.lang.invoke.VarHandle;
 /**
  * A flow's value in the heap-map baselines: the backend, fixed at creation, and the state and expiry that every
  * packet updates in place. A state change is a CAS (two packets of one flow must not lose a transition); the expiry
- * is a release store, the cheapest write that still publishes, cheaper than the CAS vipflow's table uses.
+ * is a release store, the cheapest write that still publishes, cheaper than the CAS vipflow's table uses, made as
+ * often as vipflow's table writes (its refresh grain, {@code ConnTimeouts}).
  * Shared between threads.
  */
 class FlowEntry
@@ -56,6 +57,10 @@ class FlowEntry
             seen = state;
             next = MapLane.next(seen, tcpFlags);
         }
-        EXPIRY.setRelease(this, nowNanos + timeouts.nanos(next));
+        // vipflow's refresh grain (ConnTimeouts), so that the baselines write no more often than vipflow's table.
+        if (next != seen || !timeouts.keepsDeadline(next, expiryNanos, nowNanos))
+        {
+            EXPIRY.setRelease(this, timeouts.refreshedDeadline(next, nowNanos));
+        }
     }
 }

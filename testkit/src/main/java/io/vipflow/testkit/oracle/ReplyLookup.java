@@ -79,8 +79,11 @@ final class ReplyLookup
             final ConnectionRecords.Conn entry = records.liveConnection(flowKey, nowNanos);
             if (entry != null && entry.backend().equals(backend) && listed.test(f.portKey(), entry))
             {
+                // A reply restarts the timer as a client packet does, with the refresh grain (ConnTimeouts).
+                final long expiry = timeouts.keepsDeadline(entry.state(), entry.expiry(), nowNanos) ? entry.expiry() :
+                    timeouts.refreshedDeadline(entry.state(), nowNanos);
                 out.add(new Match(f, flowKey, new ConnectionRecords.Conn(entry.portKey(), entry.backend(),
-                    entry.incarnation(), entry.state(), nowNanos + timeouts.nanos(entry.state()))));
+                    entry.incarnation(), entry.state(), expiry)));
             }
         }
         out.sort(Comparator.comparing((Match m) -> m.frontend().label()).thenComparing(Match::frontendSocket));
