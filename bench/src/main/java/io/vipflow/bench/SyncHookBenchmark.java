@@ -32,9 +32,10 @@ import java.util.concurrent.TimeUnit;
  * {@code Classifier}'s creation path: load the {@link FlowEvents} field and, with sync {@code on}, hand the change to
  * what the thread's {@link Decision} keeps for it ({@link Decision#flowEvents}: the thread's lane of the
  * {@link SyncRing} a sync node installs, default size unless {@code ringRecords} says otherwise), which a
- * {@link RingDrainer} empties as the node's agent does; with sync {@code off} the field is null. {@code hand=threadLocal}
- * offers through the ring's own thread-local lookup of the lane instead, as the classifier did before. Each operation also does the same fixed work and writes the
- * key of the next flow, in both cases, so the difference of the two scores is what sync adds per new flow, without
+ * {@link RingDrainer} empties as the node's agent does; with sync {@code off} the field is null.
+ * {@code hand=threadLocal} offers through the ring's own thread-local lookup of the lane instead, as a caller without
+ * a decision does. Each operation also does the same fixed work and writes the key of the next flow, in both cases,
+ * so the difference of the two scores is what sync adds per new flow, without
  * the table's cache misses that hide it in {@link SyncNewFlowBenchmark} (a new flow there costs 600 ns, give or take
  * 50).
  * <p>
@@ -67,7 +68,9 @@ public class SyncHookBenchmark
     @Param({"65536"})
     public int ringRecords;
 
-    /** "decision": the change goes where the classifier hands it; "threadLocal": through the ring's lookup per change. */
+    /**
+     * "decision": the change goes where the classifier hands it; "threadLocal": through the ring's lookup per change.
+     */
     @Param({"decision"})
     public String hand;
 

@@ -12,7 +12,7 @@ final class ConnSlots
 {
     static final long EXPIRY_MASK = (1L << 40) - 1;
     static final long META_VERSION_MASK = 0xFFFFL;
-    private static final long NANOS_PER_MILLI = 1_000_000L;
+    static final long NANOS_PER_MILLI = 1_000_000L;
 
     private ConnSlots()
     {
@@ -59,7 +59,13 @@ final class ConnSlots
     /** The deadline in milliseconds, rounded up so an entry never expires before the time it was given. */
     static long toMillis(final long nanos)
     {
-        return Math.floorDiv(nanos + (NANOS_PER_MILLI - 1), NANOS_PER_MILLI) & EXPIRY_MASK;
+        return ceilMillis(nanos) & EXPIRY_MASK;
+    }
+
+    /** {@code nanos} in whole milliseconds, rounded up: {@link #toMillis} before the 2^40 ms window. */
+    static long ceilMillis(final long nanos)
+    {
+        return Math.floorDiv(nanos + (NANOS_PER_MILLI - 1), NANOS_PER_MILLI);
     }
 
     /** True when the entry's deadline is at or before {@code nowNanos} (millisecond resolution). */

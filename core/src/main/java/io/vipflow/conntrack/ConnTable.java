@@ -306,8 +306,7 @@ public final class ConnTable implements AutoCloseable
             // Not at home: the second home way's slot line is loaded now, while the first bucket is scanned, so that a
             // flow there waits on memory twice (this and the second bucket's header line), not three times. Nothing
             // waits for the word; it goes to the view only so that the load is not dropped.
-            view.touched = getLong(ConnTableLayout.slot(ConnTableLayout.secondBucket(hash, buckets),
-                ConnTableLayout.secondHomeWay(tag)));
+            view.touched = getLong(secondHomeSlot(key));
         }
         return
             lookupElsewhere(key, tag, b1, atHome == CHANGED ? -1 : home, homeHeader, atHome == EXPIRED, slotHint,

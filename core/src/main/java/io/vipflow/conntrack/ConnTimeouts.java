@@ -27,7 +27,6 @@ public final class ConnTimeouts
     public static final long MAX_REFRESH_GRAIN_MILLIS = 1_000;
     /** The grain is the timeout shifted right by this much (1/256). */
     private static final int GRAIN_SHIFT = 8;
-    private static final long NANOS_PER_MILLI = 1_000_000L;
 
     private final long[] tcpNanos;
     private final long udpNanos;
@@ -53,7 +52,8 @@ public final class ConnTimeouts
 
     private static long grainMillis(final long timeoutNanos)
     {
-        return Math.max(1, Math.min(MAX_REFRESH_GRAIN_MILLIS, (timeoutNanos / NANOS_PER_MILLI) >> GRAIN_SHIFT));
+        final long timeoutMillis = timeoutNanos / ConnSlots.NANOS_PER_MILLI;
+        return Math.max(1, Math.min(MAX_REFRESH_GRAIN_MILLIS, timeoutMillis >> GRAIN_SHIFT));
     }
 
     /**
@@ -154,7 +154,8 @@ public final class ConnTimeouts
      */
     public long refreshedDeadline(final int state, final long nowNanos)
     {
-        return (ceilMillis(nowNanos + nanos(state)) + refreshGrainMillis(state) - 1) * NANOS_PER_MILLI;
+        return (ConnSlots.ceilMillis(nowNanos + nanos(state)) + refreshGrainMillis(state) - 1) *
+            ConnSlots.NANOS_PER_MILLI;
     }
 
     /**
@@ -170,12 +171,7 @@ public final class ConnTimeouts
      */
     public boolean keepsDeadline(final int state, final long deadlineNanos, final long nowNanos)
     {
-        return ceilMillis(nowNanos + nanos(state)) <= ceilMillis(deadlineNanos);
-    }
-
-    private static long ceilMillis(final long nanos)
-    {
-        return Math.floorDiv(nanos + (NANOS_PER_MILLI - 1), NANOS_PER_MILLI);
+        return ConnSlots.ceilMillis(nowNanos + nanos(state)) <= ConnSlots.ceilMillis(deadlineNanos);
     }
 
     private static long seconds(final long s)
