@@ -7,7 +7,6 @@ import io.vipflow.conntrack.ConnView;
 import io.vipflow.conntrack.FlowKey;
 import io.vipflow.internal.AdmissionLimiter;
 import io.vipflow.internal.AffinityTable;
-import io.vipflow.internal.CounterStripes;
 import io.vipflow.packet.FrameParser;
 import io.vipflow.packet.PacketTuple;
 import io.vipflow.service.Backend;
@@ -649,7 +648,7 @@ public final class Classifier implements AutoCloseable
             }
             if (connections.update(view, backend.id, next, timeouts.refreshedDeadline(next, nowNanos)))
             {
-                EntryAccounting.recount(backend.counters, state, next, view.ticket());
+                EntryAccounting.recount(backend.counters, state, next);
                 final FlowEvents events = flowEvents;
                 if (events != null && next != state)
                 {
@@ -743,14 +742,13 @@ public final class Classifier implements AutoCloseable
             d.set(Verdict.DROP, Reason.BACKEND_REMOVED);
             return;
         }
-        final CounterStripes.Ticket by = d.view.ticket();
-        EntryAccounting.recount(chosen.counters, -1, state, by);
+        EntryAccounting.recount(chosen.counters, -1, state);
         final FlowEvents events = flowEvents;
         if (events != null)
         {
             d.flowEvents(events).flowEvent(FlowEvents.CREATED, d.key, chosen, state, ttl);
         }
-        ClassifierStats.add(stats.entries, by, 1);
+        ClassifierStats.add(stats.entries, 1);
         count(d, ClassifierStats.INSERTS);
         if (sp.affinityTimeoutNanos > 0)
         {

@@ -1,6 +1,6 @@
 package io.vipflow;
 
-import io.vipflow.internal.CounterStripes;
+import io.vipflow.sched.ConnCounters;
 import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
@@ -21,10 +21,9 @@ import java.util.Map;
  * (the decisions of a {@link FrameBatch} share one tally, so per batch); a thread that goes idle should call
  * {@code flushStats}. {@code entries} and the removal counters (expirations, evictions, deletions) are counted at
  * once by whichever thread creates or removes the entry. They change with every new flow and every removal, so
- * each is {@link CounterStripes#COUNT} Agrona counters of the same label (each on its own cache line): a thread adds
- * to the one of the stripe it owns with an opaque store and no locked instruction, or atomically to the shared one
- * when it owns none ({@link CounterStripes}), so that threads do not all write one line per new flow. Their value
- * is the sum over the counters of the label ({@link #toMap} sums them; a {@link #reader()} user must too), exact
+ * each is {@link ConnCounters#STRIPES} Agrona counters of the same label (each on its own cache line), a thread
+ * adding to the one its thread id selects, so that threads do not all write one line per new flow. Their value is
+ * the sum over the counters of the label ({@link #toMap} sums them; a {@link #reader()} user must too), exact
  * whenever no thread is changing it.
  */
 public final class ClassifierStats
@@ -53,7 +52,7 @@ public final class ClassifierStats
 
     ClassifierStats()
     {
-        final int counters = TALLIED + 4 * CounterStripes.COUNT;
+        final int counters = TALLIED + 4 * ConnCounters.STRIPES;
         final AtomicBuffer meta = new UnsafeBuffer(ByteBuffer.allocateDirect(counters * CountersReader.METADATA_LENGTH));
         final AtomicBuffer values = new UnsafeBuffer(ByteBuffer.allocateDirect(counters * CountersReader.COUNTER_LENGTH));
         manager = new CountersManager(meta, values);
@@ -69,7 +68,7 @@ public final class ClassifierStats
 
     private AtomicCounter[] striped(final String label)
     {
-        final AtomicCounter[] stripes = new AtomicCounter[CounterStripes.COUNT];
+        final AtomicCounter[] stripes = new AtomicCounter[ConnCounters.STRIPES];
         for (int i = 0; i < stripes.length; i++)
         {
             stripes[i] = manager.newCounter(label);
@@ -80,25 +79,7 @@ public final class ClassifierStats
     /** Adds to the calling thread's stripe of a striped counter. */
     static void add(final AtomicCounter[] striped, final long delta)
     {
-        add(striped, CounterStripes.stripe(), delta);
-    }
-
-    /** Adds to the calling thread's stripe of a striped counter, the stripe taken from its ticket. */
-    static void add(final AtomicCounter[] striped, final CounterStripes.Ticket by, final long delta)
-    {
-        add(striped, by.stripeFor(), delta);
-    }
-
-    private static void add(final AtomicCounter[] striped, final int stripe, final long delta)
-    {
-        if (stripe == CounterStripes.SHARED)
-        {
-            striped[stripe].getAndAdd(delta);
-        }
-        else
-        {
-            striped[stripe].getAndAddOpaque(delta); // the stripe's owner is its only writer
-        }
+        striped[ConnCounters.threadStripe()].getAndAdd(delta);
     }
 
     /** Adds a thread's tally to the shared counters and clears it. */

@@ -117,9 +117,9 @@ public final class SyncedFlows
         {
             if (backend != null)
             {
-                EntryAccounting.recount(backend.counters, -1, state, view.ticket());
+                EntryAccounting.recount(backend.counters, -1, state);
             }
-            ClassifierStats.add(classifier.stats().entries, view.ticket(), 1);
+            ClassifierStats.add(classifier.stats().entries, 1);
             return APPLIED;
         }
         if (view.backendId() != id ||
@@ -134,7 +134,7 @@ public final class SyncedFlows
         }
         if (backend != null)
         {
-            EntryAccounting.recount(backend.counters, before, state, view.ticket());
+            EntryAccounting.recount(backend.counters, before, state);
         }
         return APPLIED;
     }

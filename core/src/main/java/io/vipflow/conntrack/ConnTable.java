@@ -144,20 +144,6 @@ public final class ConnTable implements AutoCloseable
          * @param cause     {@link #EXPIRED}, {@link #DELETED} or {@link #EVICTED}
          */
         void onRemoved(int backendId, int state, int cause);
-
-        /**
-         * {@link #onRemoved(int, int, int)}, told the view of the call that removed the entry, whose
-         * {@link ConnView#ticket} names the calling thread's counter stripe. The table calls this one.
-         *
-         * @param backendId the entry's backend
-         * @param state     the entry's last state
-         * @param cause     {@link #EXPIRED}, {@link #DELETED} or {@link #EVICTED}
-         * @param by        the view the removing call was given (owned by the calling thread)
-         */
-        default void onRemoved(int backendId, int state, int cause, ConnView by)
-        {
-            onRemoved(backendId, state, cause);
-        }
     }
 
     private static final RemovalListener IGNORE = (backendId, state, cause) ->
@@ -945,7 +931,7 @@ public final class ConnTable implements AutoCloseable
         final long busy = claim(ConnSlots.emptied(view.header), tag);
         // Release: as in retire, the way changes hands only after the meta CAS above.
         putLongRelease(view.headerIndex, busy);
-        listener.onRemoved(view.backendId, ConnSlots.stateOf(meta), cause, view);
+        listener.onRemoved(view.backendId, ConnSlots.stateOf(meta), cause);
         return busy;
     }
 
@@ -963,7 +949,7 @@ public final class ConnTable implements AutoCloseable
         }
         // Release: the slot is handed back (to the next claimer's CAS) only after the meta CAS above.
         putLongRelease(view.headerIndex, ConnSlots.emptied(view.header));
-        listener.onRemoved(view.backendId, ConnSlots.stateOf(meta), cause, view);
+        listener.onRemoved(view.backendId, ConnSlots.stateOf(meta), cause);
         return true;
     }
 

@@ -1,7 +1,5 @@
 package io.vipflow.conntrack;
 
-import io.vipflow.internal.CounterStripes;
-
 /**
  * What one read of an entry saw: the slot, the header (with its version), the meta word and the backend. Owned
  * by one thread and reused; pass it back to {@link ConnTable#update} or {@link ConnTable#delete}, which succeed
@@ -20,8 +18,6 @@ public final class ConnView
     long touched;
     /** Where a new entry for the key of the last lookup that missed would go; see {@link Placement}. */
     final Placement placement = new Placement();
-    /** The counter stripe of the thread using this view, looked up when a thread first uses it. */
-    private CounterStripes.Ticket ticket = CounterStripes.Ticket.NONE;
 
     void set(final int slot, final int headerIndex, final long header, final long meta, final int backendId,
         final long createdNanos)
@@ -81,22 +77,6 @@ public final class ConnView
     public boolean keeps(final int state, final long expiryNanos)
     {
         return ConnSlots.stateOf(meta) == state && ConnSlots.millisAhead(meta, expiryNanos) <= 0;
-    }
-
-    /**
-     * {@return the calling thread's ticket for the striped counters ({@link CounterStripes}): kept from the last call
-     * when the same thread calls, looked up (and allocated) when the view has passed to another thread}
-     * @hidden
-     */
-    public CounterStripes.Ticket ticket()
-    {
-        final CounterStripes.Ticket kept = ticket;
-        final CounterStripes.Ticket t = kept.forCaller();
-        if (t != kept)
-        {
-            ticket = t;
-        }
-        return t;
     }
 
     /** {@return when the entry was created, in the caller's clock (nanoseconds)} */

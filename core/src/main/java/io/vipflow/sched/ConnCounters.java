@@ -1,7 +1,5 @@
 package io.vipflow.sched;
 
-import io.vipflow.internal.CounterStripes;
-
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -10,20 +8,19 @@ import java.lang.invoke.VarHandle;
  * ESTABLISHED, inactive = every other entry, UDP included (docs/SEMANTICS.md §3). They drive the lc family of
  * schedulers.
  * <p>
- * Striped: each count is the sum of {@link #STRIPES} cells, each pair of cells on a cache line of its own. Every
- * data-plane thread changes these counts on every new flow and every removal, so a single pair of words would be
- * one cache line written by every core. A thread adds to the pair of the stripe it owns
- * ({@link CounterStripes}), with a plain read and an opaque store, since no other thread writes that pair; a thread
- * that owns no stripe adds atomically ({@code getAndAdd}) to the shared pair. So every add is counted exactly, and
- * a sum read when no thread is adding is exact. Readers (schedulers) sum the stripes with opaque loads and may be
- * a few updates behind.
+ * Striped: each count is the sum of {@link #STRIPES} cells, each pair of cells on a cache line of its own, and a
+ * thread adds to the pair its thread id selects. Every data-plane thread changes these counts on every new flow
+ * and every removal, so a single pair of words would be one cache line written by every core; with stripes, threads
+ * with neighbouring ids (data-plane threads started together) write different lines. Adds stay atomic
+ * ({@code getAndAdd}), so two threads that share a stripe still count exactly, and a sum read when no thread is
+ * adding is exact. Readers (schedulers) sum the stripes with opaque loads and may be a few updates behind.
  * <p>
  * Any thread may add or read.
  */
 public final class ConnCounters
 {
-    /** Stripes per backend: {@link CounterStripes#COUNT}, the owned stripes and the shared one. */
-    public static final int STRIPES = CounterStripes.COUNT;
+    /** Stripes per backend: the processors available at start, rounded up to a power of two, at most 16. */
+    public static final int STRIPES = stripes(Runtime.getRuntime().availableProcessors());
     /** Longs per stripe: one 64-byte line holds the active and the inactive cell of a stripe. */
     private static final int STRIDE = 8;
     /** A line of padding before the first stripe, so no other object's words share a stripe's line. */
@@ -34,10 +31,22 @@ public final class ConnCounters
 
     private final long[] cells = new long[PAD + STRIPES * STRIDE + PAD];
 
-    /** {@return the calling thread's stripe, {@code 0..STRIPES-1} ({@link CounterStripes#stripe})} */
+    static int stripes(final int processors)
+    {
+        final int wanted = Math.max(1, Math.min(16, processors));
+        return wanted == 1 ? 1 : Integer.highestOneBit(wanted - 1) << 1;
+    }
+
+    /** {@return the calling thread's stripe, {@code 0..STRIPES-1}: consecutive thread ids get different stripes} */
     public static int threadStripe()
     {
-        return CounterStripes.stripe();
+        return (int)Thread.currentThread().getId() & (STRIPES - 1);
+    }
+
+    /** The first cell of the calling thread's stripe. */
+    private static int stripeBase()
+    {
+        return PAD + threadStripe() * STRIDE;
     }
 
     /**
@@ -79,62 +88,23 @@ public final class ConnCounters
     }
 
     /**
-     * Adds to the active count, in the calling thread's stripe.
+     * Adds to the active count, in the calling thread's stripe (atomic).
      *
      * @param delta the change, negative to subtract
      */
     public void addActive(final long delta)
     {
-        add(CounterStripes.stripe(), ACTIVE, delta);
+        CELLS.getAndAdd(cells, stripeBase() + ACTIVE, delta);
     }
 
     /**
-     * Adds to the inactive count, in the calling thread's stripe.
+     * Adds to the inactive count, in the calling thread's stripe (atomic).
      *
      * @param delta the change, negative to subtract
      */
     public void addInactive(final long delta)
     {
-        add(CounterStripes.stripe(), INACTIVE, delta);
-    }
-
-    /**
-     * {@link #addActive(long)} with the caller's stripe from its ticket (the data plane's, looked up once per thread).
-     *
-     * @param by    the calling thread's ticket; another thread's is looked up again, never trusted
-     * @param delta the change, negative to subtract
-     * @hidden
-     */
-    public void addActive(final CounterStripes.Ticket by, final long delta)
-    {
-        add(by.stripeFor(), ACTIVE, delta);
-    }
-
-    /**
-     * {@link #addInactive(long)} with the caller's stripe from its ticket.
-     *
-     * @param by    the calling thread's ticket; another thread's is looked up again, never trusted
-     * @param delta the change, negative to subtract
-     * @hidden
-     */
-    public void addInactive(final CounterStripes.Ticket by, final long delta)
-    {
-        add(by.stripeFor(), INACTIVE, delta);
-    }
-
-    private void add(final int stripe, final int cell, final long delta)
-    {
-        final int index = PAD + stripe * STRIDE + cell;
-        if (stripe == CounterStripes.SHARED)
-        {
-            CELLS.getAndAdd(cells, index, delta);
-        }
-        else
-        {
-            // The stripe's owner is the only thread that writes this cell: read, add, and store it whole (opaque),
-            // with no locked instruction. Readers sum with opaque loads.
-            CELLS.setOpaque(cells, index, (long)CELLS.getOpaque(cells, index) + delta);
-        }
+        CELLS.getAndAdd(cells, stripeBase() + INACTIVE, delta);
     }
 
     /**
