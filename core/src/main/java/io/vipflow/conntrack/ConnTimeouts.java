@@ -174,6 +174,23 @@ public final class ConnTimeouts
         return ConnSlots.ceilMillis(nowNanos + nanos(state)) <= ConnSlots.ceilMillis(deadlineNanos);
     }
 
+    /**
+     * {@return the deadline an entry has after a packet moves it from {@code fromState} to {@code toState}, for a
+     * model of the table that keeps deadlines in nanoseconds: {@code deadlineNanos} when the state stays and
+     * {@link #keepsDeadline} holds, else {@link #refreshedDeadline}}
+     *
+     * @param fromState     the entry's state before the packet
+     * @param toState       its state after the packet
+     * @param deadlineNanos the deadline the entry has
+     * @param nowNanos      the packet's time
+     */
+    public long restartedDeadline(final int fromState, final int toState, final long deadlineNanos,
+        final long nowNanos)
+    {
+        return fromState == toState && keepsDeadline(toState, deadlineNanos, nowNanos) ? deadlineNanos :
+            refreshedDeadline(toState, nowNanos);
+    }
+
     private static long seconds(final long s)
     {
         return TimeUnit.SECONDS.toNanos(s);

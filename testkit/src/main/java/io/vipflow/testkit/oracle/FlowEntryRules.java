@@ -5,7 +5,6 @@ import io.vipflow.Reason;
 import io.vipflow.RemovedBackendPolicy;
 import io.vipflow.Verdict;
 import io.vipflow.conntrack.ConnState;
-import io.vipflow.conntrack.ConnTimeouts;
 import io.vipflow.packet.PacketTuple;
 
 import java.util.Set;
@@ -114,9 +113,7 @@ final class FlowEntryRules
             entry.state();
         plan.previousState = entry.state();
         // The timer restarts with the refresh grain (ConnTimeouts): no write while the deadline lies far enough ahead.
-        final ConnTimeouts timeouts = config.timeouts();
-        final long expiry = next == entry.state() && timeouts.keepsDeadline(next, entry.expiry(), nowNanos) ?
-            entry.expiry() : timeouts.refreshedDeadline(next, nowNanos);
+        final long expiry = config.timeouts().restartedDeadline(entry.state(), next, entry.expiry(), nowNanos);
         plan.updatedEntry = new ConnectionRecords.Conn(entry.portKey(), entry.backend(), entry.incarnation(), next,
             expiry);
         return origin.applyTo(Expectation.dnat(label, Set.of(entry.backend()), false));

@@ -80,8 +80,8 @@ final class ReplyLookup
             if (entry != null && entry.backend().equals(backend) && listed.test(f.portKey(), entry))
             {
                 // A reply restarts the timer as a client packet does, with the refresh grain (ConnTimeouts).
-                final long expiry = timeouts.keepsDeadline(entry.state(), entry.expiry(), nowNanos) ? entry.expiry() :
-                    timeouts.refreshedDeadline(entry.state(), nowNanos);
+                final long expiry =
+                    timeouts.restartedDeadline(entry.state(), entry.state(), entry.expiry(), nowNanos);
                 out.add(new Match(f, flowKey, new ConnectionRecords.Conn(entry.portKey(), entry.backend(),
                     entry.incarnation(), entry.state(), expiry)));
             }
