@@ -663,45 +663,17 @@ public final class Classifier implements AutoCloseable
         }
     }
 
+    /**
+     * A packet the table holds no live entry for. Split in three (admission, the scheduler's pick, the insert) so that
+     * each part stays under the JIT's inlining limit for hot methods (325 bytes of bytecode) and the path compiles the
+     * same way in every run.
+     */
     private void newFlow(final PacketTuple t, final boolean tcp, final boolean opensFlow, final boolean localPolicy,
         final ServicePort sp, final long nowNanos, final Decision d)
     {
-        if (!d.frontend.admits(t.srcHi, t.srcLo))
+        final BackendSet set = admitted(t, opensFlow, localPolicy, sp, nowNanos, d);
+        if (set == null)
         {
-            // loadBalancerSourceRanges filter new connections only (nftables firewall-check: ct state new), before
-            // any endpoint check; an established flow keeps going when the ranges change.
-            d.set(Verdict.DROP, Reason.SOURCE_RANGE);
-            return;
-        }
-        if (!opensFlow && !d.rescheduled)
-        {
-            final MidFlowPolicy policy = config.midFlowPolicy();
-            if (policy == MidFlowPolicy.PASS)
-            {
-                d.set(Verdict.PASS, Reason.NO_CONNECTION);
-                return;
-            }
-            if (policy == MidFlowPolicy.DROP)
-            {
-                d.set(Verdict.DROP, Reason.NO_CONNECTION);
-                return;
-            }
-        }
-        if (sp.clusterSet.isEmpty())
-        {
-            d.set(Verdict.REJECT, Reason.NO_ENDPOINTS);
-            return;
-        }
-        final BackendSet set = localPolicy ? sp.localSet : sp.clusterSet;
-        if (set.isEmpty())
-        {
-            d.set(Verdict.DROP, Reason.NO_LOCAL_ENDPOINTS);
-            return;
-        }
-        if (!admission.tryAcquire(nowNanos, d.admissionLease))
-        {
-            d.set(Verdict.DROP, Reason.RATE_LIMITED);
-            count(d, ClassifierStats.FLOOD_DROPS);
             return;
         }
         // IPVS profile: the frontend's own virtual service schedules (its list, its cursor), built for the
@@ -715,33 +687,84 @@ public final class Classifier implements AutoCloseable
             d.set(Verdict.REJECT, Reason.NO_DESTINATION);
             return;
         }
+        insert(t, tcp, sp, chosen, nowNanos, d);
+    }
+
+    /**
+     * The checks a new flow passes before a backend is chosen, in kube-proxy's order. Returns the endpoint set to
+     * schedule from, or null when the packet has been decided here.
+     */
+    private BackendSet admitted(final PacketTuple t, final boolean opensFlow, final boolean localPolicy,
+        final ServicePort sp, final long nowNanos, final Decision d)
+    {
+        if (!d.frontend.admits(t.srcHi, t.srcLo))
+        {
+            // loadBalancerSourceRanges filter new connections only (nftables firewall-check: ct state new), before
+            // any endpoint check; an established flow keeps going when the ranges change.
+            d.set(Verdict.DROP, Reason.SOURCE_RANGE);
+            return null;
+        }
+        if (!opensFlow && !d.rescheduled)
+        {
+            final MidFlowPolicy policy = config.midFlowPolicy();
+            if (policy == MidFlowPolicy.PASS)
+            {
+                d.set(Verdict.PASS, Reason.NO_CONNECTION);
+                return null;
+            }
+            if (policy == MidFlowPolicy.DROP)
+            {
+                d.set(Verdict.DROP, Reason.NO_CONNECTION);
+                return null;
+            }
+        }
+        if (sp.clusterSet.isEmpty())
+        {
+            d.set(Verdict.REJECT, Reason.NO_ENDPOINTS);
+            return null;
+        }
+        final BackendSet set = localPolicy ? sp.localSet : sp.clusterSet;
+        if (set.isEmpty())
+        {
+            d.set(Verdict.DROP, Reason.NO_LOCAL_ENDPOINTS);
+            return null;
+        }
+        if (!admission.tryAcquire(nowNanos, d.admissionLease))
+        {
+            d.set(Verdict.DROP, Reason.RATE_LIMITED);
+            count(d, ClassifierStats.FLOOD_DROPS);
+            return null;
+        }
+        return set;
+    }
+
+    /** Creates the entry for a new flow to {@code chosen}, or follows the entry another thread created first. */
+    private void insert(final PacketTuple t, final boolean tcp, final ServicePort sp, final Backend chosen,
+        final long nowNanos, final Decision d)
+    {
         final int state = tcp ? ConnState.tcpNext(ConnState.NONE, t.flags) :
             (t.protocol == PacketTuple.PROTO_UDP ? ConnState.UDP : ConnState.SCTP);
         final long ttl = timeouts.nanos(state);
-        final long expiry = nowNanos + ttl;
-        final int result = connections.getOrCreate(d.key, chosen.id, state, expiry, nowNanos, d.view);
-        if (result == ConnTable.FULL)
+        final int result = connections.getOrCreate(d.key, chosen.id, state, nowNanos + ttl, nowNanos, d.view);
+        if (result == ConnTable.CREATED)
+        {
+            created(t, sp, chosen, state, ttl, nowNanos, d);
+        }
+        else if (result == ConnTable.EXISTING)
+        {
+            joined(t, tcp, sp, nowNanos, d);
+        }
+        else
         {
             d.set(Verdict.DROP, Reason.TABLE_FULL);
             count(d, ClassifierStats.TABLE_FULL);
-            return;
         }
-        if (result == ConnTable.EXISTING)
-        {
-            // Another thread created this flow first: follow its choice.
-            final Backend winner = sp.backend(d.view.backendId());
-            if (winner != null)
-            {
-                advance(t, tcp, winner, nowNanos, d);
-                count(d, ClassifierStats.HITS);
-                d.backend = winner;
-                d.set(Verdict.DNAT, Reason.NONE);
-                return;
-            }
-            connections.delete(d.view);
-            d.set(Verdict.DROP, Reason.BACKEND_REMOVED);
-            return;
-        }
+    }
+
+    /** The bookkeeping of an entry this thread created: counts, the flow event, ClientIP affinity. */
+    private void created(final PacketTuple t, final ServicePort sp, final Backend chosen, final int state,
+        final long ttl, final long nowNanos, final Decision d)
+    {
         EntryAccounting.recount(chosen.counters, -1, state);
         final FlowEvents events = flowEvents;
         if (events != null)
@@ -758,6 +781,23 @@ public final class Classifier implements AutoCloseable
         d.backend = chosen;
         d.newFlow = true;
         d.set(Verdict.DNAT, Reason.NONE);
+    }
+
+    /** Another thread created this flow first (its entry is in {@code d.view}): follow its choice. */
+    private void joined(final PacketTuple t, final boolean tcp, final ServicePort sp, final long nowNanos,
+        final Decision d)
+    {
+        final Backend winner = sp.backend(d.view.backendId());
+        if (winner != null)
+        {
+            advance(t, tcp, winner, nowNanos, d);
+            count(d, ClassifierStats.HITS);
+            d.backend = winner;
+            d.set(Verdict.DNAT, Reason.NONE);
+            return;
+        }
+        connections.delete(d.view);
+        d.set(Verdict.DROP, Reason.BACKEND_REMOVED);
     }
 
     /** ClientIP affinity first (docs/SEMANTICS.md §5), then the scheduler. */

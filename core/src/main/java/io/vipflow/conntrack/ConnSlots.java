@@ -71,8 +71,13 @@ final class ConnSlots
     /** True when the entry's deadline is at or before {@code nowNanos} (millisecond resolution). */
     static boolean expired(final long meta, final long nowNanos)
     {
-        final long nowMillis = Math.floorDiv(nowNanos, NANOS_PER_MILLI) & EXPIRY_MASK;
-        return signed40((meta & EXPIRY_MASK) - nowMillis) <= 0;
+        return expiredAt(meta, Math.floorDiv(nowNanos, NANOS_PER_MILLI));
+    }
+
+    /** {@link #expired} with the time already in whole milliseconds, rounded down. */
+    static boolean expiredAt(final long meta, final long nowMillis)
+    {
+        return signed40((meta & EXPIRY_MASK) - (nowMillis & EXPIRY_MASK)) <= 0;
     }
 
     /**
@@ -81,7 +86,13 @@ final class ConnSlots
      */
     static long millisAhead(final long meta, final long expiryNanos)
     {
-        return signed40(toMillis(expiryNanos) - (meta & EXPIRY_MASK));
+        return millisAheadOf(meta, ceilMillis(expiryNanos));
+    }
+
+    /** {@link #millisAhead} with the deadline already in whole milliseconds, rounded up ({@link #ceilMillis}). */
+    static long millisAheadOf(final long meta, final long expiryMillis)
+    {
+        return signed40((expiryMillis & EXPIRY_MASK) - (meta & EXPIRY_MASK));
     }
 
     /** The deadline as nanoseconds on the caller's clock, placed in the 2^40 ms window after {@code createdNanos}. */

@@ -409,7 +409,7 @@ public final class ConnTable implements AutoCloseable
             return NOT_HERE;
         }
         view.set(slot, headerIndex, header, meta, backendId, created);
-        return ConnSlots.expired(meta, nowNanos) ? EXPIRED : FOUND;
+        return ConnSlots.expiredAt(meta, view.nowMillis.floorMillis(nowNanos)) ? EXPIRED : FOUND;
     }
 
     /**
@@ -536,135 +536,157 @@ public final class ConnTable implements AutoCloseable
         final int tag = ConnSlots.tagOf(key.hash);
         final int b1 = ConnTableLayout.firstBucket(key.hash, buckets);
         final int b2 = ConnTableLayout.secondBucket(key.hash, buckets);
-        final int home = ConnTableLayout.homeWay(tag);
         final int candidates = b1 == b2 ? WAYS : 2 * WAYS;
         final Placement place = view.placement;
         // Right after a lookup of this key missed, its reading of both buckets decides the way (Placement); the
-        // claim's CAS and resolveRace check what changed since, as they do after the scan below.
+        // claim's CAS and resolveRace check what changed since, as they do after a scan.
         boolean afterMiss = place.take(key.hash);
-        retry:
         while (true)
         {
-            int freeWay;
-            // The way's header when it is free and claimed below by CAS; unused once this thread holds the way.
-            long freeHeader = 0;
-            // The way's header once this thread holds it (BUSY with the key's tag), else 0.
-            long claimed = 0;
-            if (afterMiss)
+            int way = afterMiss ? placedWay(tag, view) : scan(key, b1, b2, candidates, tag, nowNanos, view);
+            afterMiss = false;
+            if (way == Placement.NONE)
             {
-                afterMiss = false;
-                if (place.expiredWay >= 0)
-                {
-                    // The key's own expired entry: remove it (only if it is still exactly as the lookup read it)
-                    // and take its way, as the scan below does.
-                    view.set(place.expiredSlot, place.expiredHeaderIndex, place.expiredHeader, place.expiredMeta,
-                        place.expiredBackendId, 0);
-                    claimed = retireIntoClaim(view, tag, RemovalListener.EXPIRED);
-                    if (claimed == 0)
-                    {
-                        continue;
-                    }
-                    freeWay = place.expiredWay;
-                }
-                else
-                {
-                    freeWay = place.way;
-                    freeHeader = place.header;
-                }
-            }
-            else
-            {
-                place.start(home, ConnTableLayout.secondHomeWay(tag));
-                int reuse = -1;
-                for (int c = 0; c < candidates; c++)
-                {
-                    final int headerIndex = ConnTableLayout.headerAt(b1, b2, c);
-                    final long header = getLongAcquire(headerIndex);
-                    place.see(c, header);
-                    final long status = header & STATUS_MASK;
-                    if (status == EMPTY || (int)(header >>> 32) != tag)
-                    {
-                        continue;
-                    }
-                    if (status == BUSY)
-                    {
-                        awaitChange(headerIndex, header);
-                        continue retry;
-                    }
-                    final int match = matchLive(headerIndex, ConnTableLayout.slotAt(b1, b2, c), header, key,
-                        nowNanos, view);
-                    if (match == MATCH_LIVE)
-                    {
-                        return EXISTING;
-                    }
-                    if (match == MATCH_CHANGED)
-                    {
-                        continue retry;
-                    }
-                    if (match == MATCH_EXPIRED && (claimed = retireIntoClaim(view, tag, RemovalListener.EXPIRED)) != 0)
-                    {
-                        // The key's own expired entry is gone and its way ours at once rather than after a scan of
-                        // both buckets again (a creator that raced us is met by resolveRace like any other).
-                        reuse = c;
-                        break;
-                    }
-                }
-                if (reuse >= 0)
-                {
-                    freeWay = reuse;
-                }
-                else
-                {
-                    place.decide();
-                    freeWay = place.way;
-                    freeHeader = place.header;
-                }
-            }
-            if (freeWay == Placement.NONE)
-            {
-                freeWay = evict(b1, b2, candidates, tag, nowNanos, view);
-                if (freeWay == NO_VICTIM)
+                way = evict(b1, b2, candidates, tag, nowNanos, view);
+                if (way == NO_VICTIM)
                 {
                     return FULL;
                 }
-                if (freeWay < 0)
-                {
-                    continue;
-                }
-                claimed = view.header;
             }
-            final int headerIndex = ConnTableLayout.headerAt(b1, b2, freeWay);
-            final long busy = claimed != 0 ? claimed : claim(freeHeader, tag);
-            if (claimed == 0 && !compareAndSetLong(headerIndex, freeHeader, busy))
+            if (way == SCAN_EXISTING)
+            {
+                return EXISTING;
+            }
+            if (way < 0)
             {
                 continue;
             }
-            final long version = (busy >>> 8) & VERSION_MASK;
-            final int outcome = resolveRace(b1, b2, candidates, freeWay, busy, tag, key, nowNanos, view);
+            final int headerIndex = ConnTableLayout.headerAt(b1, b2, way);
+            // The way's header once this thread holds it (BUSY with the key's tag), else 0: the way is free, with
+            // the header the placement read, and is claimed here by CAS.
+            long busy = view.header;
+            if (busy == 0)
+            {
+                final long free = place.header;
+                busy = claim(free, tag);
+                if (!compareAndSetLong(headerIndex, free, busy))
+                {
+                    continue;
+                }
+            }
+            final int outcome = resolveRace(b1, b2, candidates, way, busy, tag, key, nowNanos, view);
             if (outcome == RACE_LOST)
             {
                 return EXISTING;
             }
-            if (outcome == RACE_RETRY)
+            if (outcome == RACE_WON)
+            {
+                publish(ConnTableLayout.slotAt(b1, b2, way), headerIndex, busy, key, backendId, state, expiryNanos,
+                    nowNanos, view);
+                return CREATED;
+            }
+        }
+    }
+
+    /** {@link #scan}: the key has a live entry, now in the view. */
+    private static final int SCAN_EXISTING = -3;
+    /** {@link #scan} and {@link #placedWay}: something changed under the reading; look again. */
+    private static final int SCAN_RETRY = -4;
+
+    /**
+     * The way a lookup's miss chose for the key ({@link Placement}), as {@link #scan} returns it: when the miss met
+     * the key's own expired entry, that entry is removed (only if it is still exactly as the lookup read it) and its
+     * way taken.
+     */
+    private int placedWay(final int tag, final ConnView view)
+    {
+        final Placement place = view.placement;
+        if (place.expiredWay < 0)
+        {
+            view.header = 0;
+            return place.way;
+        }
+        view.set(place.expiredSlot, place.expiredHeaderIndex, place.expiredHeader, place.expiredMeta,
+            place.expiredBackendId, 0);
+        final long claimed = retireIntoClaim(view, tag, RemovalListener.EXPIRED);
+        if (claimed == 0)
+        {
+            return SCAN_RETRY;
+        }
+        view.header = claimed;
+        return place.expiredWay;
+    }
+
+    /**
+     * Reads both buckets for an insert of {@code key}. Returns {@link #SCAN_EXISTING} when the key is live (its entry
+     * in the view), {@link #SCAN_RETRY} when a way changed under the reading, or the way to take: the way of the key's
+     * own expired entry, removed and held by this thread ({@code view.header} its BUSY header), or the way
+     * {@link Placement} chose, free ({@code view.header} 0, {@code placement.header} its header), or
+     * {@link Placement#NONE} when no way is free.
+     */
+    private int scan(final FlowKey key, final int b1, final int b2, final int candidates, final int tag,
+        final long nowNanos, final ConnView view)
+    {
+        final Placement place = view.placement;
+        place.start(ConnTableLayout.homeWay(tag), ConnTableLayout.secondHomeWay(tag));
+        for (int c = 0; c < candidates; c++)
+        {
+            final int headerIndex = ConnTableLayout.headerAt(b1, b2, c);
+            final long header = getLongAcquire(headerIndex);
+            place.see(c, header);
+            final long status = header & STATUS_MASK;
+            if (status == EMPTY || (int)(header >>> 32) != tag)
             {
                 continue;
             }
-            final int slot = ConnTableLayout.slotAt(b1, b2, freeWay);
-            putLong(slot + SRC_HI, key.srcHi);
-            putLong(slot + SRC_LO, key.srcLo);
-            putLong(slot + DST_HI, key.dstHi);
-            putLong(slot + DST_LO, key.dstLo);
-            putLong(slot + PORTS, ConnSlots.packPorts(key));
-            final long meta = ConnSlots.packMeta(state, version, expiryNanos);
-            putLong(slot + META, meta);
-            putInt(slot + BACKEND, backendId);
-            putLong(slot + CREATED_AT, nowNanos);
-            final long live = (busy & ~STATUS_MASK) | LIVE;
-            // Release: a reader that sees LIVE (with acquire) sees every store above.
-            putLongRelease(headerIndex, live);
-            view.set(slot, headerIndex, live, meta, backendId, nowNanos);
-            return CREATED;
+            if (status == BUSY)
+            {
+                awaitChange(headerIndex, header);
+                return SCAN_RETRY;
+            }
+            final int match = matchLive(headerIndex, ConnTableLayout.slotAt(b1, b2, c), header, key, nowNanos, view);
+            if (match == MATCH_LIVE)
+            {
+                return SCAN_EXISTING;
+            }
+            if (match == MATCH_CHANGED)
+            {
+                return SCAN_RETRY;
+            }
+            if (match == MATCH_EXPIRED)
+            {
+                // The key's own expired entry: gone and its way ours at once rather than after a scan of both buckets
+                // again (a creator that raced us is met by resolveRace like any other).
+                final long claimed = retireIntoClaim(view, tag, RemovalListener.EXPIRED);
+                if (claimed != 0)
+                {
+                    view.header = claimed;
+                    return c;
+                }
+            }
         }
+        place.decide();
+        view.header = 0;
+        return place.way;
+    }
+
+    /** Writes a new entry into the slot this thread holds and makes it live (release). */
+    private void publish(final int slot, final int headerIndex, final long busy, final FlowKey key,
+        final int backendId, final int state, final long expiryNanos, final long nowNanos, final ConnView view)
+    {
+        putLong(slot + SRC_HI, key.srcHi);
+        putLong(slot + SRC_LO, key.srcLo);
+        putLong(slot + DST_HI, key.dstHi);
+        putLong(slot + DST_LO, key.dstLo);
+        putLong(slot + PORTS, ConnSlots.packPorts(key));
+        final long meta = ConnSlots.packMeta(state, (busy >>> 8) & VERSION_MASK, expiryNanos);
+        putLong(slot + META, meta);
+        putInt(slot + BACKEND, backendId);
+        putLong(slot + CREATED_AT, nowNanos);
+        final long live = (busy & ~STATUS_MASK) | LIVE;
+        // Release: a reader that sees LIVE (with acquire) sees every store above.
+        putLongRelease(headerIndex, live);
+        view.set(slot, headerIndex, live, meta, backendId, nowNanos);
     }
 
     private static final int RACE_WON = 0;
@@ -820,6 +842,16 @@ public final class ConnTable implements AutoCloseable
         {
             return NO_VICTIM;
         }
+        return takeVictim(b1, b2, best, bestMeta, bestRank == 0, tag, view);
+    }
+
+    /**
+     * Removes the victim {@link #evict} ranked, candidate {@code best} with the meta word {@code bestMeta}, and holds
+     * its way for a key with {@code tag}. Returns {@code best}, or -1 when the victim changed since it was ranked.
+     */
+    private int takeVictim(final int b1, final int b2, final int best, final long bestMeta, final boolean expired,
+        final int tag, final ConnView view)
+    {
         final int headerIndex = ConnTableLayout.headerAt(b1, b2, best);
         final long header = getLongAcquire(headerIndex);
         final int slot = ConnTableLayout.slotAt(b1, b2, best);
@@ -834,7 +866,7 @@ public final class ConnTable implements AutoCloseable
             return -1;
         }
         view.set(slot, headerIndex, header, meta, backendId, 0);
-        final int cause = bestRank == 0 ? RemovalListener.EXPIRED : RemovalListener.EVICTED;
+        final int cause = expired ? RemovalListener.EXPIRED : RemovalListener.EVICTED;
         final long busy = retireIntoClaim(view, tag, cause);
         if (busy == 0)
         {

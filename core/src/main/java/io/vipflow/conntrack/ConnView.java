@@ -18,6 +18,10 @@ public final class ConnView
     long touched;
     /** Where a new entry for the key of the last lookup that missed would go; see {@link Placement}. */
     final Placement placement = new Placement();
+    /** Packet times in milliseconds, for the expiry check of a lookup. */
+    final MillisMemo nowMillis = new MillisMemo();
+    /** Deadlines in milliseconds, for {@link #keeps}. */
+    private final MillisMemo deadlineMillis = new MillisMemo();
 
     void set(final int slot, final int headerIndex, final long header, final long meta, final int backendId,
         final long createdNanos)
@@ -76,7 +80,9 @@ public final class ConnView
      */
     public boolean keeps(final int state, final long expiryNanos)
     {
-        return ConnSlots.stateOf(meta) == state && ConnSlots.millisAhead(meta, expiryNanos) <= 0;
+        // ConnSlots.ceilMillis, remembered: the deadlines of one thread's packets mostly fall in one millisecond.
+        final long expiryMillis = deadlineMillis.floorMillis(expiryNanos + (ConnSlots.NANOS_PER_MILLI - 1));
+        return ConnSlots.stateOf(meta) == state && ConnSlots.millisAheadOf(meta, expiryMillis) <= 0;
     }
 
     /** {@return when the entry was created, in the caller's clock (nanoseconds)} */
