@@ -4,6 +4,10 @@ package io.vipflow.conntrack;
  * What one read of an entry saw: the slot, the header (with its version), the meta word and the backend. Owned
  * by one thread and reused; pass it back to {@link ConnTable#update} or {@link ConnTable#delete}, which succeed
  * only if the entry is still the one that was read.
+ * <p>
+ * A view also remembers its thread's last conversions of times to milliseconds ({@link MillisMemo}), in plain
+ * fields: a view that moves to another thread must move with a happens-before edge (a queue, a lock, a thread
+ * start), as any object without synchronisation of its own.
  */
 public final class ConnView
 {
