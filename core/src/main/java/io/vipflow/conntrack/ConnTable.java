@@ -326,6 +326,10 @@ public final class ConnTable implements AutoCloseable
     {
         final int b2 = ConnTableLayout.secondBucket(key.hash, buckets);
         final int candidates = b1 == b2 ? WAYS : 2 * WAYS;
+        if (slotHint != EXPECT_MISS && findByTag(key, tag, b1, b2, candidates, skipWay, nowNanos, view))
+        {
+            return true;
+        }
         final int home = ConnTableLayout.homeWay(tag);
         final Placement place = view.placement;
         place.start(home, ConnTableLayout.secondHomeWay(tag));
@@ -373,6 +377,28 @@ public final class ConnTable implements AutoCloseable
         }
         place.decide();
         place.keepFor(key.hash);
+        return false;
+    }
+
+    /**
+     * The hit path of {@link #lookupElsewhere}: a packet of a flow that is most likely here (not one that opens a flow)
+     * finds its way by the tag alone, without the placement's bookkeeping that only a miss needs. True when the
+     * live entry is now in the view; false sends the caller to the full scan (a miss, the key's expired entry, a way
+     * with the tag and another key, or a way that changed while it was read).
+     */
+    private boolean findByTag(final FlowKey key, final int tag, final int b1, final int b2, final int candidates,
+        final int skipWay, final long nowNanos, final ConnView view)
+    {
+        for (int c = 0; c < candidates; c++)
+        {
+            final int headerIndex = ConnTableLayout.headerAt(b1, b2, c);
+            final long header = getLongAcquire(headerIndex);
+            if (c != skipWay && (int)(header >>> 32) == tag && (header & STATUS_MASK) == LIVE)
+            {
+                return readLive(headerIndex, header, ConnTableLayout.slotAt(b1, b2, c), tag, key, nowNanos, view) ==
+                    FOUND;
+            }
+        }
         return false;
     }
 
