@@ -326,6 +326,13 @@ public final class ConnTable implements AutoCloseable
     {
         final int b2 = ConnTableLayout.secondBucket(key.hash, buckets);
         final int candidates = b1 == b2 ? WAYS : 2 * WAYS;
+        if (ConnTableLayout.isSlot(slotHint, buckets) &&
+            slotHint != ConnTableLayout.slot(b1, ConnTableLayout.homeWay(tag)) &&
+            readLive(ConnTableLayout.headerOfSlot(slotHint), getLongAcquire(ConnTableLayout.headerOfSlot(slotHint)),
+                slotHint, tag, key, nowNanos, view) == FOUND)
+        {
+            return true;
+        }
         if (slotHint != EXPECT_MISS && findByTag(key, tag, b1, b2, candidates, skipWay, nowNanos, view))
         {
             return true;
@@ -340,13 +347,6 @@ public final class ConnTable implements AutoCloseable
             {
                 place.expired(skipWay, view);
             }
-        }
-        if (ConnTableLayout.isSlot(slotHint, buckets) &&
-            slotHint != ConnTableLayout.slot(b1, ConnTableLayout.homeWay(tag)) &&
-            readLive(ConnTableLayout.headerOfSlot(slotHint), getLongAcquire(ConnTableLayout.headerOfSlot(slotHint)),
-                slotHint, tag, key, nowNanos, view) == FOUND)
-        {
-            return true;
         }
         int skip = skipWay;
         for (int c = 0; c < candidates; c++)
