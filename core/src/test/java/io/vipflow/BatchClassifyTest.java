@@ -6,6 +6,8 @@ import io.vipflow.service.ServicePortSpec;
 import io.vipflow.service.ServiceSpec;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.SplittableRandom;
 
@@ -17,7 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The batch paths decide exactly what one-at-a-time classification decides, packet for packet, including
- * several packets of one flow inside a batch (SYN then ACK), misses, PASS and malformed frames.
+ * several packets of one flow inside a batch (SYN then ACK), misses, PASS and malformed frames; both with the lines
+ * of a batch loaded ahead (as for a table larger than the caches) and without (as for these small tables).
  */
 class BatchClassifyTest
 {
@@ -44,11 +47,13 @@ class BatchClassifyTest
         p.setIpv4(PacketTuple.PROTO_TCP, client, 40000 + r.nextInt(3), dst, 80, flags[r.nextInt(flags.length)]);
     }
 
-    @Test
-    void tupleBatchesDecideLikeSinglePackets()
+    @ParameterizedTest(name = "loads ahead: {0}")
+    @ValueSource(booleans = {true, false})
+    void tupleBatchesDecideLikeSinglePackets(final boolean prefetch)
     {
         final TestCluster single = cluster();
         final TestCluster batched = cluster();
+        batched.classifier.prefetchBatches(prefetch);
         final SplittableRandom r = new SplittableRandom(7);
         final PacketTuple[] tuples = new PacketTuple[BATCH];
         final Decision[] out = new Decision[BATCH];
@@ -85,11 +90,13 @@ class BatchClassifyTest
         batched.classifier.close();
     }
 
-    @Test
-    void frameBatchesDecideLikeSingleFrames()
+    @ParameterizedTest(name = "loads ahead: {0}")
+    @ValueSource(booleans = {true, false})
+    void frameBatchesDecideLikeSingleFrames(final boolean prefetch)
     {
         final TestCluster single = cluster();
         final TestCluster batched = cluster();
+        batched.classifier.prefetchBatches(prefetch);
         final SplittableRandom r = new SplittableRandom(11);
         final UnsafeBuffer frames = new UnsafeBuffer(new byte[BATCH * 64]);
         final int[] offsets = new int[BATCH];
@@ -122,11 +129,13 @@ class BatchClassifyTest
         batched.classifier.close();
     }
 
-    @Test
-    void aFrameBatchDecidesLikeSingleFramesAndCountsWithinOneFlush()
+    @ParameterizedTest(name = "loads ahead: {0}")
+    @ValueSource(booleans = {true, false})
+    void aFrameBatchDecidesLikeSingleFramesAndCountsWithinOneFlush(final boolean prefetch)
     {
         final TestCluster single = cluster();
         final TestCluster batched = cluster();
+        batched.classifier.prefetchBatches(prefetch);
         final SplittableRandom r = new SplittableRandom(13);
         final UnsafeBuffer frames = new UnsafeBuffer(new byte[BATCH * 64]);
         final FrameBatch batch = new FrameBatch(BATCH);

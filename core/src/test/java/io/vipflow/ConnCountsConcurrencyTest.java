@@ -94,6 +94,9 @@ class ConnCountsConcurrencyTest
             .withAffinityCapacity(64).withTimeouts(timeouts);
         try (Classifier classifier = new Classifier(controlPlane, config))
         {
+            // The batches take the path that loads lines ahead and looks flows up from slot hints, as a classifier
+            // with a table larger than the caches does.
+            classifier.prefetchBatches(true);
             final AtomicLong clock = new AtomicLong(SECOND);
             final AtomicReference<Throwable> failure = new AtomicReference<>();
             final CyclicBarrier start = new CyclicBarrier(THREADS);
