@@ -27,6 +27,16 @@ class TagTwinLookupTest
         return twins;
     }
 
+    /** Creates an ESTABLISHED entry for each twin, to backend 10 + its index; twin {@code shortLived} lives 1 ms. */
+    private static void createAll(final ConnTable t, final FlowKey[] twins, final int shortLived, final ConnView v)
+    {
+        for (int i = 0; i < twins.length; i++)
+        {
+            final long expiry = i == shortLived ? SECOND / 1000 : 900 * SECOND;
+            assertEquals(ConnTable.CREATED, t.getOrCreate(twins[i], 10 + i, ConnState.ESTABLISHED, expiry, 0, v));
+        }
+    }
+
     @Test
     void aFlowBehindTwinsWithItsTagIsFound()
     {
@@ -34,11 +44,7 @@ class TagTwinLookupTest
         {
             final ConnView v = new ConnView();
             final FlowKey[] twins = twins(6);
-            for (int i = 0; i < twins.length; i++)
-            {
-                assertEquals(ConnTable.CREATED, t.getOrCreate(twins[i], 10 + i, ConnState.ESTABLISHED, 900 * SECOND, 0,
-                    v));
-            }
+            createAll(t, twins, -1, v);
             // Each twin after the second has at least one other twin in a way the tag pass reads before its own.
             for (int i = twins.length - 1; i >= 0; i--)
             {
@@ -58,11 +64,7 @@ class TagTwinLookupTest
         {
             final ConnView v = new ConnView();
             final FlowKey[] twins = twins(5);
-            for (int i = 0; i < twins.length; i++)
-            {
-                final long expiry = i == 3 ? SECOND / 1000 : 900 * SECOND;
-                assertEquals(ConnTable.CREATED, t.getOrCreate(twins[i], 10 + i, ConnState.ESTABLISHED, expiry, 0, v));
-            }
+            createAll(t, twins, 3, v);
             assertEquals(5, t.countLive());
             assertFalse(t.lookup(twins[3], SECOND, v), "expired");
             assertEquals(ConnTable.CREATED, t.getOrCreate(twins[3], 20, ConnState.SYN_RECV, 2 * SECOND, SECOND, v));
