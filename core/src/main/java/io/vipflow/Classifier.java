@@ -236,7 +236,13 @@ public final class Classifier implements AutoCloseable
     /** {@link #classify} once the caller has checked that the classifier is open. */
     private void classifyOpen(final PacketTuple t, final long nowNanos, final Decision d)
     {
-        if (begin(controlPlane.current(), t, d))
+        decide(controlPlane.current(), t, nowNanos, d);
+    }
+
+    /** One packet against {@code snapshot}, with no line loaded ahead. */
+    private void decide(final Snapshot snapshot, final PacketTuple t, final long nowNanos, final Decision d)
+    {
+        if (begin(snapshot, t, d))
         {
             finish(t, -1, nowNanos, d);
         }
@@ -267,12 +273,8 @@ public final class Classifier implements AutoCloseable
             // The table is in the caches (PREFETCH_FROM_TABLE_BYTES): nothing to wait for, so nothing to load ahead.
             for (int i = 0; i < count; i++)
             {
-                final Decision d = out[i];
-                d.pending = false;
-                if (begin(snapshot, tuples[i], d))
-                {
-                    finish(tuples[i], -1, nowNanos, d);
-                }
+                out[i].pending = false;
+                decide(snapshot, tuples[i], nowNanos, out[i]);
             }
             return;
         }
@@ -704,8 +706,7 @@ public final class Classifier implements AutoCloseable
 
     /**
      * A packet the table holds no live entry for. Split in three (admission, the scheduler's pick, the insert) so that
-     * each part stays under the JIT's inlining limit for hot methods (325 bytes of bytecode) and the path compiles the
-     * same way in every run.
+     * each part stays under the JIT's inlining limit for hot methods (325 bytes of bytecode).
      */
     private void newFlow(final PacketTuple t, final boolean tcp, final boolean opensFlow, final boolean localPolicy,
         final ServicePort sp, final long nowNanos, final Decision d)

@@ -81,15 +81,9 @@ final class ConnSlots
     }
 
     /**
-     * How many milliseconds the deadline {@code expiryNanos} lies after the one in {@code meta}, negative when before
-     * (both as the table stores them: rounded up, in the 2^40 ms window).
+     * How many milliseconds the deadline {@code expiryMillis} (whole milliseconds, rounded up: {@link #ceilMillis})
+     * lies after the one in {@code meta}, negative when before, compared in the table's 2^40 ms window.
      */
-    static long millisAhead(final long meta, final long expiryNanos)
-    {
-        return millisAheadOf(meta, ceilMillis(expiryNanos));
-    }
-
-    /** {@link #millisAhead} with the deadline already in whole milliseconds, rounded up ({@link #ceilMillis}). */
     static long millisAheadOf(final long meta, final long expiryMillis)
     {
         return signed40((expiryMillis & EXPIRY_MASK) - (meta & EXPIRY_MASK));

@@ -579,12 +579,13 @@ public final class ConnTable implements AutoCloseable
                     return FULL;
                 }
             }
-            if (way == SCAN_EXISTING)
+            if (way == WAY_EXISTING)
             {
                 return EXISTING;
             }
             if (way < 0)
             {
+                // WAY_RETRY, the one code left; tested as any negative so that no code can become an offset.
                 continue;
             }
             final int headerIndex = ConnTableLayout.headerAt(b1, b2, way);
@@ -614,10 +615,14 @@ public final class ConnTable implements AutoCloseable
         }
     }
 
+    /*
+     * What the steps of getOrCreate return instead of a way: Placement.NONE (-1, no way is free: evict),
+     * NO_VICTIM (below), and these two.
+     */
     /** {@link #scan}: the key has a live entry, now in the view. */
-    private static final int SCAN_EXISTING = -3;
-    /** {@link #scan} and {@link #placedWay}: something changed under the reading; look again. */
-    private static final int SCAN_RETRY = -4;
+    private static final int WAY_EXISTING = -3;
+    /** {@link #scan}, {@link #placedWay}, {@link #evict}: something changed under the reading; look again. */
+    private static final int WAY_RETRY = -4;
 
     /**
      * The way a lookup's miss chose for the key ({@link Placement}), as {@link #scan} returns it: when the miss met
@@ -637,15 +642,15 @@ public final class ConnTable implements AutoCloseable
         final long claimed = retireIntoClaim(view, tag, RemovalListener.EXPIRED);
         if (claimed == 0)
         {
-            return SCAN_RETRY;
+            return WAY_RETRY;
         }
         view.header = claimed;
         return place.expiredWay;
     }
 
     /**
-     * Reads both buckets for an insert of {@code key}. Returns {@link #SCAN_EXISTING} when the key is live (its entry
-     * in the view), {@link #SCAN_RETRY} when a way changed under the reading, or the way to take: the way of the key's
+     * Reads both buckets for an insert of {@code key}. Returns {@link #WAY_EXISTING} when the key is live (its entry
+     * in the view), {@link #WAY_RETRY} when a way changed under the reading, or the way to take: the way of the key's
      * own expired entry, removed and held by this thread ({@code view.header} its BUSY header), or the way
      * {@link Placement} chose, free ({@code view.header} 0, {@code placement.header} its header), or
      * {@link Placement#NONE} when no way is free.
@@ -668,16 +673,16 @@ public final class ConnTable implements AutoCloseable
             if (status == BUSY)
             {
                 awaitChange(headerIndex, header);
-                return SCAN_RETRY;
+                return WAY_RETRY;
             }
             final int match = matchLive(headerIndex, ConnTableLayout.slotAt(b1, b2, c), header, key, nowNanos, view);
             if (match == MATCH_LIVE)
             {
-                return SCAN_EXISTING;
+                return WAY_EXISTING;
             }
             if (match == MATCH_CHANGED)
             {
-                return SCAN_RETRY;
+                return WAY_RETRY;
             }
             if (match == MATCH_EXPIRED)
             {
@@ -812,9 +817,9 @@ public final class ConnTable implements AutoCloseable
 
     /**
      * Evicts one entry from two full buckets (see {@link #getOrCreate} for the order) and returns its candidate
-     * index, -1 when a bucket changed and the caller should look again, or {@link #NO_VICTIM} when every way holds
-     * an ESTABLISHED TCP flow. The way is the caller's, claimed for a key with {@code tag} as the entry went
-     * ({@link #retireIntoClaim}): its BUSY header is left in {@code view.header}.
+     * index, {@link #WAY_RETRY} when a bucket changed and the caller should look again, or {@link #NO_VICTIM} when
+     * every way holds an ESTABLISHED TCP flow. The way is the caller's, claimed for a key with {@code tag} as the entry
+     * went ({@link #retireIntoClaim}): its BUSY header is left in {@code view.header}.
      */
     private int evict(final int b1, final int b2, final int candidates, final int tag, final long nowNanos,
         final ConnView view)
@@ -829,7 +834,7 @@ public final class ConnTable implements AutoCloseable
             final long header = getLongAcquire(ConnTableLayout.headerAt(b1, b2, c));
             if ((header & STATUS_MASK) != LIVE)
             {
-                return -1;
+                return WAY_RETRY;
             }
             final int slot = ConnTableLayout.slotAt(b1, b2, c);
             final long meta = getLongVolatile(slot + META);
@@ -873,7 +878,8 @@ public final class ConnTable implements AutoCloseable
 
     /**
      * Removes the victim {@link #evict} ranked, candidate {@code best} with the meta word {@code bestMeta}, and holds
-     * its way for a key with {@code tag}. Returns {@code best}, or -1 when the victim changed since it was ranked.
+     * its way for a key with {@code tag}. Returns {@code best}, or {@link #WAY_RETRY} when the victim changed since it
+     * was ranked.
      */
     private int takeVictim(final int b1, final int b2, final int best, final long bestMeta, final boolean expired,
         final int tag, final ConnView view)
@@ -889,14 +895,14 @@ public final class ConnTable implements AutoCloseable
         // below, which expects the meta read here, would then remove an entry this eviction may not remove.
         if ((header & STATUS_MASK) != LIVE || meta != bestMeta || getLongVolatile(headerIndex) != header)
         {
-            return -1;
+            return WAY_RETRY;
         }
         view.set(slot, headerIndex, header, meta, backendId, 0);
         final int cause = expired ? RemovalListener.EXPIRED : RemovalListener.EVICTED;
         final long busy = retireIntoClaim(view, tag, cause);
         if (busy == 0)
         {
-            return -1;
+            return WAY_RETRY;
         }
         view.header = busy;
         return best;

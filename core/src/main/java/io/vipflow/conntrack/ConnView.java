@@ -84,9 +84,9 @@ public final class ConnView
      */
     public boolean keeps(final int state, final long expiryNanos)
     {
-        // ConnSlots.ceilMillis, remembered: the deadlines of one thread's packets mostly fall in one millisecond.
-        final long expiryMillis = deadlineMillis.floorMillis(expiryNanos + (ConnSlots.NANOS_PER_MILLI - 1));
-        return ConnSlots.stateOf(meta) == state && ConnSlots.millisAheadOf(meta, expiryMillis) <= 0;
+        // Remembered: the deadlines of one thread's packets mostly fall in one millisecond.
+        return ConnSlots.stateOf(meta) == state &&
+            ConnSlots.millisAheadOf(meta, deadlineMillis.ceilMillis(expiryNanos)) <= 0;
     }
 
     /** {@return when the entry was created, in the caller's clock (nanoseconds)} */

@@ -30,6 +30,16 @@ final class MillisMemo
         return remember(nanos);
     }
 
+    /**
+     * {@return {@code nanos} in whole milliseconds, rounded up: {@link ConnSlots#ceilMillis}, remembered}
+     *
+     * @param nanos any time in nanoseconds, at most {@code Long.MAX_VALUE - 999,999}
+     */
+    long ceilMillis(final long nanos)
+    {
+        return floorMillis(nanos + (ConnSlots.NANOS_PER_MILLI - 1));
+    }
+
     private long remember(final long nanos)
     {
         final long into = Math.floorMod(nanos, ConnSlots.NANOS_PER_MILLI);

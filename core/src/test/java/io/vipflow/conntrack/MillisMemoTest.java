@@ -55,4 +55,20 @@ class MillisMemoTest
                 }
             });
     }
+
+    @Test
+    void roundedUpAsTheTableRoundsDeadlines()
+    {
+        qt().withExamples(200).forAll(longs().between(-1L << 60, 1L << 60), integers().between(1, 3_000_000))
+            .checkAssert((start, step) ->
+            {
+                final MillisMemo memo = new MillisMemo();
+                long nanos = start;
+                for (int i = 0; i < 2_000; i++)
+                {
+                    assertEquals(ConnSlots.ceilMillis(nanos), memo.ceilMillis(nanos), "nanos " + nanos);
+                    nanos += (i % 3 == 0 ? -1 : 2) * (long)(i % step);
+                }
+            });
+    }
 }
