@@ -47,6 +47,8 @@ public final class Classifier implements AutoCloseable
     private final AffinityTable affinity;
     private final AdmissionLimiter admission;
     private final ClassifierStats stats = new ClassifierStats();
+    /** Counts entries and backends' connections; the table's removal listener. */
+    private final EntryAccounting accounting;
     private final Lifecycle lifecycle = new Lifecycle();
     private final ConnView sweepView = new ConnView();
     private final ConnTable.PurgePredicate purge = this::purgeable;
@@ -112,7 +114,8 @@ public final class Classifier implements AutoCloseable
         this.connections = connections;
         this.affinity = new AffinityTable(config.affinityCapacity());
         this.admission = new AdmissionLimiter(config.newFlowsPerSecond(), config.newFlowBurst());
-        connections.removalListener(new EntryAccounting(controlPlane, stats));
+        this.accounting = new EntryAccounting(controlPlane, stats);
+        connections.removalListener(accounting);
         this.prefetchBatches = connections.bytes() > PREFETCH_FROM_TABLE_BYTES;
     }
 
@@ -150,6 +153,12 @@ public final class Classifier implements AutoCloseable
     public void flowEvents(final FlowEvents events)
     {
         flowEvents = events;
+    }
+
+    /** The classifier's entry and connection accounting, for {@link SyncedFlows}' own creations. */
+    EntryAccounting accounting()
+    {
+        return accounting;
     }
 
     /** {@return the counters; readable from any thread while the data plane runs} */
@@ -805,13 +814,12 @@ public final class Classifier implements AutoCloseable
     private void created(final PacketTuple t, final ServicePort sp, final Backend chosen, final int state,
         final long ttl, final long nowNanos, final Decision d)
     {
-        EntryAccounting.recount(chosen.counters, -1, state);
+        accounting.created(chosen.counters, state, d.view);
         final FlowEvents events = flowEvents;
         if (events != null)
         {
             d.flowEvents(events).flowEvent(FlowEvents.CREATED, d.key, chosen, state, ttl);
         }
-        ClassifierStats.add(stats.entries, 1);
         count(d, ClassifierStats.INSERTS);
         if (sp.affinityTimeoutNanos > 0)
         {

@@ -115,11 +115,7 @@ public final class SyncedFlows
         }
         if (result == ConnTable.CREATED)
         {
-            if (backend != null)
-            {
-                EntryAccounting.recount(backend.counters, -1, state);
-            }
-            ClassifierStats.add(classifier.stats().entries, 1);
+            classifier.accounting().created(backend == null ? null : backend.counters, state, view);
             return APPLIED;
         }
         if (view.backendId() != id ||

@@ -144,6 +144,22 @@ public final class ConnTable implements AutoCloseable
          * @param cause     {@link #EXPIRED}, {@link #DELETED} or {@link #EVICTED}
          */
         void onRemoved(int backendId, int state, int cause);
+
+        /**
+         * Removed by {@link #getOrCreate} to take its way for a new entry, which is now published (the call returns
+         * {@link #CREATED}): called instead of {@link #onRemoved}, from the creating thread, after the publish. The
+         * creator finds the removed entry in its view ({@link ConnView#replaced()}), so that it can account for the
+         * removal and the creation together (a flow that replaces its own expired entry on the same backend changes
+         * no count). By default the same as {@link #onRemoved}.
+         *
+         * @param backendId the removed entry's backend
+         * @param state     the removed entry's last state
+         * @param cause     {@link #EXPIRED} or {@link #EVICTED}
+         */
+        default void onReplaced(int backendId, int state, int cause)
+        {
+            onRemoved(backendId, state, cause);
+        }
     }
 
     private static final RemovalListener IGNORE = (backendId, state, cause) ->
@@ -567,6 +583,7 @@ public final class ConnTable implements AutoCloseable
         // Right after a lookup of this key missed, its reading of both buckets decides the way (Placement); the
         // claim's CAS and resolveRace check what changed since, as they do after a scan.
         boolean afterMiss = place.take(key.hash);
+        view.replaced = false;
         while (true)
         {
             int way = afterMiss ? placedWay(tag, view) : scan(key, b1, b2, candidates, tag, nowNanos, view);
@@ -602,15 +619,26 @@ public final class ConnTable implements AutoCloseable
                 }
             }
             final int outcome = resolveRace(b1, b2, candidates, way, busy, tag, key, nowNanos, view);
-            if (outcome == RACE_LOST)
-            {
-                return EXISTING;
-            }
             if (outcome == RACE_WON)
             {
                 publish(ConnTableLayout.slotAt(b1, b2, way), headerIndex, busy, key, backendId, state, expiryNanos,
                     nowNanos, view);
+                if (view.replaced)
+                {
+                    listener.onReplaced(view.replacedBackendId, view.replacedState, view.replacedCause);
+                }
                 return CREATED;
+            }
+            // The way is given up (a rival published first, or holds a lower way): an entry removed for it is a
+            // removal of its own.
+            if (view.replaced)
+            {
+                view.replaced = false;
+                listener.onRemoved(view.replacedBackendId, view.replacedState, view.replacedCause);
+            }
+            if (outcome == RACE_LOST)
+            {
+                return EXISTING;
             }
         }
     }
@@ -995,7 +1023,12 @@ public final class ConnTable implements AutoCloseable
         final long busy = claim(ConnSlots.emptied(view.header), tag);
         // Release: as in retire, the way changes hands only after the meta CAS above.
         putLongRelease(view.headerIndex, busy);
-        listener.onRemoved(view.backendId, ConnSlots.stateOf(meta), cause);
+        // Reported when getOrCreate knows whether the way went to the new entry (onReplaced) or was given up
+        // (onRemoved): a few stores later, from this thread, and exactly once either way.
+        view.replaced = true;
+        view.replacedBackendId = view.backendId;
+        view.replacedState = ConnSlots.stateOf(meta);
+        view.replacedCause = cause;
         return busy;
     }
 

@@ -26,6 +26,15 @@ public final class ConnView
     final MillisMemo nowMillis = new MillisMemo();
     /** Deadlines in milliseconds, for {@link #keeps}. */
     private final MillisMemo deadlineMillis = new MillisMemo();
+    /**
+     * Set by {@link ConnTable#getOrCreate} when it removed an entry to take its way for the new one (the key's own
+     * expired entry, or an eviction's victim); the entry's backend, last state and removal cause follow. Once the
+     * call returns, true only with {@link ConnTable#CREATED}: see {@link #replaced()}.
+     */
+    boolean replaced;
+    int replacedBackendId;
+    int replacedState;
+    int replacedCause;
 
     void set(final int slot, final int headerIndex, final long header, final long meta, final int backendId,
         final long createdNanos)
@@ -87,6 +96,36 @@ public final class ConnView
         // Remembered: the deadlines of one thread's packets mostly fall in one millisecond.
         return ConnSlots.stateOf(meta) == state &&
             ConnSlots.millisAheadOf(meta, deadlineMillis.ceilMillis(expiryNanos)) <= 0;
+    }
+
+    /**
+     * {@return after a {@link ConnTable#getOrCreate} that returned {@link ConnTable#CREATED}: whether the new entry took
+     * the way of an entry that call removed} The table then reported the removal to
+     * {@link ConnTable.RemovalListener#onReplaced}, and {@link #replacedBackendId()} and {@link #replacedState()}
+     * describe the removed entry, so that the creator can account for the pair as one change.
+     * @hidden
+     */
+    public boolean replaced()
+    {
+        return replaced;
+    }
+
+    /**
+     * {@return the backend of the entry a creating {@link ConnTable#getOrCreate} replaced (see {@link #replaced()})}
+     * @hidden
+     */
+    public int replacedBackendId()
+    {
+        return replacedBackendId;
+    }
+
+    /**
+     * {@return the last state of the entry a creating {@link ConnTable#getOrCreate} replaced (see {@link #replaced()})}
+     * @hidden
+     */
+    public int replacedState()
+    {
+        return replacedState;
     }
 
     /** {@return when the entry was created, in the caller's clock (nanoseconds)} */
