@@ -76,6 +76,19 @@ class ReplacedEntryAccountingTest
         return stats.get(label);
     }
 
+    /**
+     * The flow's SYN again at {@code at}, when its entry has run out: a new flow whose entry replaces the expired one.
+     * The table then holds one entry, and has counted one expiration. Returns the new flow's backend.
+     */
+    private Backend replaceAt(final long at)
+    {
+        assertTrue(c.tcp(CLIENT, 40000, VIP, 80, SYN, at).newFlow());
+        assertEquals(1, stat("entries"));
+        assertEquals(1, stat("expirations"));
+        assertEquals(1, c.classifier.connections().countLive());
+        return backend(c.backend());
+    }
+
     @Test
     void sameBackendSameSideChangesNoCount()
     {
@@ -85,12 +98,9 @@ class ReplacedEntryAccountingTest
         assertEquals(1, b.counters.inactive());
 
         // SYN_RECV has run out: the next SYN of the same flow meets its expired entry and replaces it.
-        assertTrue(c.tcp(CLIENT, 40000, VIP, 80, SYN, 61 * SECOND).newFlow());
+        assertEquals(b.name, replaceAt(61 * SECOND).name);
         assertEquals(0, b.counters.active());
         assertEquals(1, b.counters.inactive());
-        assertEquals(1, stat("entries"));
-        assertEquals(1, stat("expirations"));
-        assertEquals(1, c.classifier.connections().countLive());
     }
 
     @Test
@@ -100,13 +110,10 @@ class ReplacedEntryAccountingTest
         c.tcp(CLIENT, 40000, VIP, 80, SYN, 0);
         final Backend first = backend(c.backend());
 
-        assertTrue(c.tcp(CLIENT, 40000, VIP, 80, SYN, 61 * SECOND).newFlow());
-        final Backend second = backend(c.backend());
+        final Backend second = replaceAt(61 * SECOND);
         assertNotEquals(first.name, second.name, "rr gives the replacing flow the other backend");
         assertEquals(0, first.counters.inactive(), "the replaced entry's backend");
         assertEquals(1, second.counters.inactive());
-        assertEquals(1, stat("entries"));
-        assertEquals(1, stat("expirations"));
 
         c.tcp(CLIENT, 40000, VIP, 80, ACK, 62 * SECOND);
         assertEquals(1, second.counters.active(), "the new entry's state changes count on its own backend");
@@ -123,10 +130,8 @@ class ReplacedEntryAccountingTest
         assertEquals(1, b.counters.active());
         assertEquals(0, b.counters.inactive());
 
-        assertTrue(c.tcp(CLIENT, 40000, VIP, 80, SYN, 1_000 * SECOND).newFlow());
+        assertEquals(b.name, replaceAt(1_000 * SECOND).name);
         assertEquals(0, b.counters.active());
         assertEquals(1, b.counters.inactive());
-        assertEquals(1, stat("entries"));
-        assertEquals(1, stat("expirations"));
     }
 }

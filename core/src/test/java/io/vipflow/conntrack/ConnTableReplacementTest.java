@@ -25,6 +25,14 @@ class ConnTableReplacementTest
     {
         final List<String> reports = new ArrayList<>();
 
+        /** A recorder listening to {@code table}. */
+        static Recorder on(final ConnTable table)
+        {
+            final Recorder recorder = new Recorder();
+            table.removalListener(recorder);
+            return recorder;
+        }
+
         @Override
         public void onRemoved(final int backendId, final int state, final int cause)
         {
@@ -43,8 +51,7 @@ class ConnTableReplacementTest
     {
         try (ConnTable t = new ConnTable(100))
         {
-            final Recorder recorder = new Recorder();
-            t.removalListener(recorder);
+            final Recorder recorder = Recorder.on(t);
             final ConnView v = new ConnView();
             final FlowKey k = key(1, 1);
             assertEquals(ConnTable.CREATED, t.getOrCreate(k, 3, ConnState.SYN_RECV, 10 * MS, 0, v));
@@ -71,8 +78,7 @@ class ConnTableReplacementTest
         // Capacity 1: one bucket of WAYS ways, so every key competes for it.
         try (ConnTable t = new ConnTable(1))
         {
-            final Recorder recorder = new Recorder();
-            t.removalListener(recorder);
+            final Recorder recorder = Recorder.on(t);
             final ConnView v = new ConnView();
             for (int i = 0; i < ConnTable.WAYS - 1; i++)
             {
