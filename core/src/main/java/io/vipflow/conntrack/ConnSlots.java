@@ -68,16 +68,29 @@ final class ConnSlots
         return Math.floorDiv(nanos + (NANOS_PER_MILLI - 1), NANOS_PER_MILLI);
     }
 
-    /** True when the entry's deadline is at or before {@code nowNanos} (millisecond resolution). */
-    static boolean expired(final long meta, final long nowNanos)
+    /** {@code nanos} in whole milliseconds, rounded down (the clock's millisecond, as {@link #expiredAt} takes it). */
+    static long floorMillis(final long nanos)
     {
-        return expiredAt(meta, Math.floorDiv(nowNanos, NANOS_PER_MILLI));
+        return Math.floorDiv(nanos, NANOS_PER_MILLI);
     }
 
-    /** {@link #expired} with the time already in whole milliseconds, rounded down. */
+    /**
+     * True when the entry's deadline is at or before {@code nowMillis}, a time in whole milliseconds rounded down
+     * ({@link #floorMillis}, or a {@link MillisMemo}'s).
+     */
     static boolean expiredAt(final long meta, final long nowMillis)
     {
         return signed40((meta & EXPIRY_MASK) - (nowMillis & EXPIRY_MASK)) <= 0;
+    }
+
+    /**
+     * Milliseconds from {@code nowMillis} (whole milliseconds, rounded down) to the entry's deadline, compared in the
+     * table's 2^40 ms window: positive while the entry lives ({@link #expiredAt} is false), so that the deadlines of
+     * live entries order as these do.
+     */
+    static long millisLeft(final long meta, final long nowMillis)
+    {
+        return signed40((meta & EXPIRY_MASK) - (nowMillis & EXPIRY_MASK));
     }
 
     /**

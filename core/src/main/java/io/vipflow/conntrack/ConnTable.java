@@ -838,7 +838,7 @@ public final class ConnTable implements AutoCloseable
             return MATCH_NONE;
         }
         view.set(slot, headerIndex, header, meta, backendId, created);
-        return ConnSlots.expired(meta, nowNanos) ? MATCH_EXPIRED : MATCH_LIVE;
+        return ConnSlots.expiredAt(meta, view.nowMillis.floorMillis(nowNanos)) ? MATCH_EXPIRED : MATCH_LIVE;
     }
 
     private static final int NO_VICTIM = -2;
@@ -854,7 +854,9 @@ public final class ConnTable implements AutoCloseable
     {
         int best = NO_VICTIM;
         int bestRank = Integer.MAX_VALUE;
-        long bestExpiry = Long.MAX_VALUE;
+        // Milliseconds the best candidate has left; one conversion of the time for every candidate.
+        long bestLeft = Long.MAX_VALUE;
+        final long nowMillis = view.nowMillis.floorMillis(nowNanos);
         // The meta word the victim was ranked by: the removal's CAS expects it (below).
         long bestMeta = 0;
         for (int c = 0; c < candidates; c++)
@@ -866,7 +868,7 @@ public final class ConnTable implements AutoCloseable
             }
             final int slot = ConnTableLayout.slotAt(b1, b2, c);
             final long meta = getLongVolatile(slot + META);
-            if (ConnSlots.expired(meta, nowNanos))
+            if (ConnSlots.expiredAt(meta, nowMillis))
             {
                 // Any expired entry will do, and it is the best victim there is: stop reading slot lines.
                 best = c;
@@ -879,7 +881,9 @@ public final class ConnTable implements AutoCloseable
             {
                 continue;
             }
-            final long expiry = ConnSlots.expiryNanos(meta, getLong(slot + CREATED_AT));
+            // Not expired, so its deadline lies ahead within the meta word's window: the time left orders the
+            // candidates as their deadlines do, with no reading of the creation time.
+            final long left = ConnSlots.millisLeft(meta, nowMillis);
             final int rank;
             if (ConnState.isTcp(state))
             {
@@ -889,11 +893,11 @@ public final class ConnTable implements AutoCloseable
             {
                 rank = 2;
             }
-            if (rank < bestRank || (rank == bestRank && expiry - bestExpiry < 0))
+            if (rank < bestRank || (rank == bestRank && left < bestLeft))
             {
                 best = c;
                 bestRank = rank;
-                bestExpiry = expiry;
+                bestLeft = left;
                 bestMeta = meta;
             }
         }
@@ -1067,6 +1071,7 @@ public final class ConnTable implements AutoCloseable
     {
         checkWritable();
         final int total = slotCount();
+        final long nowMillis = ConnSlots.floorMillis(nowNanos);
         int slotNo = fromSlot;
         for (int n = 0; n < maxSlots && slotNo < total; n++, slotNo++)
         {
@@ -1087,7 +1092,7 @@ public final class ConnTable implements AutoCloseable
             {
                 continue;
             }
-            final boolean expired = ConnSlots.expired(meta, nowNanos);
+            final boolean expired = ConnSlots.expiredAt(meta, nowMillis);
             if (expired || (purge != null && purge.purge(backendId, ConnSlots.stateOf(meta))))
             {
                 scratch.set(slot, headerIndex, header, meta, backendId, 0);
