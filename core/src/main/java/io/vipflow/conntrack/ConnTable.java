@@ -317,6 +317,10 @@ public final class ConnTable implements AutoCloseable
         {
             return true;
         }
+        if (atHome == EXPIRED)
+        {
+            return expiredAtHome(key, home, view);
+        }
         if (slotHint != EXPECT_MISS)
         {
             // Not at home: the second home way's slot line is loaded now, while the first bucket is scanned, so that a
@@ -325,20 +329,37 @@ public final class ConnTable implements AutoCloseable
             view.touched = getLong(secondHomeSlot(key));
         }
         return
-            lookupElsewhere(key, tag, b1, atHome == CHANGED ? -1 : home, homeHeader, atHome == EXPIRED, slotHint,
+            lookupElsewhere(key, tag, b1, atHome == CHANGED ? -1 : home, homeHeader, slotHint,
                 nowNanos, view);
     }
 
     /**
+     * {@link #lookup} met the key's own entry, expired, in its home way (now in the view). That is the key's only
+     * entry: a new entry of a key is published only after every other entry of the key is removed
+     * ({@link #resolveRace}), and a refresh keeps an entry where it is. So the lookup misses without reading the other
+     * ways, and leaves in the {@link Placement} the decision a full reading would have reached: a new entry takes this
+     * way, removing the expired entry with a CAS on the meta word read here ({@link #placedWay}), then checks both
+     * buckets for rivals as after any claim. Had the entry been refreshed or removed meanwhile, that CAS fails and
+     * {@link #getOrCreate} reads both buckets.
+     */
+    private static boolean expiredAtHome(final FlowKey key, final int home, final ConnView view)
+    {
+        final Placement place = view.placement;
+        place.start(home, ConnTableLayout.secondHomeWay(ConnSlots.tagOf(key.hash)));
+        place.expired(home, view);
+        place.keepFor(key.hash);
+        return false;
+    }
+
+    /**
      * The rest of {@link #lookup}: the hinted slot, then every way of both buckets but {@code skipWay} (whose header
-     * the caller read as {@code skippedHeader}, and where it found the key's expired entry, now in the view, when
-     * {@code skippedExpired}). A miss has then seen every header of both buckets: it leaves in the view's
+     * the caller read as {@code skippedHeader}, and which does not hold the key). A miss has then seen every header of
+     * both buckets: it leaves in the view's
      * {@link Placement} the way a new entry for the key would take, so that {@link #getOrCreate} right after it
      * need not read them all again.
      */
     private boolean lookupElsewhere(final FlowKey key, final int tag, final int b1, final int skipWay,
-        final long skippedHeader, final boolean skippedExpired, final int slotHint, final long nowNanos,
-        final ConnView view)
+        final long skippedHeader, final int slotHint, final long nowNanos, final ConnView view)
     {
         final int b2 = ConnTableLayout.secondBucket(key.hash, buckets);
         final int candidates = b1 == b2 ? WAYS : 2 * WAYS;
@@ -359,10 +380,6 @@ public final class ConnTable implements AutoCloseable
         if (skipWay >= 0)
         {
             place.see(skipWay, skippedHeader);
-            if (skippedExpired)
-            {
-                place.expired(skipWay, view);
-            }
         }
         int skip = skipWay;
         for (int c = 0; c < candidates; c++)

@@ -95,6 +95,51 @@ class ConnTableReplacementTest
         }
     }
 
+    /**
+     * A lookup that meets the key's expired entry in its home way misses without reading the other ways, and leaves
+     * that way as the new entry's. If another thread (on a later clock) refreshes the entry before the insert, the
+     * insert's removal must fail and find the entry live: the flow keeps its backend and no second entry appears.
+     */
+    @Test
+    void aRefreshBetweenTheMissAndTheInsertKeepsTheEntry()
+    {
+        try (ConnTable t = new ConnTable(100))
+        {
+            final Recorder recorder = Recorder.on(t);
+            final ConnView creator = new ConnView();
+            final ConnView refresher = new ConnView();
+            final FlowKey k = key(3, 3);
+            assertEquals(ConnTable.CREATED, t.getOrCreate(k, 3, ConnState.UDP, 10 * MS, 0, creator));
+
+            assertFalse(t.lookup(k, ConnTable.EXPECT_MISS, 20 * MS, creator), "expired at 20 ms");
+            assertTrue(t.lookup(k, 5 * MS, refresher), "still live at 5 ms");
+            assertTrue(t.update(refresher, 3, ConnState.UDP, 100 * MS));
+
+            assertEquals(ConnTable.EXISTING, t.getOrCreate(k, 9, ConnState.UDP, 60 * MS, 20 * MS, creator));
+            assertEquals(3, creator.backendId(), "the refreshed entry, not a new one");
+            assertFalse(creator.replaced());
+            assertEquals(1, t.countLive());
+            assertEquals(List.of(), recorder.reports, "nothing was removed");
+        }
+    }
+
+    @Test
+    void theInsertAfterAnExpiredHomeMissTakesThatWay()
+    {
+        try (ConnTable t = new ConnTable(100))
+        {
+            final ConnView v = new ConnView();
+            final FlowKey k = key(4, 4);
+            t.getOrCreate(k, 3, ConnState.UDP, 10 * MS, 0, v);
+            final int slot = v.slot;
+            assertFalse(t.lookup(k, ConnTable.EXPECT_MISS, 20 * MS, v));
+            assertEquals(ConnTable.CREATED, t.getOrCreate(k, 4, ConnState.UDP, 60 * MS, 20 * MS, v));
+            assertTrue(v.replaced());
+            assertEquals(slot, v.slot, "the expired entry's way");
+            assertEquals(1, t.countLive());
+        }
+    }
+
     @Test
     void aListenerWithoutOnReplacedHearsTheRemoval()
     {
