@@ -399,9 +399,13 @@ public final class ConnTable implements AutoCloseable
             }
             if (found == EXPIRED)
             {
+                // The key's own entry, expired, and so its only one (see expiredAtHome): no later way can hold the
+                // key, and a new entry takes this one.
                 place.expired(c, view);
+                place.keepFor(key.hash);
+                return false;
             }
-            else if (found == CHANGED)
+            if (found == CHANGED)
             {
                 skip = -1;
                 place.start(home, ConnTableLayout.secondHomeWay(tag));
