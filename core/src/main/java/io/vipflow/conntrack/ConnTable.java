@@ -32,7 +32,9 @@ import java.nio.file.Path;
  * <li>miss: a packet that opens a flow (the classifier passes {@link #EXPECT_MISS} for a TCP SYN and loads the second
  * bucket's header line beside the first two): the two header lines and the home slot line, 3 lines, 1 level (a key
  * compare reads no other slot line unless its 32-bit tag matches); any other miss: those 3 and the second home
- * slot line, 4 lines, 2 levels;</li>
+ * slot line, 4 lines, 2 levels. A miss that meets the key's own expired entry stops there, in whichever way: a key
+ * has one entry at most, so the ways after it are not read (a client back on the same ports after its entry ran out,
+ * the entry at home: the home header and slot lines, and a SYN's second header line loaded ahead, 1 level);</li>
  * <li>insert after a miss: no line read again before the claim (the miss has decided the way, {@link Placement});
  * the claim's CAS on its header word, the race check's reading of both header lines (cached since the miss), and
  * the slot line written (the home slot line when it is free, which the miss has already loaded): no new line
