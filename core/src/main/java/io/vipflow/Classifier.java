@@ -441,37 +441,11 @@ public final class Classifier implements AutoCloseable
         d.start(frontend, traffic);
         if (frontend == null)
         {
-            unserved(snapshot, traffic, t, d);
+            KubeProxyRules.unserved(snapshot, traffic, t, d);
             return false;
         }
         d.key.setFrom(t);
         return true;
-    }
-
-    /**
-     * A packet that matches no frontend. kube-proxy's nftables {@code cluster-ips-check} chain
-     * ({@code pkg/proxy/nftables/proxier.go} {@code setupNFTables}) rejects one to an active ClusterIP (a port or
-     * protocol none of its Services serves) and drops one to an unallocated address of a Service CIDR; the IPVS
-     * mode's {@code KUBE-IPVS-FILTER} ({@code pkg/proxy/ipvs/proxier.go} {@code writeIptablesRules}) rejects the
-     * first and lets the second pass; the iptables mode lets both pass. Both chains see new connections only
-     * ({@code ct state new}); a packet here has no entry, so it counts as one (conntrack's loose pickup makes a
-     * mid-stream TCP packet without an entry new as well). Anything else is not ours: PASS.
-     */
-    private static void unserved(final Snapshot snapshot, final NodeTraffic traffic, final PacketTuple t,
-        final Decision d)
-    {
-        if (!traffic.rejectsUnservedPorts)
-        {
-            return;
-        }
-        if (snapshot.isClusterIp(t.ipv6, t.dstHi, t.dstLo))
-        {
-            d.set(Verdict.REJECT, Reason.UNSERVED_PORT);
-        }
-        else if (traffic.dropsUnallocated && traffic.inServiceCidr(t.ipv6, t.dstHi, t.dstLo))
-        {
-            d.set(Verdict.DROP, Reason.UNALLOCATED_CLUSTER_IP);
-        }
     }
 
     /** Second half: the connection table, then the scheduler for a new flow. */
@@ -480,7 +454,7 @@ public final class Classifier implements AutoCloseable
         final Frontend frontend = d.frontend;
         final ServicePort sp = frontend.target;
         final boolean tcp = t.protocol == PacketTuple.PROTO_TCP;
-        final boolean opensFlow = opensFlow(t, tcp);
+        final boolean opensFlow = KubeProxyRules.opensFlow(t, tcp);
         int hint = slotHint;
         if (tcp && opensFlow && slotHint == -1)
         {
@@ -495,58 +469,12 @@ public final class Classifier implements AutoCloseable
             continueFlow(t, tcp, opensFlow, sp, nowNanos, d)))
         {
             // Only a flow that is scheduled needs the endpoint set: established packets skip the source checks.
-            newFlow(t, tcp, opensFlow, usesLocalSet(t, frontend, sp, d.traffic), sp, nowNanos, d);
+            newFlow(t, tcp, opensFlow, KubeProxyRules.usesLocalSet(t, frontend, sp, d.traffic), sp, nowNanos, d);
         }
         if (d.verdict == Verdict.DNAT)
         {
-            d.masquerade = masquerade(t, frontend, sp, d.traffic, d.backend);
+            d.masquerade = KubeProxyRules.masquerade(t, frontend, sp, d.traffic, d.backend);
         }
-    }
-
-    /**
-     * Whether a new flow takes the Service port's local set. The frontend's traffic policy decides, except that
-     * kube-proxy's external chain for {@code externalTrafficPolicy: Local} sends pod sources (with a local-traffic
-     * detector) and the node's own addresses to the cluster endpoints ({@code pkg/proxy/nftables/proxier.go}
-     * {@code syncProxyRules}: "short-circuit pod traffic", "short-circuit local traffic").
-     */
-    private static boolean usesLocalSet(final PacketTuple t, final Frontend frontend, final ServicePort sp,
-        final NodeTraffic traffic)
-    {
-        if (!sp.localPolicy(frontend.kind.external))
-        {
-            return false;
-        }
-        return !frontend.kind.external || !traffic.shortCircuits || !(traffic.fromPod(t.ipv6, t.srcHi, t.srcLo) ||
-            traffic.fromNode(t.ipv6, t.srcHi, t.srcLo));
-    }
-
-    /**
-     * kube-proxy's masquerade mark ({@code pkg/proxy/nftables/proxier.go} {@code syncProxyRules}): the endpoint
-     * chain marks a packet whose source is the endpoint itself (hairpin); a ClusterIP marks every packet under
-     * masquerade-all, else sources outside the cluster CIDR when a detector exists; an external frontend marks
-     * everything under a Cluster policy, and under a Local policy only the node's own sources (pods were
-     * short-circuited before that rule). The IPVS mode ({@code pkg/proxy/ipvs/proxier.go} {@code writeIptablesRules})
-     * marks no eTP:Local traffic; its mark of VIP-sourced ClusterIP packets without a detector is not reproduced.
-     */
-    private static boolean masquerade(final PacketTuple t, final Frontend frontend, final ServicePort sp,
-        final NodeTraffic traffic, final Backend backend)
-    {
-        if (backend.addrLo == t.srcLo && backend.addrHi == t.srcHi)
-        {
-            return true;
-        }
-        if (!frontend.kind.external)
-        {
-            return traffic.masqueradeAll ||
-                traffic.detects(t.ipv6) && !traffic.fromPod(t.ipv6, t.srcHi, t.srcLo);
-        }
-        if (!sp.service.externalTrafficLocal())
-        {
-            return true;
-        }
-        // IPVS: the *-LOCAL ipsets return before the mark, whatever the source.
-        return traffic.shortCircuits && !traffic.fromPod(t.ipv6, t.srcHi, t.srcLo) &&
-            traffic.fromNode(t.ipv6, t.srcHi, t.srcLo);
     }
 
     /**
@@ -601,20 +529,6 @@ public final class Classifier implements AutoCloseable
         }
     }
 
-    /** TCP SYN without RST, SCTP INIT, or any UDP packet may create an entry (docs/SEMANTICS.md §3). */
-    private static boolean opensFlow(final PacketTuple t, final boolean tcp)
-    {
-        if (tcp)
-        {
-            return (t.flags & (PacketTuple.TCP_SYN | PacketTuple.TCP_RST)) == PacketTuple.TCP_SYN;
-        }
-        if (t.protocol == PacketTuple.PROTO_SCTP)
-        {
-            return (t.flags & PacketTuple.SCTP_INIT) != 0;
-        }
-        return true;
-    }
-
     /**
      * A packet of a flow with a live entry. Returns false when the entry had to be let go and the packet is to
      * be scheduled as a new flow.
@@ -652,7 +566,7 @@ public final class Classifier implements AutoCloseable
         }
         final int state = view.state();
         if (tcp && opensFlow && (state == ConnState.TIME_WAIT || state == ConnState.CLOSE ||
-            !backend.usableForNew(usesLocalSet(t, d.frontend, sp, d.traffic))))
+            !backend.usableForNew(KubeProxyRules.usesLocalSet(t, d.frontend, sp, d.traffic))))
         {
             // IPVS conn_reuse_mode: a SYN on a closed entry, or on one whose backend is quiesced, is a new
             // connection and is scheduled afresh.

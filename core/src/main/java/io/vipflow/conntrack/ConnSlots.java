@@ -80,7 +80,7 @@ final class ConnSlots
      */
     static boolean expiredAt(final long meta, final long nowMillis)
     {
-        return signed40((meta & EXPIRY_MASK) - (nowMillis & EXPIRY_MASK)) <= 0;
+        return millisLeft(meta, nowMillis) <= 0;
     }
 
     /**

@@ -321,7 +321,7 @@ public final class ConnTable implements AutoCloseable
         }
         if (atHome == EXPIRED)
         {
-            return expiredAtHome(key, home, view);
+            return missAtOwnExpired(key, home, view);
         }
         if (slotHint != EXPECT_MISS)
         {
@@ -336,19 +336,20 @@ public final class ConnTable implements AutoCloseable
     }
 
     /**
-     * {@link #lookup} met the key's own entry, expired, in its home way (now in the view). That is the key's only
+     * A lookup met the key's own entry, expired, in candidate {@code way} (now in the view). That is the key's only
      * entry: a new entry of a key is published only after every other entry of the key is removed
-     * ({@link #resolveRace}), and a refresh keeps an entry where it is. So the lookup misses without reading the other
-     * ways, and leaves in the {@link Placement} the decision a full reading would have reached: a new entry takes this
-     * way, removing the expired entry with a CAS on the meta word read here ({@link #placedWay}), then checks both
+     * ({@link #resolveRace}), and a refresh keeps an entry where it is. So the lookup misses without reading the ways
+     * after it, and leaves in the {@link Placement} the decision a full reading would have reached: a new entry takes
+     * this way, removing the expired entry with a CAS on the meta word read here ({@link #placedWay}), then checks both
      * buckets for rivals as after any claim. Had the entry been refreshed or removed meanwhile, that CAS fails and
      * {@link #getOrCreate} reads both buckets.
      */
-    private static boolean expiredAtHome(final FlowKey key, final int home, final ConnView view)
+    private static boolean missAtOwnExpired(final FlowKey key, final int way, final ConnView view)
     {
+        final int tag = ConnSlots.tagOf(key.hash);
         final Placement place = view.placement;
-        place.start(home, ConnTableLayout.secondHomeWay(ConnSlots.tagOf(key.hash)));
-        place.expired(home, view);
+        place.start(ConnTableLayout.homeWay(tag), ConnTableLayout.secondHomeWay(tag));
+        place.expired(way, view);
         place.keepFor(key.hash);
         return false;
     }
@@ -401,11 +402,7 @@ public final class ConnTable implements AutoCloseable
             }
             if (found == EXPIRED)
             {
-                // The key's own entry, expired, and so its only one (see expiredAtHome): no later way can hold the
-                // key, and a new entry takes this one.
-                place.expired(c, view);
-                place.keepFor(key.hash);
-                return false;
+                return missAtOwnExpired(key, c, view);
             }
             if (found == CHANGED)
             {

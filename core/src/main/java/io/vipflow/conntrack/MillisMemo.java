@@ -43,7 +43,7 @@ final class MillisMemo
     private long remember(final long nanos)
     {
         final long into = Math.floorMod(nanos, ConnSlots.NANOS_PER_MILLI);
-        millis = Math.floorDiv(nanos, ConnSlots.NANOS_PER_MILLI);
+        millis = ConnSlots.floorMillis(nanos);
         if (nanos < Long.MIN_VALUE + into)
         {
             // The millisecond starts before the first long: not remembered (such a clock is of no use anyway).
