@@ -44,7 +44,8 @@ import java.nio.file.Path;
  * </ul>
  * A batch ({@link #firstBucket}, {@link #secondBucket}, {@link #homeSlot}, {@link #slotHint}, {@link #touchLine})
  * loads the first level of many lookups together (both header lines and the home slot line of each) and then the
- * slot lines of those not at home: 2 levels for the batch, whichever way each flow lies in.
+ * slot lines of those not at home: 2 levels for the batch, whichever way each flow lies in. A lookup given the slot
+ * its batch found loads no line beyond those.
  * <p>
  * Concurrency: any number of threads may call every method at once; there are no locks.
  * <ul>
@@ -323,11 +324,13 @@ public final class ConnTable implements AutoCloseable
         {
             return missAtOwnExpired(key, home, view);
         }
-        if (slotHint != EXPECT_MISS)
+        if (slotHint == -1)
         {
             // Not at home: the second home way's slot line is loaded now, while the first bucket is scanned, so that a
             // flow there waits on memory twice (this and the second bucket's header line), not three times. Nothing
-            // waits for the word; it goes to the view only so that the load is not dropped.
+            // waits for the word; it goes to the view only so that the load is not dropped. Not with a hint: a batch
+            // has loaded the line its hint names, and a line loaded here for nothing would hold the processor's
+            // reorder window until memory answers, stalling the batch's next packets.
             view.touched = getLong(secondHomeSlot(key));
         }
         return
