@@ -60,12 +60,18 @@ public final class Classifier implements AutoCloseable
      * with 10.4 MB. On that machine the turn lies between the last two; a processor with a larger last-level cache
      * moves it to larger tables, and a table between 8 MiB and the turn then has its batches decided up to about 10 %
      * slower than one packet at a time would.
+     * <p>
+     * Above this size a packet decided on its own that does not open a flow also loads its second bucket's header line
+     * and second home slot line beside its home lines ({@link #finish}).
      */
     static final long PREFETCH_FROM_TABLE_BYTES = 8L << 20;
 
     private int sweepCursor;
-    /** Whether {@link #classifyBatch} loads the packets' lines ahead (see {@link #PREFETCH_FROM_TABLE_BYTES}). */
-    private boolean prefetchBatches;
+    /**
+     * Whether lines are loaded ahead: by {@link #classifyBatch}, and by a packet's lookup for its second bucket (see
+     * {@link #PREFETCH_FROM_TABLE_BYTES}).
+     */
+    private boolean loadAhead;
     private int affinityCursor;
     /** Null unless a component listens to flow changes; read per creation and state change. */
     private FlowEvents flowEvents;
@@ -116,16 +122,17 @@ public final class Classifier implements AutoCloseable
         this.admission = new AdmissionLimiter(config.newFlowsPerSecond(), config.newFlowBurst());
         this.accounting = new EntryAccounting(controlPlane, stats);
         connections.removalListener(accounting);
-        this.prefetchBatches = connections.bytes() > PREFETCH_FROM_TABLE_BYTES;
+        this.loadAhead = connections.bytes() > PREFETCH_FROM_TABLE_BYTES;
     }
 
     /**
-     * Makes {@link #classifyBatch} load lines ahead, or not, whatever the table's size, so that tests reach both ways
-     * of deciding a batch with small tables. Before the classifier is shared with other threads.
+     * Makes the classifier load lines ahead, or not, whatever the table's size ({@link #PREFETCH_FROM_TABLE_BYTES}), so
+     * that tests reach both ways of deciding a batch, and a single packet's loads ahead, with small tables. Before the
+     * classifier is shared with other threads.
      */
-    void prefetchBatches(final boolean prefetch)
+    void loadAhead(final boolean ahead)
     {
-        prefetchBatches = prefetch;
+        loadAhead = ahead;
     }
 
     /**
@@ -277,7 +284,7 @@ public final class Classifier implements AutoCloseable
     {
         lifecycle.checkOpen();
         final Snapshot snapshot = controlPlane.current();
-        if (!prefetchBatches)
+        if (!loadAhead)
         {
             // The table is in the caches (PREFETCH_FROM_TABLE_BYTES): nothing to wait for, so nothing to load ahead.
             for (int i = 0; i < count; i++)
@@ -464,6 +471,17 @@ public final class Classifier implements AutoCloseable
             // is larger than the caches. (A batch has loaded it already.) The lookup is told to expect the miss.
             d.touched = connections.touchLine(connections.secondBucket(d.key));
             hint = ConnTable.EXPECT_MISS;
+        }
+        else if (slotHint == -1 && loadAhead)
+        {
+            // A table larger than the caches: the second bucket's header line and the second home slot line are loaded
+            // now as well, beside the home header and slot lines the lookup loads, all four addressed by the hash. A
+            // flow in its second home way (about one in eight at 1M flows) then waits on memory once instead of twice;
+            // for a flow at home the two lines cost bandwidth, not waiting (MemoryLatencyBenchmark: a dependent load
+            // over 192 MiB with three more lines loaded beside it, dependentLoadBesideThree, costs what it costs alone).
+            // A batch has loaded its lines already.
+            d.touched = connections.touchLine(connections.secondBucket(d.key)) +
+                connections.touchLine(connections.secondHomeSlot(d.key));
         }
         if (!(connections.lookup(d.key, hint, nowNanos, d.view) &&
             continueFlow(t, tcp, opensFlow, sp, nowNanos, d)))

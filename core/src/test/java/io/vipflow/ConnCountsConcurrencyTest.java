@@ -96,7 +96,7 @@ class ConnCountsConcurrencyTest
         {
             // The batches take the path that loads lines ahead and looks flows up from slot hints, as a classifier
             // with a table larger than the caches does.
-            classifier.prefetchBatches(true);
+            classifier.loadAhead(true);
             final AtomicLong clock = new AtomicLong(SECOND);
             final AtomicReference<Throwable> failure = new AtomicReference<>();
             final CyclicBarrier start = new CyclicBarrier(THREADS);

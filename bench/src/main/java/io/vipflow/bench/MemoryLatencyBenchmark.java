@@ -97,6 +97,33 @@ public class MemoryLatencyBenchmark
     }
 
     /**
+     * {@link #dependentLoad} with three more lines loaded at each step, at addresses that depend on the same index as
+     * the chain's next line (so all four are issued together) and nothing waits for: what a lookup pays for loading
+     * four lines at its first level, as the classifier does for an established packet of a large table, against one.
+     */
+    @Benchmark
+    public long dependentLoadBesideThree()
+    {
+        final int at = cursor;
+        final int lines = (int)((long)mebibytes * 1024 * 1024 / LINE);
+        final int a = (int)(((at * 0x9E3779B97F4A7C15L) >>> 33) % lines);
+        final int b = (int)(((at * 0xC2B2AE3D27D4EB4FL) >>> 33) % lines);
+        final int c = (int)(((at * 0x165667B19E3779F9L) >>> 33) % lines);
+        final long beside;
+        if (direct != null)
+        {
+            beside = direct.getLong(a * LINE + 8) + direct.getLong(b * LINE + 8) + direct.getLong(c * LINE + 8);
+            cursor = (int)direct.getLong(at * LINE);
+        }
+        else
+        {
+            beside = heap[a * (LINE / 8) + 1] + heap[b * (LINE / 8) + 1] + heap[c * (LINE / 8) + 1];
+            cursor = (int)heap[at * (LINE / 8)];
+        }
+        return beside + cursor;
+    }
+
+    /**
      * Sixteen chains followed side by side: each load depends on the previous one of its own chain only, so up to
      * sixteen misses can be in flight. The score is per load; the gap to {@link #dependentLoad} is how much a batch
      * of lookups can overlap on this machine.

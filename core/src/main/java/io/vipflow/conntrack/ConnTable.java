@@ -29,6 +29,10 @@ import java.nio.file.Path;
  * 2 levels;</li>
  * <li>hit in another way of the second bucket (3 % / 9 %): the first 2, the second bucket's header line and second
  * home slot line, then the slot line: 5 lines, 3 levels;</li>
+ * <li>the classifier, for a packet that does not open a flow when the table is larger than the caches (8 MiB), loads
+ * the second bucket's header line and the second home slot line beside the home lines: every such lookup then loads
+ * those 4 lines at the first level, a hit in the second home way needs 1 level and one elsewhere in the second bucket
+ * 2;</li>
  * <li>miss: a packet that opens a flow (the classifier passes {@link #EXPECT_MISS} for a TCP SYN and loads the second
  * bucket's header line beside the first two): the two header lines and the home slot line, 3 lines, 1 level (a key
  * compare reads no other slot line unless its 32-bit tag matches); any other miss: those 3 and the second home
@@ -500,8 +504,14 @@ public final class ConnTable implements AutoCloseable
             ConnTableLayout.homeWay(ConnSlots.tagOf(key.hash)));
     }
 
-    /** The key's second home slot line (its second home way in the second bucket). */
-    int secondHomeSlot(final FlowKey key)
+    /**
+     * {@return offset of the key's second home slot line (its second home way in the second bucket), for
+     * {@link #touchLine}}
+     *
+     * @param key the flow's key
+     * @hidden
+     */
+    public int secondHomeSlot(final FlowKey key)
     {
         return ConnTableLayout.slot(ConnTableLayout.secondBucket(key.hash, buckets),
             ConnTableLayout.secondHomeWay(ConnSlots.tagOf(key.hash)));
