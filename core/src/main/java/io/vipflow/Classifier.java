@@ -489,9 +489,9 @@ public final class Classifier implements AutoCloseable
             // Only a flow that is scheduled needs the endpoint set: established packets skip the source checks.
             newFlow(t, tcp, opensFlow, KubeProxyRules.usesLocalSet(t, frontend, sp, d.traffic), sp, nowNanos, d);
         }
-        if (d.verdict == Verdict.DNAT)
+        if (d.dnat())
         {
-            d.masquerade = KubeProxyRules.masquerade(t, frontend, sp, d.traffic, d.backend);
+            d.masquerade = KubeProxyRules.masquerade(t, frontend, sp, d.traffic, d.backend());
         }
     }
 
@@ -539,7 +539,7 @@ public final class Classifier implements AutoCloseable
                 }
                 d.frontend = f;
                 d.servicePort = f.target;
-                d.backend = b;
+                d.listedBackend(b.id);
                 d.set(Verdict.REPLY, Reason.NONE);
                 count(d, ClassifierStats.REPLIES);
                 return;
@@ -565,7 +565,7 @@ public final class Classifier implements AutoCloseable
                 // KEEP / DRAIN: the flow goes on to the backend that left (conntrack or a draining destination).
                 advance(t, tcp, departed, nowNanos, d);
                 count(d, ClassifierStats.HITS);
-                d.backend = departed;
+                d.backend(departed);
                 d.set(Verdict.DNAT, Reason.NONE);
                 return true;
             }
@@ -599,7 +599,7 @@ public final class Classifier implements AutoCloseable
         }
         advance(t, tcp, backend, nowNanos, d);
         count(d, ClassifierStats.HITS);
-        d.backend = backend;
+        d.listedBackend(backend.id);
         d.set(Verdict.DNAT, Reason.NONE);
         return true;
     }
@@ -758,7 +758,7 @@ public final class Classifier implements AutoCloseable
             affinity.remember(t.srcHi, t.srcLo, sp.id, chosen.id, nowNanos, sp.affinityTimeoutNanos,
                 d.affinityKey, d.affinityView);
         }
-        d.backend = chosen;
+        d.backend(chosen);
         d.newFlow = true;
         d.set(Verdict.DNAT, Reason.NONE);
     }
@@ -772,7 +772,7 @@ public final class Classifier implements AutoCloseable
         {
             advance(t, tcp, winner, nowNanos, d);
             count(d, ClassifierStats.HITS);
-            d.backend = winner;
+            d.listedBackend(winner.id);
             d.set(Verdict.DNAT, Reason.NONE);
             return;
         }

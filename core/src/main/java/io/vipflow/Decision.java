@@ -32,13 +32,34 @@ public final class Decision
      */
     final long[] tally;
 
-    Verdict verdict;
-    Reason reason;
+    /*
+     * What changes from one packet to the next is kept in primitive fields: the verdict and reason as their ordinals,
+     * the backend as its id in the Service port (or, off the common path, as a reference). A reference store pays the
+     * collector's write barrier, and under G1 that barrier ends in a full fence whenever this decision lies in an old
+     * region and the value in another one (HotSpot's G1BarrierSetC2::post_barrier: a StoreLoad barrier before it reads
+     * the card again): a decision kept for a thread's lifetime is soon in an old region, so two or three reference
+     * stores per packet would cost two or three fences per packet (ClassifyBenchmark with JMH's -gc true, which moves
+     * every long-lived object to an old region, showed them as 16 % of the samples at 10k flows). Primitive stores pay
+     * no barrier. The frontend, the Service port and the traffic rules stay references, written only when they change.
+     */
+    private static final Verdict[] VERDICTS = Verdict.values();
+    private static final Reason[] REASONS = Reason.values();
+    /** {@link #backend} is null. */
+    private static final byte NO_BACKEND = 0;
+    /** {@link #backend} is {@code servicePort.backend(backendId)}. */
+    private static final byte LISTED_BACKEND = 1;
+    /** {@link #backend} is {@link #backendRef}. */
+    private static final byte OTHER_BACKEND = 2;
+
+    private byte verdict;
+    private byte reason;
+    private byte backendKind;
+    private int backendId;
+    private Backend backendRef;
     Frontend frontend;
     /** The snapshot's node traffic rules, set with {@link #frontend} when that is not null. */
     NodeTraffic traffic;
     ServicePort servicePort;
-    Backend backend;
     boolean newFlow;
     boolean rescheduled;
     boolean masquerade;
@@ -81,12 +102,11 @@ public final class Decision
     void reset()
     {
         parsed = true;
-        verdict = Verdict.PASS;
-        reason = Reason.NONE;
+        set(Verdict.PASS, Reason.NONE);
         frontend = null;
         traffic = null;
         servicePort = null;
-        backend = null;
+        clearBackend();
         newFlow = false;
         rescheduled = false;
         masquerade = false;
@@ -111,26 +131,59 @@ public final class Decision
         {
             this.traffic = traffic;
         }
-        if (backend != null)
-        {
-            backend = null;
-        }
+        clearBackend();
         newFlow = false;
         rescheduled = false;
         masquerade = false;
     }
 
-    /** Sets verdict and reason, writing each only when it changes (see {@link #start}). */
+    /** Sets verdict and reason (as ordinals: no write barrier). */
     void set(final Verdict verdict, final Reason reason)
     {
-        if (this.verdict != verdict)
+        this.verdict = (byte)verdict.ordinal();
+        this.reason = (byte)reason.ordinal();
+    }
+
+    /** True when the verdict is {@link Verdict#DNAT}. */
+    boolean dnat()
+    {
+        return verdict == DNAT;
+    }
+
+    private static final byte DNAT = (byte)Verdict.DNAT.ordinal();
+
+    private void clearBackend()
+    {
+        backendKind = NO_BACKEND;
+        if (backendRef != null)
         {
-            this.verdict = verdict;
+            backendRef = null;
         }
-        if (this.reason != reason)
+    }
+
+    /**
+     * Sets the backend to the one of {@link #servicePort} with this id (its {@code backend(id)}, which the caller has
+     * just read): an int store.
+     */
+    void listedBackend(final int id)
+    {
+        backendKind = LISTED_BACKEND;
+        backendId = id;
+    }
+
+    /**
+     * Sets the backend: by id when it is the one {@link #servicePort} lists under its id, else (a backend that has
+     * left the slices, kept for its flows) by reference.
+     */
+    void backend(final Backend b)
+    {
+        if (servicePort != null && servicePort.backend(b.id) == b)
         {
-            this.reason = reason;
+            listedBackend(b.id);
+            return;
         }
+        backendKind = OTHER_BACKEND;
+        backendRef = b;
     }
 
     /**
@@ -140,7 +193,7 @@ public final class Decision
      */
     public Verdict verdict()
     {
-        return verdict;
+        return VERDICTS[verdict];
     }
 
     /**
@@ -155,7 +208,7 @@ public final class Decision
     /** {@return why: {@link Reason#NONE} for DNAT and PASS} */
     public Reason reason()
     {
-        return reason;
+        return REASONS[reason];
     }
 
     /** {@return the frontend the packet matched, or null for PASS and malformed packets} */
@@ -173,7 +226,15 @@ public final class Decision
     /** {@return the backend to DNAT to; non-null exactly when the verdict is DNAT} */
     public Backend backend()
     {
-        return backend;
+        switch (backendKind)
+        {
+            case LISTED_BACKEND:
+                return servicePort.backend(backendId);
+            case OTHER_BACKEND:
+                return backendRef;
+            default:
+                return null;
+        }
     }
 
     /** {@return true when this packet chose the backend (the first packet of the flow), false for later packets} */
@@ -206,9 +267,10 @@ public final class Decision
     @Override
     public String toString()
     {
-        return verdict + (reason == Reason.NONE ? "" : "(" + reason.label + ")") +
+        final Backend backend = backend();
+        return verdict() + (reason() == Reason.NONE ? "" : "(" + reason().label + ")") +
             (servicePort == null ? "" : " " + servicePort.label) + (backend == null ? "" : " -> " + backend.name) +
-            (verdict == Verdict.DNAT ? (newFlow ? " NEW" : " ESTABLISHED") + (masquerade ? " MASQ" : "") : "");
+            (dnat() ? (newFlow ? " NEW" : " ESTABLISHED") + (masquerade ? " MASQ" : "") : "");
     }
 
     /**
