@@ -1,9 +1,6 @@
 package io.vipflow;
 
 import io.vipflow.packet.PacketTuple;
-import io.vipflow.service.Protocol;
-import io.vipflow.service.ServicePortSpec;
-import io.vipflow.service.ServiceSpec;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -11,8 +8,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.SplittableRandom;
 
-import static io.vipflow.TestCluster.ready;
-import static io.vipflow.TestCluster.slice;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,14 +24,7 @@ class BatchClassifyTest
 
     private static TestCluster cluster()
     {
-        final TestCluster c = new TestCluster("maglev", ClassifierConfig.defaults().withConnectionCapacity(8192)
-            .withAffinityCapacity(16));
-        c.controlPlane.upsertService(ServiceSpec.clusterIp("default", "web", "10.96.0.10",
-            new ServicePortSpec("http", 80, Protocol.TCP, 0)));
-        c.controlPlane.upsertSlice(slice("default", "web", "web-1", 8080, Protocol.TCP, "http",
-            ready("10.244.0.1", "n"), ready("10.244.0.2", "n"), ready("10.244.0.3", "n")));
-        c.controlPlane.publish();
-        return c;
+        return TestCluster.web(8192, "10.244.0.1", "10.244.0.2", "10.244.0.3");
     }
 
     private static void randomPacket(final SplittableRandom r, final PacketTuple p)

@@ -2,9 +2,6 @@ package io.vipflow;
 
 import io.vipflow.packet.PacketTuple;
 import io.vipflow.service.Backend;
-import io.vipflow.service.Protocol;
-import io.vipflow.service.ServicePortSpec;
-import io.vipflow.service.ServiceSpec;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Field;
@@ -14,8 +11,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-import static io.vipflow.TestCluster.ready;
-import static io.vipflow.TestCluster.slice;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -29,18 +24,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class DecisionWritesTest
 {
-    private static TestCluster cluster()
-    {
-        final TestCluster c = new TestCluster("maglev", ClassifierConfig.defaults().withConnectionCapacity(4096)
-            .withAffinityCapacity(16));
-        c.controlPlane.upsertService(ServiceSpec.clusterIp("default", "web", "10.96.0.10",
-            new ServicePortSpec("http", 80, Protocol.TCP, 0)));
-        c.controlPlane.upsertSlice(slice("default", "web", "web-1", 8080, Protocol.TCP, "http",
-            ready("10.244.0.1", "n"), ready("10.244.0.2", "n"), ready("10.244.0.3", "n"), ready("10.244.0.4", "n")));
-        c.controlPlane.publish();
-        return c;
-    }
-
     /** Every reference-typed instance field of a decision, its own and none of the scratch objects it holds. */
     private static List<Field> referenceFields()
     {
@@ -69,7 +52,7 @@ class DecisionWritesTest
     @Test
     void establishedPacketsToOtherBackendsChangeNoReferenceField() throws IllegalAccessException
     {
-        final TestCluster c = cluster();
+        final TestCluster c = TestCluster.web(4096, "10.244.0.1", "10.244.0.2", "10.244.0.3", "10.244.0.4");
         final Decision d = new Decision();
         final PacketTuple t = new PacketTuple();
         final int flows = 64;

@@ -2,19 +2,13 @@ package io.vipflow;
 
 import io.vipflow.conntrack.ConnTimeouts;
 import io.vipflow.service.Backend;
-import io.vipflow.service.EndpointSpec;
-import io.vipflow.service.Protocol;
 import io.vipflow.service.ServicePort;
-import io.vipflow.service.ServicePortSpec;
-import io.vipflow.service.ServiceSpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
 
 import static io.vipflow.TestCluster.SECOND;
-import static io.vipflow.TestCluster.ready;
-import static io.vipflow.TestCluster.slice;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,17 +37,8 @@ class ReplacedEntryAccountingTest
 
     private void web(final String scheduler, final String... backends)
     {
-        c = new TestCluster(scheduler, ClassifierConfig.defaults().withConnectionCapacity(4096)
-            .withAffinityCapacity(64).withTimeouts(ConnTimeouts.ipvsDefaults()));
-        c.controlPlane.upsertService(ServiceSpec.clusterIp("default", "web", VIP,
-            new ServicePortSpec("http", 80, Protocol.TCP, 0)));
-        final EndpointSpec[] endpoints = new EndpointSpec[backends.length];
-        for (int i = 0; i < backends.length; i++)
-        {
-            endpoints[i] = ready(backends[i], "node-a");
-        }
-        c.controlPlane.upsertSlice(slice("default", "web", "web-1", 8080, Protocol.TCP, "http", endpoints));
-        c.controlPlane.publish();
+        c = TestCluster.web(scheduler, ClassifierConfig.defaults().withConnectionCapacity(4096)
+            .withAffinityCapacity(64).withTimeouts(ConnTimeouts.ipvsDefaults()), "node-a", backends);
     }
 
     private Backend backend(final String name)

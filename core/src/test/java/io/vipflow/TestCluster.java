@@ -8,6 +8,8 @@ import io.vipflow.service.EndpointPortSpec;
 import io.vipflow.service.EndpointSliceSpec;
 import io.vipflow.service.EndpointSpec;
 import io.vipflow.service.Protocol;
+import io.vipflow.service.ServicePortSpec;
+import io.vipflow.service.ServiceSpec;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +33,36 @@ final class TestCluster
     {
         this("rr", ClassifierConfig.defaults().withConnectionCapacity(4096).withAffinityCapacity(1024)
             .withTimeouts(ConnTimeouts.ipvsDefaults()));
+    }
+
+    /**
+     * A Maglev cluster with one ClusterIP Service, default/web at 10.96.0.10:80 (TCP), whose endpoints listen on 8080
+     * at {@code endpointIps}, all ready, on node n; published.
+     */
+    static TestCluster web(final int connectionCapacity, final String... endpointIps)
+    {
+        return web("maglev", ClassifierConfig.defaults().withConnectionCapacity(connectionCapacity)
+            .withAffinityCapacity(16), "n", endpointIps);
+    }
+
+    /**
+     * A cluster with one ClusterIP Service, default/web at 10.96.0.10:80 (TCP), whose endpoints listen on 8080 at
+     * {@code endpointIps}, all ready, on {@code node}; published.
+     */
+    static TestCluster web(final String scheduler, final ClassifierConfig config, final String node,
+        final String... endpointIps)
+    {
+        final TestCluster c = new TestCluster(scheduler, config);
+        c.controlPlane.upsertService(ServiceSpec.clusterIp("default", "web", "10.96.0.10",
+            new ServicePortSpec("http", 80, Protocol.TCP, 0)));
+        final EndpointSpec[] endpoints = new EndpointSpec[endpointIps.length];
+        for (int i = 0; i < endpointIps.length; i++)
+        {
+            endpoints[i] = ready(endpointIps[i], node);
+        }
+        c.controlPlane.upsertSlice(slice("default", "web", "web-1", 8080, Protocol.TCP, "http", endpoints));
+        c.controlPlane.publish();
+        return c;
     }
 
     static EndpointSpec ep(final String ip, final boolean ready, final boolean serving, final boolean terminating,
