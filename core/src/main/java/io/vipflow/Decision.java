@@ -44,6 +44,7 @@ public final class Decision
      */
     private static final Verdict[] VERDICTS = Verdict.values();
     private static final Reason[] REASONS = Reason.values();
+    private static final byte DNAT = (byte)Verdict.DNAT.ordinal();
     /** {@link #backend} is null. */
     private static final byte NO_BACKEND = 0;
     /** {@link #backend} is {@code servicePort.backend(backendId)}. */
@@ -149,8 +150,6 @@ public final class Decision
     {
         return verdict == DNAT;
     }
-
-    private static final byte DNAT = (byte)Verdict.DNAT.ordinal();
 
     private void clearBackend()
     {
