@@ -538,7 +538,6 @@ public final class Classifier implements AutoCloseable
                     connections.update(d.view, b.id, state, timeouts.refreshedDeadline(state, nowNanos));
                 }
                 d.frontend = f;
-                d.servicePort = f.target;
                 d.listedBackend(b.id);
                 d.set(Verdict.REPLY, Reason.NONE);
                 count(d, ClassifierStats.REPLIES);

@@ -40,14 +40,15 @@ public final class Decision
      * the card again): a decision kept for a thread's lifetime is soon in an old region, so two or three reference
      * stores per packet would cost two or three fences per packet (ClassifyBenchmark with JMH's -gc true, which moves
      * every long-lived object to an old region, showed them as 16 % of the samples at 10k flows). Primitive stores pay
-     * no barrier. The frontend, the Service port and the traffic rules stay references, written only when they change.
+     * no barrier. The frontend and the traffic rules stay references, written only when they change (the Service
+     * port is read from the frontend, not stored: one reference fewer when packets alternate between Services).
      */
     private static final Verdict[] VERDICTS = Verdict.values();
     private static final Reason[] REASONS = Reason.values();
     private static final byte DNAT = (byte)Verdict.DNAT.ordinal();
     /** {@link #backend} is null. */
     private static final byte NO_BACKEND = 0;
-    /** {@link #backend} is {@code servicePort.backend(backendId)}. */
+    /** {@link #backend} is {@code frontend.target.backend(backendId)}. */
     private static final byte LISTED_BACKEND = 1;
     /** {@link #backend} is {@link #backendRef}. */
     private static final byte OTHER_BACKEND = 2;
@@ -60,7 +61,6 @@ public final class Decision
     Frontend frontend;
     /** The snapshot's node traffic rules, set with {@link #frontend} when that is not null. */
     NodeTraffic traffic;
-    ServicePort servicePort;
     boolean newFlow;
     boolean rescheduled;
     boolean masquerade;
@@ -106,7 +106,6 @@ public final class Decision
         set(Verdict.PASS, Reason.NONE);
         frontend = null;
         traffic = null;
-        servicePort = null;
         clearBackend();
         newFlow = false;
         rescheduled = false;
@@ -126,7 +125,6 @@ public final class Decision
         if (this.frontend != frontend)
         {
             this.frontend = frontend;
-            servicePort = frontend == null ? null : frontend.target;
         }
         if (frontend != null && this.traffic != traffic)
         {
@@ -161,8 +159,8 @@ public final class Decision
     }
 
     /**
-     * Sets the backend to the one of {@link #servicePort} with this id (its {@code backend(id)}, which the caller has
-     * just read): an int store.
+     * Sets the backend to the one of the frontend's Service port with this id (its {@code backend(id)}, which the
+     * caller has just read): an int store.
      */
     void listedBackend(final int id)
     {
@@ -171,12 +169,12 @@ public final class Decision
     }
 
     /**
-     * Sets the backend: by id when it is the one {@link #servicePort} lists under its id, else (a backend that has
-     * left the slices, kept for its flows) by reference.
+     * Sets the backend: by id when it is the one the frontend's Service port lists under its id, else (a backend that
+     * has left the slices, kept for its flows) by reference.
      */
     void backend(final Backend b)
     {
-        if (servicePort != null && servicePort.backend(b.id) == b)
+        if (frontend != null && frontend.target.backend(b.id) == b)
         {
             listedBackend(b.id);
             return;
@@ -219,7 +217,7 @@ public final class Decision
     /** {@return the Service port the packet belongs to, or null when it matched none} */
     public ServicePort servicePort()
     {
-        return servicePort;
+        return frontend == null ? null : frontend.target;
     }
 
     /** {@return the backend to DNAT to; non-null exactly when the verdict is DNAT} */
@@ -228,7 +226,7 @@ public final class Decision
         switch (backendKind)
         {
             case LISTED_BACKEND:
-                return servicePort.backend(backendId);
+                return frontend.target.backend(backendId);
             case OTHER_BACKEND:
                 return backendRef;
             default:
@@ -268,7 +266,7 @@ public final class Decision
     {
         final Backend backend = backend();
         return verdict() + (reason() == Reason.NONE ? "" : "(" + reason().label + ")") +
-            (servicePort == null ? "" : " " + servicePort.label) + (backend == null ? "" : " -> " + backend.name) +
+            (frontend == null ? "" : " " + frontend.target.label) + (backend == null ? "" : " -> " + backend.name) +
             (dnat() ? (newFlow ? " NEW" : " ESTABLISHED") + (masquerade ? " MASQ" : "") : "");
     }
 
