@@ -72,7 +72,7 @@ class DecisionWritesTest
         assertTrue(backends.size() > 1, "the flows must reach several backends for the test to mean anything");
 
         final List<Field> fields = referenceFields();
-        // One established packet first, so that the frontend, Service port and traffic fields hold this frontend's.
+        // One established packet first, so that the frontend and traffic fields hold this frontend's.
         t.setIpv4(PacketTuple.PROTO_TCP, 0x0a010000, 40000, 0x0a60000a, 80, PacketTuple.TCP_ACK);
         c.classifier.classify(t, 2_000_000L, d);
         final List<Object> before = values(fields, d);
@@ -88,5 +88,6 @@ class DecisionWritesTest
                 assertEquals(before, values(fields, d), "a reference field changed");
             }
         }
+        c.classifier.close();
     }
 }
